@@ -1,0 +1,30 @@
+import { ValidationError, type ChannelMessage } from '../../domain/index.js';
+
+export interface MessageView {
+  readonly id: string;
+  readonly channel: string;
+  readonly senderHandle: string;
+  readonly senderGuid?: string;
+  readonly timestamp: string;
+  readonly body: string;
+  readonly replyTo?: string;
+}
+
+export const messageView = (m: ChannelMessage): MessageView => ({ ...m, timestamp: new Date(m.timestamp).toISOString() });
+
+const MESSAGE_ID = /^[1-9][0-9]{0,15}$/;
+
+/** Channel message ids are their sequence in the channel, as decimal text. */
+export function parseMessageId(field: string, id: string): number {
+  if (!MESSAGE_ID.test(id)) throw new ValidationError(field, `${JSON.stringify(id.slice(0, 40))} is not a message id; pass the id of a message returned by read_messages`);
+  return Number(id);
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function checkIdempotencyKey(key: string | undefined): string | undefined {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError('idempotencyKey', 'use 1-128 letters, digits, ".", "_", ":" or "-"');
+  }
+  return key;
+}

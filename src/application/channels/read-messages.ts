@@ -1,0 +1,55 @@
+import { ChannelNotFound, checkName, ValidationError } from '../../domain/index.js';
+import type { AppDeps } from '../shared/deps.js';
+import { requireGuid } from '../shared/require.js';
+import { messageView, parseMessageId, type MessageView } from './message-view.js';
+
+export interface ReadMessagesInput {
+  readonly channel: string;
+  readonly limit?: number;
+  readonly before?: string;
+  readonly after?: string;
+  readonly unreadOnly?: boolean;
+}
+
+export interface ReadMessagesOutput {
+  readonly channel: string;
+  readonly messages: readonly MessageView[];
+  /** More messages exist beyond this page in the direction read. */
+  readonly hasMore: boolean;
+  readonly unread?: number;
+}
+
+export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Promise<ReadMessagesOutput> {
+  const { session, bus, cursors } = deps;
+  const channel = checkName('channel', input.channel);
+  if (deps.channels.get(channel)?.state.status !== 'open') throw new ChannelNotFound(channel);
+  const limit = input.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit', 'must be a whole number from 1 to 1000');
+  const before = input.before !== undefined ? parseMessageId('before', input.before) : undefined;
+  let after = input.after !== undefined ? parseMessageId('after', input.after) : undefined;
+  const guid = input.unreadOnly ? requireGuid(session, 'read unread messages') : session.guid;
+  const cursor = guid ? await cursors.get(session.namespace, guid, channel) : 0;
+  if (input.unreadOnly) after = Math.max(after ?? 0, cursor);
+
+  const messages = await bus.read(session.namespace, channel, {
+    limit, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}),
+  });
+  const position = await bus.position(session.namespace, channel);
+  const firstSeq = messages.length ? Number(messages[0]!.id) : undefined;
+  const lastSeq = messages.length ? Number(messages[messages.length - 1]!.id) : undefined;
+  let readUpTo = cursor;
+  // The cursor moves only when this page continues from it, so no unread message is skipped.
+  if (guid && lastSeq !== undefined && firstSeq !== undefined && firstSeq <= Math.max(cursor, position.first - 1) + 1 && lastSeq > cursor) {
+    await cursors.advance(session.namespace, guid, channel, lastSeq);
+    readUpTo = lastSeq;
+  }
+  const hasMore = after !== undefined
+    ? (lastSeq ?? after) < Math.min(position.last, before !== undefined ? before - 1 : position.last)
+    : firstSeq !== undefined && firstSeq > position.first;
+  return {
+    channel,
+    messages: messages.map(messageView),
+    hasMore,
+    ...(guid ? { unread: Math.max(0, position.last - Math.max(readUpTo, position.first - 1)) } : {}),
+  };
+}

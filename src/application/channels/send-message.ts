@@ -1,0 +1,43 @@
+import { channelDecider, ChannelNotFound, checkName, ValidationError } from '../../domain/index.js';
+import type { AppDeps } from '../shared/deps.js';
+import { byteLength } from '../shared/require.js';
+import { checkIdempotencyKey, messageView, parseMessageId, type MessageView } from './message-view.js';
+
+export interface SendMessageInput {
+  readonly channel: string;
+  readonly message: string;
+  readonly replyTo?: string;
+  readonly idempotencyKey?: string;
+}
+
+export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promise<{ message: MessageView }> {
+  const { session, bus, clock, settings } = deps;
+  const channel = checkName('channel', input.channel);
+  const known = deps.channels.get(channel);
+  if (!known || known.state.status !== 'open') throw new ChannelNotFound(channel);
+  const key = checkIdempotencyKey(input.idempotencyKey);
+  if (input.replyTo !== undefined) {
+    const target = parseMessageId('replyTo', input.replyTo);
+    const { last } = await bus.position(session.namespace, channel);
+    if (target > last) throw new ValidationError('replyTo', `message ${input.replyTo} does not exist in #${channel}`);
+  }
+  const [posted] = channelDecider.decide(
+    {
+      type: 'PostMessage', channel, senderHandle: session.handle, body: input.message,
+      bodyBytes: byteLength(input.message), maxBytes: settings.maxMessageBytes, now: clock.now(),
+      ...(session.guid ? { senderGuid: session.guid } : {}),
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+    },
+    known.state,
+  );
+  if (posted?.type !== 'MessagePosted') throw new Error('PostMessage decided no MessagePosted event');
+  const { type: _t, v: _v, at, ...fields } = posted;
+  const stored = await bus.publish(session.namespace, { ...fields, timestamp: at }, key);
+  if (session.guid) {
+    // Your own message is not unread for you, when you were caught up.
+    const seq = Number(stored.id);
+    const cursor = await deps.cursors.get(session.namespace, session.guid, channel);
+    if (cursor === seq - 1) await deps.cursors.advance(session.namespace, session.guid, channel, seq);
+  }
+  return { message: messageView(stored) };
+}

@@ -1,0 +1,50 @@
+import { agentId, checkCapability, checkId, ValidationError } from '../../domain/index.js';
+import type { DirectMessage } from '../../ports/index.js';
+import { checkIdempotencyKey } from '../channels/message-view.js';
+import type { AppDeps } from '../shared/deps.js';
+import { checkJsonSize, checkText, requireGuid } from '../shared/require.js';
+import { AgentNotFound } from '../registry/discover-agents.js';
+import { canSee, viewerOf } from '../registry/agent-view.js';
+
+export interface SendDirectMessageInput {
+  readonly recipientGuid: string;
+  readonly message: string;
+  readonly messageType?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly idempotencyKey?: string;
+}
+
+export const MAX_METADATA_BYTES = 16_384;
+
+export interface DirectMessageView extends Omit<DirectMessage, 'timestamp'> {
+  readonly timestamp: string;
+}
+
+export const directView = (m: DirectMessage): DirectMessageView => ({ ...m, timestamp: new Date(m.timestamp).toISOString() });
+
+/** Delivers to the recipient's durable inbox, whether or not it is online now. */
+export async function sendDirectMessage(deps: AppDeps, input: SendDirectMessageInput): Promise<{ message: DirectMessageView; recipientStatus: string }> {
+  const { session, settings } = deps;
+  const senderGuid = requireGuid(session, 'send direct messages (so the recipient can answer you)');
+  const recipientGuid = checkId('recipientGuid', input.recipientGuid);
+  const messageType = checkCapability('messageType', input.messageType ?? 'text');
+  checkText('message', input.message, settings.maxMessageBytes);
+  const key = checkIdempotencyKey(input.idempotencyKey);
+  if (input.metadata !== undefined) {
+    if (typeof input.metadata !== 'object' || input.metadata === null || Array.isArray(input.metadata)) {
+      throw new ValidationError('metadata', 'must be an object');
+    }
+    checkJsonSize('metadata', input.metadata, MAX_METADATA_BYTES);
+  }
+  const recipient = await deps.registry.get(agentId(recipientGuid));
+  if (!recipient || !canSee(viewerOf(session), recipient)) throw new AgentNotFound(recipientGuid);
+  const message = await deps.bus.deliver(
+    {
+      recipientGuid, senderGuid, senderHandle: session.handle ?? 'unknown', messageType, body: input.message,
+      timestamp: deps.clock.now(), ...(input.metadata ? { metadata: input.metadata } : {}),
+    },
+    key,
+  );
+  const status = recipient.deregistered ? 'deregistered' : recipient.presence;
+  return { message: directView(message), recipientStatus: status };
+}

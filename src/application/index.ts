@@ -1,0 +1,5 @@
+export * from './warp-app.js';
+export * from './shared/deps.js';
+export * from './shared/session.js';
+export * from './shared/require.js';
+export type { CreateChannelInput } from './channels/create-channel.js';

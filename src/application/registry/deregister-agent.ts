@@ -1,0 +1,16 @@
+import { agentDecider } from '../../domain/index.js';
+import type { AppDeps } from '../shared/deps.js';
+import { execute } from '../shared/execute.js';
+import { requireGuid } from '../shared/require.js';
+import { projectAgent } from './project-agent.js';
+
+/** Marks the agent offline and hidden from discovery; its inbox keeps what was sent to it. */
+export async function deregisterAgent(deps: AppDeps): Promise<{ guid: string; deregistered: true }> {
+  const guid = requireGuid(deps.session, 'deregister');
+  const now = deps.clock.now();
+  const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
+  const { state } = await execute(deps.events, stream, agentDecider, { type: 'DeregisterAgent', now });
+  await projectAgent(deps.registry, state, now);
+  deps.session.guid = undefined;
+  return { guid, deregistered: true };
+}

@@ -1,0 +1,26 @@
+import type { Clock, Connection, CursorStore, EventStore, IdGenerator, MessageBus, RegistryStore } from '../../ports/index.js';
+import { ChannelDirectory } from '../channels/channel-directory.js';
+import { WorkIndex } from '../work/work-index.js';
+import type { Session, Settings } from './session.js';
+
+/** Everything a use case may touch; built once per session by the composition root. */
+export interface AppDeps {
+  readonly events: EventStore;
+  readonly bus: MessageBus;
+  readonly registry: RegistryStore;
+  readonly cursors: CursorStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly connection: Connection;
+  readonly session: Session;
+  readonly settings: Settings;
+  readonly channels: ChannelDirectory;
+  readonly work: WorkIndex;
+}
+
+export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection'>;
+
+/** A session's dependencies over a backend: fresh read models, shared stores. */
+export function createSessionDeps(backend: BackendPorts, clock: Clock, ids: IdGenerator, session: Session, settings: Settings): AppDeps {
+  return { ...backend, clock, ids, session, settings, channels: new ChannelDirectory(), work: new WorkIndex() };
+}

@@ -1,0 +1,46 @@
+import { Conflict, type Decider } from '../../domain/index.js';
+import { RevisionConflict, type EventStore, type StreamId } from '../../ports/index.js';
+
+export interface Known<S> {
+  readonly state: S;
+  readonly revision: number;
+}
+
+export interface Outcome<S, E> extends Known<S> {
+  readonly events: readonly E[];
+}
+
+const MAX_TRIES = 8;
+
+export async function load<C, S, E>(store: EventStore, stream: StreamId, decider: Decider<C, S, E>): Promise<Known<S>> {
+  const { events, revision } = await store.read<E>(stream);
+  return { state: events.reduce(decider.evolve, decider.initialState()), revision };
+}
+
+/**
+ * Load, decide, append; on a revision conflict reload and decide again.
+ * `known` (e.g. from a projection) saves the first read when it is current.
+ */
+export async function execute<C, S, E>(
+  store: EventStore,
+  stream: StreamId,
+  decider: Decider<C, S, E>,
+  command: C,
+  known?: Known<S>,
+): Promise<Outcome<S, E>> {
+  let current = known ?? (await load(store, stream, decider));
+  for (let attempt = 1; ; attempt++) {
+    const events = decider.decide(command, current.state);
+    if (events.length === 0) return { ...current, events };
+    try {
+      const revision = await store.append(stream, events, current.revision);
+      return { state: events.reduce(decider.evolve, current.state), revision, events };
+    } catch (error) {
+      if (!(error instanceof RevisionConflict) || attempt >= MAX_TRIES) {
+        if (error instanceof RevisionConflict) throw new Conflict('Too many concurrent changes to the same item; try again.');
+        throw error;
+      }
+      current = await load(store, stream, decider);
+    }
+  }
+}

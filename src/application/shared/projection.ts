@@ -1,0 +1,51 @@
+import type { Decider } from '../../domain/index.js';
+import type { StoredBatch } from '../../ports/index.js';
+
+export interface Entry<S> {
+  readonly state: S;
+  readonly revision: number;
+}
+
+/**
+ * An in-process read model folded from one aggregate kind's event batches. Batches
+ * seen twice (replay plus local echo) are ignored by revision, so feeding it from
+ * both the subscription and the writer's own appends is safe.
+ */
+export class Projection<C, S, E> {
+  private readonly entries = new Map<string, Entry<S>>();
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly decider: Decider<C, S, E>) {}
+
+  apply(batch: StoredBatch<E>): void {
+    const current = this.entries.get(batch.stream.id);
+    if (current && current.revision >= batch.revision) return;
+    const base = current?.state ?? this.decider.initialState();
+    this.entries.set(batch.stream.id, { state: batch.events.reduce(this.decider.evolve, base), revision: batch.revision });
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  get(id: string): Entry<S> | undefined {
+    return this.entries.get(id);
+  }
+
+  all(): IterableIterator<[string, Entry<S>]> {
+    return this.entries.entries();
+  }
+
+  /** Resolves on the next applied batch, or when `signal` aborts. */
+  changed(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const wake = (): void => {
+        signal?.removeEventListener('abort', wake);
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        resolve();
+      };
+      this.waiters.push(wake);
+      signal?.addEventListener('abort', wake, { once: true });
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { ValidationError } from '../../domain/index.js';
+import type { Session } from './session.js';
+
+export class NotRegistered extends ValidationError {
+  constructor(action: string) {
+    super('agent', `this session is not registered; call register_agent before you ${action}`);
+  }
+}
+
+export function requireGuid(session: Session, action: string): string {
+  if (!session.guid) throw new NotRegistered(action);
+  return session.guid;
+}
+
+export function requireHandle(session: Session): string {
+  if (!session.handle) throw new ValidationError('handle', 'no handle is set for this session; call set_handle or register_agent first');
+  return session.handle;
+}
+
+const encoder = new TextEncoder();
+export const byteLength = (text: string): number => encoder.encode(text).length;
+
+/** Bounds free text fields (descriptions, errors, summaries) so nothing unbounded is stored. */
+export function checkText(field: string, value: string, maxBytes: number, { allowEmpty = false } = {}): string {
+  if (!allowEmpty && value.trim().length === 0) throw new ValidationError(field, 'must not be empty');
+  const size = byteLength(value);
+  if (size > maxBytes) throw new ValidationError(field, `is ${size} bytes; the limit is ${maxBytes} bytes`);
+  return value;
+}
+
+/** Bounds structured payloads (metadata, contextData, results) by their JSON size. */
+export function checkJsonSize(field: string, value: unknown, maxBytes: number): void {
+  const size = byteLength(JSON.stringify(value) ?? '');
+  if (size > maxBytes) throw new ValidationError(field, `is ${size} bytes as JSON; the limit is ${maxBytes} bytes`);
+}
+
+export const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());

@@ -1,0 +1,90 @@
+import type { ChannelEvent, WorkItemEvent } from '../domain/index.js';
+import { createChannel, type CreateChannelInput } from './channels/create-channel.js';
+import { listChannels } from './channels/list-channels.js';
+import { readMessages } from './channels/read-messages.js';
+import { sendMessage } from './channels/send-message.js';
+import { syncConfiguredChannels } from './channels/sync-configured-channels.js';
+import { readDirectMessages } from './direct/read-direct-messages.js';
+import { sendDirectMessage } from './direct/send-direct-message.js';
+import { discardDeadLetterItem } from './dlq/discard-dead-letter-item.js';
+import { listDeadLetterItems } from './dlq/list-dead-letter-items.js';
+import { retryDeadLetterItem } from './dlq/retry-dead-letter-item.js';
+import { getMyHandle } from './identity/get-my-handle.js';
+import { setHandle } from './identity/set-handle.js';
+import { deregisterAgent } from './registry/deregister-agent.js';
+import { discoverAgents, getAgentInfo } from './registry/discover-agents.js';
+import { goOffline, runHeartbeat } from './registry/heartbeat.js';
+import { registerAgent } from './registry/register-agent.js';
+import { updatePresence } from './registry/update-presence.js';
+import type { AppDeps } from './shared/deps.js';
+import { waitForMessages } from './wait/wait-for-messages.js';
+import { broadcastWorkOffer } from './work/broadcast-work-offer.js';
+import { claimWork } from './work/claim-work.js';
+import { completeWork, failWork, reportWorkProgress } from './work/finish-work.js';
+import { getWorkItem } from './work/get-work-item.js';
+import { listWork } from './work/list-work.js';
+
+type UseCase<I, O> = (deps: AppDeps, input: I) => Promise<O>;
+const bind = <I, O>(deps: AppDeps, useCase: UseCase<I, O>) => (input: I): Promise<O> => useCase(deps, input);
+
+/** Every operation of Warp, bound to one session's dependencies; the MCP tools and the CLI both call these. */
+export function createWarpApp(deps: AppDeps) {
+  return {
+    deps,
+    setHandle: bind(deps, setHandle),
+    getMyHandle: (): ReturnType<typeof getMyHandle> => getMyHandle(deps),
+    listChannels: (): ReturnType<typeof listChannels> => listChannels(deps),
+    createChannel: bind(deps, createChannel),
+    sendMessage: bind(deps, sendMessage),
+    readMessages: bind(deps, readMessages),
+    registerAgent: bind(deps, registerAgent),
+    discoverAgents: bind(deps, discoverAgents),
+    getAgentInfo: bind(deps, getAgentInfo),
+    updatePresence: bind(deps, updatePresence),
+    deregisterAgent: (): ReturnType<typeof deregisterAgent> => deregisterAgent(deps),
+    sendDirectMessage: bind(deps, sendDirectMessage),
+    readDirectMessages: bind(deps, readDirectMessages),
+    broadcastWorkOffer: bind(deps, broadcastWorkOffer),
+    claimWork: bind(deps, claimWork),
+    completeWork: bind(deps, completeWork),
+    failWork: bind(deps, failWork),
+    reportWorkProgress: bind(deps, reportWorkProgress),
+    getWorkItem: bind(deps, getWorkItem),
+    listWork: bind(deps, listWork),
+    listDeadLetterItems: bind(deps, listDeadLetterItems),
+    retryDeadLetterItem: bind(deps, retryDeadLetterItem),
+    discardDeadLetterItem: bind(deps, discardDeadLetterItem),
+    waitForMessages: bind(deps, waitForMessages),
+  };
+}
+
+export type WarpApp = ReturnType<typeof createWarpApp>;
+
+export interface RunningSession {
+  /** Says offline (when registered) and stops background work. */
+  stop(): Promise<void>;
+}
+
+/** Catches the read models up with the store, applies configured channels and starts the heartbeat. */
+export async function startSession(
+  deps: AppDeps,
+  configuredChannels: readonly CreateChannelInput[],
+  onError: (error: unknown) => void,
+): Promise<RunningSession> {
+  const ns = deps.session.namespace;
+  const subscriptions = [
+    await deps.events.subscribe<ChannelEvent>(ns, 'channel', (batch) => deps.channels.apply(batch)),
+    await deps.events.subscribe<WorkItemEvent>(ns, 'work', (batch) => deps.work.apply(batch)),
+  ];
+  await syncConfiguredChannels(deps, configuredChannels);
+  const heartbeat = new AbortController();
+  const beating = runHeartbeat(deps, heartbeat.signal, onError);
+  return {
+    async stop() {
+      heartbeat.abort();
+      await beating;
+      await goOffline(deps).catch(onError);
+      await Promise.all(subscriptions.map((s) => s.close()));
+    },
+  };
+}

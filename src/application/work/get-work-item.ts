@@ -1,0 +1,20 @@
+import { workItemDecider, type WorkItemEvent } from '../../domain/index.js';
+import type { AppDeps } from '../shared/deps.js';
+
+import { iso } from '../shared/require.js';
+import { checkWorkItemId, live, workStream } from './work-command.js';
+import { workView, type WorkItemView } from './work-view.js';
+
+export type EventView = Omit<WorkItemEvent, 'at' | 'v'> & { readonly at: string };
+
+/** The item as stored now (read from the event store, not the index) with its full history. */
+export async function getWorkItem(deps: AppDeps, input: { workItemId: string }): Promise<{ workItem: WorkItemView; events: EventView[] }> {
+  const id = checkWorkItemId(input.workItemId);
+  const { events } = await deps.events.read<WorkItemEvent>(workStream(deps, id));
+  const state = live(events.reduce(workItemDecider.evolve, workItemDecider.initialState()), id);
+  return {
+    workItem: workView(state),
+    events: events.map(({ v: _v, at, ...rest }) => ({ ...rest, at: iso(at)! }) as EventView),
+  };
+}
+

@@ -1,0 +1,40 @@
+import { checkCapability, ValidationError } from '../../domain/index.js';
+import type { AppDeps } from '../shared/deps.js';
+import { sweepExpiredLeases } from './sweep-leases.js';
+import type { LiveItem } from './work-index.js';
+import { workView, type WorkItemView } from './work-view.js';
+
+const STATUSES = ['offered', 'claimed', 'completed', 'dead-lettered', 'discarded'] as const;
+export type WorkStatus = (typeof STATUSES)[number];
+
+export interface ListWorkInput {
+  readonly capability?: string;
+  readonly status?: WorkStatus;
+  readonly limit?: number;
+}
+
+export interface ListWorkOutput {
+  readonly depth: Readonly<Record<string, { offered: number; claimed: number; deadLettered: number; completed: number }>>;
+  readonly items: WorkItemView[];
+  readonly total: number;
+}
+
+/** Queue depth per capability and the matching items (newest first), after recording expired leases. */
+export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<ListWorkOutput> {
+  const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
+  if (input.status !== undefined && !STATUSES.includes(input.status)) throw new ValidationError('status', `must be one of ${STATUSES.join(', ')}`);
+  const limit = input.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ValidationError('limit', 'must be a whole number from 1 to 500');
+  await sweepExpiredLeases(deps, capability);
+  const all = deps.work.items((s) => capability === undefined || s.spec.capability === capability).map((e) => e.state);
+  const depth: Record<string, { offered: number; claimed: number; deadLettered: number; completed: number }> = {};
+  for (const s of all) {
+    const d = (depth[s.spec.capability] ??= { offered: 0, claimed: 0, deadLettered: 0, completed: 0 });
+    if (s.status === 'offered') d.offered++;
+    else if (s.status === 'claimed') d.claimed++;
+    else if (s.status === 'dead-lettered') d.deadLettered++;
+    else if (s.status === 'completed') d.completed++;
+  }
+  const matching = all.filter((s: LiveItem) => input.status === undefined || s.status === input.status).sort((a, b) => b.offeredAt - a.offeredAt);
+  return { depth, items: matching.slice(0, limit).map(workView), total: matching.length };
+}

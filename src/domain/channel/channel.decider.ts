@@ -1,0 +1,154 @@
+import { Conflict, NotFound, UnknownCommand, ValidationError } from '../shared/domain-error.js';
+import type { Decider } from '../shared/decider.js';
+
+export interface Retention {
+  readonly maxMessages?: number;
+  readonly maxBytes?: number;
+  readonly maxAgeMs?: number;
+}
+
+export interface ChannelMessage {
+  readonly id: string;
+  readonly channel: string;
+  readonly senderHandle: string;
+  readonly senderGuid?: string;
+  readonly timestamp: number;
+  readonly body: string;
+  readonly replyTo?: string;
+}
+
+export type ChannelCommand =
+  | { readonly type: 'CreateChannel'; readonly name: string; readonly description: string; readonly retention: Retention; readonly now: number }
+  | { readonly type: 'ConfigureChannel'; readonly name: string; readonly description: string; readonly retention: Retention; readonly now: number }
+  | {
+      readonly type: 'PostMessage';
+      readonly channel: string;
+      readonly senderHandle: string | undefined;
+      readonly senderGuid?: string;
+      readonly body: string;
+      readonly bodyBytes: number;
+      readonly maxBytes: number;
+      readonly replyTo?: string;
+      readonly now: number;
+    };
+
+export type ChannelEvent =
+  | { readonly type: 'ChannelCreated'; readonly v: 1; readonly name: string; readonly description: string; readonly retention: Retention; readonly at: number }
+  | { readonly type: 'ChannelReconfigured'; readonly v: 1; readonly description: string; readonly retention: Retention; readonly at: number }
+  | {
+      readonly type: 'MessagePosted';
+      readonly v: 1;
+      readonly channel: string;
+      readonly senderHandle: string;
+      readonly senderGuid?: string;
+      readonly body: string;
+      readonly replyTo?: string;
+      readonly at: number;
+    };
+
+export type ChannelState =
+  | { readonly status: 'absent' }
+  | { readonly status: 'open'; readonly name: string; readonly description: string; readonly retention: Retention; readonly createdAt: number };
+
+export class ChannelNotFound extends NotFound {
+  constructor(readonly channel: string) {
+    super(`Channel "${channel}" does not exist; call list_channels to see the channels, or create_channel to make it.`);
+  }
+}
+
+export class ChannelAlreadyExists extends Conflict {
+  constructor(readonly channel: string) {
+    super(`Channel "${channel}" already exists with a different description or retention; pick another name or use it as it is.`);
+  }
+}
+
+export class HandleRequired extends ValidationError {
+  constructor() {
+    super('handle', 'no handle is set for this session; call set_handle (or register_agent) before posting');
+  }
+}
+
+export const initialChannelState = (): ChannelState => ({ status: 'absent' });
+
+const sameRetention = (a: Retention, b: Retention): boolean =>
+  a.maxMessages === b.maxMessages && a.maxBytes === b.maxBytes && a.maxAgeMs === b.maxAgeMs;
+
+function create(cmd: Extract<ChannelCommand, { type: 'CreateChannel' }>, state: ChannelState): ChannelEvent[] {
+  if (state.status === 'absent') {
+    return [{ type: 'ChannelCreated', v: 1, name: cmd.name, description: cmd.description, retention: cmd.retention, at: cmd.now }];
+  }
+  if (state.description === cmd.description && sameRetention(state.retention, cmd.retention)) return [];
+  throw new ChannelAlreadyExists(cmd.name);
+}
+
+function configure(cmd: Extract<ChannelCommand, { type: 'ConfigureChannel' }>, state: ChannelState): ChannelEvent[] {
+  if (state.status === 'absent') {
+    return [{ type: 'ChannelCreated', v: 1, name: cmd.name, description: cmd.description, retention: cmd.retention, at: cmd.now }];
+  }
+  if (state.description === cmd.description && sameRetention(state.retention, cmd.retention)) return [];
+  return [{ type: 'ChannelReconfigured', v: 1, description: cmd.description, retention: cmd.retention, at: cmd.now }];
+}
+
+function post(cmd: Extract<ChannelCommand, { type: 'PostMessage' }>, state: ChannelState): ChannelEvent[] {
+  if (state.status === 'absent') throw new ChannelNotFound(cmd.channel);
+  if (!cmd.senderHandle) throw new HandleRequired();
+  if (cmd.body.trim().length === 0) throw new ValidationError('message', 'must not be empty');
+  if (cmd.bodyBytes > cmd.maxBytes) {
+    throw new ValidationError('message', `is ${cmd.bodyBytes} bytes; the limit is ${cmd.maxBytes} bytes (WARP_MAX_MESSAGE_BYTES) — split it or link to a file`);
+  }
+  return [
+    {
+      type: 'MessagePosted',
+      v: 1,
+      channel: state.name,
+      senderHandle: cmd.senderHandle,
+      ...(cmd.senderGuid ? { senderGuid: cmd.senderGuid } : {}),
+      body: cmd.body,
+      ...(cmd.replyTo ? { replyTo: cmd.replyTo } : {}),
+      at: cmd.now,
+    },
+  ];
+}
+
+/**
+ * Channel lifecycle and posting rules. Posted messages are high-volume events kept
+ * on the channel's own stream (the message bus), not in the aggregate's event stream.
+ *
+ * @example
+ *   decideChannel({ type: 'CreateChannel', name: 'roadmap', description: '', retention: {}, now: 1 }, initialChannelState())
+ */
+export function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
+  switch (command.type) {
+    case 'CreateChannel':
+      return create(command, state);
+    case 'ConfigureChannel':
+      return configure(command, state);
+    case 'PostMessage':
+      return post(command, state);
+    default: {
+      const unknown: never = command;
+      throw new UnknownCommand(unknown);
+    }
+  }
+}
+
+export function evolveChannel(state: ChannelState, event: ChannelEvent): ChannelState {
+  switch (event.type) {
+    case 'ChannelCreated':
+      return { status: 'open', name: event.name, description: event.description, retention: event.retention, createdAt: event.at };
+    case 'ChannelReconfigured':
+      return state.status === 'open' ? { ...state, description: event.description, retention: event.retention } : state;
+    case 'MessagePosted':
+      return state;
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+export const channelDecider: Decider<ChannelCommand, ChannelState, ChannelEvent> = {
+  decide: decideChannel,
+  evolve: evolveChannel,
+  initialState: initialChannelState,
+};

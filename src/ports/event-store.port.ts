@@ -1,0 +1,49 @@
+/** Which aggregate a stream belongs to; also a subject token in the NATS adapter. */
+export type AggregateKind = 'agent' | 'channel' | 'work';
+
+export interface StreamId {
+  readonly namespace: string;
+  readonly kind: AggregateKind;
+  readonly id: string;
+}
+
+/** The events one decision appended, stored atomically under one revision. */
+export interface StoredBatch<E> {
+  readonly stream: StreamId;
+  readonly revision: number;
+  readonly events: readonly E[];
+}
+
+/** Revision 0 means "the stream has no events yet". */
+export interface ReadResult<E> {
+  readonly events: readonly E[];
+  readonly revision: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** The stream moved on since it was read: reload, decide again, append again. */
+export class RevisionConflict extends Error {
+  constructor(readonly stream: StreamId, readonly expected: number, readonly actual?: number) {
+    super(`Stream ${stream.namespace}/${stream.kind}/${stream.id} is not at revision ${expected}`);
+    this.name = 'RevisionConflict';
+  }
+}
+
+/**
+ * Append-only event streams with optimistic concurrency. A batch appended by one
+ * decision is stored atomically and shares one revision.
+ *
+ * @example
+ *   const { events, revision } = await store.read(stream);
+ *   await store.append(stream, decide(cmd, fold(events)), revision); // may throw RevisionConflict
+ */
+export interface EventStore {
+  read<E>(stream: StreamId): Promise<ReadResult<E>>;
+  /** Returns the new revision. `idempotencyKey` stores a retried append once. */
+  append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number>;
+  /** Replays every stored event of `kind` in `namespace`, then follows new ones; resolves once caught up. */
+  subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription>;
+}
