@@ -1,0 +1,43 @@
+import { createSessionDeps, createWarpApp, Session, startSession, type Settings, type WarpApp } from '../../src/application/index.js';
+import { createMemoryBackend } from '../../src/adapters/memory/memory-backend.js';
+import { VirtualClock } from '../../src/adapters/memory/virtual-clock.js';
+import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
+
+export const testSettings: Settings = {
+  maxMessageBytes: 4096,
+  leaseMs: 10_000,
+  maxAttempts: 3,
+  dlqTtlMs: 60_000,
+  heartbeatMs: 1_000,
+  staleAfterMs: 3_000,
+};
+
+export interface AgentOptions {
+  readonly namespace?: string;
+  readonly hostname?: string;
+  readonly username?: string;
+}
+
+/** Several agent sessions on one in-memory backend and one virtual clock. */
+export function createFleet(settings: Settings = testSettings) {
+  const clock = new VirtualClock();
+  const backend = createMemoryBackend(clock);
+  const ids = new CryptoIds();
+  const stops: Array<() => Promise<void>> = [];
+  return {
+    clock,
+    backend,
+    async agent(options: AgentOptions = {}): Promise<WarpApp> {
+      const session = new Session(options.namespace ?? 'proj', options.hostname ?? 'host-a', options.username ?? 'alice');
+      const deps = createSessionDeps(backend, clock, ids, session, settings);
+      const running = await startSession(deps, [{ name: 'general', description: 'General talk' }], (e) => {
+        throw e;
+      });
+      stops.push(() => running.stop());
+      return createWarpApp(deps);
+    },
+    async close(): Promise<void> {
+      await Promise.all(stops.map((stop) => stop()));
+    },
+  };
+}
