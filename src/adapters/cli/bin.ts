@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { openRuntime } from '../../composition/runtime.js';
+import { createLogger, loadEnv } from '../config/index.js';
+import { parseCli, runCli, usage } from './cli.js';
+import { exitCodeOf, EXIT, UsageError } from './exit-codes.js';
+import { serve } from './serve.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+async function main(argv: string[]): Promise<number> {
+  const [first] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return EXIT.ok;
+  }
+  if (first === '--version') {
+    process.stdout.write(`${version}\n`);
+    return EXIT.ok;
+  }
+  const env = loadEnv(process.env, process.cwd());
+  if (first === undefined || first === 'serve') {
+    const logger = createLogger(env.logLevel);
+    await serve(env, logger, () => openRuntime({ env: process.env, cwd: process.cwd() }), version);
+    return -1; // keeps running
+  }
+  const parsed = parseCli(argv);
+  const handle = typeof parsed.options['as'] === 'string' ? parsed.options['as'] : 'cli';
+  const runtime = await openRuntime({ env: process.env, cwd: process.cwd(), handle });
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  try {
+    return await runCli(runtime.app, parsed, stop.signal, (line) => process.stdout.write(`${line}\n`));
+  } finally {
+    await runtime.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`warp: ${error instanceof UsageError ? '' : 'error: '}${message}\n`);
+    process.exit(exitCodeOf(error));
+  },
+);

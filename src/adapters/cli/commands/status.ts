@@ -1,0 +1,18 @@
+import { emit, type Command } from '../command.js';
+
+export const status: Command = {
+  name: 'status',
+  usage: 'warp status',
+  summary: 'connection, namespace, channels and queue depths',
+  async run(ctx) {
+    const [me, channelList, work] = await Promise.all([ctx.app.getMyHandle(), ctx.app.listChannels(), ctx.app.listWork({ limit: 1 })]);
+    const result = { ...me, channels: channelList.channels, queues: work.depth };
+    emit(ctx, result, () => [
+      `backend: ${me.backend} (${me.server}) ${me.connection}`,
+      `namespace: ${me.namespace}`,
+      `channels: ${channelList.channels.map((c) => `#${c.name}(${c.messageCount})`).join(' ') || 'none'}`,
+      ...Object.entries(work.depth).map(([cap, d]) => `queue ${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered`),
+    ]);
+    return result;
+  },
+};

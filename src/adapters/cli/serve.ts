@@ -1,0 +1,29 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createMcpServer } from '../mcp/create-server.js';
+import type { Runtime } from '../../composition/runtime.js';
+import type { WarpEnv, Logger } from '../config/index.js';
+import { lazyRuntime } from './lazy-runtime.js';
+
+/** Runs the MCP stdio server until stdin closes or SIGTERM/SIGINT; then says offline and exits. */
+export async function serve(env: WarpEnv, logger: Logger, open: () => Promise<Runtime>, version: string): Promise<void> {
+  const runtime = lazyRuntime(open);
+  const { server } = createMcpServer(runtime.app, { profiles: env.tools, version });
+  // Connect the backend eagerly so registration and heartbeats start, but never block the handshake on it.
+  runtime.ensure().catch((error: unknown) => logger.error('backend unavailable', { error: error instanceof Error ? error.message : String(error) }));
+  await server.connect(new StdioServerTransport());
+  logger.info('MCP server ready on stdio');
+
+  let stopping = false;
+  const stop = async (reason: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { reason });
+    await runtime.close().catch((error: unknown) => logger.warn('clean shutdown failed', { error: String(error) }));
+    await server.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.stdin.on('end', () => void stop('stdin closed'));
+  process.stdin.on('close', () => void stop('stdin closed'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

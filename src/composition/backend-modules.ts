@@ -1,0 +1,23 @@
+import { ContainerModule } from 'inversify';
+import { createMemoryBackend } from '../adapters/memory/memory-backend.js';
+import type { Clock } from '../ports/index.js';
+import type { BackendPorts } from '../application/index.js';
+import { TOKENS } from './tokens.js';
+
+/** A backend as the session sees it, plus how to let it go. */
+export interface Backend extends BackendPorts {
+  close(): Promise<void>;
+}
+
+/** In-process backend: no NATS at all (WARP_BACKEND=memory). */
+export const memoryModule = new ContainerModule(({ bind }) => {
+  bind<Backend>(TOKENS.Backend)
+    .toResolvedValue((clock: Clock) => ({ ...createMemoryBackend(clock), close: async () => {} }), [TOKENS.Clock])
+    .inSingletonScope();
+});
+
+/** NATS JetStream backend; `open` connects (it may start a local server first). */
+export const natsModule = (open: () => Promise<Backend>) =>
+  new ContainerModule(({ bind }) => {
+    bind<Backend>(TOKENS.Backend).toResolvedValue(open).inSingletonScope();
+  });

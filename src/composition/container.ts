@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { Container, ContainerModule } from 'inversify';
+import { createSessionDeps, createWarpApp, Session, type AppDeps, type Settings, type WarpApp } from '../application/index.js';
+import { CryptoIds } from '../adapters/system/crypto-ids.js';
+import { SystemClock } from '../adapters/system/system-clock.js';
+import type { Clock, IdGenerator } from '../ports/index.js';
+import type { Backend } from './backend-modules.js';
+import { TOKENS } from './tokens.js';
+
+export interface Identity {
+  readonly namespace: string;
+  readonly hostname: string;
+  readonly username: string;
+}
+
+/** Clock, ids, this session's identity and limits, and the use cases over whichever backend is loaded. */
+export const coreModule = (identity: Identity, settings: Settings) =>
+  new ContainerModule(({ bind }) => {
+    bind<Clock>(TOKENS.Clock).toConstantValue(new SystemClock());
+    bind<IdGenerator>(TOKENS.Ids).toConstantValue(new CryptoIds());
+    bind<Settings>(TOKENS.Settings).toConstantValue(settings);
+    bind<Session>(TOKENS.Session).toResolvedValue(() => new Session(identity.namespace, identity.hostname, identity.username)).inSingletonScope();
+    bind<AppDeps>(TOKENS.AppDeps)
+      .toResolvedValue(
+        (backend: Backend, clock: Clock, ids: IdGenerator, session: Session, s: Settings) => createSessionDeps(backend, clock, ids, session, s),
+        [TOKENS.Backend, TOKENS.Clock, TOKENS.Ids, TOKENS.Session, TOKENS.Settings],
+      )
+      .inSingletonScope();
+    bind<WarpApp>(TOKENS.App).toResolvedValue((deps: AppDeps) => createWarpApp(deps), [TOKENS.AppDeps]).inSingletonScope();
+  });
+
+export async function buildContainer(core: ContainerModule, backend: ContainerModule): Promise<Container> {
+  const container = new Container();
+  await container.load(core, backend);
+  return container;
+}
+
+/** The entry points' one call into the container. */
+export async function resolveApp(container: Container): Promise<{ app: WarpApp; deps: AppDeps; backend: Backend }> {
+  const app = await container.getAsync<WarpApp>(TOKENS.App);
+  return { app, deps: app.deps, backend: await container.getAsync<Backend>(TOKENS.Backend) };
+}

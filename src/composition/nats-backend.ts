@@ -1,0 +1,15 @@
+import type { Logger, NatsConnectionOptions, WarpEnv } from '../adapters/config/index.js';
+import { connectNats } from '../adapters/nats/nats-connection.js';
+import { createNatsBackend } from '../adapters/nats/nats-backend.js';
+import { startLocalNats } from '../adapters/system/local-nats-server.js';
+import type { Backend } from './backend-modules.js';
+
+/**
+ * Connects to NATS. With no NATS_URL set and nothing on the default address, a newcomer
+ * gets a local nats-server started for them (or a message saying how to get one).
+ */
+export async function openNatsBackend(env: WarpEnv, connection: NatsConnectionOptions, logger: Logger, urlWasSet: boolean): Promise<Backend> {
+  const servers = urlWasSet ? connection.servers : await startLocalNats(process.env, (m) => logger.info(m));
+  const conn = await connectNats({ ...connection, servers, name: 'warp' });
+  return createNatsBackend(conn, { replicas: env.replicas });
+}

@@ -1,0 +1,79 @@
+import { hostname, userInfo } from 'node:os';
+import { startSession, type AppDeps, type CreateChannelInput, type RunningSession, type Settings, type WarpApp } from '../application/index.js';
+import {
+  createLogger, loadEnv, loadProjectConfig, readGitRemoteUrl, resolveNamespace, resolveNatsConnection, type Logger, type WarpEnv,
+} from '../adapters/config/index.js';
+import { openNatsBackend } from './nats-backend.js';
+import { memoryModule, natsModule } from './backend-modules.js';
+import { buildContainer, coreModule, resolveApp } from './container.js';
+
+export interface Runtime {
+  readonly app: WarpApp;
+  readonly deps: AppDeps;
+  readonly env: WarpEnv;
+  readonly logger: Logger;
+  /** Goes offline, stops background work and disconnects. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Preset handle (the CLI's --as); MCP sessions choose theirs with set_handle. */
+  readonly handle?: string;
+}
+
+const settingsOf = (env: WarpEnv): Settings => ({
+  maxMessageBytes: env.maxMessageBytes,
+  leaseMs: env.ackTimeoutMs,
+  maxAttempts: env.maxAttempts,
+  dlqTtlMs: env.dlqTtlMs,
+  heartbeatMs: env.heartbeatMs,
+  staleAfterMs: env.staleAfterMs,
+});
+
+/** Reads configuration, wires the container for the chosen backend and starts the session. */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const env = loadEnv(options.env, options.cwd);
+  const connection = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
+  const logger = createLogger(env.logLevel, [connection.pass, connection.user].filter((s): s is string => Boolean(s)));
+  const project = loadProjectConfig(env.projectPath);
+  const { namespace, source } = resolveNamespace({
+    configNamespace: project.namespace, envNamespace: env.namespace, projectPath: env.projectPath,
+    gitRemoteUrl: project.namespace || env.namespace ? undefined : readGitRemoteUrl(env.projectPath),
+  });
+  logger.info('starting', { backend: env.backend, namespace, namespaceSource: source, config: project.path ?? 'none' });
+  const identity = { namespace, hostname: hostname(), username: safeUsername() };
+  const backendModule = env.backend === 'memory' ? memoryModule : natsModule(() => openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined));
+  const container = await buildContainer(coreModule(identity, settingsOf(env)), backendModule);
+  const { app, deps, backend } = await resolveApp(container);
+  if (options.handle) deps.session.handle = options.handle;
+  const channels: CreateChannelInput[] = project.channels.map((c) => ({
+    name: c.name, description: c.description ?? '',
+    ...(c.maxMessages !== undefined ? { maxMessages: c.maxMessages } : {}),
+    ...(c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {}),
+    ...(c.maxAgeMs !== undefined ? { maxAgeMs: c.maxAgeMs } : {}),
+  }));
+  let running: RunningSession;
+  try {
+    running = await startSession(deps, channels, (error) => logger.warn('background task failed', { error: String(error) }));
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  return {
+    app, deps, env, logger,
+    async close() {
+      await running.stop();
+      await backend.close();
+    },
+  };
+}
+
+function safeUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USER'] ?? 'unknown';
+  }
+}
