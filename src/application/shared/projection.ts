@@ -14,6 +14,7 @@ export interface Entry<S> {
 export class Projection<C, S, E> {
   private readonly entries = new Map<string, Entry<S>>();
   private waiters: Array<() => void> = [];
+  private readonly observers = new Set<(batch: StoredBatch<E>) => void>();
 
   constructor(private readonly decider: Decider<C, S, E>) {}
 
@@ -22,9 +23,16 @@ export class Projection<C, S, E> {
     if (current && current.revision >= batch.revision) return;
     const base = current?.state ?? this.decider.initialState();
     this.entries.set(batch.stream.id, { state: batch.events.reduce(this.decider.evolve, base), revision: batch.revision });
+    for (const observe of this.observers) observe(batch);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /** Sees each batch once, when it first changes the model. */
+  observe(observer: (batch: StoredBatch<E>) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   get(id: string): Entry<S> | undefined {

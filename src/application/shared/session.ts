@@ -10,12 +10,41 @@ export interface Settings {
 
 /** One MCP server process is one agent session: who it is and where it runs. */
 export class Session {
-  handle: string | undefined;
-  guid: string | undefined;
+  private currentHandle: string | undefined;
+  private currentGuid: string | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     readonly namespace: string,
     readonly hostname: string,
     readonly username: string,
   ) {}
+
+  get handle(): string | undefined {
+    return this.currentHandle;
+  }
+
+  set handle(value: string | undefined) {
+    this.currentHandle = value;
+    this.changed();
+  }
+
+  get guid(): string | undefined {
+    return this.currentGuid;
+  }
+
+  set guid(value: string | undefined) {
+    this.currentGuid = value;
+    this.changed();
+  }
+
+  /** Called whenever the handle or guid changes (e.g. to re-aim live feeds). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
 }

@@ -1,0 +1,73 @@
+import type { WorkItemEvent } from '../../domain/index.js';
+import type { BusNotice, StoredBatch, Subscription } from '../../ports/index.js';
+import type { AppDeps } from '../shared/deps.js';
+
+export type PushKind = 'dm' | 'mentions' | 'work';
+
+/** What reaches the agent unasked: the text and a flat map of string attributes. */
+export interface Push {
+  readonly kind: 'dm' | 'mention' | 'work';
+  readonly content: string;
+  readonly meta: Readonly<Record<string, string>>;
+}
+
+const mentions = (body: string, handle: string): boolean =>
+  new RegExp(`(^|[^a-z0-9-])@${handle}(?![a-z0-9-])`, 'i').test(body);
+
+/**
+ * Turns new direct messages, channel mentions of this agent's handle and work it is
+ * qualified for into pushes. Never pushes the agent's own messages; never marks anything read.
+ */
+export async function startAgentFeed(deps: AppDeps, kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> {
+  const { session } = deps;
+  let watch: Subscription | undefined;
+
+  const onNotice = (notice: BusNotice): void => {
+    if (notice.kind === 'direct') {
+      const m = notice.message;
+      if (!kinds.has('dm') || m.recipientGuid !== session.guid || m.senderGuid === session.guid) return;
+      push({ kind: 'dm', content: m.body, meta: { kind: 'dm', from: m.senderHandle, from_guid: m.senderGuid, message_id: m.id, message_type: m.messageType } });
+      return;
+    }
+    const m = notice.message;
+    const me = session.handle;
+    if (!kinds.has('mentions') || !me || m.senderHandle === me || (session.guid && m.senderGuid === session.guid) || !mentions(m.body, me)) return;
+    push({ kind: 'mention', content: m.body, meta: { kind: 'mention', channel: m.channel, from: m.senderHandle, message_id: m.id } });
+  };
+
+  const aim = async (): Promise<void> => {
+    const previous = watch;
+    watch = await deps.bus.watch(session.namespace, session.guid, onNotice);
+    await previous?.close();
+  };
+
+  const onWork = async (batch: StoredBatch<WorkItemEvent>): Promise<void> => {
+    const guid = session.guid;
+    if (!kinds.has('work') || !guid) return;
+    for (const event of batch.events) {
+      if (event.type !== 'WorkOffered' || event.spec.offeredBy === guid) continue;
+      const entry = await deps.registry.get(guid);
+      if (!entry?.profile.capabilities.includes(event.spec.capability)) continue;
+      push({
+        kind: 'work', content: event.spec.description,
+        meta: { kind: 'work', work_item_id: event.spec.id, task_id: event.spec.taskId, capability: event.spec.capability, priority: String(event.spec.priority), from: event.spec.offeredBy },
+      });
+    }
+  };
+
+  await aim();
+  let lastGuid = session.guid;
+  const stopIdentity = session.onChange(() => {
+    if (session.guid === lastGuid) return;
+    lastGuid = session.guid;
+    void aim();
+  });
+  const stopWork = deps.work.observe((batch) => void onWork(batch).catch(() => undefined));
+  return {
+    async close() {
+      stopIdentity();
+      stopWork();
+      await watch?.close();
+    },
+  };
+}
