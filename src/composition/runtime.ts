@@ -1,7 +1,8 @@
 import { hostname, userInfo } from 'node:os';
+import { dirname } from 'node:path';
 import { startSession, type AppDeps, type CreateChannelInput, type RunningSession, type Settings, type WarpApp } from '../application/index.js';
 import {
-  createLogger, loadEnv, loadProjectConfig, readGitRemoteUrl, resolveNamespace, resolveNatsConnection, type Logger, type WarpEnv,
+  createLogger, loadEnv, loadProjectConfig, readGitRemoteUrl, resolveNamespace, resolveNatsConnection, type ChannelConfig, type Logger, type WarpEnv,
 } from '../adapters/config/index.js';
 import { openNatsBackend } from './nats-backend.js';
 import { memoryModule, natsModule } from './backend-modules.js';
@@ -39,7 +40,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = createLogger(env.logLevel, [connection.pass, connection.user].filter((s): s is string => Boolean(s)));
   const project = loadProjectConfig(env.projectPath);
   const { namespace, source } = resolveNamespace({
-    configNamespace: project.namespace, envNamespace: env.namespace, projectPath: env.projectPath,
+    configNamespace: project.namespace, envNamespace: env.namespace,
+    // A config file marks the project root, so subfolders share the path-derived namespace.
+    projectPath: project.path ? dirname(project.path) : env.projectPath,
     gitRemoteUrl: project.namespace || env.namespace ? undefined : readGitRemoteUrl(env.projectPath),
   });
   logger.info('starting', { backend: env.backend, namespace, namespaceSource: source, config: project.path ?? 'none' });
@@ -48,7 +51,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const container = await buildContainer(coreModule(identity, settingsOf(env)), backendModule);
   const { app, deps, backend } = await resolveApp(container);
   if (options.handle) deps.session.handle = options.handle;
-  const channels: CreateChannelInput[] = project.channels.map((c) => ({
+  const channels: CreateChannelInput[] = project.channels.map((c: ChannelConfig) => ({
     name: c.name, description: c.description ?? '',
     ...(c.maxMessages !== undefined ? { maxMessages: c.maxMessages } : {}),
     ...(c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {}),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { openRuntime } from '../../composition/runtime.js';
-import { createLogger, loadEnv } from '../config/index.js';
+import { createLogger, loadEnv, resolveNatsConnection } from '../config/index.js';
 import { parseCli, runCli, usage } from './cli.js';
 import { exitCodeOf, EXIT, UsageError } from './exit-codes.js';
 import { serve } from './serve.js';
@@ -20,7 +20,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const env = loadEnv(process.env, process.cwd());
   if (first === undefined || first === 'serve') {
-    const logger = createLogger(env.logLevel);
+    const { user, pass } = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
+    const logger = createLogger(env.logLevel, [user, pass].filter((s): s is string => Boolean(s)));
     await serve(env, logger, () => openRuntime({ env: process.env, cwd: process.cwd() }), version);
     return -1; // keeps running
   }

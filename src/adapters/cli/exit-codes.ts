@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/index.js';
+import { ConfigError } from '../config/index.js';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failed: 1, rejected: 2, unavailable: 3, usage: 64 } as const;
@@ -20,7 +21,7 @@ export class BackendUnavailable extends Error {
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
-  if (error instanceof DomainError) return EXIT.rejected;
+  if (error instanceof DomainError || error instanceof ConfigError) return EXIT.rejected;
   if (error instanceof BackendUnavailable) return EXIT.unavailable;
   return EXIT.failed;
 }

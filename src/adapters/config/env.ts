@@ -1,0 +1,151 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { NAME_PATTERN } from '../../domain/index.js';
+import { ConfigError } from './config-error.js';
+import { natsUrlProblem } from './nats-url.js';
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const BACKENDS = ['nats', 'memory'] as const;
+export type BackendKind = (typeof BACKENDS)[number];
+
+/** Groups of MCP tools that WARP_TOOLS can list; every listed tool costs the agent context. */
+export const TOOL_PROFILES = ['identity', 'channels', 'registry', 'direct', 'work', 'dlq'] as const;
+export type ToolProfile = (typeof TOOL_PROFILES)[number];
+
+/** What WARP_PUSH can wake the agent for. */
+export const PUSH_KINDS = ['dm', 'mentions', 'work'] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];
+
+export interface WarpEnv {
+  readonly natsUrl: string;
+  readonly natsUser?: string;
+  readonly natsPass?: string;
+  /** Absolute. */
+  readonly projectPath: string;
+  readonly logLevel: LogLevel;
+  readonly ackTimeoutMs: number;
+  readonly maxAttempts: number;
+  readonly dlqTtlMs: number;
+  readonly backend: BackendKind;
+  readonly namespace?: string;
+  readonly heartbeatMs: number;
+  readonly staleAfterMs: number;
+  readonly maxMessageBytes: number;
+  readonly replicas: number;
+  readonly tools: ReadonlySet<ToolProfile>;
+  readonly push: ReadonlySet<PushKind>;
+}
+
+export const DEFAULT_NATS_URL = 'nats://localhost:4222';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// Docker's `-e VAR=` yields an empty string: treat it as unset.
+const text = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+const integer = (fallback: number, min: number, max: number) =>
+  text.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
+    if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max} (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  });
+
+const choice = <T extends string>(options: readonly T[], fallback: T, normalize: (v: string) => string) =>
+  text.transform((v, ctx) => {
+    const value = v === undefined ? fallback : normalize(v);
+    if ((options as readonly string[]).includes(value)) return value as T;
+    ctx.addIssue({ code: 'custom', message: `expected one of ${options.join(', ')} (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  });
+
+/** A comma list of names from `options`, or `all` (and `none` when allowed). */
+const nameSet = <T extends string>(options: readonly T[], allowNone: boolean) =>
+  text.transform((v, ctx) => {
+    const words = (v ?? 'all').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+    const valid = [...options, 'all', ...(allowNone ? ['none'] : [])];
+    const unknown = words.filter((w) => !valid.includes(w));
+    const problem =
+      unknown.length > 0 ? `unknown ${unknown.map((w) => JSON.stringify(w)).join(', ')}; valid: ${valid.join(', ')}`
+      : words.length === 0 ? `expected a comma list of ${valid.join(', ')}`
+      : words.includes('none') && words.length > 1 ? '"none" cannot be combined with other values'
+      : undefined;
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    if (words.includes('all')) return new Set<T>(options);
+    return new Set(words.filter((w) => w !== 'none') as T[]);
+  });
+
+const envSchema = z.object({
+  NATS_URL: text.transform((v, ctx) => {
+    const url = v ?? DEFAULT_NATS_URL;
+    const problem = natsUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return url;
+  }),
+  NATS_USER: text,
+  NATS_PASS: z.string().optional().transform((v) => (v ? v : undefined)), // spaces may be part of a password
+  MCP_PROJECT_PATH: text,
+  LOG_LEVEL: choice(LOG_LEVELS, 'INFO', (v) => v.toUpperCase()),
+  WORKQUEUE_ACK_TIMEOUT: integer(300_000, 100, DAY),
+  WORKQUEUE_MAX_ATTEMPTS: integer(3, 1, 100),
+  WORKQUEUE_DLQ_TTL: integer(7 * DAY, 1_000, 365 * DAY),
+  WARP_BACKEND: choice(BACKENDS, 'nats', (v) => v.toLowerCase()),
+  WARP_NAMESPACE: text.transform((v, ctx) => {
+    if (v === undefined || NAME_PATTERN.test(v)) return v;
+    ctx.addIssue({ code: 'custom', message: `expected 1-64 lowercase letters, digits or dashes, starting with a letter or digit (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }),
+  WARP_HEARTBEAT_MS: integer(30_000, 10, HOUR),
+  WARP_STALE_AFTER_MS: integer(90_000, 20, DAY),
+  // 1 MiB is nats-server's default max_payload.
+  WARP_MAX_MESSAGE_BYTES: integer(65_536, 1, 1_048_576),
+  WARP_REPLICAS: integer(1, 1, 5),
+  WARP_TOOLS: nameSet(TOOL_PROFILES, false),
+  WARP_PUSH: nameSet(PUSH_KINDS, true),
+});
+
+/**
+ * Reads Warp's settings from the environment, with defaults; throws one ConfigError
+ * naming every bad variable and what it expects.
+ *
+ * @example loadEnv({ WARP_BACKEND: 'memory' }, '/repo').backend // 'memory'
+ */
+export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): WarpEnv {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; '));
+  }
+  const e = parsed.data;
+  if (e.WARP_STALE_AFTER_MS <= e.WARP_HEARTBEAT_MS) {
+    throw new ConfigError(
+      `WARP_STALE_AFTER_MS: expected more than WARP_HEARTBEAT_MS (${e.WARP_HEARTBEAT_MS}), ideally 3 times it (got ${e.WARP_STALE_AFTER_MS})`,
+    );
+  }
+  return {
+    natsUrl: e.NATS_URL,
+    ...(e.NATS_USER !== undefined ? { natsUser: e.NATS_USER } : {}),
+    ...(e.NATS_PASS !== undefined ? { natsPass: e.NATS_PASS } : {}),
+    projectPath: resolve(cwd, e.MCP_PROJECT_PATH ?? '.'),
+    logLevel: e.LOG_LEVEL,
+    ackTimeoutMs: e.WORKQUEUE_ACK_TIMEOUT,
+    maxAttempts: e.WORKQUEUE_MAX_ATTEMPTS,
+    dlqTtlMs: e.WORKQUEUE_DLQ_TTL,
+    backend: e.WARP_BACKEND,
+    ...(e.WARP_NAMESPACE !== undefined ? { namespace: e.WARP_NAMESPACE } : {}),
+    heartbeatMs: e.WARP_HEARTBEAT_MS,
+    staleAfterMs: e.WARP_STALE_AFTER_MS,
+    maxMessageBytes: e.WARP_MAX_MESSAGE_BYTES,
+    replicas: e.WARP_REPLICAS,
+    tools: e.WARP_TOOLS,
+    push: e.WARP_PUSH,
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, redactSecrets, redactUrl, resolveNatsConnection } from '../../../src/adapters/config/index.js';
+
+describe('resolveNatsConnection', () => {
+  it('strips credentials from the server address and picks the transport', () => {
+    expect(resolveNatsConnection('nats://localhost:4222')).toEqual({ servers: 'nats://localhost:4222', transport: 'tcp', tls: false });
+    expect(resolveNatsConnection('tls://a:b@nats.example.com:4222')).toEqual({
+      servers: 'tls://nats.example.com:4222', transport: 'tcp', tls: true, user: 'a', pass: 'b',
+    });
+    expect(resolveNatsConnection('ws://localhost:8080')).toEqual({ servers: 'ws://localhost:8080', transport: 'websocket', tls: false });
+    expect(resolveNatsConnection('wss://u:p@proxy.example.com/nats')).toMatchObject({ servers: 'wss://proxy.example.com/nats', transport: 'websocket', tls: true });
+  });
+
+  it('decodes percent-encoded credentials', () => {
+    expect(resolveNatsConnection('nats://my%40user:p%40ss%2Fw%3Ard@h:4222')).toMatchObject({ user: 'my@user', pass: 'p@ss/w:rd' });
+  });
+
+  it('prefers URL credentials over NATS_USER / NATS_PASS, field by field', () => {
+    expect(resolveNatsConnection('nats://urluser:urlpass@h', 'envuser', 'envpass')).toMatchObject({ user: 'urluser', pass: 'urlpass' });
+    expect(resolveNatsConnection('nats://h', 'envuser', 'envpass')).toMatchObject({ user: 'envuser', pass: 'envpass' });
+    expect(resolveNatsConnection('nats://myuser@h', undefined, 'envpass')).toMatchObject({ user: 'myuser', pass: 'envpass' });
+    expect(resolveNatsConnection('nats://myuser@h', 'envuser', 'envpass')).toMatchObject({ user: 'myuser', pass: 'envpass' });
+  });
+
+  it('omits empty credentials', () => {
+    const resolved = resolveNatsConnection('nats://h', '', '');
+    expect('user' in resolved || 'pass' in resolved).toBe(false);
+  });
+
+  it('rejects a bad URL without echoing its password', () => {
+    expect(() => resolveNatsConnection('http://u:hunter2@h')).toThrow(ConfigError);
+    expect(() => resolveNatsConnection('http://u:hunter2@h')).toThrow(/^NATS_URL: expected/);
+    expect(() => resolveNatsConnection('http://u:hunter2@h')).not.toThrow(/hunter2/);
+    expect(() => resolveNatsConnection('nats://u:%zz@h')).toThrow(/password is not valid percent-encoding/);
+  });
+});
+
+describe('redaction', () => {
+  it('redactUrl hides user info', () => {
+    expect(redactUrl('nats://user:pass@h:4222')).toBe('nats://***@h:4222');
+    expect(redactUrl('wss://token@h')).toBe('wss://***@h');
+    expect(redactUrl('nats://u:p@ss@h:4222')).toBe('nats://***@h:4222');
+    expect(redactUrl('nats://h:4222')).toBe('nats://h:4222');
+  });
+
+  it('redactSecrets masks known secrets, raw and URL-encoded, and URL credentials', () => {
+    expect(redactSecrets('login with p@ss/1 failed', ['p@ss/1'])).toBe('login with *** failed');
+    expect(redactSecrets('url has p%40ss%2F1 in it', ['p@ss/1'])).toBe('url has *** in it');
+    expect(redactSecrets('connect nats://bob:other@h:4222 failed', [])).toBe('connect nats://***@h:4222 failed');
+    expect(redactSecrets('abcabc', ['abc', 'abcabc'])).toBe('***');
+    expect(redactSecrets('nothing here', ['', 'zzz'])).toBe('nothing here');
+  });
+});
