@@ -28,13 +28,14 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   const before = input.before !== undefined ? parseMessageId('before', input.before) : undefined;
   let after = input.after !== undefined ? parseMessageId('after', input.after) : undefined;
   const guid = input.unreadOnly ? requireGuid(session, 'read unread messages') : session.guid;
-  const cursor = guid ? await cursors.get(session.namespace, guid, channel) : 0;
-  if (input.unreadOnly) after = Math.max(after ?? 0, cursor);
-
-  const messages = await bus.read(session.namespace, channel, {
-    limit, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}),
-  });
-  const position = await bus.position(session.namespace, channel);
+  const cursorRead = guid ? cursors.get(session.namespace, guid, channel) : Promise.resolve(0);
+  // An unread read starts at the cursor; other reads fetch the page, position and cursor side by side.
+  if (input.unreadOnly) after = Math.max(after ?? 0, await cursorRead);
+  const [messages, position, cursor] = await Promise.all([
+    bus.read(session.namespace, channel, { limit, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }),
+    bus.position(session.namespace, channel),
+    cursorRead,
+  ]);
   const firstSeq = messages.length ? Number(messages[0]!.id) : undefined;
   const lastSeq = messages.length ? Number(messages[messages.length - 1]!.id) : undefined;
   let readUpTo = cursor;

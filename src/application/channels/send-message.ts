@@ -33,11 +33,5 @@ export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promi
   if (posted?.type !== 'MessagePosted') throw new Error('PostMessage decided no MessagePosted event');
   const { type: _t, v: _v, at, ...fields } = posted;
   const stored = await bus.publish(session.namespace, { ...fields, timestamp: at }, key);
-  if (session.guid) {
-    // Your own message is not unread for you, when you were caught up.
-    const seq = Number(stored.id);
-    const cursor = await deps.cursors.get(session.namespace, session.guid, channel);
-    if (cursor === seq - 1) await deps.cursors.advance(session.namespace, session.guid, channel, seq);
-  }
   return { message: messageView(stored) };
 }
