@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { openRuntime } from '../../composition/runtime.js';
-import { createLogger, loadEnv, resolveNatsConnection } from '../config/index.js';
+import { DomainError } from '../../domain/index.js';
+import { ConfigError, createLogger, loadEnv, resolveNatsConnection } from '../config/index.js';
 import { parseCli, runCli, usage } from './cli.js';
-import { exitCodeOf, EXIT, UsageError } from './exit-codes.js';
+import { BackendUnavailable, exitCodeOf, EXIT, UsageError } from './exit-codes.js';
 import { serve } from './serve.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -27,7 +28,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const parsed = parseCli(argv);
   const handle = typeof parsed.options['as'] === 'string' ? parsed.options['as'] : 'cli';
-  const runtime = await openRuntime({ env: process.env, cwd: process.cwd(), handle });
+  const runtime = await openRuntime({ env: process.env, cwd: process.cwd(), handle }).catch((error: unknown) => {
+    throw error instanceof ConfigError || error instanceof DomainError ? error : new BackendUnavailable(error instanceof Error ? error.message : String(error));
+  });
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+import { StdioAgent } from '../support/stdio-agent.js';
+
+/** Several built servers over stdio, each its own agent, talking through one real nats-server. */
+describe('agents in separate processes over NATS', () => {
+  let server: NatsServerHandle;
+  const agents: StdioAgent[] = [];
+  const start = async (namespace: string, extra: Record<string, string> = {}): Promise<StdioAgent> => {
+    const agent = await StdioAgent.start({
+      NATS_URL: server.url, WARP_NAMESPACE: namespace, WORKQUEUE_ACK_TIMEOUT: '1500', WORKQUEUE_MAX_ATTEMPTS: '2',
+      WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '1000', ...extra,
+    });
+    agents.push(agent);
+    return agent;
+  };
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+  });
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.close()));
+    await server.dispose();
+  });
+
+  it('channel messages and discovery with visibility', async () => {
+    const alice = await start('team');
+    const bob = await start('team');
+    const hidden = await start('team');
+    const outsider = await start('elsewhere');
+    await alice.call('register_agent', { agentType: 'alice', capabilities: ['planning'] });
+    await bob.call('register_agent', { agentType: 'bob', capabilities: ['typescript'] });
+    await hidden.call('register_agent', { agentType: 'hidden', visibility: 'private' });
+    await outsider.call('register_agent', { agentType: 'outsider', visibility: 'public' });
+
+    const sent = await alice.call('send_message', { channel: 'roadmap', message: 'hello from alice' });
+    const read = await bob.call('read_messages', { channel: 'roadmap' });
+    expect(read.messages.map((m: { id: string; body: string }) => [m.id, m.body])).toEqual([[sent.message.id, 'hello from alice']]);
+
+    const seen = (await alice.call('discover_agents', {})).agents.map((a: { handle: string }) => a.handle).sort();
+    expect(seen).toEqual(['alice', 'bob', 'outsider']);
+    const outsiderView = (await alice.call('discover_agents', {})).agents.find((a: { handle: string }) => a.handle === 'outsider');
+    expect(outsiderView.hostname).toBeUndefined();
+    const fromOutside = (await outsider.call('discover_agents', {})).agents.map((a: { handle: string }) => a.handle);
+    expect(fromOutside).toEqual(['outsider']);
+  });
+
+  it('a direct message waits for an offline agent that registers later', async () => {
+    const sender = await start('team');
+    await sender.call('register_agent', { agentType: 'sender' });
+    const first = await start('team');
+    const { agent } = await first.call('register_agent', { agentType: 'later' });
+    await first.close();
+    await sender.call('send_direct_message', { recipientGuid: agent.guid, message: 'read me when you are back', messageType: 'request' });
+    const again = await start('team');
+    const { agent: back } = await again.call('register_agent', { agentType: 'later' });
+    expect(back.guid).toBe(agent.guid);
+    const inbox = await again.call('read_direct_messages', {});
+    expect(inbox.messages.map((m: { body: string }) => m.body)).toEqual(['read me when you are back']);
+    expect((await again.call('read_direct_messages', {})).messages).toEqual([]);
+  });
+
+  it('work offered by one is claimed and completed by another; a SIGKILLed holder loses its lease to a third', async () => {
+    const boss = await start('team');
+    const worker = await start('team');
+    const doomed = await start('team');
+    const rescuer = await start('team');
+    await boss.call('register_agent', { agentType: 'boss' });
+    for (const [a, type] of [[worker, 'worker'], [doomed, 'doomed'], [rescuer, 'rescuer']] as const) {
+      await a.call('register_agent', { agentType: type, capabilities: ['build'] });
+    }
+    const offered = await boss.call('broadcast_work_offer', { taskId: 'w-1', description: 'build it', requiredCapability: 'build' });
+    const claimed = await worker.call('claim_work', { capability: 'build', timeout: 10_000 });
+    expect(claimed.workItem.workItemId).toBe(offered.workItem.workItemId);
+    expect((await worker.call('complete_work', { workItemId: offered.workItem.workItemId })).workItem.status).toBe('completed');
+
+    const second = await boss.call('broadcast_work_offer', { taskId: 'w-2', description: 'crash on it', requiredCapability: 'build' });
+    const held = await doomed.call('claim_work', { capability: 'build', timeout: 10_000 });
+    expect(held.workItem.workItemId).toBe(second.workItem.workItemId);
+    doomed.kill('SIGKILL');
+    const rescued = await rescuer.call('claim_work', { capability: 'build', timeout: 10_000 });
+    expect(rescued.claimed).toBe(true);
+    expect(rescued.workItem.workItemId).toBe(second.workItem.workItemId);
+    expect(rescued.workItem.attempts).toBe(2);
+    await rescuer.call('complete_work', { workItemId: second.workItem.workItemId });
+    const history = await boss.call('get_work_item', { workItemId: second.workItem.workItemId });
+    expect(history.events.map((e: { type: string }) => e.type)).toEqual(['WorkOffered', 'WorkClaimed', 'WorkLeaseExpired', 'WorkClaimed', 'WorkCompleted']);
+  });
+
+  it('an item that exhausts its attempts is dead-lettered, then retried and discarded', async () => {
+    const boss = await start('team');
+    const worker = await start('team');
+    await boss.call('register_agent', { agentType: 'dlq-boss' });
+    await worker.call('register_agent', { agentType: 'dlq-worker', capabilities: ['flaky'] });
+    const { workItem } = await boss.call('broadcast_work_offer', { taskId: 'f-1', description: 'flaky', requiredCapability: 'flaky' });
+    for (let i = 0; i < 2; i++) {
+      await worker.call('claim_work', { capability: 'flaky', timeout: 10_000 });
+      await worker.call('fail_work', { workItemId: workItem.workItemId, error: `attempt ${i + 1} broke` });
+    }
+    const dlq = await boss.call('list_dead_letter_items', { capability: 'flaky' });
+    expect(dlq.items.map((i: { workItemId: string }) => i.workItemId)).toEqual([workItem.workItemId]);
+    expect(dlq.items[0].attemptHistory.map((h: { reason: string }) => h.reason)).toEqual(['failed: attempt 1 broke', 'failed: attempt 2 broke']);
+    await boss.call('retry_dead_letter_item', { itemId: workItem.workItemId, resetAttempts: true });
+    await worker.call('claim_work', { capability: 'flaky', timeout: 10_000 });
+    await worker.call('fail_work', { workItemId: workItem.workItemId, error: 'give up', retryable: false });
+    await boss.call('discard_dead_letter_item', { itemId: workItem.workItemId });
+    expect((await boss.call('list_dead_letter_items', { capability: 'flaky' })).items).toEqual([]);
+  });
+
+  it('two projects on one server do not see each other', async () => {
+    const here = await start('project-a');
+    const there = await start('project-b');
+    await here.call('register_agent', { agentType: 'here', capabilities: ['shared'] });
+    await there.call('register_agent', { agentType: 'there', capabilities: ['shared'] });
+    await here.call('create_channel', { name: 'secret-plans', description: 'only for a' });
+    await here.call('send_message', { channel: 'secret-plans', message: 'a only' });
+    await here.call('broadcast_work_offer', { taskId: 'a-task', description: 'a work', requiredCapability: 'shared' });
+    const channels = (await there.call('list_channels', {})).channels.map((c: { name: string }) => c.name);
+    expect(channels).not.toContain('secret-plans');
+    expect((await there.call('list_work', {})).items).toEqual([]);
+    expect((await there.call('claim_work', { capability: 'shared', timeout: 200 })).claimed).toBe(false);
+    expect((await there.call('discover_agents', {})).agents.map((a: { handle: string }) => a.handle)).toEqual(['there']);
+  });
+});

@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { agentDecider, agentId, type AgentCommand, type AgentEvent, type AgentProfile, type AgentState } from '../../src/domain/index.js';
+import { playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
+
+const capabilities = fc.subarray(['typescript', 'rust', 'review']);
+
+const profile: fc.Arbitrary<AgentProfile> = fc
+  .record({ capabilities, visibility: fc.constantFrom('private', 'project-only', 'user-only', 'public' as const) })
+  .map(({ capabilities: caps, visibility }) => ({
+    guid: agentId('g-1'), handle: 'dev', agentType: 'developer', capabilities: caps, scope: 'project', visibility,
+    namespace: 'proj', hostname: 'host-a', username: 'alice',
+  }));
+
+const command: fc.Arbitrary<Untimed<AgentCommand>> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('RegisterAgent' as const), profile }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        type: fc.constant('UpdatePresence' as const),
+        status: fc.constantFrom('online', 'busy', 'offline' as const),
+        currentTaskCount: fc.nat({ max: 5 }),
+        capabilities,
+      },
+      { requiredKeys: ['type'] },
+    ),
+  },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('DeregisterAgent' as const) }) },
+);
+
+const histories = fc
+  .array(fc.record({ dt: fc.nat({ max: 1_000 }), command }), { maxLength: 40, size: 'max' })
+  .map((steps) => timed<AgentCommand>(steps, 1_000));
+
+function checkStep(s: Step<AgentCommand, AgentState, AgentEvent>): void {
+  const { before, command } = s;
+  if (!s.accepted) {
+    // Only an agent that is not registered refuses, and only what needs a registration.
+    expect(command.type).not.toBe('RegisterAgent');
+    expect(before.status).not.toBe('registered');
+    return;
+  }
+  const { events, after } = s;
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({ v: 1, at: command.now });
+  if (after.status === 'unregistered') throw new Error('an accepted command always leaves a registration');
+  expect(after.updatedAt).toBe(command.now);
+  expect(after.registeredAt).toBeLessThanOrEqual(after.updatedAt);
+  expect(after.status).toBe(command.type === 'DeregisterAgent' ? 'deregistered' : 'registered');
+  if (after.status === 'deregistered') expect(after.presence).toBe('offline');
+  if (command.type === 'RegisterAgent') expect(after).toMatchObject({ profile: command.profile, presence: 'online' });
+  if (command.type === 'UpdatePresence') {
+    if (before.status !== 'registered') throw new Error('only a registered agent updates its presence');
+    expect(after.presence).toBe(command.status ?? before.presence);
+    expect(after.currentTaskCount).toBe(command.currentTaskCount ?? before.currentTaskCount);
+    expect(after.profile.capabilities).toEqual(command.capabilities ?? before.profile.capabilities);
+    expect(after.registeredAt).toBe(before.registeredAt);
+  }
+}
+
+describe('Agent properties', () => {
+  it('after any history: rejections change nothing, replay is deterministic, registration rules hold', () => {
+    fc.assert(fc.property(histories, (commands) => void playAndCheck(agentDecider, commands, checkStep)), { numRuns: 300 });
+  });
+});
