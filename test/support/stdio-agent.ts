@@ -58,7 +58,7 @@ export class StdioAgent {
   /** Calls a tool expecting an isError result; returns its text. */
   async callError(name: string, args: Record<string, unknown> = {}): Promise<string> {
     const result = await this.client.callTool({ name, arguments: args }).catch((e: Error) => ({ isError: true, content: [{ text: e.message }] }));
-    if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
+    if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result)}`);
     return (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join(' ');
   }
 

@@ -5,13 +5,16 @@ import type { AppDeps } from '../shared/deps.js';
 export interface WaitForMessagesInput {
   readonly channels?: readonly string[];
   readonly includeDirect?: boolean;
+  /** Also wake for new work offers this agent is qualified for (default true). */
+  readonly includeWork?: boolean;
   readonly timeoutMs?: number;
 }
 
 export interface Arrival {
-  readonly kind: 'channel' | 'direct';
+  readonly kind: 'channel' | 'direct' | 'work';
   readonly channel?: string;
-  readonly messageId: string;
+  readonly messageId?: string;
+  readonly workItemId?: string;
   readonly from: string;
   readonly preview: string;
 }
@@ -64,6 +67,14 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
     arrivals.push(arrivalOf(notice));
     stop.abort();
   });
+  const capabilities = input.includeWork !== false && session.guid ? (await deps.registry.get(session.guid))?.profile.capabilities ?? [] : [];
+  const stopWork = deps.work.observe((batch) => {
+    for (const event of batch.events) {
+      if (event.type !== 'WorkOffered' || !capabilities.includes(event.spec.capability) || event.spec.offeredBy === session.guid) continue;
+      arrivals.push({ kind: 'work', workItemId: event.spec.id, from: event.spec.offeredBy, preview: preview(`[${event.spec.capability}] ${event.spec.description}`) });
+      stop.abort();
+    }
+  });
   try {
     const pending = await pendingNow(deps, channels, includeDirect);
     if (pending.inbox === 0 && Object.keys(pending.channels).length === 0 && arrivals.length === 0) {
@@ -71,6 +82,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
     }
     return { arrivals, timedOut: arrivals.length === 0 && pending.inbox === 0 && Object.keys(pending.channels).length === 0, pending };
   } finally {
+    stopWork();
     stop.abort();
     await subscription.close();
   }
