@@ -3,3 +3,5 @@ export * from './shared/deps.js';
 export * from './shared/session.js';
 export * from './shared/require.js';
 export type { CreateChannelInput } from './channels/create-channel.js';
+export type { Push, PushKind } from './push/agent-feed.js';
+export type { Update } from './push/session-watch.js';

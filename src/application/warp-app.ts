@@ -1,4 +1,7 @@
 import type { ChannelEvent, WorkItemEvent } from '../domain/index.js';
+import type { Subscription } from '../ports/index.js';
+import { startAgentFeed, type Push, type PushKind } from './push/agent-feed.js';
+import { watchUpdates, type Update } from './push/session-watch.js';
 import { createChannel, type CreateChannelInput } from './channels/create-channel.js';
 import { listChannels } from './channels/list-channels.js';
 import { readMessages } from './channels/read-messages.js';
@@ -55,6 +58,10 @@ export function createWarpApp(deps: AppDeps) {
     retryDeadLetterItem: bind(deps, retryDeadLetterItem),
     discardDeadLetterItem: bind(deps, discardDeadLetterItem),
     waitForMessages: bind(deps, waitForMessages),
+    /** Pushes for the agent (DMs, mentions, qualified work) until the subscription is closed. */
+    startAgentFeed: (kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> => startAgentFeed(deps, kinds, push),
+    /** Resource change hints (a channel got a message, the inbox got one). */
+    watchUpdates: (listener: (update: Update) => void): Promise<Subscription> => watchUpdates(deps, listener),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { WorkItemEvent } from '../../domain/index.js';
 import type { BusNotice, StoredBatch, Subscription } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import { watchSession } from './session-watch.js';
 
 export type PushKind = 'dm' | 'mentions' | 'work';
 
@@ -20,7 +21,6 @@ const mentions = (body: string, handle: string): boolean =>
  */
 export async function startAgentFeed(deps: AppDeps, kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> {
   const { session } = deps;
-  let watch: Subscription | undefined;
 
   const onNotice = (notice: BusNotice): void => {
     if (notice.kind === 'direct') {
@@ -33,12 +33,6 @@ export async function startAgentFeed(deps: AppDeps, kinds: ReadonlySet<PushKind>
     const me = session.handle;
     if (!kinds.has('mentions') || !me || m.senderHandle === me || (session.guid && m.senderGuid === session.guid) || !mentions(m.body, me)) return;
     push({ kind: 'mention', content: m.body, meta: { kind: 'mention', channel: m.channel, from: m.senderHandle, message_id: m.id } });
-  };
-
-  const aim = async (): Promise<void> => {
-    const previous = watch;
-    watch = await deps.bus.watch(session.namespace, session.guid, onNotice);
-    await previous?.close();
   };
 
   const onWork = async (batch: StoredBatch<WorkItemEvent>): Promise<void> => {
@@ -55,19 +49,12 @@ export async function startAgentFeed(deps: AppDeps, kinds: ReadonlySet<PushKind>
     }
   };
 
-  await aim();
-  let lastGuid = session.guid;
-  const stopIdentity = session.onChange(() => {
-    if (session.guid === lastGuid) return;
-    lastGuid = session.guid;
-    void aim();
-  });
+  const watch = await watchSession(deps, onNotice);
   const stopWork = deps.work.observe((batch) => void onWork(batch).catch(() => undefined));
   return {
     async close() {
-      stopIdentity();
       stopWork();
-      await watch?.close();
+      await watch.close();
     },
   };
 }
