@@ -7,6 +7,7 @@ import { listChannels } from './channels/list-channels.js';
 import { readMessages } from './channels/read-messages.js';
 import { sendMessage } from './channels/send-message.js';
 import { syncConfiguredChannels } from './channels/sync-configured-channels.js';
+import { inboxStatus } from './direct/inbox-status.js';
 import { readDirectMessages } from './direct/read-direct-messages.js';
 import { sendDirectMessage } from './direct/send-direct-message.js';
 import { discardDeadLetterItem } from './dlq/discard-dead-letter-item.js';
@@ -47,6 +48,7 @@ export function createWarpApp(deps: AppDeps) {
     deregisterAgent: (): ReturnType<typeof deregisterAgent> => deregisterAgent(deps),
     sendDirectMessage: bind(deps, sendDirectMessage),
     readDirectMessages: bind(deps, readDirectMessages),
+    inboxStatus: (): ReturnType<typeof inboxStatus> => inboxStatus(deps),
     broadcastWorkOffer: bind(deps, broadcastWorkOffer),
     claimWork: bind(deps, claimWork),
     completeWork: bind(deps, completeWork),
