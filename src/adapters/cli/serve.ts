@@ -7,10 +7,13 @@ import { lazyRuntime } from './lazy-runtime.js';
 /** Runs the MCP stdio server until stdin closes or SIGTERM/SIGINT; then says offline and exits. */
 export async function serve(env: WarpEnv, logger: Logger, open: () => Promise<Runtime>, version: string): Promise<void> {
   const runtime = lazyRuntime(open);
-  const { server } = createMcpServer(runtime.app, { profiles: env.tools, version });
+  const mcp = createMcpServer(runtime.app, {
+    profiles: env.tools, push: env.push, version,
+    onError: (error) => logger.warn('push unavailable', { error: error instanceof Error ? error.message : String(error) }),
+  });
   // Connect the backend eagerly so registration and heartbeats start, but never block the handshake on it.
   runtime.ensure().catch((error: unknown) => logger.error('backend unavailable', { error: error instanceof Error ? error.message : String(error) }));
-  await server.connect(new StdioServerTransport());
+  await mcp.server.connect(new StdioServerTransport());
   logger.info('MCP server ready on stdio');
 
   let stopping = false;
@@ -18,8 +21,8 @@ export async function serve(env: WarpEnv, logger: Logger, open: () => Promise<Ru
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { reason });
+    await mcp.close().catch(() => undefined);
     await runtime.close().catch((error: unknown) => logger.warn('clean shutdown failed', { error: String(error) }));
-    await server.close().catch(() => undefined);
     process.exit(0);
   };
   process.stdin.on('end', () => void stop('stdin closed'));

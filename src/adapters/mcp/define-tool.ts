@@ -1,0 +1,52 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { WarpApp } from '../../application/index.js';
+import { errorResult } from './tool-result.js';
+
+export type ToolProfile = 'identity' | 'channels' | 'registry' | 'direct' | 'work' | 'dlq';
+
+/** One MCP tool: its schemas, honest annotations, the use case it calls and a short text rendering. */
+export interface ToolDefinition<I extends z.ZodRawShape, O> {
+  readonly name: string;
+  readonly profile: ToolProfile;
+  readonly title: string;
+  readonly description: string;
+  readonly input: I;
+  readonly output: z.ZodRawShape;
+  readonly annotations: ToolAnnotations;
+  run(app: WarpApp, args: z.infer<z.ZodObject<I>>): Promise<O>;
+  render(result: O): string;
+}
+
+export interface AnyTool {
+  readonly name: string;
+  readonly profile: ToolProfile;
+  register(server: McpServer, app: WarpApp): void;
+}
+
+export function defineTool<I extends z.ZodRawShape, O extends object>(def: ToolDefinition<I, O>): AnyTool {
+  return {
+    name: def.name,
+    profile: def.profile,
+    register(server, app) {
+      const handler = async (args: z.infer<z.ZodObject<I>>): Promise<CallToolResult> => {
+        try {
+          const result = await def.run(app, args);
+          return { structuredContent: result as Record<string, unknown>, content: [{ type: 'text', text: def.render(result) }] };
+        } catch (error) {
+          return errorResult(error);
+        }
+      };
+      server.registerTool(
+        def.name,
+        { title: def.title, description: def.description, inputSchema: def.input, outputSchema: def.output, annotations: { title: def.title, openWorldHint: false, ...def.annotations } },
+        handler as never,
+      );
+    },
+  };
+}
+
+export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true };
+export const WRITE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false };
+export const IDEMPOTENT_WRITE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: true };
