@@ -4,7 +4,6 @@ import { startSession, type AppDeps, type CreateChannelInput, type RunningSessio
 import {
   createLogger, loadEnv, loadProjectConfig, readGitRemoteUrl, resolveNamespace, resolveNatsConnection, type ChannelConfig, type Logger, type WarpEnv,
 } from '../adapters/config/index.js';
-import { openNatsBackend } from './nats-backend.js';
 import { memoryModule, natsModule } from './backend-modules.js';
 import { buildContainer, coreModule, resolveApp } from './container.js';
 
@@ -47,7 +46,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
   logger.info('starting', { backend: env.backend, namespace, namespaceSource: source, config: project.path ?? 'none' });
   const identity = { namespace, hostname: hostname(), username: safeUsername() };
-  const backendModule = env.backend === 'memory' ? memoryModule : natsModule(() => openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined));
+  const backendModule = env.backend === 'memory' ? memoryModule : natsModule(async () => {
+        // Loaded on demand so the memory backend never loads the NATS client.
+        const { openNatsBackend } = await import('./nats-backend.js');
+        return openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined);
+      });
   const container = await buildContainer(coreModule(identity, settingsOf(env)), backendModule);
   const { app, deps, backend } = await resolveApp(container);
   if (options.handle) deps.session.handle = options.handle;
