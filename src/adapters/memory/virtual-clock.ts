@@ -17,7 +17,7 @@ export class VirtualClock implements Clock {
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
+      if (signal?.aborted || ms <= 0) return resolve();
       const sleeper: Sleeper = {
         at: this.current + ms,
         wake: () => {

@@ -77,7 +77,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
   });
   try {
     const pending = await pendingNow(deps, channels, includeDirect);
-    if (pending.inbox === 0 && Object.keys(pending.channels).length === 0 && arrivals.length === 0) {
+    if (timeout > 0 && pending.inbox === 0 && Object.keys(pending.channels).length === 0 && arrivals.length === 0) {
       await deps.clock.sleep(timeout, stop.signal);
     }
     return { arrivals, timedOut: arrivals.length === 0 && pending.inbox === 0 && Object.keys(pending.channels).length === 0, pending };
