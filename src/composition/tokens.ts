@@ -1,8 +1,5 @@
 /** DI tokens; symbols so nothing outside the composition root depends on inversify. */
 export const TOKENS = {
-  Env: Symbol.for('warp.Env'),
-  ProjectConfig: Symbol.for('warp.ProjectConfig'),
-  Logger: Symbol.for('warp.Logger'),
   Clock: Symbol.for('warp.Clock'),
   Ids: Symbol.for('warp.Ids'),
   Backend: Symbol.for('warp.Backend'),
