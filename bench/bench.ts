@@ -23,7 +23,7 @@ const body = 'x'.repeat(200);
 
 async function warpSession(host: string): Promise<{ app: WarpApp; close(): Promise<void> }> {
   const conn = await connectNats({ servers: server.url, transport: 'tcp', name: `bench-${host}` });
-  const backend = createNatsBackend(conn, { replicas: 1 });
+  const backend = await createNatsBackend(conn, { replicas: 1 });
   const deps = createSessionDeps(backend, clock, ids, new Session('bench', host, 'bench'), settings);
   const running = await startSession(deps, [{ name: 'small', description: '' }, { name: 'big', description: '' }, { name: 'send', description: '' }], () => {});
   return { app: createWarpApp(deps), close: async () => { await running.stop(); await backend.close(); } };
@@ -72,7 +72,8 @@ try {
   rows.push({ ...ratioRow('read 50: 100k vs 100 history (Warp)', warpSmall.perOpUs, warpBig.perOpUs, 'µs', 1.3), raw: `${fmt(warpSmall.perOpUs)} µs @100` , warp: `${fmt(warpBig.perOpUs)} µs @100k` });
 
   progress(`discover: registering ${AGENTS} agents`);
-  const registry = createNatsBackend(await connectNats({ servers: server.url, transport: 'tcp' }), { replicas: 1 }).registry;
+  const registryBackend = await createNatsBackend(await connectNats({ servers: server.url, transport: "tcp" }), { replicas: 1 });
+  const registry = registryBackend.registry;
   await pipelined(AGENTS, 200, (i) => registry.update(ids.stableId('bench', String(i)), () => ({
     profile: { guid: ids.stableId('bench', String(i)), handle: `agent-${i}`, agentType: 'worker', capabilities: i % 10 === 0 ? ['rare'] : ['common'], scope: 'project', visibility: 'project-only', namespace: 'bench', hostname: 'h', username: 'bench' },
     presence: 'online', currentTaskCount: 0, registeredAt: Date.now(), updatedAt: Date.now(), lastHeartbeat: Date.now(), deregistered: false,

@@ -11,5 +11,10 @@ import type { Backend } from './backend-modules.js';
 export async function openNatsBackend(env: WarpEnv, connection: NatsConnectionOptions, logger: Logger, urlWasSet: boolean): Promise<Backend> {
   const servers = urlWasSet ? connection.servers : await startLocalNats(process.env, (m) => logger.info(m));
   const conn = await connectNats({ ...connection, servers, name: 'warp' });
-  return createNatsBackend(conn, { replicas: env.replicas });
+  try {
+    return await createNatsBackend(conn, { replicas: env.replicas });
+  } catch (error) {
+    await conn.close();
+    throw error;
+  }
 }

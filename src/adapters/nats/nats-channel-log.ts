@@ -1,0 +1,66 @@
+import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
+import type { ChannelMessage, Retention } from '../../domain/index.js';
+import type { ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
+import type { NatsBackendConnection } from './nats-connection.js';
+import { channelNotice, channelStream, channelSubject, ensureStream, nanos } from './nats-names.js';
+
+const DUPLICATE_WINDOW_MS = 120_000;
+
+/** A channel is its own stream (so retention is per channel); a message id is its stream sequence. */
+export class NatsChannelLog {
+  constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
+
+  async ensure(ns: string, channel: string, description: string, retention: Retention): Promise<void> {
+    await ensureStream(this.conn.jsm, {
+      name: channelStream(ns, channel),
+      subjects: [channelSubject(ns, channel)],
+      description,
+      num_replicas: this.replicas,
+      max_msgs: retention.maxMessages ?? -1,
+      max_bytes: retention.maxBytes ?? -1,
+      max_age: retention.maxAgeMs !== undefined ? nanos(retention.maxAgeMs) : 0,
+      duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, retention.maxAgeMs ?? DUPLICATE_WINDOW_MS)),
+    });
+  }
+
+  async publish(ns: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage> {
+    const ack = await this.conn.js.publish(channelSubject(ns, message.channel), JSON.stringify(message), idempotencyKey !== undefined ? { msgID: idempotencyKey } : {});
+    const stored: ChannelMessage = { ...message, id: String(ack.seq) };
+    // A wake-up hint for live watchers; the stream stays the source of truth.
+    this.conn.nc.publish(channelNotice(ns, message.channel), JSON.stringify(stored));
+    return stored;
+  }
+
+  async position(ns: string, channel: string): Promise<ChannelPosition> {
+    const { state } = await this.conn.jsm.streams.info(channelStream(ns, channel));
+    return { first: state.messages === 0 ? 0 : state.first_seq, last: state.last_seq };
+  }
+
+  /** One ordered-consumer fetch of exactly the wanted range: O(limit), whatever the history. */
+  async read(ns: string, channel: string, window: ReadWindow): Promise<readonly ChannelMessage[]> {
+    const { first, last } = await this.position(ns, channel);
+    if (first === 0) return [];
+    const upper = Math.min(last, window.before !== undefined ? window.before - 1 : last);
+    let start: number;
+    let end: number;
+    if (window.after !== undefined) {
+      start = Math.max(first, window.after + 1);
+      end = Math.min(upper, start + window.limit - 1);
+    } else {
+      end = upper;
+      start = Math.max(first, end - window.limit + 1);
+    }
+    if (start > end) return [];
+    const consumer = await this.conn.js.consumers.get(channelStream(ns, channel), { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+    const batch = await consumer.fetch({ max_messages: end - start + 1, expires: 5000 });
+    const messages: ChannelMessage[] = [];
+    for await (const m of batch) {
+      if (m.seq > end) break;
+      messages.push({ ...m.json<NewChannelMessage>(), id: String(m.seq) });
+      if (m.seq === end) break;
+    }
+    return messages;
+  }
+}
+
+export const isStreamMissing = (error: unknown): boolean => error instanceof JetStreamApiError && error.code === 10059;

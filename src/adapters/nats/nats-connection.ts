@@ -1,0 +1,96 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import type { Connection, ConnectionState } from '../../ports/index.js';
+
+export interface NatsOptions {
+  readonly servers: string;
+  readonly user?: string;
+  readonly pass?: string;
+  readonly transport: 'tcp' | 'websocket';
+  readonly name?: string;
+  /** Bound on connecting and on every JetStream request, so no call hangs. */
+  readonly timeoutMs?: number;
+}
+
+const HOW_TO_FIX = 'Start one with `nats-server -js`, point NATS_URL at a running server, or run without NATS: WARP_BACKEND=memory.';
+
+async function dial(options: NatsOptions): Promise<NatsConnection> {
+  const settings = {
+    servers: options.servers,
+    name: options.name ?? 'warp',
+    timeout: options.timeoutMs ?? 3000,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    ...(options.pass !== undefined ? { pass: options.pass } : {}),
+  };
+  if (options.transport === 'tcp') return connect(settings);
+  // Node 20 has no global WebSocket; the `ws` package provides one when installed.
+  if (!('WebSocket' in globalThis)) {
+    const ws = (await import('ws' as string).catch(() => undefined)) as { WebSocket?: unknown } | undefined;
+    if (!ws?.WebSocket) throw new Error('ws:// and wss:// need a WebSocket implementation: npm install ws (Node 22+ has one built in).');
+    (globalThis as Record<string, unknown>)['WebSocket'] = ws.WebSocket;
+  }
+  const { wsconnect } = await import('@nats-io/nats-core');
+  return wsconnect(settings);
+}
+
+/** One NATS connection with JetStream and KV handles, reporting its state for get_my_handle. */
+export class NatsBackendConnection implements Connection {
+  readonly backend = 'nats' as const;
+  private current: ConnectionState = 'connected';
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly kvm: Kvm,
+    private readonly servers: string,
+  ) {
+    void this.track();
+  }
+
+  static async open(options: NatsOptions): Promise<NatsBackendConnection> {
+    let nc: NatsConnection;
+    try {
+      nc = await dial(options);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`Cannot connect to NATS at ${options.servers} (${reason}). ${HOW_TO_FIX}`);
+    }
+    const timeout = options.timeoutMs ?? 5000;
+    try {
+      const jsm = await jetstreamManager(nc, { timeout });
+      const js = jetstream(nc, { timeout });
+      return new NatsBackendConnection(nc, js, jsm, new Kvm(js), options.servers);
+    } catch (error) {
+      await nc.close().catch(() => undefined);
+      throw new Error(`NATS at ${options.servers} has no JetStream (${error instanceof Error ? error.message : String(error)}). Start nats-server with -js.`);
+    }
+  }
+
+  state(): ConnectionState {
+    return this.current;
+  }
+
+  describe(): string {
+    return this.servers;
+  }
+
+  async close(): Promise<void> {
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+
+  private async track(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnecting') this.current = 'reconnecting';
+      else if (status.type === 'reconnect') this.current = 'connected';
+      else if (status.type === 'close') this.current = 'disconnected';
+    }
+    this.current = 'disconnected';
+  }
+}
+
+export const connectNats = (options: NatsOptions): Promise<NatsBackendConnection> => NatsBackendConnection.open(options);

@@ -1,0 +1,49 @@
+import type { KV } from '@nats-io/kv';
+import type { CursorStore } from '../../ports/index.js';
+import type { NatsBackendConnection } from './nats-connection.js';
+import { isCasConflict } from './nats-kv.js';
+import { assertToken, CURSOR_BUCKET } from './nats-names.js';
+
+/** Read cursors in KV, key `<ns>.<guid>.<channel>`; they only move forward (compare-and-set). */
+export class NatsCursorStore implements CursorStore {
+  // Only this session moves its own cursors, so what it read or wrote last is current.
+  private readonly cache = new Map<string, number>();
+
+  private constructor(private readonly kv: KV) {}
+
+  static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsCursorStore> {
+    return new NatsCursorStore(await conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas }));
+  }
+
+  private key = (ns: string, guid: string, channel: string): string => `${assertToken(ns)}.${assertToken(guid)}.${assertToken(channel)}`;
+
+  async get(ns: string, guid: string, channel: string): Promise<number> {
+    const key = this.key(ns, guid, channel);
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const entry = await this.kv.get(key);
+    const value = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
+    this.cache.set(key, value);
+    return value;
+  }
+
+  async advance(ns: string, guid: string, channel: string, sequence: number): Promise<void> {
+    const key = this.key(ns, guid, channel);
+    for (;;) {
+      const entry = await this.kv.get(key);
+      const current = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
+      if (current >= sequence) {
+        this.cache.set(key, current);
+        return;
+      }
+      try {
+        if (entry) await this.kv.update(key, String(sequence), entry.revision);
+        else await this.kv.create(key, String(sequence));
+        this.cache.set(key, sequence);
+        return;
+      } catch (error) {
+        if (!isCasConflict(error)) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { DeliverPolicy, JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
+import {
+  RevisionConflict, type AggregateKind, type EventStore, type ReadResult, type StoredBatch, type StreamId, type Subscription,
+} from '../../ports/index.js';
+import type { NatsBackendConnection } from './nats-connection.js';
+import { EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
+
+const WRONG_LAST_SEQUENCE = 10071;
+const NO_MESSAGE = 10037;
+
+interface Stored {
+  readonly events: readonly unknown[];
+}
+
+function streamOf(subject: string): StreamId {
+  const [, , namespace, kind, id] = subject.split('.');
+  return { namespace: namespace!, kind: kind as AggregateKind, id: id! };
+}
+
+/** One subject per aggregate in WARP_EVENTS; one message per decision; revision = stream sequence. */
+export class NatsEventStore implements EventStore {
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
+
+  private ensure(): Promise<void> {
+    this.ready ??= ensureStream(this.conn.jsm, eventsStreamConfig(this.replicas)).catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  async read<E>(stream: StreamId): Promise<ReadResult<E>> {
+    await this.ensure();
+    const subject = eventSubject(stream.namespace, stream.kind, stream.id);
+    const last = await this.lastOn(subject);
+    if (last === 0) return { events: [], revision: 0 };
+    const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: [subject], deliver_policy: DeliverPolicy.All });
+    const events: E[] = [];
+    const messages = await consumer.consume();
+    for await (const m of messages) {
+      events.push(...(m.json<Stored>().events as E[]));
+      if (m.seq >= last) break;
+    }
+    await messages.close();
+    return { events, revision: last };
+  }
+
+  /** Sequence of the newest message on `subject` (wildcards allowed), 0 when there is none. */
+  private async lastOn(subject: string): Promise<number> {
+    try {
+      const message = await this.conn.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject });
+      return message?.seq ?? 0;
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === NO_MESSAGE) return 0;
+      throw error;
+    }
+  }
+
+  async append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number> {
+    await this.ensure();
+    const subject = eventSubject(stream.namespace, stream.kind, stream.id);
+    try {
+      const ack = await this.conn.js.publish(subject, JSON.stringify({ events }), {
+        expect: { lastSubjectSequence: expectedRevision },
+        ...(idempotencyKey !== undefined ? { msgID: `${subject}:${idempotencyKey}` } : {}),
+      });
+      return ack.seq;
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) throw new RevisionConflict(stream, expectedRevision);
+      throw error;
+    }
+  }
+
+  async subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription> {
+    await this.ensure();
+    const filter = `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
+    // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).
+    const last = await this.lastOn(filter);
+    const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: [filter], deliver_policy: DeliverPolicy.All });
+    const messages = await consumer.consume();
+    let caughtUp: () => void = () => {};
+    const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
+    if (last === 0) caughtUp();
+    const deliver = (m: JsMsg): void => {
+      handler({ stream: streamOf(m.subject), revision: m.seq, events: m.json<Stored>().events as E[] });
+      if (m.seq >= last) caughtUp();
+    };
+    void (async () => {
+      for await (const m of messages) deliver(m);
+    })();
+    await replayed;
+    return { close: async () => void (await messages.close()) };
+  }
+}

@@ -1,0 +1,52 @@
+import { DeliverPolicy } from '@nats-io/jetstream';
+import type { DirectMessage, InboxFilter, NewDirectMessage } from '../../ports/index.js';
+import type { NatsBackendConnection } from './nats-connection.js';
+import { directNotice, ensureStream, INBOX_STREAM, inboxStreamConfig, inboxSubject } from './nats-names.js';
+
+/** Inboxes are subjects of WARP_INBOX; reading deletes exactly the returned messages, so filters consume nothing else. */
+export class NatsInbox {
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
+
+  ensure(): Promise<void> {
+    this.ready ??= ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas)).catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  async deliver(message: NewDirectMessage, idempotencyKey?: string): Promise<DirectMessage> {
+    await this.ensure();
+    const subject = inboxSubject(message.recipientGuid);
+    const ack = await this.conn.js.publish(subject, JSON.stringify(message), idempotencyKey !== undefined ? { msgID: `${message.recipientGuid}:${idempotencyKey}` } : {});
+    const stored: DirectMessage = { ...message, id: String(ack.seq) };
+    this.conn.nc.publish(directNotice(message.recipientGuid), JSON.stringify(stored));
+    return stored;
+  }
+
+  async unread(guid: string): Promise<number> {
+    await this.ensure();
+    const subject = inboxSubject(guid);
+    const info = await this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject });
+    return info.state.subjects?.[subject] ?? 0;
+  }
+
+  async take(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
+    const waiting = await this.unread(guid);
+    if (waiting === 0) return [];
+    const consumer = await this.conn.js.consumers.get(INBOX_STREAM, { filter_subjects: [inboxSubject(guid)], deliver_policy: DeliverPolicy.All });
+    const batch = await consumer.fetch({ max_messages: waiting, expires: 5000 });
+    const taken: Array<{ seq: number; message: DirectMessage }> = [];
+    let seen = 0;
+    for await (const m of batch) {
+      const message: DirectMessage = { ...m.json<NewDirectMessage>(), id: String(m.seq) };
+      const matches = (filter.messageType === undefined || message.messageType === filter.messageType) && (filter.senderGuid === undefined || message.senderGuid === filter.senderGuid);
+      if (matches) taken.push({ seq: m.seq, message });
+      if (taken.length >= filter.limit || ++seen >= waiting || m.info.pending === 0) break;
+    }
+    await Promise.all(taken.map(({ seq }) => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false)));
+    return taken.map(({ message }) => message);
+  }
+}

@@ -1,0 +1,74 @@
+import type { KV } from '@nats-io/kv';
+import type { RegistryEntry, RegistryStore } from '../../ports/index.js';
+import type { NatsBackendConnection } from './nats-connection.js';
+import { isCasConflict } from './nats-kv.js';
+import { assertToken, REGISTRY_BUCKET } from './nats-names.js';
+
+const MAX_TRIES = 50;
+
+/**
+ * Registry entries in KV (key = guid). Writes are compare-and-set loops that re-apply the
+ * mutation to the newest revision; a watch keeps an in-memory view for fast discovery.
+ */
+export class NatsRegistryStore implements RegistryStore {
+  private readonly view = new Map<string, RegistryEntry>();
+  private stopWatch: (() => void) | undefined;
+
+  private constructor(private readonly kv: KV) {}
+
+  static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsRegistryStore> {
+    const store = new NatsRegistryStore(await conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas }));
+    await store.watch();
+    return store;
+  }
+
+  private async watch(): Promise<void> {
+    const { values } = await this.kv.status();
+    const watcher = await this.kv.watch();
+    this.stopWatch = () => watcher.stop();
+    let loaded: () => void = () => {};
+    const initial = new Promise<void>((resolve) => (loaded = resolve));
+    if (values === 0) loaded();
+    void (async () => {
+      for await (const entry of watcher) {
+        if (entry.operation === 'PUT') this.view.set(entry.key, entry.json<RegistryEntry>());
+        else this.view.delete(entry.key);
+        if (!entry.isUpdate && entry.delta === 0) loaded();
+        if (entry.isUpdate) loaded();
+      }
+    })();
+    await initial;
+  }
+
+  async get(guid: string): Promise<RegistryEntry | undefined> {
+    const entry = await this.kv.get(assertToken(guid));
+    return entry && entry.operation === 'PUT' ? entry.json<RegistryEntry>() : undefined;
+  }
+
+  async list(): Promise<readonly RegistryEntry[]> {
+    return [...this.view.values()];
+  }
+
+  async update(guid: string, mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined): Promise<RegistryEntry | undefined> {
+    const key = assertToken(guid);
+    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+      const entry = await this.kv.get(key);
+      const current = entry && entry.operation === 'PUT' ? entry.json<RegistryEntry>() : undefined;
+      const next = mutate(current);
+      if (!next) return undefined;
+      try {
+        if (entry) await this.kv.update(key, JSON.stringify(next), entry.revision);
+        else await this.kv.create(key, JSON.stringify(next));
+        this.view.set(key, next);
+        return next;
+      } catch (error) {
+        if (!isCasConflict(error)) throw error;
+      }
+    }
+    throw new Error(`registry entry ${guid} is changing too fast; try again`);
+  }
+
+  close(): void {
+    this.stopWatch?.();
+  }
+}
