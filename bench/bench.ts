@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, RetentionPolicy } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { agentId } from '../src/domain/index.js';
 import { createSessionDeps, createWarpApp, Session, startSession, type Settings, type WarpApp } from '../src/application/index.js';
 import { connectNats } from '../src/adapters/nats/nats-connection.js';
 import { createNatsBackend } from '../src/adapters/nats/nats-backend.js';
@@ -51,7 +52,7 @@ try {
   const rawRead = async (subject: string, stream: string): Promise<void> => {
     const info = await jsm.streams.info(stream);
     const start = Math.max(info.state.first_seq, info.state.last_seq - 49);
-    const consumer = await js.consumers.get(stream, { filter_subjects: [subject], opt_start_seq: start, deliver_policy: DeliverPolicy.StartSequence });
+    const consumer = await js.consumers.get(stream, { filter_subjects: subject, opt_start_seq: start, deliver_policy: DeliverPolicy.StartSequence });
     const batch = await consumer.fetch({ max_messages: 50 });
     for await (const m of batch) if (m.seq >= info.state.last_seq) break;
   };
@@ -75,7 +76,7 @@ try {
   const registryBackend = await createNatsBackend(await connectNats({ servers: server.url, transport: "tcp" }), { replicas: 1 });
   const registry = registryBackend.registry;
   await pipelined(AGENTS, 200, (i) => registry.update(ids.stableId('bench', String(i)), () => ({
-    profile: { guid: ids.stableId('bench', String(i)), handle: `agent-${i}`, agentType: 'worker', capabilities: i % 10 === 0 ? ['rare'] : ['common'], scope: 'project', visibility: 'project-only', namespace: 'bench', hostname: 'h', username: 'bench' },
+    profile: { guid: agentId(ids.stableId('bench', String(i))), handle: `agent-${i}`, agentType: 'worker', capabilities: i % 10 === 0 ? ['rare'] : ['common'], scope: 'project', visibility: 'project-only', namespace: 'bench', hostname: 'h', username: 'bench' },
     presence: 'online', currentTaskCount: 0, registeredAt: Date.now(), updatedAt: Date.now(), lastHeartbeat: Date.now(), deregistered: false,
   })));
   const viewer = await warpSession('viewer');

@@ -19,6 +19,9 @@ export function usage(): string {
   ].join('\n');
 }
 
+const BOOLEAN_OPTIONS = ['json', 'follow', 'all', 'reset', 'no-retry'] as const;
+const STRING_OPTIONS = ['as', 'limit', 'before', 'after', 'capability', 'type', 'status', 'priority', 'deadline', 'context', 'summary', 'result', 'timeout', 'reply-to', 'key'] as const;
+
 export interface ParsedCli {
   readonly command: Command;
   readonly positionals: string[];
@@ -31,7 +34,10 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     args: [...argv],
     allowPositionals: true,
     strict: false,
-    options: { json: { type: 'boolean' }, follow: { type: 'boolean' }, all: { type: 'boolean' }, reset: { type: 'boolean' }, 'no-retry': { type: 'boolean' } },
+    options: {
+      ...Object.fromEntries(BOOLEAN_OPTIONS.map((o) => [o, { type: 'boolean' as const }])),
+      ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])),
+    },
   });
   const [name, ...rest] = positionals;
   const command = COMMANDS.find((c) => c.name === name);

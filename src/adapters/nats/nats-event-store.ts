@@ -36,7 +36,7 @@ export class NatsEventStore implements EventStore {
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     const last = await this.lastOn(subject);
     if (last === 0) return { events: [], revision: 0 };
-    const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: [subject], deliver_policy: DeliverPolicy.All });
+    const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
     const events: E[] = [];
     const messages = await consumer.consume();
     for await (const m of messages) {
@@ -78,7 +78,7 @@ export class NatsEventStore implements EventStore {
     const filter = `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
     // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).
     const last = await this.lastOn(filter);
-    const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: [filter], deliver_policy: DeliverPolicy.All });
+    const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: filter, deliver_policy: DeliverPolicy.All });
     const messages = await consumer.consume();
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));

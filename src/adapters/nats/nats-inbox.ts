@@ -36,7 +36,7 @@ export class NatsInbox {
   async take(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
     const waiting = await this.unread(guid);
     if (waiting === 0) return [];
-    const consumer = await this.conn.js.consumers.get(INBOX_STREAM, { filter_subjects: [inboxSubject(guid)], deliver_policy: DeliverPolicy.All });
+    const consumer = await this.conn.js.consumers.get(INBOX_STREAM, { filter_subjects: inboxSubject(guid), deliver_policy: DeliverPolicy.All });
     const batch = await consumer.fetch({ max_messages: waiting, expires: 5000 });
     const taken: Array<{ seq: number; message: DirectMessage }> = [];
     let seen = 0;
