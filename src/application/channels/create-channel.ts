@@ -43,7 +43,7 @@ export async function defineChannel(deps: AppDeps, type: ChannelCommand['type'] 
   const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };
   const known = deps.channels.get(name);
   const outcome = await execute(deps.events, stream, channelDecider, { type, name, description, retention, now: deps.clock.now() }, known);
-  deps.channels.apply({ stream, revision: outcome.revision, events: outcome.events });
+  deps.channels.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
   await deps.bus.ensureChannel(deps.session.namespace, name, description, retention);
   return { channel: { name, description, ...retention }, created: outcome.events.some((e) => e.type === 'ChannelCreated') };
 }

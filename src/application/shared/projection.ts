@@ -18,11 +18,15 @@ export class Projection<C, S, E> {
 
   constructor(private readonly decider: Decider<C, S, E>) {}
 
-  apply(batch: StoredBatch<E>): void {
+  /**
+   * Folds `batch` in. A writer passes the `resulting` state it computed: its append may rest
+   * on events this model has not been delivered yet, so folding the batch alone would skip them.
+   */
+  apply(batch: StoredBatch<E>, resulting?: S): void {
     const current = this.entries.get(batch.stream.id);
     if (current && current.revision >= batch.revision) return;
-    const base = current?.state ?? this.decider.initialState();
-    this.entries.set(batch.stream.id, { state: batch.events.reduce(this.decider.evolve, base), revision: batch.revision });
+    const state = resulting ?? batch.events.reduce(this.decider.evolve, current?.state ?? this.decider.initialState());
+    this.entries.set(batch.stream.id, { state, revision: batch.revision });
     for (const observe of this.observers) observe(batch);
     const waiters = this.waiters;
     this.waiters = [];

@@ -9,7 +9,7 @@ export const workStream = (deps: AppDeps, id: string) => ({ namespace: deps.sess
 export async function runWorkCommand(deps: AppDeps, id: string, command: WorkItemCommand): Promise<Outcome<WorkItemState, WorkItemEvent>> {
   const stream = workStream(deps, id);
   const outcome = await execute(deps.events, stream, workItemDecider, command, deps.work.get(id));
-  if (outcome.events.length) deps.work.apply({ stream, revision: outcome.revision, events: outcome.events });
+  if (outcome.events.length) deps.work.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
   return outcome;
 }
 

@@ -31,20 +31,29 @@ export function registerResources(server: McpServer, app: WarpApp): { start(): P
     async (uri) => json(uri.href, await app.inboxStatus()),
   );
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
+  const uriOf = (update: Update): string => (update.kind === 'inbox' ? INBOX_URI : channelUri(update.channel));
+  let watching: Promise<Subscription> | undefined;
+  const start = (): Promise<Subscription> => {
+    watching ??= app
+      .watchUpdates((update) => {
+        const uri = uriOf(update);
+        if (subscribed.has(uri)) void server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+      })
+      .catch((error: unknown) => {
+        watching = undefined;
+        throw error;
+      });
+    return watching;
+  };
+  // Answers only once updates flow, so a client may act on its subscription at once.
   server.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     subscribed.add(request.params.uri);
+    await start();
     return {};
   });
   server.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
     subscribed.delete(request.params.uri);
     return {};
   });
-  const uriOf = (update: Update): string => (update.kind === 'inbox' ? INBOX_URI : channelUri(update.channel));
-  return {
-    start: () =>
-      app.watchUpdates((update) => {
-        const uri = uriOf(update);
-        if (subscribed.has(uri)) void server.server.sendResourceUpdated({ uri }).catch(() => undefined);
-      }),
-  };
+  return { start };
 }
