@@ -28,7 +28,7 @@ export function linkedFleet() {
         await client.close();
         await close();
       });
-      const text = (result: { content?: unknown }): string => ((result.content ?? []) as Array<{ text?: string }>).map((c) => c.text ?? '').join(' ');
+      const text = (result: Record<string, unknown>): string => ((result['content'] ?? []) as Array<{ text?: string }>).map((c) => c.text ?? '').join(' ');
       return {
         client,
         async call(name, args = {}) {

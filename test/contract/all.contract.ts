@@ -1,0 +1,15 @@
+import { cursorStoreContract } from './cursor-store.contract.js';
+import { eventStoreContract } from './event-store.contract.js';
+import { messageBusContract } from './message-bus.contract.js';
+import type { PortsFixture } from './ports.js';
+import { registryStoreContract } from './registry-store.contract.js';
+import { workQueueContract } from './work-queue.contract.js';
+
+/** Every port's contract, and the work queue built on them, against one backend. */
+export function portContracts(fixture: PortsFixture): void {
+  eventStoreContract(fixture);
+  messageBusContract(fixture);
+  registryStoreContract(fixture);
+  cursorStoreContract(fixture);
+  workQueueContract(fixture);
+}

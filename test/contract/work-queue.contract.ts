@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { createSessionDeps, createWarpApp, Session, startSession, type Settings, type WarpApp } from '../../src/application/index.js';
+import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
+import { freshNamespace, type PortsFixture } from './ports.js';
+
+const LEASE_MS = 400;
+const settings: Settings = { maxMessageBytes: 4096, leaseMs: LEASE_MS, maxAttempts: 2, dlqTtlMs: 60_000, heartbeatMs: 60_000, staleAfterMs: 180_000 };
+
+/**
+ * The work queue is WorkItem streams in the event store plus each session's index of them,
+ * so its contract runs through the use cases: the same behaviour on every backend.
+ */
+export function workQueueContract(fixture: PortsFixture): void {
+  const ids = new CryptoIds();
+  async function team(): Promise<{ boss: WarpApp; a: WarpApp; b: WarpApp; close(): Promise<void> }> {
+    const ns = freshNamespace();
+    const stops: Array<() => Promise<void>> = [];
+    const agent = async (host: string, capabilities: string[]): Promise<WarpApp> => {
+      const deps = createSessionDeps(fixture.ports(), fixture.clock, ids, new Session(ns, host, 'alice'), settings);
+      const running = await startSession(deps, [], (error) => {
+        throw error;
+      });
+      stops.push(() => running.stop());
+      const app = createWarpApp(deps);
+      await app.registerAgent({ agentType: `dev-${host}`, capabilities });
+      return app;
+    };
+    const [boss, a, b] = [await agent('boss', ['plan']), await agent('a', ['ts']), await agent('b', ['ts'])];
+    return { boss, a, b, close: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+  }
+  const claim = (app: WarpApp, capability = 'ts') => fixture.settle(app.claimWork({ capability, timeout: 100 }));
+  const claimNow = async (app: WarpApp, capability = 'ts') => {
+    const result = await claim(app, capability);
+    if (!result.claimed) throw new Error(`expected a claimable ${capability} item`);
+    return result.workItem;
+  };
+
+  describe('work queue', () => {
+    it('hands the highest priority first, then the oldest, and each item to one agent only', async () => {
+      const t = await team();
+      try {
+        await t.boss.broadcastWorkOffer({ taskId: 'low', description: 'x', requiredCapability: 'ts', priority: 1 });
+        await t.boss.broadcastWorkOffer({ taskId: 'high', description: 'x', requiredCapability: 'ts', priority: 9 });
+        await t.boss.broadcastWorkOffer({ taskId: 'low-2', description: 'x', requiredCapability: 'ts', priority: 1 });
+        const claims = await Promise.all([t.a, t.b, t.a].map((app) => claimNow(app)));
+        expect(claims.map((c) => c.taskId).sort()).toEqual(['high', 'low', 'low-2']);
+        expect(new Set(claims.map((c) => c.workItemId)).size).toBe(3);
+        expect((await claim(t.b)).claimed).toBe(false);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('routes by capability: an agent without it is refused, one with it gets the item', async () => {
+      const t = await team();
+      try {
+        await t.boss.broadcastWorkOffer({ taskId: 'ts-only', description: 'x', requiredCapability: 'ts' });
+        await expect(claim(t.boss)).rejects.toThrow(/capabilit/);
+        expect((await claimNow(t.a)).taskId).toBe('ts-only');
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('gives an item back when its lease runs out; the old holder can no longer complete it', async () => {
+      const t = await team();
+      try {
+        const { workItem } = await t.boss.broadcastWorkOffer({ taskId: 'slow', description: 'x', requiredCapability: 'ts' });
+        await claimNow(t.a);
+        expect((await claim(t.b)).claimed).toBe(false);
+        await fixture.advance(LEASE_MS + 50);
+        const second = await claimNow(t.b);
+        expect(second.attempts).toBe(2);
+        await expect(t.a.completeWork({ workItemId: workItem.workItemId })).rejects.toThrow(/held by another agent/);
+        expect((await t.b.completeWork({ workItemId: workItem.workItemId })).workItem.status).toBe('completed');
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('dead-letters after the max attempts with every reason, then retries and discards', async () => {
+      const t = await team();
+      try {
+        const { workItem } = await t.boss.broadcastWorkOffer({ taskId: 'flaky', description: 'x', requiredCapability: 'ts' });
+        const id = workItem.workItemId;
+        await claimNow(t.a);
+        await t.a.failWork({ workItemId: id, error: 'first' });
+        await claimNow(t.b);
+        await t.b.failWork({ workItemId: id, error: 'second' });
+        expect((await claim(t.a)).claimed).toBe(false);
+        const dlq = await t.boss.listDeadLetterItems({});
+        expect(dlq.items.map((i) => [i.workItemId, i.attemptHistory.map((h) => h.reason)])).toEqual([[id, ['failed: first', 'failed: second']]]);
+        await t.boss.retryDeadLetterItem({ itemId: id });
+        await claimNow(t.a);
+        await t.a.failWork({ workItemId: id, error: 'third', retryable: false });
+        await t.boss.discardDeadLetterItem({ itemId: id });
+        expect((await t.boss.listDeadLetterItems({})).total).toBe(0);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('a waiting claim wakes when a qualified offer arrives', async () => {
+      const t = await team();
+      try {
+        const waiting = t.a.claimWork({ capability: 'ts', timeout: 30_000 });
+        const { workItem } = await t.boss.broadcastWorkOffer({ taskId: 'late', description: 'x', requiredCapability: 'ts' });
+        const claim = await waiting;
+        expect(claim.claimed && claim.workItem.workItemId).toBe(workItem.workItemId);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}
