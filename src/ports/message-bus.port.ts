@@ -23,6 +23,12 @@ export interface ChannelPosition {
   readonly last: number;
 }
 
+/** A page of a channel and the channel's position it was cut from. */
+export interface ChannelPage {
+  readonly messages: readonly ChannelMessage[];
+  readonly position: ChannelPosition;
+}
+
 export interface ReadWindow {
   readonly limit: number;
   /** Only messages with a sequence below this one. */
@@ -47,14 +53,14 @@ export type BusNotice =
  *
  * @example
  *   const sent = await bus.publish('proj', msg, 'retry-key-1');
- *   const page = await bus.read('proj', 'roadmap', { limit: 50 }); // newest 50, oldest first
+ *   const { messages } = await bus.read('proj', 'roadmap', { limit: 50 }); // newest 50, oldest first
  */
 export interface MessageBus {
   /** Creates the channel's log or applies changed retention to it. */
   ensureChannel(namespace: string, channel: string, description: string, retention: Retention): Promise<void>;
   publish(namespace: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage>;
   /** Costs O(limit): oldest first, the newest `limit` within the window (or the oldest after `after`). */
-  read(namespace: string, channel: string, window: ReadWindow): Promise<readonly ChannelMessage[]>;
+  read(namespace: string, channel: string, window: ReadWindow): Promise<ChannelPage>;
   position(namespace: string, channel: string): Promise<ChannelPosition>;
   /** Makes sure the inbox exists so messages sent before its owner reads are kept. */
   openInbox(guid: string): Promise<void>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BusNotice, NewChannelMessage, NewDirectMessage } from '../../src/ports/index.js';
+import type { BusNotice, NewChannelMessage, NewDirectMessage, ReadWindow } from '../../src/ports/index.js';
 import { eventually, freshNamespace, Signal, type PortsFixture } from './ports.js';
 
 const post = (channel: string, body: string): NewChannelMessage => ({ channel, senderHandle: 'alice', senderGuid: 'g-alice', timestamp: 1, body });
@@ -13,6 +13,7 @@ const freshGuid = (): string => `0000${process.pid}-0000-4000-8000-${String(++gu
 /** The MessageBus port: ordered retained channel logs, durable inboxes, live notices. */
 export function messageBusContract(fixture: PortsFixture): void {
   const bus = () => fixture.ports().bus;
+  const page = async (ns: string, channel: string, window: ReadWindow): Promise<string[]> => bodies((await bus().read(ns, channel, window)).messages);
   const channelWith = async (count: number, retention = {}): Promise<{ ns: string; channel: string }> => {
     const ns = freshNamespace();
     await bus().ensureChannel(ns, 'roadmap', 'plans', retention);
@@ -23,20 +24,22 @@ export function messageBusContract(fixture: PortsFixture): void {
   describe('MessageBus: channels', () => {
     it('numbers messages 1, 2, 3… per channel and reads the newest page oldest first', async () => {
       const { ns, channel } = await channelWith(5);
-      expect((await bus().read(ns, channel, { limit: 3 })).map((m) => [m.id, m.body])).toEqual([['3', 'm3'], ['4', 'm4'], ['5', 'm5']]);
+      const { messages, position } = await bus().read(ns, channel, { limit: 3 });
+      expect(messages.map((m) => [m.id, m.body])).toEqual([['3', 'm3'], ['4', 'm4'], ['5', 'm5']]);
+      expect(position).toEqual({ first: 1, last: 5 });
       expect(await bus().position(ns, channel)).toEqual({ first: 1, last: 5 });
     });
 
     it('pages backwards with before and forwards with after', async () => {
       const { ns, channel } = await channelWith(6);
-      expect(bodies(await bus().read(ns, channel, { limit: 2, before: 4 }))).toEqual(['m2', 'm3']);
-      expect(bodies(await bus().read(ns, channel, { limit: 2, after: 4 }))).toEqual(['m5', 'm6']);
-      expect(bodies(await bus().read(ns, channel, { limit: 10, after: 6 }))).toEqual([]);
+      expect(await page(ns, channel, { limit: 2, before: 4 })).toEqual(['m2', 'm3']);
+      expect(await page(ns, channel, { limit: 2, after: 4 })).toEqual(['m5', 'm6']);
+      expect(await page(ns, channel, { limit: 10, after: 6 })).toEqual([]);
     });
 
     it('reads an empty channel as empty, at position 0', async () => {
       const { ns, channel } = await channelWith(0);
-      expect(await bus().read(ns, channel, { limit: 10 })).toEqual([]);
+      expect(await bus().read(ns, channel, { limit: 10 })).toEqual({ messages: [], position: { first: 0, last: 0 } });
       expect(await bus().position(ns, channel)).toEqual({ first: 0, last: 0 });
     });
 
@@ -45,12 +48,12 @@ export function messageBusContract(fixture: PortsFixture): void {
       const first = await bus().publish(ns, post(channel, 'once'), 'k1');
       const again = await bus().publish(ns, post(channel, 'once'), 'k1');
       expect(again.id).toBe(first.id);
-      expect(bodies(await bus().read(ns, channel, { limit: 10 }))).toEqual(['once']);
+      expect(await page(ns, channel, { limit: 10 })).toEqual(['once']);
     });
 
     it('keeps at most maxMessages, dropping the oldest', async () => {
       const { ns, channel } = await channelWith(5, { maxMessages: 3 });
-      expect(bodies(await bus().read(ns, channel, { limit: 10 }))).toEqual(['m3', 'm4', 'm5']);
+      expect(await page(ns, channel, { limit: 10 })).toEqual(['m3', 'm4', 'm5']);
       expect(await bus().position(ns, channel)).toEqual({ first: 3, last: 5 });
     });
 
@@ -58,14 +61,14 @@ export function messageBusContract(fixture: PortsFixture): void {
       const { ns, channel } = await channelWith(6, { maxMessages: 100 });
       await bus().ensureChannel(ns, channel, 'plans', { maxMessages: 2 });
       await bus().publish(ns, post(channel, 'm7'));
-      expect(bodies(await bus().read(ns, channel, { limit: 10 }))).toEqual(['m6', 'm7']);
+      expect(await page(ns, channel, { limit: 10 })).toEqual(['m6', 'm7']);
     });
 
     it('keeps namespaces apart', async () => {
       const a = await channelWith(2);
       const b = await channelWith(0);
-      expect(await bus().read(b.ns, 'roadmap', { limit: 10 })).toEqual([]);
-      expect(bodies(await bus().read(a.ns, 'roadmap', { limit: 10 }))).toEqual(['m1', 'm2']);
+      expect(await page(b.ns, 'roadmap', { limit: 10 })).toEqual([]);
+      expect(await page(a.ns, 'roadmap', { limit: 10 })).toEqual(['m1', 'm2']);
     });
   });
 

@@ -1,6 +1,6 @@
 import type { ChannelMessage, Retention } from '../../domain/index.js';
 import type {
-  BusNotice, ChannelPosition, Clock, DirectMessage, InboxFilter, MessageBus, NewChannelMessage, NewDirectMessage, ReadWindow, Subscription,
+  BusNotice, ChannelPage, ChannelPosition, Clock, DirectMessage, InboxFilter, MessageBus, NewChannelMessage, NewDirectMessage, ReadWindow, Subscription,
 } from '../../ports/index.js';
 
 interface Log {
@@ -57,12 +57,13 @@ export class MemoryMessageBus implements MessageBus {
     return stored;
   }
 
-  async read(namespace: string, channel: string, window: ReadWindow): Promise<readonly ChannelMessage[]> {
+  async read(namespace: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
     const inWindow = this.log(namespace, channel).messages.filter((m) => {
       const seq = Number(m.id);
       return (window.after === undefined || seq > window.after) && (window.before === undefined || seq < window.before);
     });
-    return window.after !== undefined ? inWindow.slice(0, window.limit) : inWindow.slice(-window.limit);
+    const messages = window.after !== undefined ? inWindow.slice(0, window.limit) : inWindow.slice(-window.limit);
+    return { messages, position: await this.position(namespace, channel) };
   }
 
   async position(namespace: string, channel: string): Promise<ChannelPosition> {

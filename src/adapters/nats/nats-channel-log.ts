@@ -1,6 +1,6 @@
 import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { ChannelMessage, Retention } from '../../domain/index.js';
-import type { ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
+import type { ChannelPage, ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { channelNotice, channelStream, channelSubject, ensureStream, nanos } from './nats-names.js';
 
@@ -37,9 +37,10 @@ export class NatsChannelLog {
   }
 
   /** One ordered-consumer fetch of exactly the wanted range: O(limit), whatever the history. */
-  async read(ns: string, channel: string, window: ReadWindow): Promise<readonly ChannelMessage[]> {
-    const { first, last } = await this.position(ns, channel);
-    if (first === 0) return [];
+  async read(ns: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
+    const position = await this.position(ns, channel);
+    const { first, last } = position;
+    if (first === 0) return { messages: [], position };
     const upper = Math.min(last, window.before !== undefined ? window.before - 1 : last);
     let start: number;
     let end: number;
@@ -50,7 +51,7 @@ export class NatsChannelLog {
       end = upper;
       start = Math.max(first, end - window.limit + 1);
     }
-    if (start > end) return [];
+    if (start > end) return { messages: [], position };
     const consumer = await this.conn.js.consumers.get(channelStream(ns, channel), { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
     const batch = await consumer.fetch({ max_messages: end - start + 1, expires: 5000 });
     const messages: ChannelMessage[] = [];
@@ -59,7 +60,7 @@ export class NatsChannelLog {
       messages.push({ ...m.json<NewChannelMessage>(), id: String(m.seq) });
       if (m.seq === end) break;
     }
-    return messages;
+    return { messages, position };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ChannelMessage, Retention } from '../../domain/index.js';
 import type {
-  BusNotice, ChannelPosition, DirectMessage, InboxFilter, MessageBus, NewChannelMessage, NewDirectMessage, ReadWindow, Subscription,
+  BusNotice, ChannelPage, ChannelPosition, DirectMessage, InboxFilter, MessageBus, NewChannelMessage, NewDirectMessage, ReadWindow, Subscription,
 } from '../../ports/index.js';
 import { NatsChannelLog } from './nats-channel-log.js';
 import type { NatsBackendConnection } from './nats-connection.js';
@@ -25,7 +25,7 @@ export class NatsMessageBus implements MessageBus {
     return this.channels.publish(ns, message, idempotencyKey);
   }
 
-  read(ns: string, channel: string, window: ReadWindow): Promise<readonly ChannelMessage[]> {
+  read(ns: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
     return this.channels.read(ns, channel, window);
   }
 

@@ -29,11 +29,10 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   let after = input.after !== undefined ? parseMessageId('after', input.after) : undefined;
   const guid = input.unreadOnly ? requireGuid(session, 'read unread messages') : session.guid;
   const cursorRead = guid ? cursors.get(session.namespace, guid, channel) : Promise.resolve(0);
-  // An unread read starts at the cursor; other reads fetch the page, position and cursor side by side.
+  // An unread read starts at the cursor; other reads fetch the page and the cursor side by side.
   if (input.unreadOnly) after = Math.max(after ?? 0, await cursorRead);
-  const [messages, position, cursor] = await Promise.all([
+  const [{ messages, position }, cursor] = await Promise.all([
     bus.read(session.namespace, channel, { limit, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }),
-    bus.position(session.namespace, channel),
     cursorRead,
   ]);
   const firstSeq = messages.length ? Number(messages[0]!.id) : undefined;
