@@ -16,6 +16,7 @@ const WORK_ITEMS = 2000;
 const WORKERS = 4;
 const AGENTS = 5000;
 const BIG_HISTORY = 100_000;
+const PUSHES = 300;
 
 const server = await startNatsServer();
 const ids = new CryptoIds();
@@ -125,11 +126,40 @@ try {
   rows.push({ ...ratioRow(`work drain (${WORKERS} workers)`, rawRate, warpRate, 'items/s', 0.3, true), target: '≥ 0.3×, 0 lost, 0 twice', ok: warpRate / rawRate >= 0.3 && lost === 0 && twice === 0 });
   process.stdout.write(`\nwork: ${lost} lost, ${twice} completed twice\n\n`);
 
+  progress(`push: ${PUSHES} direct messages, each timed from send to the recipient's push`);
+  const listener = await warpSession('listener');
+  const { agent } = await listener.app.registerAgent({ agentType: 'listener' });
+  await lead.app.registerAgent({ agentType: 'lead' });
+  const rawPush = await pushLatency(PUSHES, async (deliver) => {
+    const receiver = await connect({ servers: server.url });
+    receiver.subscribe('raw.push', { callback: () => deliver() });
+    await receiver.flush();
+    return { send: () => nc.publish('raw.push', body), close: () => receiver.close() };
+  });
+  const warpPush = await pushLatency(PUSHES, async (deliver) => {
+    const feed = await listener.app.startAgentFeed(new Set(['dm']), () => deliver());
+    return { send: () => lead.app.sendDirectMessage({ recipientGuid: agent.guid, message: body }), close: () => feed.close() };
+  });
+  rows.push({ ...ratioRow('DM send → push to recipient', rawPush.perOpUs, warpPush.perOpUs, 'µs', Infinity), target: 'measured', ok: true });
+
   printTable(rows);
-  for (const s of [lead, viewer, ...workers]) await s.close();
+  for (const s of [lead, viewer, listener, ...workers]) await s.close();
   await nc.close();
 } finally {
   await server.dispose();
+}
+
+/** Mean time from starting a send to its delivery callback, one message at a time. */
+async function pushLatency(count: number, open: (deliver: () => void) => Promise<{ send(): unknown; close(): Promise<void> }>) {
+  let delivered: () => void = () => undefined;
+  const channel = await open(() => delivered());
+  const timing = await time('push', count, async () => {
+    const arrived = new Promise<void>((resolve) => (delivered = resolve));
+    await channel.send();
+    await arrived;
+  });
+  await channel.close();
+  return timing;
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
