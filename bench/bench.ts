@@ -7,7 +7,7 @@ import { createNatsBackend } from '../src/adapters/nats/nats-backend.js';
 import { CryptoIds } from '../src/adapters/system/crypto-ids.js';
 import { SystemClock } from '../src/adapters/system/system-clock.js';
 import { startNatsServer } from '../test/support/nats-server.js';
-import { fmt, pipelined, printTable, progress, time, timeBlock, type Row } from './measure.js';
+import { fmt, pipelined, printTable, progress, time, timeBlock, timeSideBySide, type Row } from './measure.js';
 
 const settings: Settings = { maxMessageBytes: 65_536, leaseMs: 60_000, maxAttempts: 3, dlqTtlMs: 3_600_000, heartbeatMs: 30_000, staleAfterMs: 90_000 };
 const SENDS = 2000;
@@ -46,8 +46,7 @@ try {
   await lead.app.setHandle({ handle: 'bench' });
 
   progress(`send: ${SENDS} sequential publishes each way`);
-  const rawSend = await time('raw publish', SENDS, () => js.publish('raw.ch.send', body));
-  const warpSend = await time('send_message', SENDS, () => lead.app.sendMessage({ channel: 'send', message: body }));
+  const [rawSend, warpSend] = await timeSideBySide(SENDS, () => js.publish('raw.ch.send', body), () => lead.app.sendMessage({ channel: 'send', message: body }));
   rows.push(ratioRow('send (per message)', rawSend.perOpUs, warpSend.perOpUs, 'µs', 1.25));
 
   const rawRead = async (subject: string, stream: string): Promise<void> => {
@@ -65,10 +64,8 @@ try {
   await pipelined(100, 100, () => lead.app.sendMessage({ channel: 'small', message: body }));
   await pipelined(BIG_HISTORY, 500, () => lead.app.sendMessage({ channel: 'big', message: body }));
   progress(`read: ${READS} reads of the newest 50 at each size`);
-  const rawSmall = await time('raw read 50 @100', READS, () => rawRead('raw.small', 'RAW_SMALL'));
-  const rawBig = await time('raw read 50 @100k', READS, () => rawRead('raw.big', 'RAW_BIG'));
-  const warpSmall = await time('read_messages 50 @100', READS, () => lead.app.readMessages({ channel: 'small', limit: 50 }));
-  const warpBig = await time('read_messages 50 @100k', READS, () => lead.app.readMessages({ channel: 'big', limit: 50 }));
+  const [rawSmall, warpSmall] = await timeSideBySide(READS, () => rawRead('raw.small', 'RAW_SMALL'), () => lead.app.readMessages({ channel: 'small', limit: 50 }));
+  const [rawBig, warpBig] = await timeSideBySide(READS, () => rawRead('raw.big', 'RAW_BIG'), () => lead.app.readMessages({ channel: 'big', limit: 50 }));
   rows.push(ratioRow('read 50 @ 100 msgs', rawSmall.perOpUs, warpSmall.perOpUs, 'µs', 1.25));
   rows.push(ratioRow('read 50 @ 100k msgs', rawBig.perOpUs, warpBig.perOpUs, 'µs', 1.25));
   rows.push({ ...ratioRow('read 50: 100k vs 100 history (Warp)', warpSmall.perOpUs, warpBig.perOpUs, 'µs', 1.3), raw: `${fmt(warpSmall.perOpUs)} µs @100` , warp: `${fmt(warpBig.perOpUs)} µs @100k` });

@@ -17,6 +17,22 @@ export async function time(label: string, ops: number, op: (i: number) => Promis
   return { label, ops, totalMs, perOpUs: (totalMs * 1000) / ops };
 }
 
+/**
+ * Times `raw` and `warp` in alternating rounds, so drift on a busy machine (other
+ * processes, GC, the server's own compaction) hits both sides alike.
+ */
+export async function timeSideBySide(ops: number, raw: (i: number) => Promise<unknown>, warp: (i: number) => Promise<unknown>, rounds = 4): Promise<[Timing, Timing]> {
+  const per = Math.ceil(ops / rounds);
+  let rawMs = 0;
+  let warpMs = 0;
+  for (let round = 0; round < rounds; round++) {
+    rawMs += (await time('raw', per, raw, round === 0 ? undefined : 0)).totalMs;
+    warpMs += (await time('warp', per, warp, round === 0 ? undefined : 0)).totalMs;
+  }
+  const timing = (label: string, totalMs: number): Timing => ({ label, ops: per * rounds, totalMs, perOpUs: (totalMs * 1000) / (per * rounds) });
+  return [timing('raw', rawMs), timing('warp', warpMs)];
+}
+
 /** Measures a block that does `ops` operations its own way (e.g. a pool of workers). */
 export async function timeBlock(label: string, ops: number, block: () => Promise<unknown>): Promise<Timing> {
   const start = performance.now();
