@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { ChannelMessage, Retention } from '../../domain/index.js';
 import type { ChannelPage, ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { channelNotice, channelStream, channelSubject, ensureStream, nanos } from './nats-names.js';
+import { retryTransient } from './transient.js';
 
 const DUPLICATE_WINDOW_MS = 120_000;
 
@@ -11,7 +13,7 @@ export class NatsChannelLog {
   constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
 
   async ensure(ns: string, channel: string, description: string, retention: Retention): Promise<void> {
-    await ensureStream(this.conn.jsm, {
+    await retryTransient(() => ensureStream(this.conn.jsm, {
       name: channelStream(ns, channel),
       subjects: [channelSubject(ns, channel)],
       description,
@@ -20,11 +22,13 @@ export class NatsChannelLog {
       max_bytes: retention.maxBytes ?? -1,
       max_age: retention.maxAgeMs !== undefined ? nanos(retention.maxAgeMs) : 0,
       duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, retention.maxAgeMs ?? DUPLICATE_WINDOW_MS)),
-    });
+    }));
   }
 
   async publish(ns: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage> {
-    const ack = await this.conn.js.publish(channelSubject(ns, message.channel), JSON.stringify(message), idempotencyKey !== undefined ? { msgID: idempotencyKey } : {});
+    // Every publish carries a message id, so a retry after a lost ack is stored once.
+    const msgID = idempotencyKey ?? randomUUID();
+    const ack = await retryTransient(() => this.conn.js.publish(channelSubject(ns, message.channel), JSON.stringify(message), { msgID }));
     const stored: ChannelMessage = { ...message, id: String(ack.seq) };
     // A wake-up hint for live watchers; the stream stays the source of truth.
     this.conn.nc.publish(channelNotice(ns, message.channel), JSON.stringify(stored));
@@ -32,12 +36,16 @@ export class NatsChannelLog {
   }
 
   async position(ns: string, channel: string): Promise<ChannelPosition> {
-    const { state } = await this.conn.jsm.streams.info(channelStream(ns, channel));
+    const { state } = await retryTransient(() => this.conn.jsm.streams.info(channelStream(ns, channel)));
     return { first: state.messages === 0 ? 0 : state.first_seq, last: state.last_seq };
   }
 
   /** One ordered-consumer fetch of exactly the wanted range: O(limit), whatever the history. */
-  async read(ns: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
+  read(ns: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
+    return retryTransient(() => this.readOnce(ns, channel, window));
+  }
+
+  private async readOnce(ns: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
     const position = await this.position(ns, channel);
     const { first, last } = position;
     if (first === 0) return { messages: [], position };

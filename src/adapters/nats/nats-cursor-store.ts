@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { CursorStore } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
+import { retryTransient } from './transient.js';
 import { assertToken, CURSOR_BUCKET } from './nats-names.js';
 
 /** Read cursors in KV, key `<ns>.<guid>.<channel>`; they only move forward (compare-and-set). */
@@ -21,7 +22,7 @@ export class NatsCursorStore implements CursorStore {
     const key = this.key(ns, guid, channel);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const entry = await this.kv.get(key);
+    const entry = await retryTransient(() => this.kv.get(key));
     const value = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
     this.cache.set(key, value);
     return value;
@@ -30,7 +31,7 @@ export class NatsCursorStore implements CursorStore {
   async advance(ns: string, guid: string, channel: string, sequence: number): Promise<void> {
     const key = this.key(ns, guid, channel);
     for (;;) {
-      const entry = await this.kv.get(key);
+      const entry = await retryTransient(() => this.kv.get(key));
       const current = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
       if (current >= sequence) {
         this.cache.set(key, current);

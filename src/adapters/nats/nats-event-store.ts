@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
 import {
   RevisionConflict, type AggregateKind, type EventStore, type ReadResult, type StoredBatch, type StreamId, type Subscription,
 } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
+import { retryTransient } from './transient.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
 const NO_MESSAGE = 10037;
@@ -24,7 +26,7 @@ export class NatsEventStore implements EventStore {
   constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
 
   private ensure(): Promise<void> {
-    this.ready ??= ensureStream(this.conn.jsm, eventsStreamConfig(this.replicas)).catch((error: unknown) => {
+    this.ready ??= retryTransient(() => ensureStream(this.conn.jsm, eventsStreamConfig(this.replicas))).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
@@ -33,6 +35,10 @@ export class NatsEventStore implements EventStore {
 
   async read<E>(stream: StreamId): Promise<ReadResult<E>> {
     await this.ensure();
+    return retryTransient(() => this.readOnce<E>(stream));
+  }
+
+  private async readOnce<E>(stream: StreamId): Promise<ReadResult<E>> {
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     const last = await this.lastOn(subject);
     if (last === 0) return { events: [], revision: 0 };
@@ -50,7 +56,7 @@ export class NatsEventStore implements EventStore {
   /** Sequence of the newest message on `subject` (wildcards allowed), 0 when there is none. */
   private async lastOn(subject: string): Promise<number> {
     try {
-      const message = await this.conn.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject });
+      const message = await retryTransient(() => this.conn.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject }));
       return message?.seq ?? 0;
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === NO_MESSAGE) return 0;
@@ -62,10 +68,10 @@ export class NatsEventStore implements EventStore {
     await this.ensure();
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     try {
-      const ack = await this.conn.js.publish(subject, JSON.stringify({ events }), {
-        expect: { lastSubjectSequence: expectedRevision },
-        ...(idempotencyKey !== undefined ? { msgID: `${subject}:${idempotencyKey}` } : {}),
-      });
+      // Every append carries a message id, so a retry after a lost ack is stored once.
+      const msgID = `${subject}:${idempotencyKey ?? randomUUID()}`;
+      const payload = JSON.stringify({ events });
+      const ack = await retryTransient(() => this.conn.js.publish(subject, payload, { expect: { lastSubjectSequence: expectedRevision }, msgID }));
       return ack.seq;
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) throw new RevisionConflict(stream, expectedRevision);

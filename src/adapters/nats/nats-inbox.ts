@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { DirectMessage, InboxFilter, NewDirectMessage } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { directNotice, ensureStream, INBOX_STREAM, inboxStreamConfig, inboxSubject } from './nats-names.js';
+import { retryTransient } from './transient.js';
 
 /** Inboxes are subjects of WARP_INBOX; reading deletes exactly the returned messages, so filters consume nothing else. */
 export class NatsInbox {
@@ -10,7 +12,7 @@ export class NatsInbox {
   constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
 
   ensure(): Promise<void> {
-    this.ready ??= ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas)).catch((error: unknown) => {
+    this.ready ??= retryTransient(() => ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas))).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
@@ -20,7 +22,9 @@ export class NatsInbox {
   async deliver(message: NewDirectMessage, idempotencyKey?: string): Promise<DirectMessage> {
     await this.ensure();
     const subject = inboxSubject(message.recipientGuid);
-    const ack = await this.conn.js.publish(subject, JSON.stringify(message), idempotencyKey !== undefined ? { msgID: `${message.recipientGuid}:${idempotencyKey}` } : {});
+    // Every delivery carries a message id, so a retry after a lost ack is stored once.
+    const msgID = `${message.recipientGuid}:${idempotencyKey ?? randomUUID()}`;
+    const ack = await retryTransient(() => this.conn.js.publish(subject, JSON.stringify(message), { msgID }));
     const stored: DirectMessage = { ...message, id: String(ack.seq) };
     this.conn.nc.publish(directNotice(message.recipientGuid), JSON.stringify(stored));
     return stored;
@@ -29,7 +33,7 @@ export class NatsInbox {
   async unread(guid: string): Promise<number> {
     await this.ensure();
     const subject = inboxSubject(guid);
-    const info = await this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject });
+    const info = await retryTransient(() => this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject }));
     return info.state.subjects?.[subject] ?? 0;
   }
 

@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { RegistryEntry, RegistryStore } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
+import { retryTransient } from './transient.js';
 import { assertToken, REGISTRY_BUCKET } from './nats-names.js';
 
 const MAX_TRIES = 50;
@@ -41,7 +42,7 @@ export class NatsRegistryStore implements RegistryStore {
   }
 
   async get(guid: string): Promise<RegistryEntry | undefined> {
-    const entry = await this.kv.get(assertToken(guid));
+    const entry = await retryTransient(() => this.kv.get(assertToken(guid)));
     return entry && entry.operation === 'PUT' ? entry.json<RegistryEntry>() : undefined;
   }
 
@@ -52,7 +53,7 @@ export class NatsRegistryStore implements RegistryStore {
   async update(guid: string, mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined): Promise<RegistryEntry | undefined> {
     const key = assertToken(guid);
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-      const entry = await this.kv.get(key);
+      const entry = await retryTransient(() => this.kv.get(key));
       const current = entry && entry.operation === 'PUT' ? entry.json<RegistryEntry>() : undefined;
       const next = mutate(current);
       if (!next) return undefined;

@@ -1,0 +1,44 @@
+import { NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
+import { isTransient, retryTransient } from '../../../src/adapters/nats/transient.js';
+
+const fast = { budgetMs: 200, firstDelayMs: 1, maxDelayMs: 4 };
+const noResponders = (): RequestError => new RequestError('no responders', { cause: new NoRespondersError('$JS.API.INFO') });
+
+describe('transient NATS failures', () => {
+  it('are timeouts and "no responders", bare or as the cause; not conflicts or plain errors', () => {
+    expect(isTransient(new TimeoutError())).toBe(true);
+    expect(isTransient(noResponders())).toBe(true);
+    expect(isTransient(new Error('jetstream is not enabled', { cause: noResponders() }))).toBe(true);
+    expect(isTransient(new Error('wrong last sequence'))).toBe(false);
+    expect(isTransient('nope')).toBe(false);
+  });
+
+  it('are retried until the operation succeeds', async () => {
+    let calls = 0;
+    const result = await retryTransient(async () => {
+      if (++calls < 3) throw new TimeoutError();
+      return 'stored';
+    }, fast);
+    expect([result, calls]).toEqual(['stored', 3]);
+  });
+
+  it('other failures are thrown at once', async () => {
+    let calls = 0;
+    const refused = new Error('maximum messages exceeded');
+    await expect(retryTransient(async () => {
+      calls++;
+      throw refused;
+    }, fast)).rejects.toBe(refused);
+    expect(calls).toBe(1);
+  });
+
+  it('give up once the budget is spent, with the last error', async () => {
+    let calls = 0;
+    await expect(retryTransient(async () => {
+      calls++;
+      throw new TimeoutError();
+    }, fast)).rejects.toBeInstanceOf(TimeoutError);
+    expect(calls).toBeGreaterThan(1);
+  });
+});
