@@ -71,7 +71,7 @@ try {
   rows.push({ ...ratioRow('read 50: 100k vs 100 history (Warp)', warpSmall.perOpUs, warpBig.perOpUs, 'µs', 1.3), raw: `${fmt(warpSmall.perOpUs)} µs @100` , warp: `${fmt(warpBig.perOpUs)} µs @100k` });
 
   progress(`discover: registering ${AGENTS} agents`);
-  const registryBackend = await createNatsBackend(await connectNats({ servers: server.url, transport: "tcp" }), { replicas: 1 });
+  const registryBackend = await createNatsBackend(await connectNats({ servers: server.url, transport: 'tcp' }), { replicas: 1 });
   const registry = registryBackend.registry;
   await pipelined(AGENTS, 200, (i) => registry.update(ids.stableId('bench', String(i)), () => ({
     profile: { guid: agentId(ids.stableId('bench', String(i))), handle: `agent-${i}`, agentType: 'worker', capabilities: i % 10 === 0 ? ['rare'] : ['common'], scope: 'project', visibility: 'project-only', namespace: 'bench', hostname: 'h', username: 'bench' },
@@ -141,6 +141,7 @@ try {
 
   printTable(rows);
   for (const s of [lead, viewer, listener, ...workers]) await s.close();
+  await registryBackend.close();
   await nc.close();
 } finally {
   await server.dispose();

@@ -76,4 +76,18 @@ describe('warp CLI over a real nats-server', () => {
     expect(code).toBe(3);
     expect(stderr).toMatch(/nats-server|NATS_URL|WARP_BACKEND=memory/);
   });
+
+  it('fails with exit code 3 and says to enable JetStream when the server has none', async () => {
+    const plain = await startNatsServer({ jetstream: false });
+    try {
+      const { code, stderr } = await run(process.execPath, [BIN, 'status'], {
+        env: { ...process.env, NATS_URL: plain.url, MCP_PROJECT_PATH: project },
+        timeout: 20_000,
+      }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+      expect(code).toBe(3);
+      expect(stderr).toMatch(/JetStream.*-js/);
+    } finally {
+      await plain.dispose();
+    }
+  });
 });
