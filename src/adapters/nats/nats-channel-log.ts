@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { ChannelMessage, Retention } from '../../domain/index.js';
 import type { ChannelPage, ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { channelNotice, channelStream, channelSubject, ensureStream, nanos } from './nats-names.js';
-import { retryTransient } from './transient.js';
+import { retryTransient, retryUndelivered } from './transient.js';
 
 const DUPLICATE_WINDOW_MS = 120_000;
 
@@ -22,17 +21,20 @@ export class NatsChannelLog {
       max_bytes: retention.maxBytes ?? -1,
       max_age: retention.maxAgeMs !== undefined ? nanos(retention.maxAgeMs) : 0,
       duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, retention.maxAgeMs ?? DUPLICATE_WINDOW_MS)),
+      // The server announces each stored message to live watchers: no second publish per
+      // send, and no notice for a message that was not stored (or was a duplicate).
+      republish: { src: channelSubject(ns, channel), dest: channelNotice(ns, channel), headers_only: false },
     }));
   }
 
   async publish(ns: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage> {
-    // Every publish carries a message id, so a retry after a lost ack is stored once.
-    const msgID = idempotencyKey ?? randomUUID();
-    const ack = await retryTransient(() => this.conn.js.publish(channelSubject(ns, message.channel), JSON.stringify(message), { msgID }));
-    const stored: ChannelMessage = { ...message, id: String(ack.seq) };
-    // A wake-up hint for live watchers; the stream stays the source of truth.
-    this.conn.nc.publish(channelNotice(ns, message.channel), JSON.stringify(stored));
-    return stored;
+    const subject = channelSubject(ns, message.channel);
+    const payload = JSON.stringify(message);
+    // A message id costs a header per publish, so only a keyed send (safe to repeat) retries a timeout.
+    const ack = idempotencyKey !== undefined
+      ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: idempotencyKey }))
+      : await retryUndelivered(() => this.conn.js.publish(subject, payload));
+    return { ...message, id: String(ack.seq) };
   }
 
   async position(ns: string, channel: string): Promise<ChannelPosition> {

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { DirectMessage, InboxFilter, NewDirectMessage } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { directNotice, ensureStream, INBOX_STREAM, inboxStreamConfig, inboxSubject } from './nats-names.js';
-import { retryTransient } from './transient.js';
+import { retryTransient, retryUndelivered } from './transient.js';
 
 /** Inboxes are subjects of WARP_INBOX; reading deletes exactly the returned messages, so filters consume nothing else. */
 export class NatsInbox {
@@ -22,9 +21,11 @@ export class NatsInbox {
   async deliver(message: NewDirectMessage, idempotencyKey?: string): Promise<DirectMessage> {
     await this.ensure();
     const subject = inboxSubject(message.recipientGuid);
-    // Every delivery carries a message id, so a retry after a lost ack is stored once.
-    const msgID = `${message.recipientGuid}:${idempotencyKey ?? randomUUID()}`;
-    const ack = await retryTransient(() => this.conn.js.publish(subject, JSON.stringify(message), { msgID }));
+    const payload = JSON.stringify(message);
+    // As for channels: only a keyed delivery (safe to repeat) retries a timeout.
+    const ack = idempotencyKey !== undefined
+      ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: `${message.recipientGuid}:${idempotencyKey}` }))
+      : await retryUndelivered(() => this.conn.js.publish(subject, payload));
     const stored: DirectMessage = { ...message, id: String(ack.seq) };
     this.conn.nc.publish(directNotice(message.recipientGuid), JSON.stringify(stored));
     return stored;

@@ -53,7 +53,9 @@ export class NatsMessageBus implements MessageBus {
     const subs = [
       this.conn.nc.subscribe(`warp.notify.${assertToken(ns)}.ch.*`, {
         callback: (error, m) => {
-          if (!error) listener({ kind: 'channel', namespace: ns, message: m.json<ChannelMessage>() });
+          // Republished by the channel's stream: the stored message, its sequence in a header.
+          const sequence = m.headers?.get('Nats-Sequence');
+          if (!error && sequence) listener({ kind: 'channel', namespace: ns, message: { ...m.json<NewChannelMessage>(), id: sequence } });
         },
       }),
     ];

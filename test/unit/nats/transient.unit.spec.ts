@@ -1,6 +1,6 @@
 import { NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { isTransient, retryTransient } from '../../../src/adapters/nats/transient.js';
+import { isTransient, retryTransient, retryUndelivered } from '../../../src/adapters/nats/transient.js';
 
 const fast = { budgetMs: 200, firstDelayMs: 1, maxDelayMs: 4 };
 const noResponders = (): RequestError => new RequestError('no responders', { cause: new NoRespondersError('$JS.API.INFO') });
@@ -40,5 +40,19 @@ describe('transient NATS failures', () => {
       throw new TimeoutError();
     }, fast)).rejects.toBeInstanceOf(TimeoutError);
     expect(calls).toBeGreaterThan(1);
+  });
+
+  it('for a publish without a message id, only "no responders" is retried: a timeout may hide a stored message', async () => {
+    let calls = 0;
+    await expect(retryUndelivered(async () => {
+      calls++;
+      throw new TimeoutError();
+    }, fast)).rejects.toBeInstanceOf(TimeoutError);
+    expect(calls).toBe(1);
+    const stored = await retryUndelivered(async () => {
+      if (++calls < 4) throw noResponders();
+      return 'stored';
+    }, fast);
+    expect([stored, calls]).toEqual(['stored', 4]);
   });
 });
