@@ -9,7 +9,7 @@ import type { Backend } from './backend-modules.js';
  * gets a local nats-server started for them (or a message saying how to get one).
  */
 export async function openNatsBackend(env: WarpEnv, connection: NatsConnectionOptions, logger: Logger, urlWasSet: boolean): Promise<Backend> {
-  const servers = urlWasSet ? connection.servers : await startLocalNats(process.env, (m) => logger.info(m));
+  const servers = urlWasSet ? connection.servers : (await startLocalNats({ log: (m) => logger.info(m) })).url;
   const conn = await connectNats({ ...connection, servers, name: 'warp' });
   try {
     return await createNatsBackend(conn, { replicas: env.replicas });

@@ -20,9 +20,11 @@ export function isListening(host: string, port: number, timeoutMs = 500): Promis
   });
 }
 
-export function findNatsServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = [...(env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
-  return dirs.map((d) => join(d, 'nats-server')).find((p) => p && existsSync(p));
+const SYSTEM_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
+
+export function findNatsServer(env: NodeJS.ProcessEnv = process.env, extraDirs: readonly string[] = SYSTEM_DIRS): string | undefined {
+  const dirs = [...(env['PATH'] ?? '').split(delimiter).filter(Boolean), ...extraDirs];
+  return dirs.map((d) => join(d, 'nats-server')).find((p) => existsSync(p));
 }
 
 export function localDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -30,9 +32,9 @@ export function localDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export class NoLocalNats extends Error {
-  constructor() {
+  constructor(port: number) {
     super(
-      'No NATS server at nats://localhost:4222 and no nats-server binary to start one. ' +
+      `No NATS server at nats://localhost:${port} and no nats-server binary to start one. ` +
         'Install it (Debian/Ubuntu: apt-get install -y nats-server; macOS: brew install nats-server), ' +
         'point NATS_URL at a server, or run without NATS: WARP_BACKEND=memory.',
     );
@@ -40,22 +42,38 @@ export class NoLocalNats extends Error {
   }
 }
 
+export interface LocalNatsOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly port?: number;
+  /** Where to look for the binary besides PATH. */
+  readonly searchDirs?: readonly string[];
+  readonly log?: (message: string) => void;
+}
+
+export interface LocalNats {
+  readonly url: string;
+  /** The pid of the server this call started; undefined when one was already listening. */
+  readonly startedPid: number | undefined;
+}
+
 /**
  * Starts a detached nats-server with JetStream on loopback, its data in a per-user directory,
  * so the next agent on this machine reuses it. Resolves once it accepts connections.
  */
-export async function startLocalNats(env: NodeJS.ProcessEnv = process.env, log: (message: string) => void = () => {}): Promise<string> {
-  const url = `nats://127.0.0.1:${DEFAULT_NATS_PORT}`;
-  if (await isListening('127.0.0.1', DEFAULT_NATS_PORT)) return url;
-  const binary = findNatsServer(env);
-  if (!binary) throw new NoLocalNats();
+export async function startLocalNats(options: LocalNatsOptions = {}): Promise<LocalNats> {
+  const { env = process.env, port = DEFAULT_NATS_PORT, searchDirs = SYSTEM_DIRS, log = () => {} } = options;
+  const url = `nats://127.0.0.1:${port}`;
+  if (await isListening('127.0.0.1', port)) return { url, startedPid: undefined };
+  const binary = findNatsServer(env, searchDirs);
+  if (!binary) throw new NoLocalNats(port);
   const dataDir = localDataDir(env);
   mkdirSync(dataDir, { recursive: true });
   log(`starting a local nats-server (JetStream, data in ${dataDir}) on ${url}`);
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(DEFAULT_NATS_PORT), '-js', '-sd', dataDir], { detached: true, stdio: 'ignore' });
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir], { detached: true, stdio: 'ignore' });
   child.unref();
+  // Polling is the only signal a detached server gives that it is ready.
   for (let i = 0; i < 50; i++) {
-    if (await isListening('127.0.0.1', DEFAULT_NATS_PORT, 200)) return url;
+    if (await isListening('127.0.0.1', port, 200)) return { url, startedPid: child.pid };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Started ${binary} but nothing listens on ${url} after 5 s; run it by hand to see why: ${binary} -js -sd ${dataDir}`);
