@@ -65,7 +65,7 @@ const sub: Record<string, (ctx: CliContext, args: ParsedArgs) => Promise<unknown
     const capability = stringOption(args, 'capability');
     const status = stringOption(args, 'status') as WorkStatus | undefined;
     const result = await ctx.app.listWork({ ...(capability ? { capability } : {}), ...(status ? { status } : {}) });
-    emit(ctx, result, () => [
+    emit(ctx, result, () => result.items.length === 0 ? ['no work items'] : [
       ...Object.entries(result.depth).map(([cap, d]) => `${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered, ${d.completed} completed`),
       ...result.items.map(item),
     ]);
