@@ -83,6 +83,12 @@ describe('push into the session and presence, across processes over NATS', () =>
     await leaving.close();
     expect((await observer.call('get_agent_info', { guid: left.guid })).agent.status).toBe('offline');
 
+    const terminated = await start();
+    const { agent: stopped } = await terminated.call('register_agent', { agentType: 'terminated' });
+    terminated.kill('SIGTERM');
+    await terminated.exited();
+    expect((await observer.call('get_agent_info', { guid: stopped.guid })).agent.status).toBe('offline');
+
     crashing.kill('SIGKILL');
     // Staleness is a matter of time (no event announces a crash), so poll the observable state.
     for (;;) {

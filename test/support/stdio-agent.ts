@@ -20,7 +20,17 @@ export class StdioAgent {
   readonly pushes: Push[] = [];
   private readonly pushWaiters: Array<() => void> = [];
 
-  private constructor(readonly client: Client, private readonly transport: StdioClientTransport) {}
+  private readonly closed: Promise<void>;
+
+  private constructor(readonly client: Client, private readonly transport: StdioClientTransport) {
+    // The SDK reports the server process closing its pipes as the client closing.
+    this.closed = new Promise((resolve) => (client.onclose = resolve));
+  }
+
+  /** Resolves once the server process has gone. */
+  exited(): Promise<void> {
+    return this.closed;
+  }
 
   static async start(env: Record<string, string>, options: { claudeChannel?: boolean } = {}): Promise<StdioAgent> {
     const transport = new StdioClientTransport({
