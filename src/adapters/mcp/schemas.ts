@@ -7,7 +7,7 @@ export const name = (what: string) =>
 export const capability = (what: string) =>
   z.string().regex(CAPABILITY_PATTERN, `${what} must be 1-64 lowercase letters, digits, "-" or "_" (no dots, spaces or wildcards)`);
 export const id = (what: string) => z.string().min(1).max(64).describe(what);
-export const messageId = (what: string) => z.string().regex(/^[1-9][0-9]{0,15}$/, 'a message id as returned by read_messages').describe(what);
+export const messageId = (what: string) => z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a message id (digits) as returned by send_message or read_messages').describe(what);
 export const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional()
   .describe('Optional. A retried call with the same key is stored once.');
 export const jsonObject = z.record(z.string(), z.unknown());

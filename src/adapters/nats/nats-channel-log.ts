@@ -30,6 +30,7 @@ export class NatsChannelLog {
   async publish(ns: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage> {
     const subject = channelSubject(ns, message.channel);
     const payload = JSON.stringify(message);
+    this.conn.checkPayload('message', payload);
     // A message id costs a header per publish, so only a keyed send (safe to repeat) retries a timeout.
     const ack = idempotencyKey !== undefined
       ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: idempotencyKey }))

@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { ValidationError } from '../../domain/index.js';
 import type { Connection, ConnectionState } from '../../ports/index.js';
 
 export interface NatsOptions {
@@ -13,6 +14,9 @@ export interface NatsOptions {
   /** Bound on connecting and on every JetStream request, so no call hangs. */
   readonly timeoutMs?: number;
 }
+
+/** Kept free under max_payload for the headers Warp and the server add (message id, expectations, republish). */
+const PAYLOAD_HEADER_ROOM = 1024;
 
 const HOW_TO_FIX = 'Start one with `nats-server -js`, point NATS_URL at a running server, or run without NATS: WARP_BACKEND=memory.';
 
@@ -73,6 +77,23 @@ export class NatsBackendConnection implements Connection {
 
   state(): ConnectionState {
     return this.current;
+  }
+
+  /**
+   * Refuses, with a message that says what to do, a payload this server would not take.
+   * Warp bounds text by its UTF-8 size but stores JSON, where a NUL or other control character
+   * takes 6 bytes and a quote or backslash 2: with WARP_MAX_MESSAGE_BYTES raised towards its
+   * 1 MiB maximum (or a server with a smaller max_payload), text within the limit could exceed
+   * max_payload, and the client's "max_payload size exceeded" came back as an internal error.
+   */
+  checkPayload(what: string, payload: string): void {
+    const max = this.nc.info?.max_payload;
+    if (max === undefined) return;
+    const room = max - PAYLOAD_HEADER_ROOM;
+    const size = Buffer.byteLength(payload);
+    if (size > room) {
+      throw new ValidationError(what, `is ${size} bytes once encoded for storage; the NATS server takes at most ${room} — send less (NUL and other control characters, quotes and backslashes take more room once encoded)`);
+    }
   }
 
   describe(): string {

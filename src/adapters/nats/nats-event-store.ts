@@ -71,6 +71,7 @@ export class NatsEventStore implements EventStore {
       // Every append carries a message id, so a retry after a lost ack is stored once.
       const msgID = `${subject}:${idempotencyKey ?? randomUUID()}`;
       const payload = JSON.stringify({ events });
+      this.conn.checkPayload(`the ${stream.kind} record`, payload);
       const ack = await retryTransient(() => this.conn.js.publish(subject, payload, { expect: { lastSubjectSequence: expectedRevision }, msgID }));
       return ack.seq;
     } catch (error) {

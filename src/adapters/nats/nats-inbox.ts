@@ -22,6 +22,7 @@ export class NatsInbox {
     await this.ensure();
     const subject = inboxSubject(message.recipientGuid);
     const payload = JSON.stringify(message);
+    this.conn.checkPayload('message', payload);
     // As for channels: only a keyed delivery (safe to repeat) retries a timeout.
     const ack = idempotencyKey !== undefined
       ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: `${message.recipientGuid}:${idempotencyKey}` }))

@@ -28,8 +28,29 @@ export function checkText(field: string, value: string, maxBytes: number, { allo
   return value;
 }
 
-/** Bounds structured payloads (metadata, contextData, results) by their JSON size. */
+/** Deepest nesting of objects and arrays accepted in structured payloads. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Iterative on purpose: recursing over a value nested thousands deep is what overflows the stack. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Bounds structured payloads (metadata, contextData, results) by their JSON size and depth.
+ * The depth is checked first: JSON.stringify (here, when storing, and when answering) recurses,
+ * and a value nested a few thousand levels deep — easy to send as JSON text — made it throw
+ * "Maximum call stack size exceeded", which came back as an internal error.
+ */
 export function checkJsonSize(field: string, value: unknown, maxBytes: number): void {
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) throw new ValidationError(field, `is nested more than ${MAX_JSON_DEPTH} levels deep; flatten it`);
   const size = byteLength(JSON.stringify(value) ?? '');
   if (size > maxBytes) throw new ValidationError(field, `is ${size} bytes as JSON; the limit is ${maxBytes} bytes`);
 }

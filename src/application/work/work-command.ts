@@ -18,4 +18,5 @@ export function live(state: WorkItemState, id: string): LiveItem {
   return state;
 }
 
-export const checkWorkItemId = (id: string): string => checkId('workItemId', id);
+/** `field` names the parameter the caller passed (the DLQ tools call it itemId), so the error points at it. */
+export const checkWorkItemId = (id: string, field = 'workItemId'): string => checkId(field, id);
