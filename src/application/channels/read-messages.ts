@@ -1,6 +1,6 @@
-import { ChannelNotFound, checkName, ValidationError } from '../../domain/index.js';
+import { ChannelNotFound, checkName, ValidationError, type ChannelMessage } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
-import { requireGuid } from '../shared/require.js';
+import { byteLength, requireGuid } from '../shared/require.js';
 import { messageView, parseMessageId, type MessageView } from './message-view.js';
 
 export interface ReadMessagesInput {
@@ -31,10 +31,11 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   const cursorRead = guid ? cursors.get(session.namespace, guid, channel) : Promise.resolve(0);
   // An unread read starts at the cursor; other reads fetch the page and the cursor side by side.
   if (input.unreadOnly) after = Math.max(after ?? 0, await cursorRead);
-  const [{ messages, position }, cursor] = await Promise.all([
+  const [{ messages: page, position }, cursor] = await Promise.all([
     bus.read(session.namespace, channel, { limit, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }),
     cursorRead,
   ]);
+  const messages = withinBudget(page, after !== undefined ? 'oldest' : 'newest');
   const firstSeq = messages.length ? Number(messages[0]!.id) : undefined;
   const lastSeq = messages.length ? Number(messages[messages.length - 1]!.id) : undefined;
   let readUpTo = cursor;
@@ -52,4 +53,23 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
     hasMore,
     ...(guid ? { unread: Math.max(0, position.last - Math.max(readUpTo, position.first - 1)) } : {}),
   };
+}
+
+/**
+ * Bytes of message bodies one page returns at most (always at least one message): MCP
+ * clients truncate or refuse very large tool results, and `hasMore` leads to the rest.
+ */
+export const PAGE_BUDGET_BYTES = 512 * 1024;
+
+/** Keeps the `keep` end of a page (oldest when reading forwards, newest when backwards) within the budget. */
+function withinBudget(page: readonly ChannelMessage[], keep: 'oldest' | 'newest'): readonly ChannelMessage[] {
+  const ordered = keep === 'oldest' ? page : [...page].reverse();
+  let bytes = 0;
+  let count = 0;
+  for (const message of ordered) {
+    bytes += byteLength(message.body);
+    if (count > 0 && bytes > PAGE_BUDGET_BYTES) break;
+    count++;
+  }
+  return keep === 'oldest' ? page.slice(0, count) : page.slice(page.length - count);
 }
