@@ -24,7 +24,9 @@ import type { AppDeps } from './shared/deps.js';
 import { waitForMessages } from './wait/wait-for-messages.js';
 import { broadcastWorkOffer } from './work/broadcast-work-offer.js';
 import { claimWork } from './work/claim-work.js';
-import { completeWork, failWork, reportWorkProgress } from './work/finish-work.js';
+import { completeWork } from './work/complete-work.js';
+import { failWork } from './work/fail-work.js';
+import { reportWorkProgress } from './work/report-work-progress.js';
 import { getWorkItem } from './work/get-work-item.js';
 import { listWork } from './work/list-work.js';
 

@@ -1,0 +1,21 @@
+import type { AppDeps } from '../shared/deps.js';
+import { checkText, requireGuid } from '../shared/require.js';
+import { checkWorkItemId, live, runWorkCommand } from './work-command.js';
+import { workView, type WorkItemView } from './work-view.js';
+
+export interface FailWorkInput {
+  readonly workItemId: string;
+  readonly error: string;
+  readonly retryable?: boolean;
+}
+
+/** Gives the item back for another attempt, or dead-letters it when it must not or cannot be retried. */
+export async function failWork(deps: AppDeps, input: FailWorkInput): Promise<{ workItem: WorkItemView }> {
+  const holder = requireGuid(deps.session, 'fail work');
+  const id = checkWorkItemId(input.workItemId);
+  const error = checkText('error', input.error, 4096);
+  const outcome = await runWorkCommand(deps, id, {
+    type: 'FailWork', holder, error, retryable: input.retryable ?? true, dlqTtlMs: deps.settings.dlqTtlMs, now: deps.clock.now(),
+  });
+  return { workItem: workView(live(outcome.state, id)) };
+}
