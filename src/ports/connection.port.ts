@@ -7,3 +7,11 @@ export interface Connection {
   /** The server address without credentials, for display. */
   describe(): string;
 }
+
+/** The backend did not answer (unreachable, restarting, overloaded); the message says what to do. */
+export class BackendUnavailable extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BackendUnavailable';
+  }
+}

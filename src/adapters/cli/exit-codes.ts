@@ -1,5 +1,8 @@
 import { DomainError } from '../../domain/index.js';
+import { BackendUnavailable } from '../../ports/index.js';
 import { ConfigError } from '../config/index.js';
+
+export { BackendUnavailable };
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failed: 1, rejected: 2, unavailable: 3, usage: 64 } as const;
@@ -11,13 +14,6 @@ export class UsageError extends Error {
   }
 }
 
-/** Raised by the runtime when the backend cannot be reached; carries what to do about it. */
-export class BackendUnavailable extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackendUnavailable';
-  }
-}
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;

@@ -1,6 +1,7 @@
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BackendUnavailable } from '../../ports/index.js';
 
 const SERVICE_UNAVAILABLE = 503;
 
@@ -33,8 +34,17 @@ export const BOUNDED_RETRY: RetryPolicy = { budgetMs: 4_000, firstDelayMs: 50, m
  * For a publish without a message id: only failures that prove nothing was stored are
  * retried ("no responders"); a timeout may hide a stored message, so it is reported.
  */
-export function retryUndelivered<T>(op: () => Promise<T>, policy: RetryPolicy = BOUNDED_RETRY): Promise<T> {
-  return retryTransient(op, policy, (error) => !(error instanceof TimeoutError) && isTransient(error));
+export async function retryUndelivered<T>(op: () => Promise<T>, policy: RetryPolicy = BOUNDED_RETRY): Promise<T> {
+  try {
+    return await retryTransient(op, policy, (error) => !(error instanceof TimeoutError) && isTransient(error));
+  } catch (error) {
+    if (!(error instanceof TimeoutError)) throw error;
+    throw new BackendUnavailable(
+      'NATS did not confirm the send in time, so it may or may not be stored. Check (read the channel or ask the recipient) ' +
+        'before sending again, or send with an idempotencyKey, which makes resending safe.',
+      { cause: error },
+    );
+  }
 }
 
 /**
@@ -49,8 +59,16 @@ export async function retryTransient<T>(op: () => Promise<T>, policy: RetryPolic
       return await op();
     } catch (error) {
       const delay = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-      if (!retryable(error) || Date.now() - started + delay > policy.budgetMs) throw error;
+      if (!retryable(error)) throw error;
+      if (Date.now() - started + delay > policy.budgetMs) throw giveUp(error);
       await sleep(delay);
     }
   }
+}
+
+/** The last transient failure, said as what the caller can do about it. */
+function giveUp(error: unknown): unknown {
+  if (!isTransient(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new BackendUnavailable(`NATS did not answer (${reason}); it may be restarting, unreachable or overloaded. Try again shortly.`, { cause: error });
 }
