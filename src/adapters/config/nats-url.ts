@@ -2,7 +2,7 @@ import { ConfigError } from './config-error.js';
 
 export type NatsTransport = 'tcp' | 'websocket';
 
-/** Everything needed to connect; `servers` never carries credentials. */
+/** Everything needed to connect; `servers` (comma-separated for a cluster) never carries credentials. */
 export interface NatsConnectionOptions {
   readonly servers: string;
   readonly transport: NatsTransport;
@@ -29,15 +29,20 @@ function tryParse(natsUrl: string): URL | undefined {
   }
 }
 
-/** What is wrong with a NATS URL, safe to show (credentials redacted); undefined when it is fine. */
+const splitList = (natsUrl: string): string[] => natsUrl.split(',').map((u) => u.trim());
+
+/** What is wrong with a NATS URL (or a comma-separated list of them), safe to show; undefined when it is fine. */
 export function natsUrlProblem(natsUrl: string): string | undefined {
-  return tryParse(natsUrl) ? undefined : `expected ${NATS_URL_HINT} (got ${JSON.stringify(redactUrl(natsUrl))})`;
+  const bad = splitList(natsUrl).find((u) => !tryParse(u));
+  if (bad !== undefined) return `expected ${NATS_URL_HINT}, or several separated by commas (got ${JSON.stringify(redactUrl(bad))})`;
+  const transports = new Set(splitList(natsUrl).map((u) => SCHEMES[tryParse(u)!.protocol]!.transport));
+  return transports.size > 1 ? 'a list of servers must not mix WebSocket and TCP URLs' : undefined;
 }
 
-function parseNatsUrl(natsUrl: string): URL {
-  const url = tryParse(natsUrl);
-  if (!url) throw new ConfigError(`NATS_URL: ${natsUrlProblem(natsUrl)}`);
-  return url;
+function parseNatsUrls(natsUrl: string): URL[] {
+  const problem = natsUrlProblem(natsUrl);
+  if (problem) throw new ConfigError(`NATS_URL: ${problem}`);
+  return splitList(natsUrl).map((u) => tryParse(u)!);
 }
 
 function decode(part: string, what: string): string | undefined {
@@ -50,18 +55,24 @@ function decode(part: string, what: string): string | undefined {
 }
 
 /**
- * Splits a NATS URL into a credential-free server address, transport and credentials.
- * Credentials in the URL win over NATS_USER / NATS_PASS, field by field.
+ * Splits a NATS URL (or a comma-separated list, for a cluster) into credential-free server
+ * addresses, transport and credentials. Credentials in a URL (the first that has them) win
+ * over NATS_USER / NATS_PASS, field by field.
  */
 export function resolveNatsConnection(natsUrl: string, user?: string, pass?: string): NatsConnectionOptions {
-  const url = parseNatsUrl(natsUrl);
-  const scheme = SCHEMES[url.protocol]!;
-  const finalUser = decode(url.username, 'user name') ?? (user || undefined);
-  const finalPass = decode(url.password, 'password') ?? (pass || undefined);
-  // A WebSocket proxy may route by path; a TCP address has none.
-  const path = scheme.transport === 'websocket' && url.pathname !== '/' ? url.pathname : '';
+  const urls = parseNatsUrls(natsUrl);
+  const scheme = SCHEMES[urls[0]!.protocol]!;
+  const withUser = urls.find((u) => u.username !== '');
+  const withPass = urls.find((u) => u.password !== '');
+  const finalUser = (withUser && decode(withUser.username, 'user name')) ?? (user || undefined);
+  const finalPass = (withPass && decode(withPass.password, 'password')) ?? (pass || undefined);
+  const address = (url: URL): string => {
+    // A WebSocket proxy may route by path; a TCP address has none.
+    const path = scheme.transport === 'websocket' && url.pathname !== '/' ? url.pathname : '';
+    return `${url.protocol}//${url.host}${path}${scheme.transport === 'websocket' ? url.search : ''}`;
+  };
   return {
-    servers: `${url.protocol}//${url.host}${path}${scheme.transport === 'websocket' ? url.search : ''}`,
+    servers: urls.map(address).join(','),
     transport: scheme.transport,
     tls: scheme.tls,
     ...(finalUser !== undefined ? { user: finalUser } : {}),

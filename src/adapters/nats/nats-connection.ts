@@ -1,9 +1,10 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
+import { connect, TimeoutError } from '@nats-io/transport-node';
 import { ValidationError } from '../../domain/index.js';
-import type { Connection, ConnectionState } from '../../ports/index.js';
+import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
+import { BOUNDED_RETRY, retryTransient } from './transient.js';
 
 export interface NatsOptions {
   readonly servers: string;
@@ -22,7 +23,7 @@ const HOW_TO_FIX = 'Start one with `nats-server -js`, point NATS_URL at a runnin
 
 async function dial(options: NatsOptions): Promise<NatsConnection> {
   const settings = {
-    servers: options.servers,
+    servers: options.servers.split(','),
     name: options.name ?? 'warp',
     timeout: options.timeoutMs ?? 3000,
     maxReconnectAttempts: -1,
@@ -61,17 +62,18 @@ export class NatsBackendConnection implements Connection {
     try {
       nc = await dial(options);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`Cannot connect to NATS at ${options.servers} (${reason}). ${HOW_TO_FIX}`);
+      throw new BackendUnavailable(`Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${HOW_TO_FIX}`, { cause: error });
     }
     const timeout = options.timeoutMs ?? 5000;
     try {
-      const jsm = await jetstreamManager(nc, { timeout });
+      // A cluster electing its JetStream leader answers late, not never: only a timeout is tried again.
+      const jsm = await retryTransient(() => jetstreamManager(nc, { timeout }), BOUNDED_RETRY, (error) => error instanceof TimeoutError);
       const js = jetstream(nc, { timeout });
       return new NatsBackendConnection(nc, js, jsm, new Kvm(js), options.servers);
     } catch (error) {
       await nc.close().catch(() => undefined);
-      throw new Error(`NATS at ${options.servers} has no JetStream (${error instanceof Error ? error.message : String(error)}). Start nats-server with -js.`);
+      if (error instanceof BackendUnavailable) throw error;
+      throw new BackendUnavailable(`NATS at ${options.servers} has no JetStream (${reasonOf(error)}). Start nats-server with -js.`, { cause: error });
     }
   }
 
@@ -115,3 +117,5 @@ export class NatsBackendConnection implements Connection {
 }
 
 export const connectNats = (options: NatsOptions): Promise<NatsBackendConnection> => NatsBackendConnection.open(options);
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

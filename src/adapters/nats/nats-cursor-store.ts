@@ -2,7 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { CursorStore } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
-import { retryTransient } from './transient.js';
+import { BOUNDED_RETRY, provablyUndelivered, retryTransient } from './transient.js';
 import { assertToken, CURSOR_BUCKET } from './nats-names.js';
 
 /** Read cursors in KV, key `<ns>.<guid>.<channel>`; they only move forward (compare-and-set). */
@@ -13,7 +13,7 @@ export class NatsCursorStore implements CursorStore {
   private constructor(private readonly kv: KV) {}
 
   static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsCursorStore> {
-    return new NatsCursorStore(await conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas }));
+    return new NatsCursorStore(await retryTransient(() => conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas })));
   }
 
   private key = (ns: string, guid: string, channel: string): string => `${assertToken(ns)}.${assertToken(guid)}.${assertToken(channel)}`;
@@ -38,8 +38,8 @@ export class NatsCursorStore implements CursorStore {
         return;
       }
       try {
-        if (entry) await this.kv.update(key, String(sequence), entry.revision);
-        else await this.kv.create(key, String(sequence));
+        // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
+        await retryTransient(() => (entry ? this.kv.update(key, String(sequence), entry.revision) : this.kv.create(key, String(sequence))), BOUNDED_RETRY, provablyUndelivered);
         this.cache.set(key, sequence);
         return;
       } catch (error) {

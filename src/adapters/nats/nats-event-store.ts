@@ -85,7 +85,7 @@ export class NatsEventStore implements EventStore {
     const filter = `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
     // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).
     const last = await this.lastOn(filter);
-    const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: filter, deliver_policy: DeliverPolicy.All });
+    const consumer = await retryTransient(() => this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: filter, deliver_policy: DeliverPolicy.All }));
     const messages = await consumer.consume();
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));

@@ -1,4 +1,4 @@
-import { DeliverPolicy } from '@nats-io/jetstream';
+import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { DirectMessage, InboxFilter, NewDirectMessage } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { directNotice, ensureStream, INBOX_STREAM, inboxStreamConfig, inboxSubject } from './nats-names.js';
@@ -42,6 +42,14 @@ export class NatsInbox {
   async take(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
     const waiting = await this.unread(guid);
     if (waiting === 0) return [];
+    const taken = await retryTransient(() => this.collect(guid, filter, waiting));
+    // Deleting is what marks read; a delete whose answer was lost is found already done.
+    await Promise.all(taken.map(({ seq }) => retryTransient(() => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false)).catch(alreadyDeleted)));
+    return taken.map(({ message }) => message);
+  }
+
+  /** The matching messages among the first `waiting` of the inbox, without marking any read. */
+  private async collect(guid: string, filter: InboxFilter, waiting: number): Promise<Array<{ seq: number; message: DirectMessage }>> {
     const consumer = await this.conn.js.consumers.get(INBOX_STREAM, { filter_subjects: inboxSubject(guid), deliver_policy: DeliverPolicy.All });
     const batch = await consumer.fetch({ max_messages: waiting, expires: 5000 });
     const taken: Array<{ seq: number; message: DirectMessage }> = [];
@@ -52,7 +60,12 @@ export class NatsInbox {
       if (matches) taken.push({ seq: m.seq, message });
       if (taken.length >= filter.limit || ++seen >= waiting || m.info.pending === 0) break;
     }
-    await Promise.all(taken.map(({ seq }) => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false)));
-    return taken.map(({ message }) => message);
+    return taken;
   }
+}
+
+const NO_MESSAGE = 10037;
+
+function alreadyDeleted(error: unknown): void {
+  if (!(error instanceof JetStreamApiError && error.code === NO_MESSAGE)) throw error;
 }

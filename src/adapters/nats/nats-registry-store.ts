@@ -2,7 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { RegistryEntry, RegistryStore } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
-import { retryTransient } from './transient.js';
+import { BOUNDED_RETRY, provablyUndelivered, retryTransient } from './transient.js';
 import { assertToken, REGISTRY_BUCKET } from './nats-names.js';
 
 const MAX_TRIES = 50;
@@ -18,14 +18,14 @@ export class NatsRegistryStore implements RegistryStore {
   private constructor(private readonly kv: KV) {}
 
   static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsRegistryStore> {
-    const store = new NatsRegistryStore(await conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas }));
+    const store = new NatsRegistryStore(await retryTransient(() => conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas })));
     await store.watch();
     return store;
   }
 
   private async watch(): Promise<void> {
-    const { values } = await this.kv.status();
-    const watcher = await this.kv.watch();
+    const { values } = await retryTransient(() => this.kv.status());
+    const watcher = await retryTransient(() => this.kv.watch());
     this.stopWatch = () => watcher.stop();
     let loaded: () => void = () => {};
     const initial = new Promise<void>((resolve) => (loaded = resolve));
@@ -58,8 +58,9 @@ export class NatsRegistryStore implements RegistryStore {
       const next = mutate(current);
       if (!next) return undefined;
       try {
-        if (entry) await this.kv.update(key, JSON.stringify(next), entry.revision);
-        else await this.kv.create(key, JSON.stringify(next));
+        // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
+        const value = JSON.stringify(next);
+        await retryTransient(() => (entry ? this.kv.update(key, value, entry.revision) : this.kv.create(key, value)), BOUNDED_RETRY, provablyUndelivered);
         this.view.set(key, next);
         return next;
       } catch (error) {

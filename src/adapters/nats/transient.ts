@@ -30,13 +30,16 @@ export interface RetryPolicy {
 
 export const BOUNDED_RETRY: RetryPolicy = { budgetMs: 4_000, firstDelayMs: 50, maxDelayMs: 1_000 };
 
+/** A transient failure after which nothing can have been stored (a timeout may hide a write). */
+export const provablyUndelivered = (error: unknown): boolean => !(error instanceof TimeoutError) && isTransient(error);
+
 /**
  * For a publish without a message id: only failures that prove nothing was stored are
  * retried ("no responders"); a timeout may hide a stored message, so it is reported.
  */
 export async function retryUndelivered<T>(op: () => Promise<T>, policy: RetryPolicy = BOUNDED_RETRY): Promise<T> {
   try {
-    return await retryTransient(op, policy, (error) => !(error instanceof TimeoutError) && isTransient(error));
+    return await retryTransient(op, policy, provablyUndelivered);
   } catch (error) {
     if (!(error instanceof TimeoutError)) throw error;
     throw new BackendUnavailable(

@@ -22,6 +22,14 @@ describe('resolveNatsConnection', () => {
     expect(resolveNatsConnection('nats://myuser@h', 'envuser', 'envpass')).toMatchObject({ user: 'myuser', pass: 'envpass' });
   });
 
+  it('takes a comma-separated list of servers (a cluster), credentials stripped from every one', () => {
+    expect(resolveNatsConnection('nats://u:p@n1:4222, nats://n2:4222,nats://u:p@n3:4222')).toEqual({
+      servers: 'nats://n1:4222,nats://n2:4222,nats://n3:4222', transport: 'tcp', tls: false, user: 'u', pass: 'p',
+    });
+    expect(() => resolveNatsConnection('nats://n1:4222,ws://n2:8080')).toThrow(/must not mix WebSocket and TCP/);
+    expect(() => resolveNatsConnection('nats://n1:4222,')).toThrow(ConfigError);
+  });
+
   it('omits empty credentials', () => {
     const resolved = resolveNatsConnection('nats://h', '', '');
     expect('user' in resolved || 'pass' in resolved).toBe(false);
