@@ -6,22 +6,8 @@ import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { createSessionDeps, createWarpApp, Session, startSession, type WarpApp } from '../../src/application/index.js';
 import { BackendUnavailable } from '../../src/ports/index.js';
 import { testSettings } from '../support/memory-fleet.js';
+import { ignoreUnavailable, whenAvailable } from '../support/unavailable.js';
 import { startNatsCluster, type NatsClusterHandle } from '../support/nats-server.js';
-
-/** Retries `op` while the cluster elects new leaders: no event announces the end of an election. */
-async function once<T>(op: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await op();
-    } catch (error) {
-      if (!(error instanceof BackendUnavailable) || attempt >= 15) throw error;
-    }
-  }
-}
-
-function ignoreUnavailable(error: unknown): void {
-  if (!(error instanceof BackendUnavailable)) throw error;
-}
 
 describe('a 3-node cluster with 3 replicas loses a node in the middle of traffic', () => {
   let cluster: NatsClusterHandle;
@@ -31,14 +17,14 @@ describe('a 3-node cluster with 3 replicas loses a node in the middle of traffic
   const agent = async (host: string, capabilities: string[] = []): Promise<WarpApp & { guid: string }> => {
     // NATS_URL as a user would set it for a cluster.
     const { servers } = resolveNatsConnection(cluster.urls.join(','));
-    const backend = await once(async () => createNatsBackend(await NatsBackendConnection.open({ servers, transport: 'tcp', timeoutMs: 2_000 }), { replicas: 3 }));
+    const backend = await whenAvailable(async () => createNatsBackend(await NatsBackendConnection.open({ servers, transport: 'tcp', timeoutMs: 2_000 }), { replicas: 3 }));
     backends.push(backend);
     const deps = createSessionDeps(backend, new SystemClock(), new CryptoIds(), new Session('cluster', host, 'ci'), testSettings);
     // Heartbeats that fail while leaders are elected are reported here, and tried again on the next beat.
-    const running = await once(() => startSession(deps, [{ name: 'ops', description: '' }], (error) => void background.push(error)));
+    const running = await whenAvailable(() => startSession(deps, [{ name: 'ops', description: '' }], (error) => void background.push(error)));
     stops.push(() => running.stop());
     const app = createWarpApp(deps);
-    const { agent: registered } = await once(() => app.registerAgent({ agentType: `agent-${host}`, capabilities }));
+    const { agent: registered } = await whenAvailable(() => app.registerAgent({ agentType: `agent-${host}`, capabilities }));
     return Object.assign(app, { guid: registered.guid });
   };
   beforeAll(async () => {
@@ -73,23 +59,23 @@ describe('a 3-node cluster with 3 replicas loses a node in the middle of traffic
     })();
     await cluster.nodes[1]!.kill();
     await during;
-    for (let round = 20; round < 24; round++) await once(() => traffic(round));
+    for (let round = 20; round < 24; round++) await whenAvailable(() => traffic(round));
 
     // A newcomer on the surviving nodes sees everything that was acknowledged.
     const observer = await agent('observer');
     const read: string[] = [];
     for (;;) {
-      const page = await once(() => observer.readMessages({ channel: 'ops', limit: 100, unreadOnly: true }));
+      const page = await whenAvailable(() => observer.readMessages({ channel: 'ops', limit: 100, unreadOnly: true }));
       if (page.messages.length === 0) break;
       read.push(...page.messages.map((m) => m.body));
     }
     expect(sent.length).toBeGreaterThanOrEqual(12);
     expect(read).toEqual(expect.arrayContaining(sent));
     expect(new Set(read).size).toBe(read.length);
-    const inbox = await once(() => worker.readDirectMessages({ limit: 100 }));
+    const inbox = await whenAvailable(() => worker.readDirectMessages({ limit: 100 }));
     expect(inbox.messages.map((m) => m.body)).toEqual(expect.arrayContaining(dms));
     // The observer's work index was replayed from the replicated event stream.
-    const listed = new Map((await once(() => observer.listWork({ capability: 'ops', limit: 500 }))).items.map((item) => [item.workItemId, item.status]));
+    const listed = new Map((await whenAvailable(() => observer.listWork({ capability: 'ops', limit: 500 }))).items.map((item) => [item.workItemId, item.status]));
     for (const id of offered) expect(['offered', 'claimed', 'completed']).toContain(listed.get(id));
     for (const id of completed) expect(listed.get(id)).toBe('completed');
     expect(completed.length).toBeGreaterThan(0);

@@ -5,18 +5,8 @@ import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { createSessionDeps, createWarpApp, Session, startSession, type WarpApp } from '../../src/application/index.js';
 import { BackendUnavailable } from '../../src/ports/index.js';
 import { testSettings } from '../support/memory-fleet.js';
+import { ignoreUnavailable, whenAvailable } from '../support/unavailable.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
-
-/** Retries `op` until NATS answers again: the client reconnects on its own, with no event to await here. */
-async function once<T>(op: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await op();
-    } catch (error) {
-      if (!(error instanceof BackendUnavailable) || attempt >= 20) throw error;
-    }
-  }
-}
 
 describe('a nats-server restart (file storage) in the middle of traffic', () => {
   let server: NatsServerHandle;
@@ -63,20 +53,20 @@ describe('a nats-server restart (file storage) in the middle of traffic', () => 
     })();
     await server.restart();
     await during;
-    for (let round = 30; round < 35; round++) await once(() => traffic(round));
+    for (let round = 30; round < 35; round++) await whenAvailable(() => traffic(round));
 
     expect(sent.length).toBeGreaterThanOrEqual(15);
     const read: string[] = [];
     for (;;) {
-      const page = await once(() => receiver.readMessages({ channel: 'ops', limit: 100, unreadOnly: true }));
+      const page = await whenAvailable(() => receiver.readMessages({ channel: 'ops', limit: 100, unreadOnly: true }));
       if (page.messages.length === 0) break;
       read.push(...page.messages.map((m) => m.body));
     }
     expect(read).toEqual(expect.arrayContaining(sent));
     expect(new Set(read).size).toBe(read.length);
-    const inbox = await once(() => receiver.readDirectMessages({ limit: 100 }));
+    const inbox = await whenAvailable(() => receiver.readDirectMessages({ limit: 100 }));
     expect(inbox.messages.map((m) => m.body)).toEqual(expect.arrayContaining(dms));
-    for (const id of items) expect((await once(() => receiver.getWorkItem({ workItemId: id }))).workItem.status).toBe('offered');
+    for (const id of items) expect((await whenAvailable(() => receiver.getWorkItem({ workItemId: id }))).workItem.status).toBe('offered');
   });
 
   it('a call made while the server is down fails with a clear error, and works again once it is back', async () => {
@@ -86,11 +76,7 @@ describe('a nats-server restart (file storage) in the middle of traffic', () => 
     expect(down).toBeInstanceOf(BackendUnavailable);
     expect((down as Error).message).toMatch(/NATS did not/);
     await server.restart();
-    const back = await once(() => app.sendMessage({ channel: 'ops', message: 'back', idempotencyKey: 'back-1' }));
+    const back = await whenAvailable(() => app.sendMessage({ channel: 'ops', message: 'back', idempotencyKey: 'back-1' }));
     expect(back.message.body).toBe('back');
   });
 });
-
-function ignoreUnavailable(error: unknown): void {
-  if (!(error instanceof BackendUnavailable)) throw error;
-}

@@ -1,0 +1,20 @@
+import { BackendUnavailable } from '../../src/ports/index.js';
+
+/**
+ * Repeats `op` while the backend says it is unavailable (a server restarting, leaders being
+ * elected): no event announces the end of those, so the observable answer is polled.
+ */
+export async function whenAvailable<T>(op: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op();
+    } catch (error) {
+      if (!(error instanceof BackendUnavailable) || attempt >= attempts) throw error;
+    }
+  }
+}
+
+/** For traffic during a fault: an unavailable backend is an answer (not acknowledged); anything else fails the test. */
+export function ignoreUnavailable(error: unknown): void {
+  if (!(error instanceof BackendUnavailable)) throw error;
+}
