@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
-import { StdioAgent } from '../support/stdio-agent.js';
+import { describe, expect, it } from 'vitest';
+import type { StdioAgent } from '../support/stdio-agent.js';
+import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 const ITEMS = 24;
 const WORKERS = 3;
@@ -14,27 +14,14 @@ interface Claimed {
 }
 
 describe('workers killed with SIGKILL while holding work, on a real nats-server', () => {
-  let server: NatsServerHandle;
-  const agents: StdioAgent[] = [];
-  const start = async (namespace: string): Promise<StdioAgent> => {
-    const agent = await StdioAgent.start({
-      NATS_URL: server.url, WARP_NAMESPACE: namespace, WORKQUEUE_ACK_TIMEOUT: String(LEASE_MS), WORKQUEUE_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-    });
-    agents.push(agent);
-    return agent;
-  };
+  const fleet = stdioFleetOnNats({ WORKQUEUE_ACK_TIMEOUT: String(LEASE_MS), WORKQUEUE_MAX_ATTEMPTS: String(MAX_ATTEMPTS) });
+  const start = (namespace: string): Promise<StdioAgent> => fleet.start({ WARP_NAMESPACE: namespace });
+  let workers = 0;
   const worker = async (namespace: string): Promise<StdioAgent> => {
     const agent = await start(namespace);
-    await agent.call('register_agent', { agentType: `worker-${agents.length}`, capabilities: ['crash'] });
+    await agent.call('register_agent', { agentType: `worker-${++workers}`, capabilities: ['crash'] });
     return agent;
   };
-  beforeAll(async () => {
-    server = await startNatsServer();
-  });
-  afterAll(async () => {
-    await Promise.all(agents.map((a) => a.close()));
-    await server.dispose();
-  });
 
   it('every item is completed exactly once or dead-lettered with its reasons; none is lost', async () => {
     // Which claims end in a crash: drawn once per run; a failure prints the seed to replay it.

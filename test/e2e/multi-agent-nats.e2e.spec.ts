@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
-import { StdioAgent } from '../support/stdio-agent.js';
+import { describe, expect, it } from 'vitest';
+import type { StdioAgent } from '../support/stdio-agent.js';
+import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 /** Several built servers over stdio, each its own agent, talking through one real nats-server. */
 describe('agents in separate processes over NATS', () => {
-  let server: NatsServerHandle;
-  const agents: StdioAgent[] = [];
-  const start = async (namespace: string, extra: Record<string, string> = {}): Promise<StdioAgent> => {
-    const agent = await StdioAgent.start({
-      NATS_URL: server.url, WARP_NAMESPACE: namespace, WORKQUEUE_ACK_TIMEOUT: '1500', WORKQUEUE_MAX_ATTEMPTS: '2',
-      WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '1000', ...extra,
-    });
-    agents.push(agent);
-    return agent;
-  };
-
-  beforeAll(async () => {
-    server = await startNatsServer();
-  });
-  afterAll(async () => {
-    await Promise.all(agents.map((a) => a.close()));
-    await server.dispose();
-  });
+  const fleet = stdioFleetOnNats({ WORKQUEUE_ACK_TIMEOUT: '1500', WORKQUEUE_MAX_ATTEMPTS: '2', WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '1000' });
+  const start = (namespace: string, extra: Record<string, string> = {}): Promise<StdioAgent> => fleet.start({ WARP_NAMESPACE: namespace, ...extra });
 
   it('channel messages and discovery with visibility', async () => {
     const alice = await start('team');

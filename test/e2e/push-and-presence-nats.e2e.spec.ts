@@ -1,25 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
-import { StdioAgent } from '../support/stdio-agent.js';
+import { describe, expect, it } from 'vitest';
+import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 describe('push into the session and presence, across processes over NATS', () => {
-  let server: NatsServerHandle;
-  const agents: StdioAgent[] = [];
-  const start = async (extra: Record<string, string> = {}): Promise<StdioAgent> => {
-    const agent = await StdioAgent.start(
-      { NATS_URL: server.url, WARP_NAMESPACE: 'push', WARP_HEARTBEAT_MS: '100', WARP_STALE_AFTER_MS: '600', ...extra },
-      { claudeChannel: true },
-    );
-    agents.push(agent);
-    return agent;
-  };
-  beforeAll(async () => {
-    server = await startNatsServer();
-  });
-  afterAll(async () => {
-    await Promise.all(agents.map((a) => a.close()));
-    await server.dispose();
-  });
+  const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'push', WARP_HEARTBEAT_MS: '100', WARP_STALE_AFTER_MS: '600' }, { claudeChannel: true });
+  const start = fleet.start;
 
   it('declares the claude/channel capability and explains pushes in its instructions', async () => {
     const a = await start();

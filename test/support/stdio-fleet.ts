@@ -1,0 +1,27 @@
+import { afterAll, beforeAll } from 'vitest';
+import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { StdioAgent } from './stdio-agent.js';
+
+/**
+ * Built Warp servers over stdio, each its own agent, on one real nats-server that the
+ * calling suite starts before its tests and stops, with every agent, after them.
+ */
+export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: { claudeChannel?: boolean } = {}) {
+  let server: NatsServerHandle | undefined;
+  const agents: StdioAgent[] = [];
+  beforeAll(async () => {
+    server = await startNatsServer();
+  });
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.close()));
+    await server?.dispose();
+  });
+  return {
+    async start(env: Record<string, string> = {}): Promise<StdioAgent> {
+      if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
+      const agent = await StdioAgent.start({ NATS_URL: server.url, ...baseEnv, ...env }, options);
+      agents.push(agent);
+      return agent;
+    },
+  };
+}
