@@ -19,18 +19,28 @@ export async function time(label: string, ops: number, op: (i: number) => Promis
 
 /**
  * Times `raw` and `warp` in alternating rounds, so drift on a busy machine (other
- * processes, GC, the server's own compaction) hits both sides alike.
+ * processes, GC, the server's own work) hits both sides alike; each side's cost is the
+ * median of its rounds, which a burst of noise in one round does not move.
  */
-export async function timeSideBySide(ops: number, raw: (i: number) => Promise<unknown>, warp: (i: number) => Promise<unknown>, rounds = 4): Promise<[Timing, Timing]> {
+export async function timeSideBySide(ops: number, raw: (i: number) => Promise<unknown>, warp: (i: number) => Promise<unknown>, rounds = 10): Promise<[Timing, Timing]> {
   const per = Math.ceil(ops / rounds);
-  let rawMs = 0;
-  let warpMs = 0;
+  const rawCosts: number[] = [];
+  const warpCosts: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    rawMs += (await time('raw', per, raw, round === 0 ? undefined : 0)).totalMs;
-    warpMs += (await time('warp', per, warp, round === 0 ? undefined : 0)).totalMs;
+    rawCosts.push((await time('raw', per, raw, round === 0 ? undefined : 0)).perOpUs);
+    warpCosts.push((await time('warp', per, warp, round === 0 ? undefined : 0)).perOpUs);
   }
-  const timing = (label: string, totalMs: number): Timing => ({ label, ops: per * rounds, totalMs, perOpUs: (totalMs * 1000) / (per * rounds) });
-  return [timing('raw', rawMs), timing('warp', warpMs)];
+  const timing = (label: string, costs: number[]): Timing => {
+    const perOpUs = median(costs);
+    return { label, ops: per * rounds, totalMs: (perOpUs * per * rounds) / 1000, perOpUs };
+  };
+  return [timing('raw', rawCosts), timing('warp', warpCosts)];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Measures a block that does `ops` operations its own way (e.g. a pool of workers). */
