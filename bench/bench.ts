@@ -46,7 +46,9 @@ try {
   await lead.app.setHandle({ handle: 'bench' });
 
   progress(`send: ${SENDS} sequential publishes each way`);
-  const [rawSend, warpSend] = await timeSideBySide(SENDS, () => js.publish('raw.ch.send', body), () => lead.app.sendMessage({ channel: 'send', message: body }));
+  // Raw stores the same JSON record a channel message is; Warp adds validation, the decision and the notice.
+  const record = (): string => JSON.stringify({ channel: 'send', senderHandle: 'bench', timestamp: Date.now(), body });
+  const [rawSend, warpSend] = await timeSideBySide(SENDS, () => js.publish('raw.ch.send', record()), () => lead.app.sendMessage({ channel: 'send', message: body }));
   rows.push(ratioRow('send (per message)', rawSend.perOpUs, warpSend.perOpUs, 'µs', 1.25));
 
   const rawRead = async (subject: string, stream: string): Promise<void> => {
@@ -54,13 +56,18 @@ try {
     const start = Math.max(info.state.first_seq, info.state.last_seq - 49);
     const consumer = await js.consumers.get(stream, { filter_subjects: subject, opt_start_seq: start, deliver_policy: DeliverPolicy.StartSequence });
     const batch = await consumer.fetch({ max_messages: 50 });
-    for await (const m of batch) if (m.seq >= info.state.last_seq) break;
+    // A reader decodes what it fetched, raw or not.
+    const decoded: unknown[] = [];
+    for await (const m of batch) {
+      decoded.push(m.json());
+      if (m.seq >= info.state.last_seq) break;
+    }
   };
   progress('read: filling histories of 100 and 100,000 messages');
   await jsm.streams.add({ name: 'RAW_SMALL', subjects: ['raw.small'] });
   await jsm.streams.add({ name: 'RAW_BIG', subjects: ['raw.big'] });
-  await pipelined(100, 100, () => js.publish('raw.small', body));
-  await pipelined(BIG_HISTORY, 500, () => js.publish('raw.big', body));
+  await pipelined(100, 100, () => js.publish('raw.small', record()));
+  await pipelined(BIG_HISTORY, 500, () => js.publish('raw.big', record()));
   await pipelined(100, 100, () => lead.app.sendMessage({ channel: 'small', message: body }));
   await pipelined(BIG_HISTORY, 500, () => lead.app.sendMessage({ channel: 'big', message: body }));
   progress(`read: ${READS} reads of the newest 50 at each size`);
