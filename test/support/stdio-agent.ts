@@ -21,10 +21,17 @@ export class StdioAgent {
   private readonly pushWaiters: Array<() => void> = [];
 
   private readonly closed: Promise<void>;
+  private log = '';
 
   private constructor(readonly client: Client, private readonly transport: StdioClientTransport) {
     // The SDK reports the server process closing its pipes as the client closing.
     this.closed = new Promise((resolve) => (client.onclose = resolve));
+    transport.stderr?.on('data', (chunk: Buffer) => void (this.log += chunk.toString()));
+  }
+
+  /** Everything the server wrote to stderr (its log) so far. */
+  stderr(): string {
+    return this.log;
   }
 
   /** Resolves once the server process has gone. */

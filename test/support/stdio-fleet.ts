@@ -17,6 +17,11 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
     await server?.dispose();
   });
   return {
+    /** The client port of the fleet's nats-server. */
+    async port(): Promise<number> {
+      if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
+      return server.port;
+    },
     async start(env: Record<string, string> = {}): Promise<StdioAgent> {
       if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
       const agent = await StdioAgent.start({ NATS_URL: server.url, ...baseEnv, ...env }, options);
