@@ -6,12 +6,11 @@ WORKDIR /app
 # Dependencies first so source edits reuse the npm ci layer.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-# tsconfig.json compiles src/ and bench/.
-COPY tsconfig.json ./
+# The image needs the server only: tsconfig.src.json compiles src/ (the bench needs test support).
+COPY tsconfig.json tsconfig.src.json ./
 COPY src ./src
-COPY bench ./bench
 COPY schema ./schema
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npx tsc -p tsconfig.src.json && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \
