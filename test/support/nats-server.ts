@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -209,25 +209,25 @@ export interface ClusterNodeConfig {
   routePorts: number[];
 }
 
-/** The config of one loopback cluster node (same shape as architecture/nats-cluster/node.conf.example). */
+const SHIPPED_NODE_CONFIG = new URL('../../architecture/nats-cluster/node.conf.example', import.meta.url);
+
+/**
+ * The config of one loopback cluster node: the shipped architecture/nats-cluster/node.conf.example
+ * with its names, addresses and store directory replaced, so the tests run the config users get.
+ */
 export function renderClusterNodeConfig(c: ClusterNodeConfig): string {
-  const routes = c.routePorts.map((p) => `    nats-route://127.0.0.1:${p}`).join('\n');
-  return [
-    `server_name: ${c.name}`,
-    `listen: 127.0.0.1:${c.port}`,
-    `http: 127.0.0.1:${c.monitorPort}`,
-    'jetstream {',
-    `  store_dir: ${JSON.stringify(c.storeDir)}`,
-    '}',
-    'cluster {',
-    '  name: warp',
-    `  listen: 127.0.0.1:${c.clusterPort}`,
-    '  routes: [',
-    routes,
-    '  ]',
-    '}',
-    '',
-  ].join('\n');
+  let config = readFileSync(SHIPPED_NODE_CONFIG, 'utf8');
+  const replace = (pattern: RegExp, value: string): void => {
+    if (!pattern.test(config)) throw new Error(`node.conf.example no longer has ${pattern}; update the test harness with it`);
+    config = config.replace(pattern, value);
+  };
+  replace(/^server_name: .*$/m, `server_name: ${c.name}`);
+  replace(/^listen: .*$/m, `listen: 127.0.0.1:${c.port}`);
+  replace(/^http: .*$/m, `http: 127.0.0.1:${c.monitorPort}`);
+  replace(/^(\s*)store_dir: .*$/m, `$1store_dir: ${JSON.stringify(c.storeDir)}`);
+  replace(/^(\s*)listen: 0\.0\.0\.0:6222$/m, `$1listen: 127.0.0.1:${c.clusterPort}`);
+  replace(/routes: \[[^\]]*\]/, `routes: [\n${c.routePorts.map((p) => `    nats-route://127.0.0.1:${p}`).join('\n')}\n  ]`);
+  return config;
 }
 
 async function metaLeader(monitorPort: number): Promise<string | undefined> {
