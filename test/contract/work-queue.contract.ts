@@ -28,9 +28,10 @@ export function workQueueContract(fixture: PortsFixture): void {
     const [boss, a, b] = [await agent('boss', ['plan']), await agent('a', ['ts']), await agent('b', ['ts'])];
     return { boss, a, b, close: async () => void (await Promise.all(stops.map((stop) => stop()))) };
   }
-  const claim = (app: WarpApp, capability = 'ts') => fixture.settle(app.claimWork({ capability, timeout: 100 }));
+  const claim = (app: WarpApp, capability = 'ts', timeout = 100) => fixture.settle(app.claimWork({ capability, timeout }));
+  // A claim that must succeed may wait for the news of a release to reach this agent.
   const claimNow = async (app: WarpApp, capability = 'ts') => {
-    const result = await claim(app, capability);
+    const result = await claim(app, capability, 5_000);
     if (!result.claimed) throw new Error(`expected a claimable ${capability} item`);
     return result.workItem;
   };

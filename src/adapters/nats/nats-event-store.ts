@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
 import {
-  RevisionConflict, type AggregateKind, type EventStore, type ReadResult, type StoredBatch, type StreamId, type Subscription,
+  BackendUnavailable, RevisionConflict, type AggregateKind, type EventStore, type ReadResult, type StoredBatch, type StreamId, type Subscription,
 } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
 import { retryTransient } from './transient.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
+const READ_BATCH = 256;
+const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
 
 interface Stored {
@@ -44,12 +46,18 @@ export class NatsEventStore implements EventStore {
     if (last === 0) return { events: [], revision: 0 };
     const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
     const events: E[] = [];
-    const messages = await consumer.consume();
-    for await (const m of messages) {
-      events.push(...(m.json<Stored>().events as E[]));
-      if (m.seq >= last) break;
+    // Bounded fetches rather than an open-ended consume: a read must end even if the stream
+    // no longer holds what `last` promised.
+    for (let reached = 0; reached < last; ) {
+      const batch = await consumer.fetch({ max_messages: READ_BATCH, expires: READ_WAIT_MS });
+      const before = reached;
+      for await (const m of batch) {
+        events.push(...(m.json<Stored>().events as E[]));
+        reached = m.seq;
+        if (m.seq >= last) break;
+      }
+      if (reached === before) throw new BackendUnavailable(`NATS did not deliver the events of ${stream.kind} ${stream.id} up to revision ${last}. Try again shortly.`);
     }
-    await messages.close();
     return { events, revision: last };
   }
 
