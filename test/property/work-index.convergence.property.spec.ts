@@ -5,33 +5,8 @@ import { VirtualClock } from '../../src/adapters/memory/virtual-clock.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { createSessionDeps, createWarpApp, Session, startSession, type Settings, type WarpApp } from '../../src/application/index.js';
 import { DomainError, workItemDecider, type WorkItemEvent } from '../../src/domain/index.js';
-import type { AggregateKind, EventStore, StoredBatch, StreamId, Subscription } from '../../src/ports/index.js';
+import { LaggingEventStore } from '../support/lagging-event-store.js';
 import { testSettings } from '../support/memory-fleet.js';
-
-/**
- * Read models (each session's WorkIndex) must converge on the stored state whatever the
- * delivery delays, as with a JetStream consumer that lags behind direct reads and appends.
- * The memory event store delivers on the next microtask, which hides such lags; this store
- * holds every delivery until the test says `deliver`.
- */
-class LaggingEventStore implements EventStore {
-  private held: Array<() => void> = [];
-  constructor(private readonly inner: EventStore) {}
-  read<E>(stream: StreamId) {
-    return this.inner.read<E>(stream);
-  }
-  append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number> {
-    return this.inner.append(stream, events, expectedRevision, idempotencyKey);
-  }
-  subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription> {
-    return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)));
-  }
-  deliver(): void {
-    const held = this.held;
-    this.held = [];
-    for (const handle of held) handle();
-  }
-}
 
 const settings: Settings = { ...testSettings, leaseMs: 1_000, maxAttempts: 10 };
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import { Conflict, type Decider } from '../../domain/index.js';
+import { Conflict, DomainError, type Decider } from '../../domain/index.js';
 import { RevisionConflict, type EventStore, type StreamId } from '../../ports/index.js';
 
 export interface Known<S> {
@@ -19,7 +19,8 @@ export async function load<C, S, E>(store: EventStore, stream: StreamId, decider
 
 /**
  * Load, decide, append; on a revision conflict reload and decide again.
- * `known` (e.g. from a projection) saves the first read when it is current.
+ * `known` (e.g. from a projection) saves the first read when it is current; a rejection
+ * decided on it is confirmed against the store first, since a projection may lag behind.
  */
 export async function execute<C, S, E>(
   store: EventStore,
@@ -29,8 +30,17 @@ export async function execute<C, S, E>(
   known?: Known<S>,
 ): Promise<Outcome<S, E>> {
   let current = known ?? (await load(store, stream, decider));
+  let fresh = known === undefined;
   for (let attempt = 1; ; attempt++) {
-    const events = decider.decide(command, current.state);
+    let events: readonly E[];
+    try {
+      events = decider.decide(command, current.state);
+    } catch (error) {
+      if (fresh || !(error instanceof DomainError)) throw error;
+      current = await load(store, stream, decider);
+      fresh = true;
+      continue;
+    }
     if (events.length === 0) return { ...current, events };
     try {
       const revision = await store.append(stream, events, current.revision);
@@ -41,6 +51,7 @@ export async function execute<C, S, E>(
         throw error;
       }
       current = await load(store, stream, decider);
+      fresh = true;
     }
   }
 }
