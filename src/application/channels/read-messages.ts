@@ -26,7 +26,8 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   const limit = input.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit', 'must be a whole number from 1 to 1000');
   const before = input.before !== undefined ? parseMessageId('before', input.before) : undefined;
-  let after = input.after !== undefined ? parseMessageId('after', input.after) : undefined;
+  // after "0": from the start of the channel (ids begin at 1).
+  let after = input.after === '0' ? 0 : input.after !== undefined ? parseMessageId('after', input.after) : undefined;
   const guid = input.unreadOnly ? requireGuid(session, 'read unread messages') : session.guid;
   const cursorRead = guid ? cursors.get(session.namespace, guid, channel) : Promise.resolve(0);
   // An unread read starts at the cursor; other reads fetch the page and the cursor side by side.

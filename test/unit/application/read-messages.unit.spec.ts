@@ -33,4 +33,14 @@ describe('read_messages pages', () => {
     }
     expect(seen).toEqual(Array.from({ length: COUNT }, (_, i) => String(i + 1)));
   });
+
+  it('after "0" pages forwards from the start of the channel', async () => {
+    const writer = await fleet.agent({ hostname: 'w' });
+    await writer.setHandle({ handle: 'writer' });
+    for (const body of ['one', 'two', 'three']) await writer.sendMessage({ channel: 'general', message: body });
+    const first = await writer.readMessages({ channel: 'general', limit: 2, after: '0' });
+    expect([first.messages.map((m) => m.body), first.hasMore]).toEqual([['one', 'two'], true]);
+    const rest = await writer.readMessages({ channel: 'general', limit: 2, after: first.messages.at(-1)!.id });
+    expect([rest.messages.map((m) => m.body), rest.hasMore]).toEqual([['three'], false]);
+  });
 });
