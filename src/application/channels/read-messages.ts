@@ -1,5 +1,6 @@
 import { ChannelNotFound, checkName, ValidationError, type ChannelMessage } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import { withinBudget } from '../shared/page-budget.js';
 import { byteLength, requireGuid } from '../shared/require.js';
 import { messageView, parseMessageId, type MessageView } from './message-view.js';
 
@@ -36,7 +37,9 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
     bus.read(session.namespace, channel, { limit, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }),
     cursorRead,
   ]);
-  const messages = withinBudget(page, after !== undefined ? 'oldest' : 'newest');
+  // Forwards keeps the oldest of the page, backwards the newest; hasMore leads to the rest.
+  const bodySize = (m: ChannelMessage): number => byteLength(m.body);
+  const messages = after !== undefined ? withinBudget(page, bodySize) : [...withinBudget([...page].reverse(), bodySize)].reverse();
   const firstSeq = messages.length ? Number(messages[0]!.id) : undefined;
   const lastSeq = messages.length ? Number(messages[messages.length - 1]!.id) : undefined;
   let readUpTo = cursor;
@@ -54,23 +57,4 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
     hasMore,
     ...(guid ? { unread: Math.max(0, position.last - Math.max(readUpTo, position.first - 1)) } : {}),
   };
-}
-
-/**
- * Bytes of message bodies one page returns at most (always at least one message): MCP
- * clients truncate or refuse very large tool results, and `hasMore` leads to the rest.
- */
-export const PAGE_BUDGET_BYTES = 512 * 1024;
-
-/** Keeps the `keep` end of a page (oldest when reading forwards, newest when backwards) within the budget. */
-function withinBudget(page: readonly ChannelMessage[], keep: 'oldest' | 'newest'): readonly ChannelMessage[] {
-  const ordered = keep === 'oldest' ? page : [...page].reverse();
-  let bytes = 0;
-  let count = 0;
-  for (const message of ordered) {
-    bytes += byteLength(message.body);
-    if (count > 0 && bytes > PAGE_BUDGET_BYTES) break;
-    count++;
-  }
-  return keep === 'oldest' ? page.slice(0, count) : page.slice(page.length - count);
 }

@@ -1,5 +1,7 @@
 import { checkCapability, ValidationError } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import { withinBudget } from '../shared/page-budget.js';
+import { byteLength } from '../shared/require.js';
 import { sweepExpiredLeases } from './sweep-leases.js';
 import type { LiveItem } from './work-index.js';
 import { workView, type WorkItemView } from './work-view.js';
@@ -19,7 +21,7 @@ export interface ListWorkOutput {
   readonly total: number;
 }
 
-/** Queue depth per capability and the matching items (newest first), after recording expired leases. */
+/** Queue depth per capability and the matching items (newest first, within the page budget; `total` counts all), after recording expired leases. */
 export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<ListWorkOutput> {
   const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
   if (input.status !== undefined && !STATUSES.includes(input.status)) throw new ValidationError('status', `must be one of ${STATUSES.join(', ')}`);
@@ -36,5 +38,6 @@ export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<Lis
     else if (s.status === 'completed') d.completed++;
   }
   const matching = all.filter((s: LiveItem) => input.status === undefined || s.status === input.status).sort((a, b) => b.offeredAt - a.offeredAt);
-  return { depth, items: matching.slice(0, limit).map(workView), total: matching.length };
+  const views = matching.slice(0, limit).map(workView);
+  return { depth, items: [...withinBudget(views, (v) => byteLength(JSON.stringify(v)))], total: matching.length };
 }

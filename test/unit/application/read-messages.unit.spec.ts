@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PAGE_BUDGET_BYTES } from '../../../src/application/channels/read-messages.js';
+import { PAGE_BUDGET_BYTES } from '../../../src/application/shared/page-budget.js';
 import { createFleet, testSettings } from '../../support/memory-fleet.js';
 
 const BIG = 60_000;

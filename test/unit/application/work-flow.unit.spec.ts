@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PAGE_BUDGET_BYTES } from '../../../src/application/shared/page-budget.js';
 import { createFleet } from '../../support/memory-fleet.js';
 
 describe('work flow on the memory backend', () => {
@@ -64,5 +65,18 @@ describe('work flow on the memory backend', () => {
     await a.broadcastWorkOffer({ taskId: 't4', description: 'x', requiredCapability: 'ts' });
     const result = await pending;
     expect(result.claimed).toBe(true);
+  });
+
+  it('list_work answers within the page budget and counts every match in total', async () => {
+    const boss = await fleet.agent();
+    await boss.setHandle({ handle: 'boss' });
+    for (let n = 0; n < 20; n++) {
+      await boss.broadcastWorkOffer({ taskId: `big-${n}`, description: 'x', requiredCapability: 'ts', contextData: { blob: 'y'.repeat(60_000) } });
+    }
+    const listed = await boss.listWork({ limit: 500 });
+    expect(listed.total).toBe(20);
+    expect(listed.items.length).toBeGreaterThan(0);
+    expect(listed.items.length).toBeLessThan(20);
+    expect(JSON.stringify(listed.items).length).toBeLessThanOrEqual(PAGE_BUDGET_BYTES);
   });
 });

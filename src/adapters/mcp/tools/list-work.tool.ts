@@ -6,7 +6,7 @@ export const listWorkTool = defineTool({
   name: 'list_work',
   profile: 'work',
   title: 'List work',
-  description: 'Queue depth per capability and the matching work items (newest first) with their holders; filter by capability and status.',
+  description: 'Queue depth per capability and the matching work items (newest first) with their holders; filter by capability and status. `total` counts every match; a page holds at most 512 KiB, so large contextData may mean fewer items than `limit`.',
   input: {
     capability: capability('capability').optional(),
     status: z.enum(['offered', 'claimed', 'completed', 'dead-lettered', 'discarded']).optional(),
