@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+import { StdioAgent } from '../support/stdio-agent.js';
+import { whenAvailable } from '../support/unavailable.js';
+
+describe('an agent started while NATS is down', () => {
+  let server: NatsServerHandle;
+  const agents: StdioAgent[] = [];
+  const start = async (): Promise<StdioAgent> => {
+    const agent = await StdioAgent.start({ NATS_URL: server.url, WARP_NAMESPACE: 'outage' }, { claudeChannel: true });
+    agents.push(agent);
+    return agent;
+  };
+  beforeAll(async () => {
+    server = await startNatsServer();
+  });
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.close()));
+    await server.dispose();
+  });
+
+  it('says why its calls fail, then works, and its pushes start once NATS is up; nothing is lost meanwhile', async () => {
+    await server.stop();
+    const late = await start();
+    expect(await late.callError('get_my_handle')).toMatch(/cannot reach its backend.*NATS/i);
+    await server.restart();
+    const { agent: me } = await whenAvailable(() => late.call('register_agent', { agentType: 'late-riser' }));
+    const sender = await start();
+    await sender.call('register_agent', { agentType: 'sender' });
+    // The push feed starts on its own retry schedule and gives no signal, so DMs are sent
+    // until one is pushed, paced by a short blocking call.
+    const sent: string[] = [];
+    while (late.pushes.length === 0) {
+      if (sent.length >= 40) throw new Error('no push arrived after 40 direct messages');
+      sent.push(`ping ${sent.length}`);
+      await sender.call('send_direct_message', { recipientGuid: me.guid, message: sent.at(-1) });
+      await sender.call('wait_for_messages', { channels: ['errors'], includeDirect: false, includeWork: false, timeoutMs: 250 });
+    }
+    expect(sent).toContain((await late.waitForPush((p) => p.meta['kind'] === 'dm')).content);
+    // Pushed or not, every message waits in the inbox.
+    const inbox = await late.call('read_direct_messages', { limit: 100 });
+    expect(inbox.messages.map((m: { body: string }) => m.body)).toEqual(sent);
+  });
+});
