@@ -83,7 +83,8 @@ describe('workers killed with SIGKILL while holding work, on a real nats-server'
       first.callError('complete_work', { workItemId: workItem.workItemId }),
       second.call('complete_work', { workItemId: workItem.workItemId }),
     ]);
-    expect(late).toMatch(/held by another agent/);
+    // Depending on which lands first, the late holder hears that another holds it or that it is already done.
+    expect(late).toMatch(/held by another agent|is completed, not claimed by you/);
     expect(winner.workItem.status).toBe('completed');
   });
 });
