@@ -23,8 +23,10 @@ export class NatsChannelLog {
       duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, retention.maxAgeMs ?? DUPLICATE_WINDOW_MS)),
       // The server announces each stored message to live watchers: no second publish per
       // send, and no notice for a message that was not stored (or was a duplicate).
-      republish: { src: channelSubject(ns, channel), dest: channelNotice(ns, channel), headers_only: false },
-    }));
+      // (headers_only is left at its default: the server omits a false one from the stored config,
+      // so naming it made every start see a difference and update the stream.)
+      republish: { src: channelSubject(ns, channel), dest: channelNotice(ns, channel) },
+    }), this.conn.retry);
   }
 
   async publish(ns: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage> {
@@ -33,19 +35,19 @@ export class NatsChannelLog {
     this.conn.checkPayload('message', payload);
     // A message id costs a header per publish, so only a keyed send (safe to repeat) retries a timeout.
     const ack = idempotencyKey !== undefined
-      ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: idempotencyKey }))
-      : await retryUndelivered(() => this.conn.js.publish(subject, payload));
+      ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: idempotencyKey }), this.conn.retry)
+      : await retryUndelivered(() => this.conn.js.publish(subject, payload), this.conn.retry);
     return { ...message, id: String(ack.seq) };
   }
 
   async position(ns: string, channel: string): Promise<ChannelPosition> {
-    const { state } = await retryTransient(() => this.conn.jsm.streams.info(channelStream(ns, channel)));
+    const { state } = await retryTransient(() => this.conn.jsm.streams.info(channelStream(ns, channel)), this.conn.retry);
     return { first: state.messages === 0 ? 0 : state.first_seq, last: state.last_seq };
   }
 
   /** One ordered-consumer fetch of exactly the wanted range: O(limit), whatever the history. */
   read(ns: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
-    return retryTransient(() => this.readOnce(ns, channel, window));
+    return retryTransient(() => this.readOnce(ns, channel, window), this.conn.retry);
   }
 
   private async readOnce(ns: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
@@ -63,7 +65,7 @@ export class NatsChannelLog {
       start = Math.max(first, end - window.limit + 1);
     }
     if (start > end) return { messages: [], position };
-    const consumer = await this.conn.js.consumers.get(channelStream(ns, channel), { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+    const consumer = await this.conn.orderedConsumer(channelStream(ns, channel), { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
     const batch = await consumer.fetch({ max_messages: end - start + 1, expires: 5000 });
     const messages: ChannelMessage[] = [];
     for await (const m of batch) {

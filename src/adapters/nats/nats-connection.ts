@@ -1,10 +1,10 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
+import { jetstream, jetstreamManager, type Consumer, type JetStreamClient, type JetStreamManager, type OrderedConsumerOptions } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect, TimeoutError } from '@nats-io/transport-node';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
-import { BOUNDED_RETRY, retryTransient } from './transient.js';
+import { BOUNDED_RETRY, retryTransient, type RetryPolicy } from './transient.js';
 
 export interface NatsOptions {
   readonly servers: string;
@@ -15,6 +15,14 @@ export interface NatsOptions {
   /** Bound on connecting and on every JetStream request, so no call hangs. */
   readonly timeoutMs?: number;
 }
+
+/**
+ * How long creating an ordered consumer may take before it is tried again. nats-server 2.9 places
+ * the ephemeral consumer of a replicated stream on any of its peers, a dead one included, and then
+ * never answers: with a node of a cluster down, a third to a half of the creations hung for the
+ * whole request timeout, and every read creates one. Normally it takes milliseconds.
+ */
+const CONSUMER_CREATE_TIMEOUT_MS = 1_000;
 
 /** Kept free under max_payload for the headers Warp and the server add (message id, expectations, republish). */
 const PAYLOAD_HEADER_ROOM = 1024;
@@ -46,6 +54,18 @@ async function dial(options: NatsOptions): Promise<NatsConnection> {
 export class NatsBackendConnection implements Connection {
   readonly backend = 'nats' as const;
   private current: ConnectionState = 'connected';
+  private readonly reconnectListeners = new Set<() => void>();
+  private stateWaiters: Array<() => void> = [];
+  /**
+   * The retry policy of every request on this connection: bounded, and an attempt waits for a
+   * dropped connection to come back first. The client discards what is written while it is
+   * disconnected (each reconnect attempt resets its outbound buffer), so a request sent then
+   * is silently lost and can only time out — after a NATS restart the first write failed so.
+   */
+  readonly retry: RetryPolicy = { ...BOUNDED_RETRY, connected: (deadline) => this.whenConnected(deadline) };
+
+  /** Only for creating ordered consumers (see CONSUMER_CREATE_TIMEOUT_MS). */
+  private readonly consumerClient: JetStreamClient;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -54,7 +74,18 @@ export class NatsBackendConnection implements Connection {
     readonly kvm: Kvm,
     private readonly servers: string,
   ) {
+    this.consumerClient = jetstream(nc, { timeout: CONSUMER_CREATE_TIMEOUT_MS });
     void this.track();
+  }
+
+  /** An ordered consumer of `stream`; a creation that goes unanswered fails fast, with a TimeoutError, so that it is tried again. */
+  orderedConsumer(stream: string, options: Partial<OrderedConsumerOptions>): Promise<Consumer> {
+    return this.consumerClient.consumers.get(stream, options);
+  }
+
+  /** A KV bucket to watch: its watchers are ordered consumers too, created the same way. */
+  watchableBucket(bucket: string): Promise<KV> {
+    return new Kvm(this.consumerClient).open(bucket);
   }
 
   static async open(options: NatsOptions): Promise<NatsBackendConnection> {
@@ -102,17 +133,56 @@ export class NatsBackendConnection implements Connection {
     return this.servers;
   }
 
+  /**
+   * Resolves at once while connected; while reconnecting, when the connection is back. Rejects
+   * with what to do when it is not back by `deadline` (epoch ms), or is closed.
+   */
+  async whenConnected(deadline: number): Promise<void> {
+    while (this.current === 'reconnecting') {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new BackendUnavailable(
+          `NATS did not come back in time: the connection to ${this.servers} is down, so nothing was sent. Warp keeps reconnecting ` +
+            'in the background; check that nats-server is running and NATS_URL points at it, then try again.',
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.stateWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    if (this.current === 'disconnected') throw new BackendUnavailable(`The connection to NATS at ${this.servers} is closed; restart the Warp server.`);
+  }
+
+  /** Calls `listener` after every reconnect; returns how to stop. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     await this.nc.drain().catch(() => this.nc.close());
   }
 
   private async track(): Promise<void> {
     for await (const status of this.nc.status()) {
-      if (status.type === 'disconnect' || status.type === 'reconnecting') this.current = 'reconnecting';
-      else if (status.type === 'reconnect') this.current = 'connected';
-      else if (status.type === 'close') this.current = 'disconnected';
+      if (status.type === 'disconnect' || status.type === 'reconnecting') this.enter('reconnecting');
+      else if (status.type === 'reconnect') {
+        this.enter('connected');
+        for (const listener of this.reconnectListeners) listener();
+      } else if (status.type === 'close') this.enter('disconnected');
     }
-    this.current = 'disconnected';
+    this.enter('disconnected');
+  }
+
+  private enter(state: ConnectionState): void {
+    this.current = state;
+    const waiters = this.stateWaiters;
+    this.stateWaiters = [];
+    for (const wake of waiters) wake();
   }
 }
 

@@ -2,7 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { CursorStore } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
-import { BOUNDED_RETRY, provablyUndelivered, retryTransient } from './transient.js';
+import { provablyUndelivered, retryTransient, type RetryPolicy } from './transient.js';
 import { assertToken, CURSOR_BUCKET } from './nats-names.js';
 
 /** Read cursors in KV, key `<ns>.<guid>.<channel>`; they only move forward (compare-and-set). */
@@ -10,10 +10,10 @@ export class NatsCursorStore implements CursorStore {
   // Only this session moves its own cursors, so what it read or wrote last is current.
   private readonly cache = new Map<string, number>();
 
-  private constructor(private readonly kv: KV) {}
+  private constructor(private readonly kv: KV, private readonly retry: RetryPolicy) {}
 
   static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsCursorStore> {
-    return new NatsCursorStore(await retryTransient(() => conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas })));
+    return new NatsCursorStore(await retryTransient(() => conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas }), conn.retry), conn.retry);
   }
 
   private key = (ns: string, guid: string, channel: string): string => `${assertToken(ns)}.${assertToken(guid)}.${assertToken(channel)}`;
@@ -22,7 +22,7 @@ export class NatsCursorStore implements CursorStore {
     const key = this.key(ns, guid, channel);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
-    const entry = await retryTransient(() => this.kv.get(key));
+    const entry = await retryTransient(() => this.kv.get(key), this.retry);
     const value = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
     this.cache.set(key, value);
     return value;
@@ -31,7 +31,7 @@ export class NatsCursorStore implements CursorStore {
   async advance(ns: string, guid: string, channel: string, sequence: number): Promise<void> {
     const key = this.key(ns, guid, channel);
     for (;;) {
-      const entry = await retryTransient(() => this.kv.get(key));
+      const entry = await retryTransient(() => this.kv.get(key), this.retry);
       const current = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
       if (current >= sequence) {
         this.cache.set(key, current);
@@ -39,7 +39,7 @@ export class NatsCursorStore implements CursorStore {
       }
       try {
         // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
-        await retryTransient(() => (entry ? this.kv.update(key, String(sequence), entry.revision) : this.kv.create(key, String(sequence))), BOUNDED_RETRY, provablyUndelivered);
+        await retryTransient(() => (entry ? this.kv.update(key, String(sequence), entry.revision) : this.kv.create(key, String(sequence))), this.retry, provablyUndelivered);
         this.cache.set(key, sequence);
         return;
       } catch (error) {

@@ -5,6 +5,7 @@ import {
 } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
+import { ResumableFeed } from './nats-feed.js';
 import { retryTransient } from './transient.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
@@ -28,7 +29,7 @@ export class NatsEventStore implements EventStore {
   constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
 
   private ensure(): Promise<void> {
-    this.ready ??= retryTransient(() => ensureStream(this.conn.jsm, eventsStreamConfig(this.replicas))).catch((error: unknown) => {
+    this.ready ??= retryTransient(() => ensureStream(this.conn.jsm, eventsStreamConfig(this.replicas)), this.conn.retry).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
@@ -37,14 +38,14 @@ export class NatsEventStore implements EventStore {
 
   async read<E>(stream: StreamId): Promise<ReadResult<E>> {
     await this.ensure();
-    return retryTransient(() => this.readOnce<E>(stream));
+    return retryTransient(() => this.readOnce<E>(stream), this.conn.retry);
   }
 
   private async readOnce<E>(stream: StreamId): Promise<ReadResult<E>> {
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     const last = await this.lastOn(subject);
     if (last === 0) return { events: [], revision: 0 };
-    const consumer = await this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+    const consumer = await this.conn.orderedConsumer(EVENTS_STREAM, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
     const events: E[] = [];
     // Bounded fetches rather than an open-ended consume: a read must end even if the stream
     // no longer holds what `last` promised.
@@ -64,7 +65,7 @@ export class NatsEventStore implements EventStore {
   /** Sequence of the newest message on `subject` (wildcards allowed), 0 when there is none. */
   private async lastOn(subject: string): Promise<number> {
     try {
-      const message = await retryTransient(() => this.conn.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject }));
+      const message = await retryTransient(() => this.conn.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject }), this.conn.retry);
       return message?.seq ?? 0;
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === NO_MESSAGE) return 0;
@@ -80,7 +81,7 @@ export class NatsEventStore implements EventStore {
       const msgID = `${subject}:${idempotencyKey ?? randomUUID()}`;
       const payload = JSON.stringify({ events });
       this.conn.checkPayload(`the ${stream.kind} record`, payload);
-      const ack = await retryTransient(() => this.conn.js.publish(subject, payload, { expect: { lastSubjectSequence: expectedRevision }, msgID }));
+      const ack = await retryTransient(() => this.conn.js.publish(subject, payload, { expect: { lastSubjectSequence: expectedRevision }, msgID }), this.conn.retry);
       return ack.seq;
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) throw new RevisionConflict(stream, expectedRevision);
@@ -93,19 +94,15 @@ export class NatsEventStore implements EventStore {
     const filter = `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
     // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).
     const last = await this.lastOn(filter);
-    const consumer = await retryTransient(() => this.conn.js.consumers.get(EVENTS_STREAM, { filter_subjects: filter, deliver_policy: DeliverPolicy.All }));
-    const messages = await consumer.consume();
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
     if (last === 0) caughtUp();
-    const deliver = (m: JsMsg): void => {
+    const feed = new ResumableFeed(this.conn, EVENTS_STREAM, filter, (m: JsMsg) => {
       handler({ stream: streamOf(m.subject), revision: m.seq, events: m.json<Stored>().events as E[] });
       if (m.seq >= last) caughtUp();
-    };
-    void (async () => {
-      for await (const m of messages) deliver(m);
-    })();
+    });
+    await feed.start();
     await replayed;
-    return { close: async () => void (await messages.close()) };
+    return { close: () => feed.close() };
   }
 }

@@ -11,7 +11,7 @@ export class NatsInbox {
   constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
 
   ensure(): Promise<void> {
-    this.ready ??= retryTransient(() => ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas))).catch((error: unknown) => {
+    this.ready ??= retryTransient(() => ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas)), this.conn.retry).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
@@ -25,8 +25,8 @@ export class NatsInbox {
     this.conn.checkPayload('message', payload);
     // As for channels: only a keyed delivery (safe to repeat) retries a timeout.
     const ack = idempotencyKey !== undefined
-      ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: `${message.recipientGuid}:${idempotencyKey}` }))
-      : await retryUndelivered(() => this.conn.js.publish(subject, payload));
+      ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: `${message.recipientGuid}:${idempotencyKey}` }), this.conn.retry)
+      : await retryUndelivered(() => this.conn.js.publish(subject, payload), this.conn.retry);
     const stored: DirectMessage = { ...message, id: String(ack.seq) };
     this.conn.nc.publish(directNotice(message.recipientGuid), JSON.stringify(stored));
     return stored;
@@ -35,22 +35,22 @@ export class NatsInbox {
   async unread(guid: string): Promise<number> {
     await this.ensure();
     const subject = inboxSubject(guid);
-    const info = await retryTransient(() => this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject }));
+    const info = await retryTransient(() => this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject }), this.conn.retry);
     return info.state.subjects?.[subject] ?? 0;
   }
 
   async take(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
     const waiting = await this.unread(guid);
     if (waiting === 0) return [];
-    const taken = await retryTransient(() => this.collect(guid, filter, waiting));
+    const taken = await retryTransient(() => this.collect(guid, filter, waiting), this.conn.retry);
     // Deleting is what marks read; a delete whose answer was lost is found already done.
-    await Promise.all(taken.map(({ seq }) => retryTransient(() => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false)).catch(alreadyDeleted)));
+    await Promise.all(taken.map(({ seq }) => retryTransient(() => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false), this.conn.retry).catch(alreadyDeleted)));
     return taken.map(({ message }) => message);
   }
 
   /** The matching messages among the first `waiting` of the inbox, without marking any read. */
   private async collect(guid: string, filter: InboxFilter, waiting: number): Promise<Array<{ seq: number; message: DirectMessage }>> {
-    const consumer = await this.conn.js.consumers.get(INBOX_STREAM, { filter_subjects: inboxSubject(guid), deliver_policy: DeliverPolicy.All });
+    const consumer = await this.conn.orderedConsumer(INBOX_STREAM, { filter_subjects: inboxSubject(guid), deliver_policy: DeliverPolicy.All });
     const batch = await consumer.fetch({ max_messages: waiting, expires: 5000 });
     const taken: Array<{ seq: number; message: DirectMessage }> = [];
     let seen = 0;

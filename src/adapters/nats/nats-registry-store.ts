@@ -2,7 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { RegistryEntry, RegistryStore } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
-import { BOUNDED_RETRY, provablyUndelivered, retryTransient } from './transient.js';
+import { provablyUndelivered, retryTransient, type RetryPolicy } from './transient.js';
 import { assertToken, REGISTRY_BUCKET } from './nats-names.js';
 
 const MAX_TRIES = 50;
@@ -15,17 +15,17 @@ export class NatsRegistryStore implements RegistryStore {
   private readonly view = new Map<string, RegistryEntry>();
   private stopWatch: (() => void) | undefined;
 
-  private constructor(private readonly kv: KV) {}
+  private constructor(private readonly kv: KV, private readonly retry: RetryPolicy) {}
 
   static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsRegistryStore> {
-    const store = new NatsRegistryStore(await retryTransient(() => conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas })));
-    await store.watch();
+    const store = new NatsRegistryStore(await retryTransient(() => conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas }), conn.retry), conn.retry);
+    await store.watch(await retryTransient(() => conn.watchableBucket(REGISTRY_BUCKET), conn.retry));
     return store;
   }
 
-  private async watch(): Promise<void> {
-    const { values } = await retryTransient(() => this.kv.status());
-    const watcher = await retryTransient(() => this.kv.watch());
+  private async watch(watchable: KV): Promise<void> {
+    const { values } = await retryTransient(() => this.kv.status(), this.retry);
+    const watcher = await retryTransient(() => watchable.watch(), this.retry);
     this.stopWatch = () => watcher.stop();
     let loaded: () => void = () => {};
     const initial = new Promise<void>((resolve) => (loaded = resolve));
@@ -42,7 +42,7 @@ export class NatsRegistryStore implements RegistryStore {
   }
 
   async get(guid: string): Promise<RegistryEntry | undefined> {
-    const entry = await retryTransient(() => this.kv.get(assertToken(guid)));
+    const entry = await retryTransient(() => this.kv.get(assertToken(guid)), this.retry);
     return entry && entry.operation === 'PUT' ? entry.json<RegistryEntry>() : undefined;
   }
 
@@ -53,14 +53,14 @@ export class NatsRegistryStore implements RegistryStore {
   async update(guid: string, mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined): Promise<RegistryEntry | undefined> {
     const key = assertToken(guid);
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-      const entry = await retryTransient(() => this.kv.get(key));
+      const entry = await retryTransient(() => this.kv.get(key), this.retry);
       const current = entry && entry.operation === 'PUT' ? entry.json<RegistryEntry>() : undefined;
       const next = mutate(current);
       if (!next) return undefined;
       try {
         // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
         const value = JSON.stringify(next);
-        await retryTransient(() => (entry ? this.kv.update(key, value, entry.revision) : this.kv.create(key, value)), BOUNDED_RETRY, provablyUndelivered);
+        await retryTransient(() => (entry ? this.kv.update(key, value, entry.revision) : this.kv.create(key, value)), this.retry, provablyUndelivered);
         this.view.set(key, next);
         return next;
       } catch (error) {

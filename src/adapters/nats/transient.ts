@@ -26,9 +26,23 @@ export interface RetryPolicy {
   readonly budgetMs: number;
   readonly firstDelayMs: number;
   readonly maxDelayMs: number;
+  /**
+   * Awaited before each attempt: resolves once the connection is up, or rejects (with what to
+   * do) when it is not up by `deadline` (epoch ms; see reconnectWaitMs).
+   */
+  readonly connected?: (deadline: number) => Promise<void>;
+  /** How long after the first attempt `connected` may wait (default: the whole budget). */
+  readonly reconnectWaitMs?: number;
 }
 
-export const BOUNDED_RETRY: RetryPolicy = { budgetMs: 4_000, firstDelayMs: 50, maxDelayMs: 1_000 };
+/**
+ * Long enough for another attempt after a request timeout (5 s): a replicated stream electing
+ * a leader (a cluster node died, or the stream was just created, maybe by two agents at once)
+ * leaves requests unanswered rather than refused, for 4-8 s on nats-server 2.9. A dropped
+ * connection is waited for only `reconnectWaitMs`, so a call made while NATS is down still
+ * fails within seconds.
+ */
+export const BOUNDED_RETRY: RetryPolicy = { budgetMs: 12_000, firstDelayMs: 50, maxDelayMs: 1_000, reconnectWaitMs: 4_000 };
 
 /** A transient failure after which nothing can have been stored (a timeout may hide a write). */
 export const provablyUndelivered = (error: unknown): boolean => !(error instanceof TimeoutError) && isTransient(error);
@@ -58,6 +72,7 @@ export async function retryUndelivered<T>(op: () => Promise<T>, policy: RetryPol
 export async function retryTransient<T>(op: () => Promise<T>, policy: RetryPolicy = BOUNDED_RETRY, retryable: (error: unknown) => boolean = isTransient): Promise<T> {
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
+    await policy.connected?.(started + Math.min(policy.budgetMs, policy.reconnectWaitMs ?? policy.budgetMs));
     try {
       return await op();
     } catch (error) {
