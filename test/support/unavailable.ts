@@ -13,8 +13,3 @@ export async function whenAvailable<T>(op: () => Promise<T>, attempts = 20): Pro
     }
   }
 }
-
-/** For traffic during a fault: an unavailable backend is an answer (not acknowledged); anything else fails the test. */
-export function ignoreUnavailable(error: unknown): void {
-  if (!(error instanceof BackendUnavailable)) throw error;
-}
