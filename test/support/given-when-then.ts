@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Decider } from '../../src/domain/index.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type ErrorClass = new (...args: any[]) => Error;
 
 export interface Then<E> {
