@@ -9,7 +9,12 @@ export interface Timing {
 }
 
 /** Runs `op` sequentially `ops` times after a short warm-up and reports the mean cost. */
-export async function time(label: string, ops: number, op: (i: number) => Promise<unknown>, warmup = Math.min(50, ops)): Promise<Timing> {
+export async function time(
+  label: string,
+  ops: number,
+  op: (i: number) => Promise<unknown>,
+  warmup = Math.min(50, ops),
+): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await op(-1 - i);
   const start = performance.now();
   for (let i = 0; i < ops; i++) await op(i);
@@ -22,7 +27,12 @@ export async function time(label: string, ops: number, op: (i: number) => Promis
  * processes, GC, the server's own work) hits both sides alike; each side's cost is the
  * median of its rounds, which a burst of noise in one round does not move.
  */
-export async function timeSideBySide(ops: number, raw: (i: number) => Promise<unknown>, warp: (i: number) => Promise<unknown>, rounds = 10): Promise<[Timing, Timing]> {
+export async function timeSideBySide(
+  ops: number,
+  raw: (i: number) => Promise<unknown>,
+  warp: (i: number) => Promise<unknown>,
+  rounds = 10,
+): Promise<[Timing, Timing]> {
   const per = Math.ceil(ops / rounds);
   const rawCosts: number[] = [];
   const warpCosts: number[] = [];

@@ -31,7 +31,10 @@ import { getWorkItem } from './work/get-work-item.js';
 import { listWork } from './work/list-work.js';
 
 type UseCase<I, O> = (deps: AppDeps, input: I) => Promise<O>;
-const bind = <I, O>(deps: AppDeps, useCase: UseCase<I, O>) => (input: I): Promise<O> => useCase(deps, input);
+const bind =
+  <I, O>(deps: AppDeps, useCase: UseCase<I, O>) =>
+  (input: I): Promise<O> =>
+    useCase(deps, input);
 
 /** Every operation of Warp, bound to one session's dependencies; the MCP tools and the CLI both call these. */
 export function createWarpApp(deps: AppDeps) {
@@ -63,7 +66,8 @@ export function createWarpApp(deps: AppDeps) {
     discardDeadLetterItem: bind(deps, discardDeadLetterItem),
     waitForMessages: bind(deps, waitForMessages),
     /** Pushes for the agent (DMs, mentions, qualified work) until the subscription is closed. */
-    startAgentFeed: (kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> => startAgentFeed(deps, kinds, push),
+    startAgentFeed: (kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> =>
+      startAgentFeed(deps, kinds, push),
     /** Resource change hints (a channel got a message, the inbox got one). */
     watchUpdates: (listener: (update: Update) => void): Promise<Subscription> => watchUpdates(deps, listener),
   };

@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
-import { createSessionDeps, createWarpApp, Session, type AppDeps, type Settings, type WarpApp } from '../application/index.js';
+import {
+  createSessionDeps,
+  createWarpApp,
+  Session,
+  type AppDeps,
+  type Settings,
+  type WarpApp,
+} from '../application/index.js';
 import { CryptoIds } from '../adapters/system/crypto-ids.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import type { Clock, IdGenerator } from '../ports/index.js';
@@ -19,14 +26,19 @@ export const coreModule = (identity: Identity, settings: Settings) =>
     bind<Clock>(TOKENS.Clock).toConstantValue(new SystemClock());
     bind<IdGenerator>(TOKENS.Ids).toConstantValue(new CryptoIds());
     bind<Settings>(TOKENS.Settings).toConstantValue(settings);
-    bind<Session>(TOKENS.Session).toResolvedValue(() => new Session(identity.namespace, identity.hostname, identity.username)).inSingletonScope();
+    bind<Session>(TOKENS.Session)
+      .toResolvedValue(() => new Session(identity.namespace, identity.hostname, identity.username))
+      .inSingletonScope();
     bind<AppDeps>(TOKENS.AppDeps)
       .toResolvedValue(
-        (backend: Backend, clock: Clock, ids: IdGenerator, session: Session, s: Settings) => createSessionDeps(backend, clock, ids, session, s),
+        (backend: Backend, clock: Clock, ids: IdGenerator, session: Session, s: Settings) =>
+          createSessionDeps(backend, clock, ids, session, s),
         [TOKENS.Backend, TOKENS.Clock, TOKENS.Ids, TOKENS.Session, TOKENS.Settings],
       )
       .inSingletonScope();
-    bind<WarpApp>(TOKENS.App).toResolvedValue((deps: AppDeps) => createWarpApp(deps), [TOKENS.AppDeps]).inSingletonScope();
+    bind<WarpApp>(TOKENS.App)
+      .toResolvedValue((deps: AppDeps) => createWarpApp(deps), [TOKENS.AppDeps])
+      .inSingletonScope();
   });
 
 export async function buildContainer(core: ContainerModule, backend: ContainerModule): Promise<Container> {

@@ -8,7 +8,12 @@ import type { Backend } from './backend-modules.js';
  * Connects to NATS. With no NATS_URL set and nothing on the default address, a newcomer
  * gets a local nats-server started for them (or a message saying how to get one).
  */
-export async function openNatsBackend(env: WarpEnv, connection: NatsConnectionOptions, logger: Logger, urlWasSet: boolean): Promise<Backend> {
+export async function openNatsBackend(
+  env: WarpEnv,
+  connection: NatsConnectionOptions,
+  logger: Logger,
+  urlWasSet: boolean,
+): Promise<Backend> {
   const servers = urlWasSet ? connection.servers : (await startLocalNats({ log: (m) => logger.info(m) })).url;
   const conn = await connectNats({ ...connection, servers, name: 'warp' });
   try {

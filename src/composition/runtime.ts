@@ -1,8 +1,23 @@
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import { startSession, type AppDeps, type CreateChannelInput, type RunningSession, type Settings, type WarpApp } from '../application/index.js';
 import {
-  createLogger, loadEnv, loadProjectConfig, readGitRemoteUrl, resolveNamespace, resolveNatsConnection, type ChannelConfig, type Logger, type WarpEnv,
+  startSession,
+  type AppDeps,
+  type CreateChannelInput,
+  type RunningSession,
+  type Settings,
+  type WarpApp,
+} from '../application/index.js';
+import {
+  createLogger,
+  loadEnv,
+  loadProjectConfig,
+  readGitRemoteUrl,
+  resolveNamespace,
+  resolveNatsConnection,
+  type ChannelConfig,
+  type Logger,
+  type WarpEnv,
 } from '../adapters/config/index.js';
 import { memoryModule, natsModule } from './backend-modules.js';
 import { buildContainer, coreModule, resolveApp } from './container.js';
@@ -36,39 +51,52 @@ const settingsOf = (env: WarpEnv): Settings => ({
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const env = loadEnv(options.env, options.cwd);
   const connection = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
-  const logger = createLogger(env.logLevel, [connection.pass, connection.user].filter((s): s is string => Boolean(s)));
+  const logger = createLogger(
+    env.logLevel,
+    [connection.pass, connection.user].filter((s): s is string => Boolean(s)),
+  );
   const project = loadProjectConfig(env.projectPath);
   const { namespace, source } = resolveNamespace({
-    configNamespace: project.namespace, envNamespace: env.namespace,
+    configNamespace: project.namespace,
+    envNamespace: env.namespace,
     // A config file marks the project root, so subfolders share the path-derived namespace.
     projectPath: project.path ? dirname(project.path) : env.projectPath,
     gitRemoteUrl: project.namespace || env.namespace ? undefined : readGitRemoteUrl(env.projectPath),
   });
   logger.info('starting', { backend: env.backend, namespace, namespaceSource: source, config: project.path ?? 'none' });
   const identity = { namespace, hostname: hostname(), username: safeUsername() };
-  const backendModule = env.backend === 'memory' ? memoryModule : natsModule(async () => {
-        // Loaded on demand so the memory backend never loads the NATS client.
-        const { openNatsBackend } = await import('./nats-backend.js');
-        return openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined);
-      });
+  const backendModule =
+    env.backend === 'memory'
+      ? memoryModule
+      : natsModule(async () => {
+          // Loaded on demand so the memory backend never loads the NATS client.
+          const { openNatsBackend } = await import('./nats-backend.js');
+          return openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined);
+        });
   const container = await buildContainer(coreModule(identity, settingsOf(env)), backendModule);
   const { app, deps, backend } = await resolveApp(container);
   if (options.handle) deps.session.handle = options.handle;
   const channels: CreateChannelInput[] = project.channels.map((c: ChannelConfig) => ({
-    name: c.name, description: c.description ?? '',
+    name: c.name,
+    description: c.description ?? '',
     ...(c.maxMessages !== undefined ? { maxMessages: c.maxMessages } : {}),
     ...(c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {}),
     ...(c.maxAgeMs !== undefined ? { maxAgeMs: c.maxAgeMs } : {}),
   }));
   let running: RunningSession;
   try {
-    running = await startSession(deps, channels, (error) => logger.warn('background task failed', { error: String(error) }));
+    running = await startSession(deps, channels, (error) =>
+      logger.warn('background task failed', { error: String(error) }),
+    );
   } catch (error) {
     await backend.close();
     throw error;
   }
   return {
-    app, deps, env, logger,
+    app,
+    deps,
+    env,
+    logger,
     async close() {
       await running.stop();
       await backend.close();

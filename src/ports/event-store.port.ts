@@ -26,7 +26,11 @@ export interface Subscription {
 
 /** The stream moved on since it was read: reload, decide again, append again. */
 export class RevisionConflict extends Error {
-  constructor(readonly stream: StreamId, readonly expected: number, readonly actual?: number) {
+  constructor(
+    readonly stream: StreamId,
+    readonly expected: number,
+    readonly actual?: number,
+  ) {
     super(`Stream ${stream.namespace}/${stream.kind}/${stream.id} is not at revision ${expected}`);
     this.name = 'RevisionConflict';
   }

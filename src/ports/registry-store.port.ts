@@ -21,5 +21,8 @@ export interface RegistryEntry {
 export interface RegistryStore {
   get(guid: string): Promise<RegistryEntry | undefined>;
   list(): Promise<readonly RegistryEntry[]>;
-  update(guid: string, mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined): Promise<RegistryEntry | undefined>;
+  update(
+    guid: string,
+    mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined,
+  ): Promise<RegistryEntry | undefined>;
 }

@@ -19,7 +19,10 @@ export function eventStoreContract(fixture: PortsFixture): void {
       const first = await store().append<E>(s, [{ type: 'A' }, { type: 'B' }], 0);
       const second = await store().append<E>(s, [{ type: 'C' }], first);
       expect(second).toBeGreaterThan(first);
-      expect(await store().read<E>(s)).toEqual({ events: [{ type: 'A' }, { type: 'B' }, { type: 'C' }], revision: second });
+      expect(await store().read<E>(s)).toEqual({
+        events: [{ type: 'A' }, { type: 'B' }, { type: 'C' }],
+        revision: second,
+      });
     });
 
     it('rejects a stale expected revision with RevisionConflict and stores nothing', async () => {
@@ -31,7 +34,9 @@ export function eventStoreContract(fixture: PortsFixture): void {
 
     it('lets exactly one of many concurrent appends at the same revision win', async () => {
       const s = stream();
-      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => store().append<E>(s, [{ type: 'X', n }], 0)));
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, n) => store().append<E>(s, [{ type: 'X', n }], 0)),
+      );
       const won = results.filter((r) => r.status === 'fulfilled');
       expect(won).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(RevisionConflict);

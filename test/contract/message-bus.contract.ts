@@ -2,9 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { BusNotice, NewChannelMessage, NewDirectMessage, ReadWindow } from '../../src/ports/index.js';
 import { eventually, freshNamespace, Signal, type PortsFixture } from './ports.js';
 
-const post = (channel: string, body: string): NewChannelMessage => ({ channel, senderHandle: 'alice', senderGuid: 'g-alice', timestamp: 1, body });
+const post = (channel: string, body: string): NewChannelMessage => ({
+  channel,
+  senderHandle: 'alice',
+  senderGuid: 'g-alice',
+  timestamp: 1,
+  body,
+});
 const dm = (recipientGuid: string, body: string, extra: Partial<NewDirectMessage> = {}): NewDirectMessage => ({
-  recipientGuid, senderGuid: 'g-alice', senderHandle: 'alice', messageType: 'text', body, timestamp: 1, ...extra,
+  recipientGuid,
+  senderGuid: 'g-alice',
+  senderHandle: 'alice',
+  messageType: 'text',
+  body,
+  timestamp: 1,
+  ...extra,
 });
 const bodies = (messages: ReadonlyArray<{ body: string }>): string[] => messages.map((m) => m.body);
 let guids = 0;
@@ -13,7 +25,8 @@ const freshGuid = (): string => `0000${process.pid}-0000-4000-8000-${String(++gu
 /** The MessageBus port: ordered retained channel logs, durable inboxes, live notices. */
 export function messageBusContract(fixture: PortsFixture): void {
   const bus = () => fixture.ports().bus;
-  const page = async (ns: string, channel: string, window: ReadWindow): Promise<string[]> => bodies((await bus().read(ns, channel, window)).messages);
+  const page = async (ns: string, channel: string, window: ReadWindow): Promise<string[]> =>
+    bodies((await bus().read(ns, channel, window)).messages);
   const channelWith = async (count: number, retention = {}): Promise<{ ns: string; channel: string }> => {
     const ns = freshNamespace();
     await bus().ensureChannel(ns, 'roadmap', 'plans', retention);
@@ -25,7 +38,11 @@ export function messageBusContract(fixture: PortsFixture): void {
     it('numbers messages 1, 2, 3… per channel and reads the newest page oldest first', async () => {
       const { ns, channel } = await channelWith(5);
       const { messages, position } = await bus().read(ns, channel, { limit: 3 });
-      expect(messages.map((m) => [m.id, m.body])).toEqual([['3', 'm3'], ['4', 'm4'], ['5', 'm5']]);
+      expect(messages.map((m) => [m.id, m.body])).toEqual([
+        ['3', 'm3'],
+        ['4', 'm4'],
+        ['5', 'm5'],
+      ]);
       expect(position).toEqual({ first: 1, last: 5 });
       expect(await bus().position(ns, channel)).toEqual({ first: 1, last: 5 });
     });
@@ -89,7 +106,9 @@ export function messageBusContract(fixture: PortsFixture): void {
       await bus().openInbox(guid);
       await bus().deliver(dm(guid, 'a-text', { messageType: 'text' }));
       await bus().deliver(dm(guid, 'b-review', { messageType: 'review' }));
-      await bus().deliver(dm(guid, 'c-text-from-bob', { messageType: 'text', senderGuid: 'g-bob', senderHandle: 'bob' }));
+      await bus().deliver(
+        dm(guid, 'c-text-from-bob', { messageType: 'text', senderGuid: 'g-bob', senderHandle: 'bob' }),
+      );
       await bus().deliver(dm(guid, 'd-review', { messageType: 'review' }));
       expect(bodies(await bus().takeInbox(guid, { limit: 1, messageType: 'review' }))).toEqual(['b-review']);
       expect(bodies(await bus().takeInbox(guid, { limit: 10, senderGuid: 'g-bob' }))).toEqual(['c-text-from-bob']);
@@ -133,7 +152,9 @@ export function messageBusContract(fixture: PortsFixture): void {
         await bus().publish(ns, post(channel, 'here'));
         await bus().deliver(dm(guid, 'mine'));
         await eventually(notices, (n) => n.length >= 2, signal);
-        const summary = notices.map((n) => (n.kind === 'channel' ? `channel:${n.namespace}:${n.message.body}` : `direct:${n.message.body}`));
+        const summary = notices.map((n) =>
+          n.kind === 'channel' ? `channel:${n.namespace}:${n.message.body}` : `direct:${n.message.body}`,
+        );
         expect(summary.sort()).toEqual([`channel:${ns}:here`, 'direct:mine']);
       } finally {
         await sub.close();

@@ -10,7 +10,9 @@ describe('NATS backend honours the port contracts, on a real nats-server', () =>
   let backend: NatsBackend;
   beforeAll(async () => {
     server = await startNatsServer();
-    backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), { replicas: 1 });
+    backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), {
+      replicas: 1,
+    });
   });
   afterAll(async () => {
     await backend?.close();

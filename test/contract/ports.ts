@@ -17,7 +17,11 @@ let counter = 0;
 export const freshNamespace = (): string => `c${process.pid}x${++counter}`;
 
 /** Resolves once `predicate` holds for what `collect` has gathered; the notice arrives asynchronously. */
-export async function eventually<T>(items: T[], predicate: (items: T[]) => boolean, wake: { next: () => Promise<void> }): Promise<void> {
+export async function eventually<T>(
+  items: T[],
+  predicate: (items: T[]) => boolean,
+  wake: { next: () => Promise<void> },
+): Promise<void> {
   while (!predicate(items)) await wake.next();
 }
 

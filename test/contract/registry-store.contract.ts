@@ -6,10 +6,22 @@ let guids = 0;
 const freshGuid = (): string => `1111${process.pid}-0000-4000-8000-${String(++guids).padStart(12, '0')}`;
 const entry = (guid: string): RegistryEntry => ({
   profile: {
-    guid: guid as RegistryEntry['profile']['guid'], handle: 'alice', agentType: 'dev', capabilities: ['ts'], scope: 'project',
-    visibility: 'project-only', namespace: 'proj', hostname: 'host', username: 'user',
+    guid: guid as RegistryEntry['profile']['guid'],
+    handle: 'alice',
+    agentType: 'dev',
+    capabilities: ['ts'],
+    scope: 'project',
+    visibility: 'project-only',
+    namespace: 'proj',
+    hostname: 'host',
+    username: 'user',
   },
-  presence: 'online', currentTaskCount: 0, registeredAt: 1, updatedAt: 1, lastHeartbeat: 1, deregistered: false,
+  presence: 'online',
+  currentTaskCount: 0,
+  registeredAt: 1,
+  updatedAt: 1,
+  lastHeartbeat: 1,
+  deregistered: false,
 });
 
 /** The RegistryStore port: entries by guid, compare-and-set updates that never lose a write. */
@@ -36,7 +48,9 @@ export function registryStoreContract(fixture: PortsFixture): void {
       const guid = freshGuid();
       await registry().update(guid, () => entry(guid));
       await Promise.all(
-        Array.from({ length: 20 }, () => registry().update(guid, (e) => e && { ...e, currentTaskCount: e.currentTaskCount + 1 })),
+        Array.from({ length: 20 }, () =>
+          registry().update(guid, (e) => e && { ...e, currentTaskCount: e.currentTaskCount + 1 }),
+        ),
       );
       expect((await registry().get(guid))?.currentTaskCount).toBe(20);
     });

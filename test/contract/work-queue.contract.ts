@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { createSessionDeps, createWarpApp, Session, startSession, type Settings, type WarpApp } from '../../src/application/index.js';
+import {
+  createSessionDeps,
+  createWarpApp,
+  Session,
+  startSession,
+  type Settings,
+  type WarpApp,
+} from '../../src/application/index.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { freshNamespace, type PortsFixture } from './ports.js';
 
 const LEASE_MS = 400;
-const settings: Settings = { maxMessageBytes: 4096, leaseMs: LEASE_MS, maxAttempts: 2, dlqTtlMs: 60_000, heartbeatMs: 60_000, staleAfterMs: 180_000 };
+const settings: Settings = {
+  maxMessageBytes: 4096,
+  leaseMs: LEASE_MS,
+  maxAttempts: 2,
+  dlqTtlMs: 60_000,
+  heartbeatMs: 60_000,
+  staleAfterMs: 180_000,
+};
 
 /**
  * The work queue is WorkItem streams in the event store plus each session's index of them,
@@ -28,7 +42,8 @@ export function workQueueContract(fixture: PortsFixture): void {
     const [boss, a, b] = [await agent('boss', ['plan']), await agent('a', ['ts']), await agent('b', ['ts'])];
     return { boss, a, b, close: async () => void (await Promise.all(stops.map((stop) => stop()))) };
   }
-  const claim = (app: WarpApp, capability = 'ts', timeout = 100) => fixture.settle(app.claimWork({ capability, timeout }));
+  const claim = (app: WarpApp, capability = 'ts', timeout = 100) =>
+    fixture.settle(app.claimWork({ capability, timeout }));
   // A claim that must succeed may wait for the news of a release to reach this agent.
   const claimNow = async (app: WarpApp, capability = 'ts') => {
     const result = await claim(app, capability, 5_000);
@@ -66,7 +81,11 @@ export function workQueueContract(fixture: PortsFixture): void {
     it('gives an item back when its lease runs out; the old holder can no longer complete it', async () => {
       const t = await team();
       try {
-        const { workItem } = await t.boss.broadcastWorkOffer({ taskId: 'slow', description: 'x', requiredCapability: 'ts' });
+        const { workItem } = await t.boss.broadcastWorkOffer({
+          taskId: 'slow',
+          description: 'x',
+          requiredCapability: 'ts',
+        });
         await claimNow(t.a);
         expect((await claim(t.b)).claimed).toBe(false);
         await fixture.advance(LEASE_MS + 50);
@@ -82,7 +101,11 @@ export function workQueueContract(fixture: PortsFixture): void {
     it('dead-letters after the max attempts with every reason, then retries and discards', async () => {
       const t = await team();
       try {
-        const { workItem } = await t.boss.broadcastWorkOffer({ taskId: 'flaky', description: 'x', requiredCapability: 'ts' });
+        const { workItem } = await t.boss.broadcastWorkOffer({
+          taskId: 'flaky',
+          description: 'x',
+          requiredCapability: 'ts',
+        });
         const id = workItem.workItemId;
         await claimNow(t.a);
         await t.a.failWork({ workItemId: id, error: 'first' });
@@ -90,7 +113,9 @@ export function workQueueContract(fixture: PortsFixture): void {
         await t.b.failWork({ workItemId: id, error: 'second' });
         expect((await claim(t.a)).claimed).toBe(false);
         const dlq = await t.boss.listDeadLetterItems({});
-        expect(dlq.items.map((i) => [i.workItemId, i.attemptHistory.map((h) => h.reason)])).toEqual([[id, ['failed: first', 'failed: second']]]);
+        expect(dlq.items.map((i) => [i.workItemId, i.attemptHistory.map((h) => h.reason)])).toEqual([
+          [id, ['failed: first', 'failed: second']],
+        ]);
         await t.boss.retryDeadLetterItem({ itemId: id });
         await claimNow(t.a);
         await t.a.failWork({ workItemId: id, error: 'third', retryable: false });
@@ -105,7 +130,11 @@ export function workQueueContract(fixture: PortsFixture): void {
       const t = await team();
       try {
         const waiting = t.a.claimWork({ capability: 'ts', timeout: 30_000 });
-        const { workItem } = await t.boss.broadcastWorkOffer({ taskId: 'late', description: 'x', requiredCapability: 'ts' });
+        const { workItem } = await t.boss.broadcastWorkOffer({
+          taskId: 'late',
+          description: 'x',
+          requiredCapability: 'ts',
+        });
         const claim = await waiting;
         expect(claim.claimed && claim.workItem.workItemId).toBe(workItem.workItemId);
       } finally {

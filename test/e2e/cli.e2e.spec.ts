@@ -16,7 +16,10 @@ describe('warp CLI over a real nats-server', () => {
   beforeAll(async () => {
     server = await startNatsServer();
     project = mkdtempSync(join(tmpdir(), 'warp-cli-'));
-    writeFileSync(join(project, '.loom-config.json'), JSON.stringify({ namespace: 'cli-test', channels: [{ name: 'ops', description: 'Operations' }] }));
+    writeFileSync(
+      join(project, '.loom-config.json'),
+      JSON.stringify({ namespace: 'cli-test', channels: [{ name: 'ops', description: 'Operations' }] }),
+    );
   });
   afterAll(async () => server.dispose());
 
@@ -72,7 +75,10 @@ describe('warp CLI over a real nats-server', () => {
     const { code, stderr } = await run(process.execPath, [BIN, 'status'], {
       env: { ...process.env, NATS_URL: 'nats://127.0.0.1:1', MCP_PROJECT_PATH: project },
       timeout: 20_000,
-    }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(code).toBe(3);
     expect(stderr).toMatch(/nats-server|NATS_URL|WARP_BACKEND=memory/);
   });
@@ -83,7 +89,10 @@ describe('warp CLI over a real nats-server', () => {
       const { code, stderr } = await run(process.execPath, [BIN, 'status'], {
         env: { ...process.env, NATS_URL: plain.url, MCP_PROJECT_PATH: project },
         timeout: 20_000,
-      }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(code).toBe(3);
       expect(stderr).toMatch(/JetStream.*-js/);
     } finally {

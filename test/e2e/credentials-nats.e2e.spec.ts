@@ -8,7 +8,9 @@ describe('credentials in NATS_URL', () => {
 
   it('never appear in tool output, registry entries or logs', async () => {
     // The test server has no auth, so it accepts any credentials: what matters is where they go.
-    const agent = await fleet.start({ NATS_URL: `nats://warp-user:${encodeURIComponent(SECRET)}@127.0.0.1:${await fleet.port()}` });
+    const agent = await fleet.start({
+      NATS_URL: `nats://warp-user:${encodeURIComponent(SECRET)}@127.0.0.1:${await fleet.port()}`,
+    });
     const outputs = [
       await agent.call('get_my_handle'),
       await agent.call('register_agent', { agentType: 'careful', capabilities: ['ts'] }),

@@ -47,9 +47,21 @@ const cases: Array<[tool: string, args: Record<string, unknown>, expected: RegEx
   ['broadcast_work_offer', { taskId: 't', description: 'd', requiredCapability: '>' }, /requiredCapability/],
   ['broadcast_work_offer', { taskId: 't', description: 'd', requiredCapability: 'a.b' }, /requiredCapability/],
   ['broadcast_work_offer', { taskId: 't', description: 'd', requiredCapability: 'ok', priority: 11 }, /priority/],
-  ['broadcast_work_offer', { taskId: 't', description: 'd', requiredCapability: 'ok', deadline: 'tomorrow' }, /deadline/],
-  ['broadcast_work_offer', { taskId: 't', description: 'd', requiredCapability: 'ok', deadline: '2001-01-01T00:00:00Z' }, /deadline.*past/],
-  ['broadcast_work_offer', { taskId: 't', description: 'd', requiredCapability: 'ok', contextData: { blob: 'y'.repeat(70_000) } }, /contextData.*limit/],
+  [
+    'broadcast_work_offer',
+    { taskId: 't', description: 'd', requiredCapability: 'ok', deadline: 'tomorrow' },
+    /deadline/,
+  ],
+  [
+    'broadcast_work_offer',
+    { taskId: 't', description: 'd', requiredCapability: 'ok', deadline: '2001-01-01T00:00:00Z' },
+    /deadline.*past/,
+  ],
+  [
+    'broadcast_work_offer',
+    { taskId: 't', description: 'd', requiredCapability: 'ok', contextData: { blob: 'y'.repeat(70_000) } },
+    /contextData.*limit/,
+  ],
   ['claim_work', { capability: '*' }, /capability/],
   ['claim_work', { capability: 'ok', timeout: 50 }, /timeout/],
   ['claim_work', { capability: 'not-mine', timeout: 100 }, /not registered with capability/],
@@ -79,20 +91,29 @@ describe('bad input to every tool', () => {
   afterAll(async () => fleet.close());
 
   const label = (args: Record<string, unknown>): string => JSON.stringify(args).slice(0, 80);
-  it.each(cases.map(([tool, args, expected]) => [tool, label(args), args, expected] as const))('%s %s → isError', async (tool, _label, args, expected) => {
-    expect(await agent.callError(tool, args)).toMatch(expected);
-    expect((await agent.call('get_my_handle')).handle).toBe('tester');
-  });
+  it.each(cases.map(([tool, args, expected]) => [tool, label(args), args, expected] as const))(
+    '%s %s → isError',
+    async (tool, _label, args, expected) => {
+      expect(await agent.callError(tool, args)).toMatch(expected);
+      expect((await agent.call('get_my_handle')).handle).toBe('tester');
+    },
+  );
 
   it('tools that need registration say so', async () => {
     for (const tool of ['read_direct_messages', 'update_presence', 'deregister_agent', 'claim_work']) {
-      expect(await stranger.callError(tool, tool === 'claim_work' ? { capability: 'ok' } : {})).toMatch(/register_agent/);
+      expect(await stranger.callError(tool, tool === 'claim_work' ? { capability: 'ok' } : {})).toMatch(
+        /register_agent/,
+      );
     }
     expect(await stranger.callError('send_message', { channel: 'general', message: 'x' })).toMatch(/set_handle/);
   });
 
   it('every tool is covered', async () => {
     const { tools } = await agent.client.listTools();
-    expect(new Set(cases.map(([tool]) => tool))).toEqual(new Set(tools.map((t) => t.name).filter((n) => !['get_my_handle', 'list_channels', 'deregister_agent'].includes(n))));
+    expect(new Set(cases.map(([tool]) => tool))).toEqual(
+      new Set(
+        tools.map((t) => t.name).filter((n) => !['get_my_handle', 'list_channels', 'deregister_agent'].includes(n)),
+      ),
+    );
   });
 });

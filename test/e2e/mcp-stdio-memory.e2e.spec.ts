@@ -11,10 +11,30 @@ describe('the built server over stdio (memory backend)', () => {
   it('lists every tool with schemas and annotations', async () => {
     const { tools } = await agent.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
-      'broadcast_work_offer', 'claim_work', 'complete_work', 'create_channel', 'deregister_agent', 'discard_dead_letter_item',
-      'discover_agents', 'fail_work', 'get_agent_info', 'get_my_handle', 'get_work_item', 'list_channels', 'list_dead_letter_items',
-      'list_work', 'read_direct_messages', 'read_messages', 'register_agent', 'report_work_progress', 'retry_dead_letter_item',
-      'send_direct_message', 'send_message', 'set_handle', 'update_presence', 'wait_for_messages',
+      'broadcast_work_offer',
+      'claim_work',
+      'complete_work',
+      'create_channel',
+      'deregister_agent',
+      'discard_dead_letter_item',
+      'discover_agents',
+      'fail_work',
+      'get_agent_info',
+      'get_my_handle',
+      'get_work_item',
+      'list_channels',
+      'list_dead_letter_items',
+      'list_work',
+      'read_direct_messages',
+      'read_messages',
+      'register_agent',
+      'report_work_progress',
+      'retry_dead_letter_item',
+      'send_direct_message',
+      'send_message',
+      'set_handle',
+      'update_presence',
+      'wait_for_messages',
     ]);
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(40);

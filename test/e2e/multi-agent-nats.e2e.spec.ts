@@ -4,8 +4,14 @@ import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 /** Several built servers over stdio, each its own agent, talking through one real nats-server. */
 describe('agents in separate processes over NATS', () => {
-  const fleet = stdioFleetOnNats({ WORKQUEUE_ACK_TIMEOUT: '1500', WORKQUEUE_MAX_ATTEMPTS: '2', WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '1000' });
-  const start = (namespace: string, extra: Record<string, string> = {}): Promise<StdioAgent> => fleet.start({ WARP_NAMESPACE: namespace, ...extra });
+  const fleet = stdioFleetOnNats({
+    WORKQUEUE_ACK_TIMEOUT: '1500',
+    WORKQUEUE_MAX_ATTEMPTS: '2',
+    WARP_HEARTBEAT_MS: '200',
+    WARP_STALE_AFTER_MS: '1000',
+  });
+  const start = (namespace: string, extra: Record<string, string> = {}): Promise<StdioAgent> =>
+    fleet.start({ WARP_NAMESPACE: namespace, ...extra });
 
   it('channel messages and discovery with visibility', async () => {
     const alice = await start('team');
@@ -19,7 +25,9 @@ describe('agents in separate processes over NATS', () => {
 
     const sent = await alice.call('send_message', { channel: 'roadmap', message: 'hello from alice' });
     const read = await bob.call('read_messages', { channel: 'roadmap' });
-    expect(read.messages.map((m: { id: string; body: string }) => [m.id, m.body])).toEqual([[sent.message.id, 'hello from alice']]);
+    expect(read.messages.map((m: { id: string; body: string }) => [m.id, m.body])).toEqual([
+      [sent.message.id, 'hello from alice'],
+    ]);
 
     const seen = (await alice.call('discover_agents', {})).agents.map((a: { handle: string }) => a.handle).sort();
     expect(seen).toEqual(['alice', 'bob', 'outsider']);
@@ -33,7 +41,11 @@ describe('agents in separate processes over NATS', () => {
     const first = await start('team');
     const { agent } = await first.call('register_agent', { agentType: 'later' });
     await first.close();
-    await sender.call('send_direct_message', { recipientGuid: agent.guid, message: 'read me when you are back', messageType: 'request' });
+    await sender.call('send_direct_message', {
+      recipientGuid: agent.guid,
+      message: 'read me when you are back',
+      messageType: 'request',
+    });
     const again = await start('team');
     const { agent: back } = await again.call('register_agent', { agentType: 'later' });
     expect(back.guid).toBe(agent.guid);
@@ -48,15 +60,29 @@ describe('agents in separate processes over NATS', () => {
     const doomed = await start('team');
     const rescuer = await start('team');
     await boss.call('register_agent', { agentType: 'boss' });
-    for (const [a, type] of [[worker, 'worker'], [doomed, 'doomed'], [rescuer, 'rescuer']] as const) {
+    for (const [a, type] of [
+      [worker, 'worker'],
+      [doomed, 'doomed'],
+      [rescuer, 'rescuer'],
+    ] as const) {
       await a.call('register_agent', { agentType: type, capabilities: ['build'] });
     }
-    const offered = await boss.call('broadcast_work_offer', { taskId: 'w-1', description: 'build it', requiredCapability: 'build' });
+    const offered = await boss.call('broadcast_work_offer', {
+      taskId: 'w-1',
+      description: 'build it',
+      requiredCapability: 'build',
+    });
     const claimed = await worker.call('claim_work', { capability: 'build', timeout: 10_000 });
     expect(claimed.workItem.workItemId).toBe(offered.workItem.workItemId);
-    expect((await worker.call('complete_work', { workItemId: offered.workItem.workItemId })).workItem.status).toBe('completed');
+    expect((await worker.call('complete_work', { workItemId: offered.workItem.workItemId })).workItem.status).toBe(
+      'completed',
+    );
 
-    const second = await boss.call('broadcast_work_offer', { taskId: 'w-2', description: 'crash on it', requiredCapability: 'build' });
+    const second = await boss.call('broadcast_work_offer', {
+      taskId: 'w-2',
+      description: 'crash on it',
+      requiredCapability: 'build',
+    });
     const held = await doomed.call('claim_work', { capability: 'build', timeout: 10_000 });
     expect(held.workItem.workItemId).toBe(second.workItem.workItemId);
     doomed.kill('SIGKILL');
@@ -66,7 +92,13 @@ describe('agents in separate processes over NATS', () => {
     expect(rescued.workItem.attempts).toBe(2);
     await rescuer.call('complete_work', { workItemId: second.workItem.workItemId });
     const history = await boss.call('get_work_item', { workItemId: second.workItem.workItemId });
-    expect(history.events.map((e: { type: string }) => e.type)).toEqual(['WorkOffered', 'WorkClaimed', 'WorkLeaseExpired', 'WorkClaimed', 'WorkCompleted']);
+    expect(history.events.map((e: { type: string }) => e.type)).toEqual([
+      'WorkOffered',
+      'WorkClaimed',
+      'WorkLeaseExpired',
+      'WorkClaimed',
+      'WorkCompleted',
+    ]);
   });
 
   it('an item that exhausts its attempts is dead-lettered, then retried and discarded', async () => {
@@ -74,14 +106,21 @@ describe('agents in separate processes over NATS', () => {
     const worker = await start('team');
     await boss.call('register_agent', { agentType: 'dlq-boss' });
     await worker.call('register_agent', { agentType: 'dlq-worker', capabilities: ['flaky'] });
-    const { workItem } = await boss.call('broadcast_work_offer', { taskId: 'f-1', description: 'flaky', requiredCapability: 'flaky' });
+    const { workItem } = await boss.call('broadcast_work_offer', {
+      taskId: 'f-1',
+      description: 'flaky',
+      requiredCapability: 'flaky',
+    });
     for (let i = 0; i < 2; i++) {
       await worker.call('claim_work', { capability: 'flaky', timeout: 10_000 });
       await worker.call('fail_work', { workItemId: workItem.workItemId, error: `attempt ${i + 1} broke` });
     }
     const dlq = await boss.call('list_dead_letter_items', { capability: 'flaky' });
     expect(dlq.items.map((i: { workItemId: string }) => i.workItemId)).toEqual([workItem.workItemId]);
-    expect(dlq.items[0].attemptHistory.map((h: { reason: string }) => h.reason)).toEqual(['failed: attempt 1 broke', 'failed: attempt 2 broke']);
+    expect(dlq.items[0].attemptHistory.map((h: { reason: string }) => h.reason)).toEqual([
+      'failed: attempt 1 broke',
+      'failed: attempt 2 broke',
+    ]);
     await boss.call('retry_dead_letter_item', { itemId: workItem.workItemId, resetAttempts: true });
     await worker.call('claim_work', { capability: 'flaky', timeout: 10_000 });
     await worker.call('fail_work', { workItemId: workItem.workItemId, error: 'give up', retryable: false });

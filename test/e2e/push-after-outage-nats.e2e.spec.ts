@@ -34,7 +34,12 @@ describe('an agent started while NATS is down', () => {
       if (sent.length >= 40) throw new Error('no push arrived after 40 direct messages');
       sent.push(`ping ${sent.length}`);
       await sender.call('send_direct_message', { recipientGuid: me.guid, message: sent.at(-1) });
-      await sender.call('wait_for_messages', { channels: ['errors'], includeDirect: false, includeWork: false, timeoutMs: 250 });
+      await sender.call('wait_for_messages', {
+        channels: ['errors'],
+        includeDirect: false,
+        includeWork: false,
+        timeoutMs: 250,
+      });
     }
     expect(sent).toContain((await late.waitForPush((p) => p.meta['kind'] === 'dm')).content);
     // Pushed or not, every message waits in the inbox.

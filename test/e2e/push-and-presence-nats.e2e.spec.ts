@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 describe('push into the session and presence, across processes over NATS', () => {
-  const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'push', WARP_HEARTBEAT_MS: '100', WARP_STALE_AFTER_MS: '600' }, { claudeChannel: true });
+  const fleet = stdioFleetOnNats(
+    { WARP_NAMESPACE: 'push', WARP_HEARTBEAT_MS: '100', WARP_STALE_AFTER_MS: '600' },
+    { claudeChannel: true },
+  );
   const start = fleet.start;
 
   it('declares the claude/channel capability and explains pushes in its instructions', async () => {
@@ -18,17 +21,36 @@ describe('push into the session and presence, across processes over NATS', () =>
     const { agent: bob } = await b.call('register_agent', { agentType: 'bob', capabilities: ['ts'] });
     const dm = await a.call('send_direct_message', { recipientGuid: bob.guid, message: 'psst bob' });
     const mention = await a.call('send_message', { channel: 'roadmap', message: '@bob can you review?' });
-    const offer = await a.call('broadcast_work_offer', { taskId: 'review-1', description: 'review PR 1', requiredCapability: 'ts' });
+    const offer = await a.call('broadcast_work_offer', {
+      taskId: 'review-1',
+      description: 'review PR 1',
+      requiredCapability: 'ts',
+    });
 
-    expect((await b.waitForPush((p) => p.meta['kind'] === 'dm')).meta).toMatchObject({ kind: 'dm', from: 'alice', message_id: dm.message.id });
-    expect((await b.waitForPush((p) => p.meta['kind'] === 'mention')).meta).toMatchObject({ kind: 'mention', channel: 'roadmap', from: 'alice', message_id: mention.message.id });
-    expect((await b.waitForPush((p) => p.meta['kind'] === 'work')).meta).toMatchObject({ kind: 'work', work_item_id: offer.workItem.workItemId, capability: 'ts' });
+    expect((await b.waitForPush((p) => p.meta['kind'] === 'dm')).meta).toMatchObject({
+      kind: 'dm',
+      from: 'alice',
+      message_id: dm.message.id,
+    });
+    expect((await b.waitForPush((p) => p.meta['kind'] === 'mention')).meta).toMatchObject({
+      kind: 'mention',
+      channel: 'roadmap',
+      from: 'alice',
+      message_id: mention.message.id,
+    });
+    expect((await b.waitForPush((p) => p.meta['kind'] === 'work')).meta).toMatchObject({
+      kind: 'work',
+      work_item_id: offer.workItem.workItemId,
+      capability: 'ts',
+    });
     // A's own send round-trips through B before this check, so anything pushed to A would be here by now.
     await b.call('send_message', { channel: 'roadmap', message: 'sure' });
     await a.call('read_messages', { channel: 'roadmap' });
     expect(a.pushes).toEqual([]);
     // Push never marks anything read.
-    expect((await b.call('read_direct_messages', {})).messages.map((m: { body: string }) => m.body)).toEqual(['psst bob']);
+    expect((await b.call('read_direct_messages', {})).messages.map((m: { body: string }) => m.body)).toEqual([
+      'psst bob',
+    ]);
   });
 
   it('a resource subscription receives notifications/resources/updated', async () => {
@@ -36,7 +58,9 @@ describe('push into the session and presence, across processes over NATS', () =>
     const b = await start();
     await a.call('set_handle', { handle: 'poster' });
     const { ResourceUpdatedNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
-    const updated = new Promise<string>((resolve) => b.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => resolve(n.params.uri)));
+    const updated = new Promise<string>((resolve) =>
+      b.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => resolve(n.params.uri)),
+    );
     await b.client.subscribeResource({ uri: 'warp://channels/errors' });
     await a.call('send_message', { channel: 'errors', message: 'disk full on ci-3' });
     expect(await updated).toBe('warp://channels/errors');
@@ -78,7 +102,12 @@ describe('push into the session and presence, across processes over NATS', () =>
     for (;;) {
       const { agent } = await observer.call('get_agent_info', { guid: crashed.guid });
       if (agent.status === 'offline') break;
-      await observer.call('wait_for_messages', { channels: ['errors'], includeDirect: false, includeWork: false, timeoutMs: 200 });
+      await observer.call('wait_for_messages', {
+        channels: ['errors'],
+        includeDirect: false,
+        includeWork: false,
+        timeoutMs: 200,
+      });
     }
     const again = await start();
     const { agent: back } = await again.call('register_agent', { agentType: 'crasher' });

@@ -6,8 +6,11 @@ import { acknowledged, agentPool, drainInbox, readChannel } from './fault-suppor
 /** The node that leads the given stream's replicas, from the monitoring endpoint of any node. */
 async function streamLeader(cluster: NatsClusterHandle, stream: string): Promise<NatsServerHandle> {
   const res = await fetch(`http://127.0.0.1:${cluster.nodes[0]!.monitorPort}/jsz?streams=true`);
-  const jsz = (await res.json()) as { account_details?: Array<{ stream_detail?: Array<{ name: string; cluster?: { leader?: string } }> }> };
-  const leader = jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((s) => s.name === stream)?.cluster?.leader;
+  const jsz = (await res.json()) as {
+    account_details?: Array<{ stream_detail?: Array<{ name: string; cluster?: { leader?: string } }> }>;
+  };
+  const leader = jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((s) => s.name === stream)
+    ?.cluster?.leader;
   const index = leader ? Number(leader.replace(/^n/, '')) - 1 : -1;
   const node = cluster.nodes[index];
   if (!node) throw new Error(`no leader known for ${stream}: ${JSON.stringify(jsz).slice(0, 500)}`);
@@ -22,7 +25,14 @@ describe('a node of a 3-node cluster killed under running agents', () => {
   let cluster: NatsClusterHandle;
   const pool = agentPool();
   const start = (): Promise<StdioAgent> =>
-    pool.start({ NATS_URL: cluster.urls.join(','), WARP_REPLICAS: '3', WARP_NAMESPACE: 'cluster', WORKQUEUE_ACK_TIMEOUT: '2000', WARP_HEARTBEAT_MS: '500', WARP_STALE_AFTER_MS: '5000' });
+    pool.start({
+      NATS_URL: cluster.urls.join(','),
+      WARP_REPLICAS: '3',
+      WARP_NAMESPACE: 'cluster',
+      WORKQUEUE_ACK_TIMEOUT: '2000',
+      WARP_HEARTBEAT_MS: '500',
+      WARP_STALE_AFTER_MS: '5000',
+    });
 
   beforeAll(async () => {
     cluster = await startNatsCluster(3);
@@ -32,86 +42,107 @@ describe('a node of a 3-node cluster killed under running agents', () => {
     await cluster.dispose();
   });
 
-  it('keeps every acknowledged message, DM and work item, and the agents keep working', { timeout: 120_000 }, async () => {
-    const sender = await start();
-    const worker = await start();
-    await sender.call('register_agent', { agentType: 'sender' });
-    const { agent: w } = await worker.call('register_agent', { agentType: 'worker', capabilities: ['ops'] });
-    await sender.call('create_channel', { name: 'ops', description: 'cluster traffic' });
+  it(
+    'keeps every acknowledged message, DM and work item, and the agents keep working',
+    { timeout: 120_000 },
+    async () => {
+      const sender = await start();
+      const worker = await start();
+      await sender.call('register_agent', { agentType: 'sender' });
+      const { agent: w } = await worker.call('register_agent', { agentType: 'worker', capabilities: ['ops'] });
+      await sender.call('create_channel', { name: 'ops', description: 'cluster traffic' });
 
-    const sent: string[] = [];
-    const dms: string[] = [];
-    const offered = new Set<string>();
-    const completed = new Set<string>();
-    const traffic = async (round: number): Promise<void> => {
-      const key = `r${round}`;
-      if (await acknowledged(sender, 'send_message', { channel: 'ops', message: key })) sent.push(key);
-      if (await acknowledged(sender, 'send_direct_message', { recipientGuid: w.guid, message: key })) dms.push(key);
-      const offer = await acknowledged(sender, 'broadcast_work_offer', { taskId: key, description: 'x', requiredCapability: 'ops' });
-      if (offer) offered.add(offer.workItem.workItemId);
-      const claim = await acknowledged(worker, 'claim_work', { capability: 'ops', timeout: 100 });
-      if (claim?.claimed) {
-        const done = await acknowledged(worker, 'complete_work', { workItemId: claim.workItem.workItemId });
-        if (done) completed.add(done.workItem.workItemId);
+      const sent: string[] = [];
+      const dms: string[] = [];
+      const offered = new Set<string>();
+      const completed = new Set<string>();
+      const traffic = async (round: number): Promise<void> => {
+        const key = `r${round}`;
+        if (await acknowledged(sender, 'send_message', { channel: 'ops', message: key })) sent.push(key);
+        if (await acknowledged(sender, 'send_direct_message', { recipientGuid: w.guid, message: key })) dms.push(key);
+        const offer = await acknowledged(sender, 'broadcast_work_offer', {
+          taskId: key,
+          description: 'x',
+          requiredCapability: 'ops',
+        });
+        if (offer) offered.add(offer.workItem.workItemId);
+        const claim = await acknowledged(worker, 'claim_work', { capability: 'ops', timeout: 100 });
+        if (claim?.claimed) {
+          const done = await acknowledged(worker, 'complete_work', { workItemId: claim.workItem.workItemId });
+          if (done) completed.add(done.workItem.workItemId);
+        }
+      };
+
+      let round = 0;
+      for (; round < 6; round++) await traffic(round);
+      const victim = await streamLeader(cluster, 'WARP_EVENTS');
+      let killed = false;
+      const during = (async () => {
+        // Traffic flows until the node is gone, and for a few rounds while leaders are elected.
+        while (!killed) await traffic(round++);
+        for (const stop = round + 4; round < stop; round++) await traffic(round);
+      })();
+      await victim.kill();
+      killed = true;
+      await during;
+
+      // The same processes, on the surviving nodes: every call succeeds.
+      for (const stop = round + 4; round < stop; round++) {
+        const key = `r${round}`;
+        sent.push((await sender.call('send_message', { channel: 'ops', message: key })).message.body);
+        await sender.call('send_direct_message', { recipientGuid: w.guid, message: key });
+        dms.push(key);
+        const { workItem } = await sender.call('broadcast_work_offer', {
+          taskId: key,
+          description: 'x',
+          requiredCapability: 'ops',
+        });
+        offered.add(workItem.workItemId);
       }
-    };
-
-    let round = 0;
-    for (; round < 6; round++) await traffic(round);
-    const victim = await streamLeader(cluster, 'WARP_EVENTS');
-    let killed = false;
-    const during = (async () => {
-      // Traffic flows until the node is gone, and for a few rounds while leaders are elected.
-      while (!killed) await traffic(round++);
-      for (const stop = round + 4; round < stop; round++) await traffic(round);
-    })();
-    await victim.kill();
-    killed = true;
-    await during;
-
-    // The same processes, on the surviving nodes: every call succeeds.
-    for (const stop = round + 4; round < stop; round++) {
-      const key = `r${round}`;
-      sent.push((await sender.call('send_message', { channel: 'ops', message: key })).message.body);
-      await sender.call('send_direct_message', { recipientGuid: w.guid, message: key });
-      dms.push(key);
-      const { workItem } = await sender.call('broadcast_work_offer', { taskId: key, description: 'x', requiredCapability: 'ops' });
-      offered.add(workItem.workItemId);
-    }
-    // The worker drains the queue, work offered after the kill included (and items whose holder's
-    // completion went unanswered during the election, once their lease runs out). Its view of
-    // the queue may lag, so the items' own records (get_work_item) say when it is done.
-    const unfinished = async (): Promise<string[]> => {
-      const left: string[] = [];
-      for (const id of offered) {
-        if (!completed.has(id) && (await worker.call('get_work_item', { workItemId: id })).workItem.status !== 'completed') left.push(id);
+      // The worker drains the queue, work offered after the kill included (and items whose holder's
+      // completion went unanswered during the election, once their lease runs out). Its view of
+      // the queue may lag, so the items' own records (get_work_item) say when it is done.
+      const unfinished = async (): Promise<string[]> => {
+        const left: string[] = [];
+        for (const id of offered) {
+          if (
+            !completed.has(id) &&
+            (await worker.call('get_work_item', { workItemId: id })).workItem.status !== 'completed'
+          )
+            left.push(id);
+        }
+        return left;
+      };
+      for (;;) {
+        const { depth } = await worker.call('list_work', { capability: 'ops', limit: 1 });
+        if (depth['ops'].offered + depth['ops'].claimed === 0 && (await unfinished()).length === 0) break;
+        const claim = await worker.call('claim_work', { capability: 'ops', timeout: 3_000 });
+        if (claim.claimed)
+          completed.add(
+            (await worker.call('complete_work', { workItemId: claim.workItem.workItemId })).workItem.workItemId,
+          );
       }
-      return left;
-    };
-    for (;;) {
-      const { depth } = await worker.call('list_work', { capability: 'ops', limit: 1 });
-      if (depth['ops'].offered + depth['ops'].claimed === 0 && (await unfinished()).length === 0) break;
-      const claim = await worker.call('claim_work', { capability: 'ops', timeout: 3_000 });
-      if (claim.claimed) completed.add((await worker.call('complete_work', { workItemId: claim.workItem.workItemId })).workItem.workItemId);
-    }
-    expect(sent.length).toBeGreaterThanOrEqual(10);
+      expect(sent.length).toBeGreaterThanOrEqual(10);
 
-    // A newcomer, connected to a surviving node, sees everything that was acknowledged.
-    const observer = await start();
-    await observer.call('register_agent', { agentType: 'observer' });
-    const bodies = (await readChannel(observer, 'ops')).map((m) => m.body);
-    expect(bodies).toEqual(expect.arrayContaining(sent));
-    expect(new Set(bodies).size).toBe(bodies.length);
-    const inbox = await drainInbox(worker);
-    expect(inbox).toEqual(expect.arrayContaining(dms));
-    // Its view of the queue was replayed from the replicated event stream.
-    const listed = await observer.call('list_work', { capability: 'ops', limit: 500 });
-    const status = new Map<string, string>(listed.items.map((i: { workItemId: string; status: string }) => [i.workItemId, i.status]));
-    for (const id of offered) expect(status.get(id), `work item ${id}`).toBe('completed');
-    expect(listed.depth['ops']).toMatchObject({ offered: 0, claimed: 0 });
-    // And an item's own history reads back from the surviving replicas.
-    const last = [...completed].at(-1)!;
-    const { events } = await observer.call('get_work_item', { workItemId: last });
-    expect(events.filter((e: { type: string }) => e.type === 'WorkCompleted')).toHaveLength(1);
-  });
+      // A newcomer, connected to a surviving node, sees everything that was acknowledged.
+      const observer = await start();
+      await observer.call('register_agent', { agentType: 'observer' });
+      const bodies = (await readChannel(observer, 'ops')).map((m) => m.body);
+      expect(bodies).toEqual(expect.arrayContaining(sent));
+      expect(new Set(bodies).size).toBe(bodies.length);
+      const inbox = await drainInbox(worker);
+      expect(inbox).toEqual(expect.arrayContaining(dms));
+      // Its view of the queue was replayed from the replicated event stream.
+      const listed = await observer.call('list_work', { capability: 'ops', limit: 500 });
+      const status = new Map<string, string>(
+        listed.items.map((i: { workItemId: string; status: string }) => [i.workItemId, i.status]),
+      );
+      for (const id of offered) expect(status.get(id), `work item ${id}`).toBe('completed');
+      expect(listed.depth['ops']).toMatchObject({ offered: 0, claimed: 0 });
+      // And an item's own history reads back from the surviving replicas.
+      const last = [...completed].at(-1)!;
+      const { events } = await observer.call('get_work_item', { workItemId: last });
+      expect(events.filter((e: { type: string }) => e.type === 'WorkCompleted')).toHaveLength(1);
+    },
+  );
 });

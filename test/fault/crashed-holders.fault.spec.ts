@@ -36,7 +36,12 @@ describe('holders SIGKILLed while holding work, on a real nats-server', () => {
   let nats: NatsServerHandle;
   const pool = agentPool();
   const start = (namespace: string): Promise<StdioAgent> =>
-    pool.start({ NATS_URL: nats.url, WARP_NAMESPACE: namespace, WORKQUEUE_ACK_TIMEOUT: String(LEASE_MS), WORKQUEUE_MAX_ATTEMPTS: String(MAX_ATTEMPTS) });
+    pool.start({
+      NATS_URL: nats.url,
+      WARP_NAMESPACE: namespace,
+      WORKQUEUE_ACK_TIMEOUT: String(LEASE_MS),
+      WORKQUEUE_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+    });
   const worker = async (namespace: string, name: string): Promise<{ agent: StdioAgent; guid: string }> => {
     const agent = await start(namespace);
     const { agent: me } = await agent.call('register_agent', { agentType: name, capabilities: ['crash'] });
@@ -56,7 +61,12 @@ describe('holders SIGKILLed while holding work, on a real nats-server', () => {
     await boss.call('register_agent', { agentType: 'boss' });
     const offered = new Map<string, string>(); // workItemId -> taskId
     for (let n = 0; n < ITEMS; n++) {
-      const { workItem } = await boss.call('broadcast_work_offer', { taskId: `job-${n}`, description: `job ${n}`, requiredCapability: 'crash', priority: 1 + (n % 10) });
+      const { workItem } = await boss.call('broadcast_work_offer', {
+        taskId: `job-${n}`,
+        description: `job ${n}`,
+        requiredCapability: 'crash',
+        priority: 1 + (n % 10),
+      });
       offered.set(workItem.workItemId, workItem.taskId);
     }
 
@@ -79,13 +89,15 @@ describe('holders SIGKILLed while holding work, on a real nats-server', () => {
         const holder = me;
         const complete = (): Promise<void> =>
           holder.agent.call('complete_work', { workItemId, result: { by: holder.guid } }).then((done) => {
-            if (!done.alreadyCompleted) acknowledged.set(workItemId, [...(acknowledged.get(workItemId) ?? []), holder.guid]);
+            if (!done.alreadyCompleted)
+              acknowledged.set(workItemId, [...(acknowledged.get(workItemId) ?? []), holder.guid]);
           });
         if (crash === undefined) {
           await complete();
           continue;
         }
-        if (crash === 'after-progress') await me.agent.call('report_work_progress', { workItemId, progress: 50, message: 'half way' });
+        if (crash === 'after-progress')
+          await me.agent.call('report_work_progress', { workItemId, progress: 50, message: 'half way' });
         // While completing: the request is on its way when the process dies; it may or may not have been stored.
         const inFlight = crash === 'while-completing' ? complete().catch(() => undefined) : Promise.resolve();
         // Lets the client write the request to the server's stdin before the kill.
@@ -106,7 +118,9 @@ describe('holders SIGKILLed while holding work, on a real nats-server', () => {
     const dead = await boss.call('list_dead_letter_items', { capability: 'crash', limit: 100 });
     const deadIds = new Set<string>(dead.items.map((i: { workItemId: string }) => i.workItemId));
     for (const item of dead.items) {
-      expect(item.attemptHistory.map((a: { reason: string }) => a.reason)).toEqual(Array.from({ length: MAX_ATTEMPTS }, () => expect.stringMatching(/lease expired/)));
+      expect(item.attemptHistory.map((a: { reason: string }) => a.reason)).toEqual(
+        Array.from({ length: MAX_ATTEMPTS }, () => expect.stringMatching(/lease expired/)),
+      );
     }
     let completed = 0;
     for (const [id, taskId] of offered) {
@@ -138,9 +152,15 @@ describe('holders SIGKILLed while holding work, on a real nats-server', () => {
     await boss.call('register_agent', { agentType: 'race-boss' });
     const first = await worker('race', 'first');
     const second = await worker('race', 'second');
-    const { workItem } = await boss.call('broadcast_work_offer', { taskId: 'race-1', description: 'contested', requiredCapability: 'crash' });
+    const { workItem } = await boss.call('broadcast_work_offer', {
+      taskId: 'race-1',
+      description: 'contested',
+      requiredCapability: 'crash',
+    });
     const id = workItem.workItemId;
-    expect((await first.agent.call<Claim>('claim_work', { capability: 'crash', timeout: 5_000 })).workItem?.workItemId).toBe(id);
+    expect(
+      (await first.agent.call<Claim>('claim_work', { capability: 'crash', timeout: 5_000 })).workItem?.workItemId,
+    ).toBe(id);
     // The first holder goes silent; the second claim waits for its lease to run out and takes the item over.
     const takeover = await second.agent.call<Claim>('claim_work', { capability: 'crash', timeout: 10_000 });
     expect(takeover.workItem).toMatchObject({ workItemId: id, attempts: 2 });
@@ -154,16 +174,33 @@ describe('holders SIGKILLed while holding work, on a real nats-server', () => {
       first.agent.callError('complete_work', { workItemId: id, result: 'from first, again' }),
       second.agent.call('complete_work', { workItemId: id, result: 'from second' }),
     ]);
-    expect(late).toMatch(/held by another agent \(your lease expired|is completed, not claimed by you; only the current holder/);
-    expect(winner).toMatchObject({ alreadyCompleted: false, workItem: { status: 'completed', completedBy: second.guid, result: 'from second' } });
+    expect(late).toMatch(
+      /held by another agent \(your lease expired|is completed, not claimed by you; only the current holder/,
+    );
+    expect(winner).toMatchObject({
+      alreadyCompleted: false,
+      workItem: { status: 'completed', completedBy: second.guid, result: 'from second' },
+    });
     // After the fact the late holder is still refused, and the winner's retry changes nothing.
-    expect(await first.agent.callError('complete_work', { workItemId: id })).toMatch(/is completed, not claimed by you/);
-    expect(await first.agent.callError('report_work_progress', { workItemId: id, progress: 99 })).toMatch(/not claimed by you/);
-    expect(await first.agent.callError('fail_work', { workItemId: id, error: 'too late' })).toMatch(/not claimed by you/);
+    expect(await first.agent.callError('complete_work', { workItemId: id })).toMatch(
+      /is completed, not claimed by you/,
+    );
+    expect(await first.agent.callError('report_work_progress', { workItemId: id, progress: 99 })).toMatch(
+      /not claimed by you/,
+    );
+    expect(await first.agent.callError('fail_work', { workItemId: id, error: 'too late' })).toMatch(
+      /not claimed by you/,
+    );
     expect((await second.agent.call('complete_work', { workItemId: id, result: 'again' })).alreadyCompleted).toBe(true);
 
     const { workItem: final, events } = await boss.call('get_work_item', { workItemId: id });
     expect(final).toMatchObject({ status: 'completed', completedBy: second.guid, result: 'from second', attempts: 2 });
-    expect((events as Event[]).map((e) => e.type)).toEqual(['WorkOffered', 'WorkClaimed', 'WorkLeaseExpired', 'WorkClaimed', 'WorkCompleted']);
+    expect((events as Event[]).map((e) => e.type)).toEqual([
+      'WorkOffered',
+      'WorkClaimed',
+      'WorkLeaseExpired',
+      'WorkClaimed',
+      'WorkCompleted',
+    ]);
   });
 });

@@ -5,8 +5,15 @@ import { StdioAgent } from '../support/stdio-agent.js';
 export const UNAVAILABLE = /^Warp cannot reach its backend: /;
 
 /** The tool result as the client got it (isError included); `timeoutMs` is the MCP client's own request timeout. */
-export async function rawCall(agent: StdioAgent, name: string, args: Record<string, unknown>, timeoutMs = 60_000): Promise<{ isError: boolean; text: string; structured: any }> {
-  const result = (await agent.client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs })) as CallToolResult;
+export async function rawCall(
+  agent: StdioAgent,
+  name: string,
+  args: Record<string, unknown>,
+  timeoutMs = 60_000,
+): Promise<{ isError: boolean; text: string; structured: any }> {
+  const result = (await agent.client.callTool({ name, arguments: args }, undefined, {
+    timeout: timeoutMs,
+  })) as CallToolResult;
   const text = result.content.map((c) => ('text' in c ? c.text : '')).join(' ');
   return { isError: result.isError === true, text, structured: result.structuredContent };
 }
@@ -15,7 +22,11 @@ export async function rawCall(agent: StdioAgent, name: string, args: Record<stri
  * Traffic during a fault: a call either succeeds (acknowledged, so it must survive) or
  * says NATS could not be reached (not acknowledged). Any other answer fails the test.
  */
-export async function acknowledged<T = any>(agent: StdioAgent, name: string, args: Record<string, unknown>): Promise<T | undefined> {
+export async function acknowledged<T = any>(
+  agent: StdioAgent,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<T | undefined> {
   const r = await rawCall(agent, name, args);
   if (!r.isError) return r.structured as T;
   if (UNAVAILABLE.test(r.text)) return undefined;

@@ -11,7 +11,13 @@ import { acknowledged, agentPool, drainInbox, rawCall, readChannel, UNAVAILABLE 
 describe('a nats-server restart under running agents', () => {
   let nats: NatsServerHandle;
   const pool = agentPool();
-  const start = (namespace: string): Promise<StdioAgent> => pool.start({ NATS_URL: nats.url, WARP_NAMESPACE: namespace, WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '5000' });
+  const start = (namespace: string): Promise<StdioAgent> =>
+    pool.start({
+      NATS_URL: nats.url,
+      WARP_NAMESPACE: namespace,
+      WARP_HEARTBEAT_MS: '200',
+      WARP_STALE_AFTER_MS: '5000',
+    });
 
   beforeAll(async () => {
     nats = await startNatsServer();
@@ -34,8 +40,13 @@ describe('a nats-server restart under running agents', () => {
     const traffic = async (round: number): Promise<void> => {
       const body = `m${round}`;
       if (await acknowledged(sender, 'send_message', { channel: 'ops', message: body })) sent.push(body);
-      if (await acknowledged(sender, 'send_direct_message', { recipientGuid: rx.guid, message: `dm${round}` })) dms.push(`dm${round}`);
-      const offer = await acknowledged(sender, 'broadcast_work_offer', { taskId: `t${round}`, description: 'x', requiredCapability: 'ops' });
+      if (await acknowledged(sender, 'send_direct_message', { recipientGuid: rx.guid, message: `dm${round}` }))
+        dms.push(`dm${round}`);
+      const offer = await acknowledged(sender, 'broadcast_work_offer', {
+        taskId: `t${round}`,
+        description: 'x',
+        requiredCapability: 'ops',
+      });
       if (offer) offered.set(`t${round}`, offer.workItem.workItemId);
     };
 
@@ -56,7 +67,16 @@ describe('a nats-server restart under running agents', () => {
       sent.push(body);
       await sender.call('send_direct_message', { recipientGuid: rx.guid, message: `dm${round}` });
       dms.push(`dm${round}`);
-      offered.set(`t${round}`, (await sender.call('broadcast_work_offer', { taskId: `t${round}`, description: 'x', requiredCapability: 'ops' })).workItem.workItemId);
+      offered.set(
+        `t${round}`,
+        (
+          await sender.call('broadcast_work_offer', {
+            taskId: `t${round}`,
+            description: 'x',
+            requiredCapability: 'ops',
+          })
+        ).workItem.workItemId,
+      );
     }
     expect(sent.length).toBeGreaterThanOrEqual(12);
 
@@ -69,7 +89,8 @@ describe('a nats-server restart under running agents', () => {
     const inbox = await drainInbox(receiver);
     expect(inbox).toEqual(expect.arrayContaining(dms));
     expect(new Set(inbox).size).toBe(inbox.length);
-    for (const id of offered.values()) expect((await observer.call('get_work_item', { workItemId: id })).workItem.status).toBe('offered');
+    for (const id of offered.values())
+      expect((await observer.call('get_work_item', { workItemId: id })).workItem.status).toBe('offered');
 
     // The receiver's live view of the queue survived the restart: it is handed every item,
     // those offered after the restart included (claim_work waits for its view to change).

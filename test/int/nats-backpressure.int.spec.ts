@@ -14,9 +14,15 @@ describe('bursts on a real nats-server: nothing dropped, everything acknowledged
   const backends: NatsBackend[] = [];
   const stops: Array<() => Promise<void>> = [];
   const agent = async (host: string, capabilities: string[] = []): Promise<WarpApp> => {
-    const backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), { replicas: 1 });
+    const backend = await createNatsBackend(
+      await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }),
+      { replicas: 1 },
+    );
     backends.push(backend);
-    const deps = createSessionDeps(backend, new SystemClock(), new CryptoIds(), new Session('burst', host, 'ci'), { ...testSettings, maxAttempts: 5 });
+    const deps = createSessionDeps(backend, new SystemClock(), new CryptoIds(), new Session('burst', host, 'ci'), {
+      ...testSettings,
+      maxAttempts: 5,
+    });
     const running = await startSession(deps, [{ name: 'firehose', description: '' }], (error) => {
       throw error;
     });
@@ -36,12 +42,18 @@ describe('bursts on a real nats-server: nothing dropped, everything acknowledged
 
   it(`${BURST} concurrent sends from two agents are all stored once, in each sender's order`, async () => {
     const [a, b] = [await agent('a'), await agent('b')];
-    const sends = Array.from({ length: BURST }, (_, n) => (n % 2 === 0 ? a : b).sendMessage({ channel: 'firehose', message: `${n % 2 === 0 ? 'a' : 'b'}:${n}` }));
+    const sends = Array.from({ length: BURST }, (_, n) =>
+      (n % 2 === 0 ? a : b).sendMessage({ channel: 'firehose', message: `${n % 2 === 0 ? 'a' : 'b'}:${n}` }),
+    );
     const acknowledged = await Promise.all(sends);
     expect(new Set(acknowledged.map((s) => s.message.id)).size).toBe(BURST);
     const read: string[] = [];
     // Unread pages start at the reader's cursor, so this walks the channel from its start.
-    for (let page = await a.readMessages({ channel: 'firehose', limit: 200, unreadOnly: true }); page.messages.length > 0; page = await a.readMessages({ channel: 'firehose', limit: 200, unreadOnly: true })) {
+    for (
+      let page = await a.readMessages({ channel: 'firehose', limit: 200, unreadOnly: true });
+      page.messages.length > 0;
+      page = await a.readMessages({ channel: 'firehose', limit: 200, unreadOnly: true })
+    ) {
       read.push(...page.messages.map((m) => m.body));
     }
     expect(read).toHaveLength(BURST);
@@ -55,17 +67,23 @@ describe('bursts on a real nats-server: nothing dropped, everything acknowledged
   it(`a burst of ${ITEMS} offers drained by four concurrent claimers: each completed exactly once`, async () => {
     const boss = await agent('boss');
     const workers = await Promise.all([1, 2, 3, 4].map((n) => agent(`w${n}`, ['burst'])));
-    const offered = await Promise.all(Array.from({ length: ITEMS }, (_, n) => boss.broadcastWorkOffer({ taskId: `t${n}`, description: 'x', requiredCapability: 'burst' })));
+    const offered = await Promise.all(
+      Array.from({ length: ITEMS }, (_, n) =>
+        boss.broadcastWorkOffer({ taskId: `t${n}`, description: 'x', requiredCapability: 'burst' }),
+      ),
+    );
     const ids = new Set(offered.map((o) => o.workItem.workItemId));
     const completed: string[] = [];
-    await Promise.all(workers.map(async (worker) => {
-      while (completed.length < ITEMS) {
-        const claim = await worker.claimWork({ capability: 'burst', timeout: 100 });
-        if (!claim.claimed) continue;
-        const done = await worker.completeWork({ workItemId: claim.workItem.workItemId });
-        if (!done.alreadyCompleted) completed.push(claim.workItem.workItemId);
-      }
-    }));
+    await Promise.all(
+      workers.map(async (worker) => {
+        while (completed.length < ITEMS) {
+          const claim = await worker.claimWork({ capability: 'burst', timeout: 100 });
+          if (!claim.claimed) continue;
+          const done = await worker.completeWork({ workItemId: claim.workItem.workItemId });
+          if (!done.alreadyCompleted) completed.push(claim.workItem.workItemId);
+        }
+      }),
+    );
     expect(completed).toHaveLength(ITEMS);
     expect(new Set(completed)).toEqual(ids);
   });

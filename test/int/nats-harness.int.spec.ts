@@ -15,7 +15,9 @@ function checkConfig(file: string): void {
 
 describe('nats-server harness', () => {
   it('fails with install advice when the binary is missing', () => {
-    expect(() => natsServerBinary(['/nonexistent'])).toThrow(/nats-server not found: install it \(apt-get install -y nats-server\)/);
+    expect(() => natsServerBinary(['/nonexistent'])).toThrow(
+      /nats-server not found: install it \(apt-get install -y nats-server\)/,
+    );
   });
 
   it('file-storage stream data survives a restart and a crash', async () => {
@@ -67,7 +69,12 @@ describe('nats-server harness', () => {
       cluster.configFiles.forEach(checkConfig);
       const nc = await connect({ servers: cluster.urls });
       const jsm = await jetstreamManager(nc);
-      const info = await jsm.streams.add({ name: 'R3', subjects: ['r3.>'], storage: StorageType.File, num_replicas: 3 });
+      const info = await jsm.streams.add({
+        name: 'R3',
+        subjects: ['r3.>'],
+        storage: StorageType.File,
+        num_replicas: 3,
+      });
       expect(info.config.num_replicas).toBe(3);
       const ack = await jetstream(nc).publish('r3.x', 'replicated');
       expect(ack.stream).toBe('R3');

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { agentDecider, agentId, type AgentCommand, type AgentEvent, type AgentProfile, type AgentState } from '../../src/domain/index.js';
+import {
+  agentDecider,
+  agentId,
+  type AgentCommand,
+  type AgentEvent,
+  type AgentProfile,
+  type AgentState,
+} from '../../src/domain/index.js';
 import { playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
 
 const capabilities = fc.subarray(['typescript', 'rust', 'review']);
@@ -8,8 +15,15 @@ const capabilities = fc.subarray(['typescript', 'rust', 'review']);
 const profile: fc.Arbitrary<AgentProfile> = fc
   .record({ capabilities, visibility: fc.constantFrom('private', 'project-only', 'user-only', 'public' as const) })
   .map(({ capabilities: caps, visibility }) => ({
-    guid: agentId('g-1'), handle: 'dev', agentType: 'developer', capabilities: caps, scope: 'project', visibility,
-    namespace: 'proj', hostname: 'host-a', username: 'alice',
+    guid: agentId('g-1'),
+    handle: 'dev',
+    agentType: 'developer',
+    capabilities: caps,
+    scope: 'project',
+    visibility,
+    namespace: 'proj',
+    hostname: 'host-a',
+    username: 'alice',
   }));
 
 const command: fc.Arbitrary<Untimed<AgentCommand>> = fc.oneof(
@@ -61,6 +75,9 @@ function checkStep(s: Step<AgentCommand, AgentState, AgentEvent>): void {
 
 describe('Agent properties', () => {
   it('after any history: rejections change nothing, replay is deterministic, registration rules hold', () => {
-    fc.assert(fc.property(histories, (commands) => void playAndCheck(agentDecider, commands, checkStep)), { numRuns: 300 });
+    fc.assert(
+      fc.property(histories, (commands) => void playAndCheck(agentDecider, commands, checkStep)),
+      { numRuns: 300 },
+    );
   });
 });

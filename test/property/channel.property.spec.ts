@@ -1,15 +1,42 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { channelDecider, type ChannelCommand, type ChannelEvent, type ChannelState, type Retention } from '../../src/domain/index.js';
+import {
+  channelDecider,
+  type ChannelCommand,
+  type ChannelEvent,
+  type ChannelState,
+  type Retention,
+} from '../../src/domain/index.js';
 import { playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
 
 const NAME = 'roadmap';
 const description = fc.constantFrom('Plans', 'Roadmap');
-const retention: fc.Arbitrary<Retention> = fc.constantFrom<Retention>({}, { maxMessages: 100 }, { maxMessages: 100, maxAgeMs: 60_000 }, { maxBytes: 1_024 });
+const retention: fc.Arbitrary<Retention> = fc.constantFrom<Retention>(
+  {},
+  { maxMessages: 100 },
+  { maxMessages: 100, maxAgeMs: 60_000 },
+  { maxBytes: 1_024 },
+);
 
 const command: fc.Arbitrary<Untimed<ChannelCommand>> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('CreateChannel' as const), name: fc.constant(NAME), description, retention }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('ConfigureChannel' as const), name: fc.constant(NAME), description, retention }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('CreateChannel' as const),
+      name: fc.constant(NAME),
+      description,
+      retention,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('ConfigureChannel' as const),
+      name: fc.constant(NAME),
+      description,
+      retention,
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc
@@ -20,7 +47,12 @@ const command: fc.Arbitrary<Untimed<ChannelCommand>> = fc.oneof(
         replyTo: fc.option(fc.constant('m-1'), { nil: undefined }),
       })
       .map(({ senderHandle, body, maxBytes, replyTo }) => ({
-        type: 'PostMessage' as const, channel: NAME, senderHandle, body, bodyBytes: Buffer.byteLength(body), maxBytes,
+        type: 'PostMessage' as const,
+        channel: NAME,
+        senderHandle,
+        body,
+        bodyBytes: Buffer.byteLength(body),
+        maxBytes,
         ...(replyTo !== undefined ? { replyTo } : {}),
       })),
   },
@@ -40,7 +72,11 @@ function checkStep(s: Step<ChannelCommand, ChannelState, ChannelEvent>): void {
     expect(command.type).not.toBe('ConfigureChannel');
     if (command.type === 'CreateChannel') expect(before.status === 'open' && !sameSettings(before, command)).toBe(true);
     if (command.type === 'PostMessage') {
-      const valid = before.status === 'open' && !!command.senderHandle && command.body.trim() !== '' && command.bodyBytes <= command.maxBytes;
+      const valid =
+        before.status === 'open' &&
+        !!command.senderHandle &&
+        command.body.trim() !== '' &&
+        command.bodyBytes <= command.maxBytes;
       expect(valid).toBe(false);
     }
     return;
@@ -56,13 +92,18 @@ function checkStep(s: Step<ChannelCommand, ChannelState, ChannelEvent>): void {
   if (command.type === 'CreateChannel' && before.status === 'open') expect(events).toEqual([]);
   if (command.type === 'ConfigureChannel') expect(sameSettings(after, command)).toBe(true);
   if (command.type === 'PostMessage') {
-    expect(events).toEqual([expect.objectContaining({ type: 'MessagePosted', body: command.body, senderHandle: command.senderHandle })]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'MessagePosted', body: command.body, senderHandle: command.senderHandle }),
+    ]);
     expect(after).toEqual(before);
   }
 }
 
 describe('Channel properties', () => {
   it('after any history: rejections change nothing, replay is deterministic, channel rules hold', () => {
-    fc.assert(fc.property(histories, (commands) => void playAndCheck(channelDecider, commands, checkStep)), { numRuns: 300 });
+    fc.assert(
+      fc.property(histories, (commands) => void playAndCheck(channelDecider, commands, checkStep)),
+      { numRuns: 300 },
+    );
   });
 });

@@ -5,10 +5,24 @@ import { DomainError, type Decider } from '../../src/domain/index.js';
 export type Untimed<T> = T extends unknown ? Omit<T, 'now'> : never;
 
 export type Step<C, S, E> =
-  | { readonly command: C; readonly before: S; readonly accepted: true; readonly events: readonly E[]; readonly after: S; readonly log: readonly E[] }
-  | { readonly command: C; readonly before: S; readonly accepted: false; readonly error: DomainError; readonly log: readonly E[] };
+  | {
+      readonly command: C;
+      readonly before: S;
+      readonly accepted: true;
+      readonly events: readonly E[];
+      readonly after: S;
+      readonly log: readonly E[];
+    }
+  | {
+      readonly command: C;
+      readonly before: S;
+      readonly accepted: false;
+      readonly error: DomainError;
+      readonly log: readonly E[];
+    };
 
-const replay = <C, S, E>(decider: Decider<C, S, E>, events: readonly E[]): S => events.reduce(decider.evolve, decider.initialState());
+const replay = <C, S, E>(decider: Decider<C, S, E>, events: readonly E[]): S =>
+  events.reduce(decider.evolve, decider.initialState());
 
 /**
  * Applies `commands` through decide/evolve the way a command handler does (a rejected
@@ -17,7 +31,11 @@ const replay = <C, S, E>(decider: Decider<C, S, E>, events: readonly E[]): S => 
  * replaying the events collected so far from `initialState()` is deterministic and
  * gives the incrementally evolved state. `check` adds the aggregate's own invariants.
  */
-export function playAndCheck<C, S, E>(decider: Decider<C, S, E>, commands: readonly C[], check: (step: Step<C, S, E>) => void): S {
+export function playAndCheck<C, S, E>(
+  decider: Decider<C, S, E>,
+  commands: readonly C[],
+  check: (step: Step<C, S, E>) => void,
+): S {
   let state = decider.initialState();
   const log: E[] = [];
   for (const command of commands) {

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryBackend } from '../../src/adapters/memory/memory-backend.js';
 import { VirtualClock } from '../../src/adapters/memory/virtual-clock.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
-import { createSessionDeps, createWarpApp, Session, startSession, type Settings, type WarpApp } from '../../src/application/index.js';
+import {
+  createSessionDeps,
+  createWarpApp,
+  Session,
+  startSession,
+  type Settings,
+  type WarpApp,
+} from '../../src/application/index.js';
 import { DomainError, workItemDecider, type WorkItemEvent } from '../../src/domain/index.js';
 import { LaggingEventStore } from '../support/lagging-event-store.js';
 import { testSettings } from '../support/memory-fleet.js';
@@ -12,9 +19,13 @@ const settings: Settings = { ...testSettings, leaseMs: 1_000, maxAttempts: 10 };
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 type Op = 'claimA' | 'claimB' | 'failA' | 'failB' | 'completeA' | 'completeB' | 'deliver' | 'expireLease';
-const ops = fc.array(fc.constantFrom<Op>('claimA', 'claimB', 'failA', 'failB', 'completeA', 'completeB', 'deliver', 'expireLease'), {
-  minLength: 1, maxLength: 20,
-});
+const ops = fc.array(
+  fc.constantFrom<Op>('claimA', 'claimB', 'failA', 'failB', 'completeA', 'completeB', 'deliver', 'expireLease'),
+  {
+    minLength: 1,
+    maxLength: 20,
+  },
+);
 
 async function setUp() {
   const clock = new VirtualClock();
@@ -23,7 +34,13 @@ async function setUp() {
   const ids = new CryptoIds();
   const stops: Array<() => Promise<void>> = [];
   const session = async (hostname: string, agentType: string): Promise<WarpApp> => {
-    const deps = createSessionDeps({ ...backend, events }, clock, ids, new Session('proj', hostname, 'alice'), settings);
+    const deps = createSessionDeps(
+      { ...backend, events },
+      clock,
+      ids,
+      new Session('proj', hostname, 'alice'),
+      settings,
+    );
     const running = await startSession(deps, [], (error) => {
       throw error;
     });
@@ -63,14 +80,19 @@ describe('work read models converge', () => {
       fc.asyncProperty(ops, async (steps) => {
         const env = await setUp();
         try {
-          const { workItem } = await env.a.broadcastWorkOffer({ taskId: 't1', description: 'x', requiredCapability: 'ts' });
+          const { workItem } = await env.a.broadcastWorkOffer({
+            taskId: 't1',
+            description: 'x',
+            requiredCapability: 'ts',
+          });
           const id = workItem.workItemId;
           for (const step of steps) {
             const app = step.endsWith('A') ? env.a : env.b;
             if (step === 'deliver') env.events.deliver();
             else if (step === 'expireLease') await env.clock.advance(settings.leaseMs);
             else if (step.startsWith('claim')) await claim(env, app);
-            else if (step.startsWith('fail')) await app.failWork({ workItemId: id, error: 'boom' }).catch(ignoreRejection);
+            else if (step.startsWith('fail'))
+              await app.failWork({ workItemId: id, error: 'boom' }).catch(ignoreRejection);
             else await app.completeWork({ workItemId: id }).catch(ignoreRejection);
           }
           await tick();

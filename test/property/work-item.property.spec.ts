@@ -1,29 +1,71 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { workItemDecider, type WorkItemCommand, type WorkItemEvent, type WorkItemState, type WorkSpec } from '../../src/domain/index.js';
+import {
+  workItemDecider,
+  type WorkItemCommand,
+  type WorkItemEvent,
+  type WorkItemState,
+  type WorkSpec,
+} from '../../src/domain/index.js';
 import { playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
 
 /** Mostly two agents, so finishing commands often come from the holder; a third now and then. */
-const holder = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('a', 'b') }, { weight: 1, arbitrary: fc.constant('c') });
+const holder = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('a', 'b') },
+  { weight: 1, arbitrary: fc.constant('c') },
+);
 const leaseMs = fc.integer({ min: 1, max: 2_000 });
 const dlqTtlMs = fc.integer({ min: 1, max: 5_000 });
 
 /** Two priorities and an optional deadline: repeated offers are sometimes identical, sometimes conflicting. */
 const workSpec: fc.Arbitrary<WorkSpec> = fc
-  .record({ priority: fc.constantFrom(5, 8), deadline: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(2_000, 8_000, 30_000) }) })
+  .record({
+    priority: fc.constantFrom(5, 8),
+    deadline: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constantFrom(2_000, 8_000, 30_000) },
+    ),
+  })
   .map(({ priority, deadline }) => ({
-    id: 'w-1', taskId: 't-1', description: 'Fix the bug', capability: 'typescript', priority, offeredBy: 'boss', namespace: 'proj',
+    id: 'w-1',
+    taskId: 't-1',
+    description: 'Fix the bug',
+    capability: 'typescript',
+    priority,
+    offeredBy: 'boss',
+    namespace: 'proj',
     ...(deadline !== undefined ? { deadline } : {}),
   }));
 
-const offer = fc.record({ type: fc.constant('OfferWork' as const), spec: workSpec, maxAttempts: fc.integer({ min: 1, max: 4 }) });
+const offer = fc.record({
+  type: fc.constant('OfferWork' as const),
+  spec: workSpec,
+  maxAttempts: fc.integer({ min: 1, max: 4 }),
+});
 
 const command: fc.Arbitrary<Untimed<WorkItemCommand>> = fc.oneof(
   { weight: 1, arbitrary: offer },
   { weight: 6, arbitrary: fc.record({ type: fc.constant('ClaimWork' as const), holder, leaseMs, dlqTtlMs }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('ReportProgress' as const), holder, progress: fc.integer({ min: 0, max: 100 }), leaseMs }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('ReportProgress' as const),
+      holder,
+      progress: fc.integer({ min: 0, max: 100 }),
+      leaseMs,
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('CompleteWork' as const), holder }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('FailWork' as const), holder, error: fc.constant('boom'), retryable: fc.boolean(), dlqTtlMs }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant('FailWork' as const),
+      holder,
+      error: fc.constant('boom'),
+      retryable: fc.boolean(),
+      dlqTtlMs,
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('ExpireLease' as const), dlqTtlMs }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('RetryDeadLetter' as const), resetAttempts: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('DiscardDeadLetter' as const) }) },
@@ -56,14 +98,21 @@ const sameSpec = (a: WorkSpec, b: WorkSpec): boolean => a.priority === b.priorit
 function mustAccept(command: WorkItemCommand, s: WorkItemState): boolean {
   const holds = (holder: string): boolean => s.status === 'claimed' && s.holder === holder;
   switch (command.type) {
-    case 'OfferWork': return s.status === 'absent' || sameSpec(s.spec, command.spec);
-    case 'ClaimWork': return s.status === 'offered' || (s.status === 'claimed' && s.leaseUntil <= command.now);
-    case 'ReportProgress': return holds(command.holder);
-    case 'CompleteWork': return holds(command.holder) || (s.status === 'completed' && s.completedBy === command.holder);
-    case 'FailWork': return holds(command.holder);
-    case 'ExpireLease': return true;
+    case 'OfferWork':
+      return s.status === 'absent' || sameSpec(s.spec, command.spec);
+    case 'ClaimWork':
+      return s.status === 'offered' || (s.status === 'claimed' && s.leaseUntil <= command.now);
+    case 'ReportProgress':
+      return holds(command.holder);
+    case 'CompleteWork':
+      return holds(command.holder) || (s.status === 'completed' && s.completedBy === command.holder);
+    case 'FailWork':
+      return holds(command.holder);
+    case 'ExpireLease':
+      return true;
     case 'RetryDeadLetter':
-    case 'DiscardDeadLetter': return s.status === 'dead-lettered' && command.now < s.expiresAt;
+    case 'DiscardDeadLetter':
+      return s.status === 'dead-lettered' && command.now < s.expiresAt;
   }
 }
 
@@ -92,7 +141,9 @@ function checkStep(s: WorkStep): void {
     expect(command.type).toBe('ClaimWork');
     if (before.status === 'claimed') {
       expect(before.leaseUntil).toBeLessThanOrEqual(command.now);
-      expect(events.slice(0, claimedAt)).toContainEqual(expect.objectContaining({ type: 'WorkLeaseExpired', holder: before.holder }));
+      expect(events.slice(0, claimedAt)).toContainEqual(
+        expect.objectContaining({ type: 'WorkLeaseExpired', holder: before.holder }),
+      );
     } else {
       expect(before.status).toBe('offered');
     }
@@ -131,14 +182,26 @@ describe('WorkItem properties', () => {
   });
 
   it('a claim on a dead-lettered item never yields WorkClaimed, whatever the time or the holder', () => {
-    const deadLettered = fc.constantFrom<WorkItemEvent[]>(
-      [
-        { type: 'WorkOffered', v: 1, spec: { id: 'w-1', taskId: 't', description: 'd', capability: 'c', priority: 5, offeredBy: 'x', namespace: 'p' }, maxAttempts: 1, at: 0 },
-        { type: 'WorkClaimed', v: 1, holder: 'a', attempt: 1, leaseUntil: 10, at: 0 },
-        { type: 'WorkFailed', v: 1, holder: 'a', attempt: 1, error: 'e', retryable: false, at: 5 },
-        { type: 'WorkDeadLettered', v: 1, reason: 'non-retryable', expiresAt: 105, at: 5 },
-      ],
-    );
+    const deadLettered = fc.constantFrom<WorkItemEvent[]>([
+      {
+        type: 'WorkOffered',
+        v: 1,
+        spec: {
+          id: 'w-1',
+          taskId: 't',
+          description: 'd',
+          capability: 'c',
+          priority: 5,
+          offeredBy: 'x',
+          namespace: 'p',
+        },
+        maxAttempts: 1,
+        at: 0,
+      },
+      { type: 'WorkClaimed', v: 1, holder: 'a', attempt: 1, leaseUntil: 10, at: 0 },
+      { type: 'WorkFailed', v: 1, holder: 'a', attempt: 1, error: 'e', retryable: false, at: 5 },
+      { type: 'WorkDeadLettered', v: 1, reason: 'non-retryable', expiresAt: 105, at: 5 },
+    ]);
     fc.assert(
       fc.property(deadLettered, holder, fc.nat({ max: 10_000 }), leaseMs, dlqTtlMs, (events, h, now, lease, ttl) => {
         const state = events.reduce(workItemDecider.evolve, workItemDecider.initialState());

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Settings, WarpApp } from '../../src/application/index.js';
-import { NotAllowed, NotDeadLettered, NotFound, ValidationError, Conflict, type WorkItemEvent } from '../../src/domain/index.js';
+import {
+  NotAllowed,
+  NotDeadLettered,
+  NotFound,
+  ValidationError,
+  Conflict,
+  type WorkItemEvent,
+} from '../../src/domain/index.js';
 import { createFleet, testSettings } from '../support/memory-fleet.js';
 
 /**
@@ -42,7 +49,8 @@ interface Model {
   readonly items: Map<string, Item>;
 }
 
-const claimable = (i: Item, now: number): boolean => i.status === 'offered' || (i.status === 'claimed' && i.leaseUntil <= now);
+const claimable = (i: Item, now: number): boolean =>
+  i.status === 'offered' || (i.status === 'claimed' && i.leaseUntil <= now);
 
 function deadLetter(item: Item, reason: string, now: number): void {
   item.status = 'dead-lettered';
@@ -88,7 +96,8 @@ function claimPass(m: Model, agent: number): string | undefined {
   return undefined;
 }
 
-const inDlq = (item: Item, now: number): boolean => item.status === 'dead-lettered' && now < item.deadLetteredAt + settings.dlqTtlMs;
+const inDlq = (item: Item, now: number): boolean =>
+  item.status === 'dead-lettered' && now < item.deadLetteredAt + settings.dlqTtlMs;
 
 // ---------------------------------------------------------------- the real system
 
@@ -138,13 +147,20 @@ const actorName = (actor: Actor): string => (actor === 'holder' ? 'holder' : `ag
 const DEADLINES = { none: undefined, near: 1_500, far: 20_000 } as const;
 
 class Offer implements Cmd {
-  constructor(readonly task: string, readonly priority: number, readonly deadline: keyof typeof DEADLINES) {}
+  constructor(
+    readonly task: string,
+    readonly priority: number,
+    readonly deadline: keyof typeof DEADLINES,
+  ) {}
   check = (): boolean => true;
   async run(m: Model, r: Real): Promise<void> {
     const offset = DEADLINES[this.deadline];
     const deadline = offset === undefined ? undefined : m.start + offset;
     const offer = r.apps[0]!.broadcastWorkOffer({
-      taskId: this.task, description: `do ${this.task}`, requiredCapability: CAPABILITY, priority: this.priority,
+      taskId: this.task,
+      description: `do ${this.task}`,
+      requiredCapability: CAPABILITY,
+      priority: this.priority,
       ...(deadline !== undefined ? { deadline: new Date(deadline).toISOString() } : {}),
     });
     const existing = m.items.get(this.task);
@@ -158,8 +174,15 @@ class Offer implements Cmd {
       if (!existing) {
         r.ids.set(this.task, workItem.workItemId);
         m.items.set(this.task, {
-          status: 'offered', attempts: 0, maxAttempts: settings.maxAttempts, leaseUntil: 0, priority: this.priority,
-          ...(deadline !== undefined ? { deadline } : {}), seq: m.items.size, deadLetteredAt: 0, completions: 0,
+          status: 'offered',
+          attempts: 0,
+          maxAttempts: settings.maxAttempts,
+          leaseUntil: 0,
+          priority: this.priority,
+          ...(deadline !== undefined ? { deadline } : {}),
+          seq: m.items.size,
+          deadLetteredAt: 0,
+          completions: 0,
         });
       }
     }
@@ -183,7 +206,10 @@ class Claim implements Cmd {
     const sleepersBefore = clock.waiting;
     const claim = r.apps[this.agent]!.claimWork({ capability: CAPABILITY, timeout: CLAIM_TIMEOUT });
     let settled = false;
-    void claim.then(() => (settled = true), () => (settled = true));
+    void claim.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     let advanced = false;
     for (let turn = 0; !settled; turn++) {
       if (turn > 200) throw new Error('claim_work neither returned nor waited on the clock');
@@ -204,7 +230,10 @@ class Claim implements Cmd {
     if (expected === undefined) {
       expect(result.claimed).toBe(false);
     } else {
-      expect(result).toMatchObject({ claimed: true, workItem: { workItemId: idOf(r, expected), holder: r.guids[this.agent] } });
+      expect(result).toMatchObject({
+        claimed: true,
+        workItem: { workItemId: idOf(r, expected), holder: r.guids[this.agent] },
+      });
     }
     await agree(m, r);
   }
@@ -212,7 +241,10 @@ class Claim implements Cmd {
 }
 
 class Complete implements Cmd {
-  constructor(readonly actor: Actor, readonly task: string) {}
+  constructor(
+    readonly actor: Actor,
+    readonly task: string,
+  ) {}
   check = (m: Readonly<Model>): boolean => m.items.has(this.task);
   async run(m: Model, r: Real): Promise<void> {
     const item = m.items.get(this.task)!;
@@ -233,12 +265,20 @@ class Complete implements Cmd {
 }
 
 class Fail implements Cmd {
-  constructor(readonly actor: Actor, readonly task: string, readonly retryable: boolean) {}
+  constructor(
+    readonly actor: Actor,
+    readonly task: string,
+    readonly retryable: boolean,
+  ) {}
   check = (m: Readonly<Model>): boolean => m.items.has(this.task);
   async run(m: Model, r: Real): Promise<void> {
     const item = m.items.get(this.task)!;
     const agent = resolve(this.actor, item);
-    const failed = r.apps[agent]!.failWork({ workItemId: idOf(r, this.task), error: 'boom', retryable: this.retryable });
+    const failed = r.apps[agent]!.failWork({
+      workItemId: idOf(r, this.task),
+      error: 'boom',
+      retryable: this.retryable,
+    });
     if (item.status === 'claimed' && item.holder === agent) {
       await failed;
       if (!this.retryable) deadLetter(item, 'non-retryable', m.now);
@@ -256,7 +296,10 @@ class Fail implements Cmd {
 }
 
 class Progress implements Cmd {
-  constructor(readonly actor: Actor, readonly task: string) {}
+  constructor(
+    readonly actor: Actor,
+    readonly task: string,
+  ) {}
   check = (m: Readonly<Model>): boolean => m.items.has(this.task);
   async run(m: Model, r: Real): Promise<void> {
     const item = m.items.get(this.task)!;
@@ -311,7 +354,10 @@ class ListWork implements Cmd {
     const count = (s: Status): number => [...m.items.values()].filter((i) => i.status === s).length;
     if (m.items.size > 0) {
       expect(depth[CAPABILITY]).toEqual({
-        offered: count('offered'), claimed: count('claimed'), deadLettered: count('dead-lettered'), completed: count('completed'),
+        offered: count('offered'),
+        claimed: count('claimed'),
+        deadLettered: count('dead-lettered'),
+        completed: count('completed'),
       });
     }
     await agree(m, r);
@@ -320,7 +366,10 @@ class ListWork implements Cmd {
 }
 
 class Retry implements Cmd {
-  constructor(readonly task: string, readonly resetAttempts: boolean) {}
+  constructor(
+    readonly task: string,
+    readonly resetAttempts: boolean,
+  ) {}
   check = (m: Readonly<Model>): boolean => m.items.has(this.task);
   async run(m: Model, r: Real): Promise<void> {
     const item = m.items.get(this.task)!;
@@ -356,7 +405,10 @@ class Discard implements Cmd {
 }
 
 const agent = fc.integer({ min: 0, max: AGENTS - 1 });
-const actor: fc.Arbitrary<Actor> = fc.oneof({ weight: 2, arbitrary: fc.constant('holder' as const) }, { weight: 1, arbitrary: agent });
+const actor: fc.Arbitrary<Actor> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant('holder' as const) },
+  { weight: 1, arbitrary: agent },
+);
 const task = fc.constantFrom(...TASKS);
 
 /** Failures are mostly retryable, so items often reach their last attempt. */
@@ -365,7 +417,9 @@ const retryable = fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight
 /** Repeating an arbitrary in the list weights it: claims and failures drive items through their attempts. */
 const commands = fc.commands<Model, Real, false>(
   [
-    fc.tuple(task, fc.constantFrom(3, 7), fc.constantFrom('none', 'near', 'far' as const)).map(([t, p, d]) => new Offer(t, p, d)),
+    fc
+      .tuple(task, fc.constantFrom(3, 7), fc.constantFrom('none', 'near', 'far' as const))
+      .map(([t, p, d]) => new Offer(t, p, d)),
     fc.tuple(task, fc.constantFrom(3, 7)).map(([t, p]) => new Offer(t, p, 'none')),
     ...Array.from({ length: 3 }, () => agent.map((a) => new Claim(a))),
     fc.tuple(actor, task).map(([a, t]) => new Complete(a, t)),
@@ -390,12 +444,18 @@ describe('work queue against a model (memory backend)', () => {
           const guids: string[] = [];
           for (let i = 0; i < AGENTS; i++) {
             const app = await fleet.agent();
-            const { agent: registered } = await app.registerAgent({ agentType: `dev-${i}`, capabilities: [CAPABILITY] });
+            const { agent: registered } = await app.registerAgent({
+              agentType: `dev-${i}`,
+              capabilities: [CAPABILITY],
+            });
             apps.push(app);
             guids.push(registered.guid);
           }
           const now = fleet.clock.now();
-          await fc.asyncModelRun(() => ({ model: { now, start: now, items: new Map() }, real: { fleet, apps, guids, ids: new Map() } }), cmds);
+          await fc.asyncModelRun(
+            () => ({ model: { now, start: now, items: new Map() }, real: { fleet, apps, guids, ids: new Map() } }),
+            cmds,
+          );
         } finally {
           await fleet.close();
         }

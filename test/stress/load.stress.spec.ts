@@ -27,19 +27,33 @@ const WAIT_MS = 5_000;
 const MAX_IDLE_CLAIMS = 40; // claims (500 ms each at most) that find nothing, per agent
 const RSS_LIMIT_BYTES = 300 * 1024 * 1024;
 
-interface Message { id: string; senderHandle: string; body: string }
-interface Direct { id: string; senderGuid: string; body: string }
+interface Message {
+  id: string;
+  senderHandle: string;
+  body: string;
+}
+interface Direct {
+  id: string;
+  senderGuid: string;
+  body: string;
+}
 
 const handleOf = (i: number): string => `agent-${i}`;
 
 function rssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   if (!line) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(/(\d+)\s*kB/.exec(line)![1]) * 1024;
 }
 
 /** Every message once, stream order, and each sender's messages in the order it sent them. */
-function expectCompleteAndOrdered(reader: string, messages: readonly Message[], sent: ReadonlyMap<string, string>): void {
+function expectCompleteAndOrdered(
+  reader: string,
+  messages: readonly Message[],
+  sent: ReadonlyMap<string, string>,
+): void {
   const ids = messages.map((m) => Number(m.id));
   expect(new Set(ids).size, `${reader} got duplicates`).toBe(ids.length);
   expect(ids, `${reader} out of stream order`).toEqual([...ids].sort((x, y) => x - y));
@@ -63,7 +77,9 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
     server = await startNatsServer();
     const env = { NATS_URL: server.url, WARP_NAMESPACE: 'load' };
     agents = await Promise.all(Array.from({ length: AGENTS }, () => StdioAgent.start(env)));
-    const registered = await Promise.all(agents.map((a, i) => a.call('register_agent', { agentType: handleOf(i), capabilities: [CAPABILITY] })));
+    const registered = await Promise.all(
+      agents.map((a, i) => a.call('register_agent', { agentType: handleOf(i), capabilities: [CAPABILITY] })),
+    );
     registered.forEach((r, i) => {
       expect(r.agent.handle).toBe(handleOf(i));
       guids.push(r.agent.guid);
@@ -85,7 +101,11 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
       const agent = agents[i]!;
       for (let k = 0; k < MESSAGES_PER_AGENT; k++) {
         const idempotencyKey = `m-${i}-${k}`;
-        const { message } = await agent.call('send_message', { channel: CHANNEL, message: `m:${i}:${k}`, idempotencyKey });
+        const { message } = await agent.call('send_message', {
+          channel: CHANNEL,
+          message: `m:${i}:${k}`,
+          idempotencyKey,
+        });
         expect(sent.has(message.id), `message id ${message.id} handed out twice`).toBe(false);
         sent.set(message.id, `m:${i}:${k}`);
         if (k % 10 === 0) {
@@ -95,17 +115,33 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
         }
         if (k < DMS_PER_AGENT) {
           const to = (i + 1 + k) % AGENTS;
-          await agent.call('send_direct_message', { recipientGuid: guids[to], message: `dm:${i}:${to}`, messageType: 'load' });
+          await agent.call('send_direct_message', {
+            recipientGuid: guids[to],
+            message: `dm:${i}:${to}`,
+            messageType: 'load',
+          });
         }
         if (k < OFFERS_PER_AGENT) {
-          const offer = await agent.call('broadcast_work_offer', { taskId: `task-${i}-${k}`, description: `work ${i}/${k}`, requiredCapability: CAPABILITY, priority: 1 + ((i + k) % 10) });
+          const offer = await agent.call('broadcast_work_offer', {
+            taskId: `task-${i}-${k}`,
+            description: `work ${i}/${k}`,
+            requiredCapability: CAPABILITY,
+            priority: 1 + ((i + k) % 10),
+          });
           expect(offer.created).toBe(true);
           offered.add(offer.workItem.workItemId);
         }
         if (k < SHARED_TASKS) {
           const taskId = `shared-${k}`;
-          const offer = await agent.call('broadcast_work_offer', { taskId, description: `shared work ${k}`, requiredCapability: CAPABILITY });
-          sharedOffers.set(taskId, [...(sharedOffers.get(taskId) ?? []), { id: offer.workItem.workItemId, created: offer.created }]);
+          const offer = await agent.call('broadcast_work_offer', {
+            taskId,
+            description: `shared work ${k}`,
+            requiredCapability: CAPABILITY,
+          });
+          sharedOffers.set(taskId, [
+            ...(sharedOffers.get(taskId) ?? []),
+            { id: offer.workItem.workItemId, created: offer.created },
+          ]);
           offered.add(offer.workItem.workItemId);
         }
       }
@@ -117,7 +153,10 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
       while (completions.size < TOTAL_WORK) {
         const claim = await agent.call('claim_work', { capability: CAPABILITY, timeout: 500 });
         if (!claim.claimed) {
-          if (++idle > MAX_IDLE_CLAIMS) throw new Error(`${handleOf(i)} found no work ${idle} times with ${completions.size}/${TOTAL_WORK} completed`);
+          if (++idle > MAX_IDLE_CLAIMS)
+            throw new Error(
+              `${handleOf(i)} found no work ${idle} times with ${completions.size}/${TOTAL_WORK} completed`,
+            );
           continue;
         }
         const id: string = claim.workItem.workItemId;
@@ -135,7 +174,13 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
       for (let round = 0; got.length < DMS_PER_AGENT; round++) {
         if (round > 20) throw new Error(`${handleOf(i)} has ${got.length}/${DMS_PER_AGENT} direct messages`);
         got.push(...(await agent.call('read_direct_messages', { limit: 10 })).messages);
-        if (got.length < DMS_PER_AGENT) await agent.call('wait_for_messages', { channels: [], includeDirect: true, includeWork: false, timeoutMs: WAIT_MS });
+        if (got.length < DMS_PER_AGENT)
+          await agent.call('wait_for_messages', {
+            channels: [],
+            includeDirect: true,
+            includeWork: false,
+            timeoutMs: WAIT_MS,
+          });
       }
       return got;
     };
@@ -147,7 +192,13 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
         if (round > 400) throw new Error(`${handleOf(i)} read ${seen.length}/${TOTAL_MESSAGES} channel messages`);
         const page = await agent.call('read_messages', { channel: CHANNEL, unreadOnly: true, limit: 25 });
         seen.push(...page.messages);
-        if (page.messages.length === 0) await agent.call('wait_for_messages', { channels: [CHANNEL], includeDirect: false, includeWork: false, timeoutMs: WAIT_MS });
+        if (page.messages.length === 0)
+          await agent.call('wait_for_messages', {
+            channels: [CHANNEL],
+            includeDirect: false,
+            includeWork: false,
+            timeoutMs: WAIT_MS,
+          });
       }
       return seen;
     };
@@ -185,7 +236,9 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
 
     // Direct messages: each recipient got exactly the ones sent to it, once, and nothing is left.
     inboxes.forEach((got, to) => {
-      const expected = Array.from({ length: DMS_PER_AGENT }, (_, d) => d + 1).map((d) => (to - d + AGENTS) % AGENTS).sort((x, y) => x - y);
+      const expected = Array.from({ length: DMS_PER_AGENT }, (_, d) => d + 1)
+        .map((d) => (to - d + AGENTS) % AGENTS)
+        .sort((x, y) => x - y);
       expect(new Set(got.map((m) => m.id)).size, `${handleOf(to)} got a direct message twice`).toBe(got.length);
       expect(got.map((m) => m.senderGuid).sort()).toEqual(expected.map((from) => guids[from]).sort());
       expect(got.map((m) => m.body).sort()).toEqual(expected.map((from) => `dm:${from}:${to}`).sort());
@@ -197,7 +250,10 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
     for (const [taskId, answers] of sharedOffers) {
       expect(answers, taskId).toHaveLength(AGENTS);
       expect(new Set(answers.map((a) => a.id)).size, `${taskId} became several items`).toBe(1);
-      expect(answers.filter((a) => a.created), `${taskId} reported created by several agents`).toHaveLength(1);
+      expect(
+        answers.filter((a) => a.created),
+        `${taskId} reported created by several agents`,
+      ).toHaveLength(1);
     }
     // Work: every offered item claimed once and completed once, by the agent that claimed it.
     expect(offered.size).toBe(TOTAL_WORK);
@@ -216,7 +272,9 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
 
   it(`every server process stays under ${RSS_LIMIT_BYTES / 1024 / 1024} MB resident`, async () => {
     const rss = agents.map((a) => rssBytes(a.pid));
-    console.log(`server RSS after the load: max ${(Math.max(...rss) / 1048576).toFixed(0)} MB, mean ${(rss.reduce((s, r) => s + r, 0) / rss.length / 1048576).toFixed(0)} MB`);
+    console.log(
+      `server RSS after the load: max ${(Math.max(...rss) / 1048576).toFixed(0)} MB, mean ${(rss.reduce((s, r) => s + r, 0) / rss.length / 1048576).toFixed(0)} MB`,
+    );
     for (const [i, bytes] of rss.entries()) expect(bytes, `${handleOf(i)} RSS`).toBeLessThan(RSS_LIMIT_BYTES);
     // And all still answer.
     const handles = await Promise.all(agents.map((a) => a.call('get_my_handle')));

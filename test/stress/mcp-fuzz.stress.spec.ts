@@ -50,23 +50,109 @@ const WARP_SUBSCRIPTION = [
 // ---------- adversarial values ----------
 const HUGE = [65_537, 70_000, 100_000, 150_000];
 const NASTY_STRINGS = [
-  '', ' ', '>', '*', '.', '..', 'a.b', 'a..b', '.a', 'a.', 'a b', 'a\tb', '$JS', '$SYS', '$KV', '$JS.API.>', 'a>b', 'a*b', 'ok>', '*.*',
-  'warp.ev.>', 'fuzz.>', '\u0000', 'a\u0000b', 'nul\u0000', '\u202Eevil', 'مرحبا', 'שלום', '🚀', '👩‍👩‍👧‍👦', 'ä', 'İ', 'ß', 'ﬁ',
-  '\uD800', 'a\uDFFFb', '\n', 'a\r\nb', 'A', 'Ok', '-a', 'a-', '_a', 'a_b', '0', 'a'.repeat(64), 'a'.repeat(65), 'x'.repeat(257),
-  '__proto__', 'constructor', 'toString', 'undefined', 'null', 'NaN', '-1', '1e400', '9'.repeat(20), '0x10', '1.5',
-  '2001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', 'T', '%00', '%2E', '<script>', "'; DROP TABLE x; --",
+  '',
+  ' ',
+  '>',
+  '*',
+  '.',
+  '..',
+  'a.b',
+  'a..b',
+  '.a',
+  'a.',
+  'a b',
+  'a\tb',
+  '$JS',
+  '$SYS',
+  '$KV',
+  '$JS.API.>',
+  'a>b',
+  'a*b',
+  'ok>',
+  '*.*',
+  'warp.ev.>',
+  'fuzz.>',
+  '\u0000',
+  'a\u0000b',
+  'nul\u0000',
+  '\u202Eevil',
+  'مرحبا',
+  'שלום',
+  '🚀',
+  '👩‍👩‍👧‍👦',
+  'ä',
+  'İ',
+  'ß',
+  'ﬁ',
+  '\uD800',
+  'a\uDFFFb',
+  '\n',
+  'a\r\nb',
+  'A',
+  'Ok',
+  '-a',
+  'a-',
+  '_a',
+  'a_b',
+  '0',
+  'a'.repeat(64),
+  'a'.repeat(65),
+  'x'.repeat(257),
+  '__proto__',
+  'constructor',
+  'toString',
+  'undefined',
+  'null',
+  'NaN',
+  '-1',
+  '1e400',
+  '9'.repeat(20),
+  '0x10',
+  '1.5',
+  '2001-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '+275760-09-13T00:00:00Z',
+  'T',
+  '%00',
+  '%2E',
+  '<script>',
+  "'; DROP TABLE x; --",
 ];
 
-const hugeString = fc.tuple(fc.constantFrom(...HUGE), fc.constantFrom('x', '🚀', 'é', '>', '.', ' ', 'a.b ')).map(([n, unit]) => unit.repeat(Math.ceil(n / Buffer.byteLength(unit))));
+const hugeString = fc
+  .tuple(fc.constantFrom(...HUGE), fc.constantFrom('x', '🚀', 'é', '>', '.', ' ', 'a.b '))
+  .map(([n, unit]) => unit.repeat(Math.ceil(n / Buffer.byteLength(unit))));
 const nastyString = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...NASTY_STRINGS) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 80 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('a', '-', '_', '.', '>', '*', ' ', '$', '\u0000', 'Z', '9'), maxLength: 70 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({
+      unit: fc.constantFrom('a', '-', '_', '.', '>', '*', ' ', '$', '\u0000', 'Z', '9'),
+      maxLength: 70,
+    }),
+  },
   { weight: 1, arbitrary: hugeString },
 );
 const weirdNumber = fc.oneof(
-  fc.constantFrom(0, -1, 1, 0.5, -0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, 101, 1001, 30_001, 60_001, Number.NaN, Number.POSITIVE_INFINITY),
+  fc.constantFrom(
+    0,
+    -1,
+    1,
+    0.5,
+    -0,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    2 ** 31,
+    101,
+    1001,
+    30_001,
+    60_001,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+  ),
   fc.integer(),
   fc.double(),
 );
@@ -84,7 +170,11 @@ const bigObject = fc.oneof(
   fc.constantFrom(17_000, 70_000, 120_000).map((n) => ({ blob: 'y'.repeat(n) })),
   fc.constantFrom(2_000, 20_000).map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]))),
 );
-const smallJson = fc.dictionary(fc.oneof(fc.constantFrom('__proto__', 'constructor', '>', '.', '', '🚀', 'a\u0000b'), fc.string({ maxLength: 8 })), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
+const smallJson = fc.dictionary(
+  fc.oneof(fc.constantFrom('__proto__', 'constructor', '>', '.', '', '🚀', 'a\u0000b'), fc.string({ maxLength: 8 })),
+  fc.jsonValue({ maxDepth: 3 }),
+  { maxKeys: 4 },
+);
 const adversarial: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: nastyString },
   { weight: 2, arbitrary: weirdNumber },
@@ -98,7 +188,15 @@ const adversarial: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 // ---------- valid-looking values: ids are placeholders resolved at call time from what the servers returned ----------
-type JsonSchema = { type?: string | string[]; enum?: unknown[]; pattern?: string; minimum?: number; maximum?: number; items?: JsonSchema; anyOf?: JsonSchema[] };
+type JsonSchema = {
+  type?: string | string[];
+  enum?: unknown[];
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+};
 const CHANNELS = ['roadmap', 'errors', 'parallel-work', 'fuzz-ch', 'fuzz-ch-2'];
 const CAPS = ['ok', 'fuzz_cap', 'typescript'];
 const ref = (what: 'work' | 'held' | 'dead' | 'agent' | 'peer' | 'msg') => `@@${what}`;
@@ -108,53 +206,101 @@ const DEFAULT_MAX_MESSAGE_BYTES = 65_536;
 const B_MAX_MESSAGE_BYTES = 1_048_576;
 /** Byte limits of the other free-text fields (README "Limits"; src/application/*), per tool and property. */
 const TEXT_LIMITS: Record<string, number> = {
-  'broadcast_work_offer.taskId': 256, 'report_work_progress.message': 4_096, 'fail_work.error': 4_096,
-  'complete_work.summary': 4_096, 'create_channel.description': 1_024,
+  'broadcast_work_offer.taskId': 256,
+  'report_work_progress.message': 4_096,
+  'fail_work.error': 4_096,
+  'complete_work.summary': 4_096,
+  'create_channel.description': 1_024,
 };
 /**
  * Text exactly at the limit (or one unit over): plain, and made of characters that grow when
  * JSON-encoded (NUL and quotes to 6 and 2 bytes, a lone surrogate to 6) or take 4 bytes in UTF-8.
  */
-const atLimit = (bytes: number): fc.Arbitrary<string> => fc.tuple(
-  fc.constantFrom(['x', 1], ['\u0000', 1], ['"', 1], ['\\', 1], ['🚀', 4], ['\uD800', 3], ['é', 2]) as fc.Arbitrary<[string, number]>,
-  fc.constantFrom(0, 0, 0, 1),
-).map(([[unit, size], over]) => unit.repeat(Math.floor(bytes / size) + over));
+const atLimit = (bytes: number): fc.Arbitrary<string> =>
+  fc
+    .tuple(
+      fc.constantFrom(['x', 1], ['\u0000', 1], ['"', 1], ['\\', 1], ['🚀', 4], ['\uD800', 3], ['é', 2]) as fc.Arbitrary<
+        [string, number]
+      >,
+      fc.constantFrom(0, 0, 0, 1),
+    )
+    .map(([[unit, size], over]) => unit.repeat(Math.floor(bytes / size) + over));
 
-const MESSAGE_FIELDS = new Set(['send_message.message', 'send_direct_message.message', 'broadcast_work_offer.description']);
+const MESSAGE_FIELDS = new Set([
+  'send_message.message',
+  'send_direct_message.message',
+  'broadcast_work_offer.description',
+]);
 
 function validish(tool: string, prop: string, schema: JsonSchema, maxMessageBytes: number): fc.Arbitrary<unknown> {
   const limit = MESSAGE_FIELDS.has(`${tool}.${prop}`) ? maxMessageBytes : TEXT_LIMITS[`${tool}.${prop}`];
-  if (limit !== undefined) return fc.oneof({ weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) }, { weight: 1, arbitrary: atLimit(limit) });
+  if (limit !== undefined)
+    return fc.oneof(
+      { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
+      { weight: 1, arbitrary: atLimit(limit) },
+    );
   switch (prop) {
-    case 'channel': return fc.constantFrom(...CHANNELS);
-    case 'name': return fc.oneof(fc.constantFrom(...CHANNELS), fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,63}$/)); // create_channel: known or new
-    case 'channels': return fc.subarray(CHANNELS);
-    case 'handle': return fc.constantFrom('fuzzer', 'fuzz-b', 'roadmap', '0');
-    case 'capability': case 'requiredCapability': case 'messageType': return fc.constantFrom(...CAPS);
-    case 'capabilities': return fc.subarray(CAPS);
-    case 'workItemId': return fc.constantFrom(ref('held'), ref('held'), ref('work'), ZERO_ID);
-    case 'itemId': return fc.constantFrom(ref('dead'), ref('dead'), ref('work'), ZERO_ID);
-    case 'guid': case 'recipientGuid': case 'senderGuid': return fc.constantFrom(ref('agent'), ref('peer'), ZERO_ID);
-    case 'replyTo': case 'before': case 'after': return fc.constantFrom(ref('msg'), ref('msg'), '1', '9999999', '9007199254740993', '9999999999999999');
-    case 'timeout': return fc.integer({ min: 100, max: 150 });
-    case 'timeoutMs': return fc.integer({ min: 0, max: 100 });
-    case 'deadline': return fc.constantFrom('2999-01-01T00:00:00Z', '2001-01-01T00:00:00Z');
-    case 'maxAge': return fc.constantFrom('7d', '12h', 60_000);
-    case 'idempotencyKey': return fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/);
-    case 'contextData': case 'metadata': return smallJson;
-    case 'result': return fc.oneof(fc.string({ maxLength: 30 }), smallJson);
-    default: break;
+    case 'channel':
+      return fc.constantFrom(...CHANNELS);
+    case 'name':
+      return fc.oneof(fc.constantFrom(...CHANNELS), fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,63}$/)); // create_channel: known or new
+    case 'channels':
+      return fc.subarray(CHANNELS);
+    case 'handle':
+      return fc.constantFrom('fuzzer', 'fuzz-b', 'roadmap', '0');
+    case 'capability':
+    case 'requiredCapability':
+    case 'messageType':
+      return fc.constantFrom(...CAPS);
+    case 'capabilities':
+      return fc.subarray(CAPS);
+    case 'workItemId':
+      return fc.constantFrom(ref('held'), ref('held'), ref('work'), ZERO_ID);
+    case 'itemId':
+      return fc.constantFrom(ref('dead'), ref('dead'), ref('work'), ZERO_ID);
+    case 'guid':
+    case 'recipientGuid':
+    case 'senderGuid':
+      return fc.constantFrom(ref('agent'), ref('peer'), ZERO_ID);
+    case 'replyTo':
+    case 'before':
+    case 'after':
+      return fc.constantFrom(ref('msg'), ref('msg'), '1', '9999999', '9007199254740993', '9999999999999999');
+    case 'timeout':
+      return fc.integer({ min: 100, max: 150 });
+    case 'timeoutMs':
+      return fc.integer({ min: 0, max: 100 });
+    case 'deadline':
+      return fc.constantFrom('2999-01-01T00:00:00Z', '2001-01-01T00:00:00Z');
+    case 'maxAge':
+      return fc.constantFrom('7d', '12h', 60_000);
+    case 'idempotencyKey':
+      return fc.stringMatching(/^[A-Za-z0-9._:-]{1,20}$/);
+    case 'contextData':
+    case 'metadata':
+      return smallJson;
+    case 'result':
+      return fc.oneof(fc.string({ maxLength: 30 }), smallJson);
+    default:
+      break;
   }
   if (schema.enum) return fc.constantFrom(...schema.enum);
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type ?? schema.anyOf?.[0]?.type;
+  const type = Array.isArray(schema.type) ? schema.type[0] : (schema.type ?? schema.anyOf?.[0]?.type);
   switch (type) {
-    case 'string': return fc.string({ minLength: 1, maxLength: 30 });
-    case 'integer': return fc.integer({ min: schema.minimum ?? 0, max: Math.min(schema.maximum ?? 1_000, 1_000) });
-    case 'number': return fc.double({ min: schema.minimum ?? 0, max: schema.maximum ?? 1_000, noNaN: true });
-    case 'boolean': return fc.boolean();
-    case 'array': return fc.array(validish(tool, '', schema.items ?? {}, maxMessageBytes), { maxLength: 3 });
-    case 'object': return smallJson;
-    default: return fc.jsonValue({ maxDepth: 2 });
+    case 'string':
+      return fc.string({ minLength: 1, maxLength: 30 });
+    case 'integer':
+      return fc.integer({ min: schema.minimum ?? 0, max: Math.min(schema.maximum ?? 1_000, 1_000) });
+    case 'number':
+      return fc.double({ min: schema.minimum ?? 0, max: schema.maximum ?? 1_000, noNaN: true });
+    case 'boolean':
+      return fc.boolean();
+    case 'array':
+      return fc.array(validish(tool, '', schema.items ?? {}, maxMessageBytes), { maxLength: 3 });
+    case 'object':
+      return smallJson;
+    default:
+      return fc.jsonValue({ maxDepth: 2 });
   }
 }
 
@@ -166,9 +312,20 @@ function argsFor(tool: Tool, maxMessageBytes: number): fc.Arbitrary<Record<strin
   const props = (tool.inputSchema.properties ?? {}) as Record<string, JsonSchema>;
   const names = Object.keys(props);
   const required = tool.inputSchema.required ?? [];
-  const valid = fc.record(Object.fromEntries(names.map((p) => [p, validish(tool.name, p, props[p]!, maxMessageBytes)])), { requiredKeys: required }) as fc.Arbitrary<Record<string, unknown>>;
-  const oneBad = names.length === 0 ? valid : fc.tuple(valid, fc.constantFrom(...names), adversarial).map(([args, prop, bad]) => ({ ...args, [prop]: bad }));
-  const mixed = fc.record(Object.fromEntries(names.map((p) => [p, fc.oneof(validish(tool.name, p, props[p]!, maxMessageBytes), adversarial)])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
+  const valid = fc.record(
+    Object.fromEntries(names.map((p) => [p, validish(tool.name, p, props[p]!, maxMessageBytes)])),
+    { requiredKeys: required },
+  ) as fc.Arbitrary<Record<string, unknown>>;
+  const oneBad =
+    names.length === 0
+      ? valid
+      : fc.tuple(valid, fc.constantFrom(...names), adversarial).map(([args, prop, bad]) => ({ ...args, [prop]: bad }));
+  const mixed = fc.record(
+    Object.fromEntries(
+      names.map((p) => [p, fc.oneof(validish(tool.name, p, props[p]!, maxMessageBytes), adversarial)]),
+    ),
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<Record<string, unknown>>;
   const stray = fc.dictionary(fc.oneof(nastyString, fc.constantFrom(...names, 'extra')), adversarial, { maxKeys: 2 });
   return fc.oneof(
     { weight: 3, arbitrary: valid },
@@ -184,10 +341,19 @@ function argsFor(tool: Tool, maxMessageBytes: number): fc.Arbitrary<Record<strin
  * JSON text that no JavaScript client can produce, because JSON.stringify itself overflows the
  * stack on it (nesting 100 000 deep); answers come back by id.
  */
-async function rawCalls(env: Record<string, string>, calls: Array<{ name: string; argumentsJson: string }>): Promise<Array<{ isError?: boolean; text: string }>> {
-  const child = spawn(process.execPath, [BIN], { env: { ...process.env, LOG_LEVEL: 'WARN', ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
+async function rawCalls(
+  env: Record<string, string>,
+  calls: Array<{ name: string; argumentsJson: string }>,
+): Promise<Array<{ isError?: boolean; text: string }>> {
+  const child = spawn(process.execPath, [BIN], {
+    env: { ...process.env, LOG_LEVEL: 'WARN', ...env },
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   try {
-    const answers = new Map<number, (m: { result?: { isError?: boolean; content?: Array<{ text?: string }> }; error?: { message: string } }) => void>();
+    const answers = new Map<
+      number,
+      (m: { result?: { isError?: boolean; content?: Array<{ text?: string }> }; error?: { message: string } }) => void
+    >();
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -198,19 +364,35 @@ async function rawCalls(env: Record<string, string>, calls: Array<{ name: string
       }
     });
     // A server that dies fails the pending request instead of leaving it waiting.
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal})`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal})`))),
+    );
     exited.catch(() => undefined);
     let nextId = 0;
-    const request = (method: string, paramsJson: string) => Promise.race([exited, new Promise<Parameters<NonNullable<ReturnType<typeof answers.get>>>[0]>((resolve) => {
-      const id = ++nextId;
-      answers.set(id, resolve);
-      child.stdin.write(`{"jsonrpc":"2.0","id":${id},"method":"${method}","params":${paramsJson}}\n`);
-    })]);
-    await request('initialize', JSON.stringify({ protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw-fuzz', version: '1' } }));
+    const request = (method: string, paramsJson: string) =>
+      Promise.race([
+        exited,
+        new Promise<Parameters<NonNullable<ReturnType<typeof answers.get>>>[0]>((resolve) => {
+          const id = ++nextId;
+          answers.set(id, resolve);
+          child.stdin.write(`{"jsonrpc":"2.0","id":${id},"method":"${method}","params":${paramsJson}}\n`);
+        }),
+      ]);
+    await request(
+      'initialize',
+      JSON.stringify({
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'raw-fuzz', version: '1' },
+      }),
+    );
     child.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n');
     const results = [];
     for (const call of calls) {
-      const answer = await request('tools/call', `{"name":${JSON.stringify(call.name)},"arguments":${call.argumentsJson}}`);
+      const answer = await request(
+        'tools/call',
+        `{"name":${JSON.stringify(call.name)},"arguments":${call.argumentsJson}}`,
+      );
       const text = answer.error?.message ?? (answer.result?.content ?? []).map((c) => c.text ?? '').join(' ');
       results.push({ isError: answer.error ? true : answer.result?.isError, text });
     }
@@ -221,14 +403,19 @@ async function rawCalls(env: Record<string, string>, calls: Array<{ name: string
 }
 
 // ---------- answers ----------
-type Answer = { kind: 'ok'; structured: Record<string, unknown> } | { kind: 'error'; text: string } | { kind: 'protocol'; text: string };
+type Answer =
+  | { kind: 'ok'; structured: Record<string, unknown> }
+  | { kind: 'error'; text: string }
+  | { kind: 'protocol'; text: string };
 
 /** A message an agent can act on: says something, no stack trace, no bare "undefined", no echo of a huge input. */
 function expectClear(tool: string, args: unknown, text: string): void {
   const where = `${tool} ${JSON.stringify(args)?.slice(0, 300)} → ${JSON.stringify(text.slice(0, 500))}`;
   expect(text.trim().length, where).toBeGreaterThan(0);
   expect(text, where).not.toMatch(/\n\s+at\s.+:\d+:\d+/); // a stack frame
-  expect(text, where).not.toMatch(/^(undefined|null|\[object Object\])$|Internal error: (undefined|null|\[object Object\])?\s*$/);
+  expect(text, where).not.toMatch(
+    /^(undefined|null|\[object Object\])$|Internal error: (undefined|null|\[object Object\])?\s*$/,
+  );
   expect(text, where).not.toMatch(/\[object Object\]/);
   expect(text.length, where).toBeLessThan(8_192);
 }
@@ -238,23 +425,38 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
   let a: StdioAgent;
   let b: StdioAgent;
   let tools: Tool[];
-  const ids = { work: [] as string[], dead: [] as string[], held: { agent: [] as string[], peer: [] as string[] }, agent: '', peer: '', msg: [] as string[] };
+  const ids = {
+    work: [] as string[],
+    dead: [] as string[],
+    held: { agent: [] as string[], peer: [] as string[] },
+    agent: '',
+    peer: '',
+    msg: [] as string[],
+  };
   const outcomes = new Map<string, { ok: number; error: number; protocol: number }>();
   const internal: string[] = [];
 
   beforeAll(async () => {
     server = await startNatsServer();
     const env = { NATS_URL: server.url, WARP_NAMESPACE: NS, WORKQUEUE_ACK_TIMEOUT: '60000' };
-    [a, b] = await Promise.all([StdioAgent.start(env), StdioAgent.start({ ...env, WARP_MAX_MESSAGE_BYTES: String(B_MAX_MESSAGE_BYTES) })]);
+    [a, b] = await Promise.all([
+      StdioAgent.start(env),
+      StdioAgent.start({ ...env, WARP_MAX_MESSAGE_BYTES: String(B_MAX_MESSAGE_BYTES) }),
+    ]);
     ids.agent = (await a.call('register_agent', { agentType: 'fuzzer', capabilities: CAPS })).agent.guid;
     ids.peer = (await b.call('register_agent', { agentType: 'fuzz-b', capabilities: CAPS })).agent.guid;
     ids.msg.push((await a.call('send_message', { channel: 'roadmap', message: 'seed' })).message.id);
     for (const taskId of ['seed-1', 'seed-2', 'seed-3', 'seed-4']) {
-      ids.work.push((await a.call('broadcast_work_offer', { taskId, description: 'seed', requiredCapability: 'ok' })).workItem.workItemId);
+      ids.work.push(
+        (await a.call('broadcast_work_offer', { taskId, description: 'seed', requiredCapability: 'ok' })).workItem
+          .workItemId,
+      );
     }
     // One dead letter to start with, so that the DLQ tools have something to act on.
     const doomed = (await b.call('claim_work', { capability: 'ok', timeout: 1_000 })).workItem.workItemId;
-    ids.dead.push((await b.call('fail_work', { workItemId: doomed, error: 'seed', retryable: false })).workItem.workItemId);
+    ids.dead.push(
+      (await b.call('fail_work', { workItemId: doomed, error: 'seed', retryable: false })).workItem.workItemId,
+    );
     await a.call('create_channel', { name: 'fuzz-ch' });
     tools = (await a.client.listTools()).tools;
   });
@@ -287,20 +489,28 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
     const field = tool === 'wait_for_messages' ? 'timeoutMs' : tool === 'claim_work' ? 'timeout' : undefined;
     if (!field) return args;
     const value = args[field];
-    const valid = typeof value === 'number' && Number.isInteger(value) && value >= (field === 'timeout' ? 100 : 0) && value <= 60_000;
-    if (value === undefined || valid) return { ...args, [field]: Math.min((value as number | undefined) ?? 100, field === 'timeout' ? 150 : 100) };
+    const valid =
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value >= (field === 'timeout' ? 100 : 0) &&
+      value <= 60_000;
+    if (value === undefined || valid)
+      return { ...args, [field]: Math.min((value as number | undefined) ?? 100, field === 'timeout' ? 150 : 100) };
     return args;
   }
 
   async function reRegister(agent: StdioAgent, which: 'agent' | 'peer'): Promise<void> {
-    ids[which] = (await agent.call('register_agent', { agentType: which === 'agent' ? 'fuzzer' : 'fuzz-b', capabilities: CAPS })).agent.guid;
+    ids[which] = (
+      await agent.call('register_agent', { agentType: which === 'agent' ? 'fuzzer' : 'fuzz-b', capabilities: CAPS })
+    ).agent.guid;
   }
 
   function remember(structured: Record<string, unknown>, tool: string, who: 'agent' | 'peer'): void {
     const item = structured.workItem as { workItemId?: string; status?: string } | undefined;
     if (item?.workItemId && !ids.work.includes(item.workItemId)) ids.work.push(item.workItemId);
     if (item?.workItemId && tool === 'claim_work') ids.held[who].push(item.workItemId);
-    if (item?.workItemId && item.status === 'dead-lettered' && !ids.dead.includes(item.workItemId)) ids.dead.push(item.workItemId);
+    if (item?.workItemId && item.status === 'dead-lettered' && !ids.dead.includes(item.workItemId))
+      ids.dead.push(item.workItemId);
     // Keep the held and dead lists current, so that "@@held" and "@@dead" mostly name items the tools can act on.
     const drop = (list: string[], id: string | undefined): void => {
       const at = id === undefined ? -1 : list.indexOf(id);
@@ -316,7 +526,9 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
   async function call(agent: StdioAgent, tool: string, args: unknown): Promise<Answer> {
     let result;
     try {
-      result = await agent.client.callTool({ name: tool, arguments: args as Record<string, unknown> }, undefined, { timeout: CALL_TIMEOUT_MS });
+      result = await agent.client.callTool({ name: tool, arguments: args as Record<string, unknown> }, undefined, {
+        timeout: CALL_TIMEOUT_MS,
+      });
     } catch (error) {
       // A JSON-RPC error: only acceptable when the arguments are not an object (the protocol rejects them before Warp sees them).
       return { kind: 'protocol', text: error instanceof Error ? error.message : String(error) };
@@ -339,22 +551,44 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
     expect(tools.length).toBe(24);
     for (const tool of tools) {
       await fc.assert(
-        fc.asyncProperty(fc.boolean().chain((useB) => fc.tuple(fc.constant(useB), argsFor(tool, useB ? B_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES))), fc.nat(), async ([useB, rawArgs], seed) => {
-          const who = useB ? 'peer' : 'agent';
-          const args = bounded(tool.name, Object.fromEntries(Object.entries(rawArgs).map(([k, v]) => [k, resolve(v, seed, who)])));
-          const answer = await call(useB ? b : a, tool.name, args);
-          tally(tool.name, answer.kind);
-          if (answer.kind === 'protocol') expect.fail(`${tool.name} ${JSON.stringify(args).slice(0, 300)} was not answered by the tool: ${answer.text}`);
-          if (process.env.FUZZ_LOG) console.log(tool.name, JSON.stringify(args).slice(0, 160), '→', answer.kind, answer.kind === 'ok' ? '' : answer.text.slice(0, 300));
-          if (answer.kind === 'error') {
-            expectClear(tool.name, args, answer.text);
-            if (/^Internal error/.test(answer.text)) internal.push(`${tool.name}: ${answer.text.slice(0, 200)}`);
-          } else {
-            remember(answer.structured, tool.name, who);
-            // Keep both sessions registered with every capability, so later calls can succeed.
-            if (['set_handle', 'register_agent', 'update_presence', 'deregister_agent'].includes(tool.name)) await reRegister(useB ? b : a, who);
-          }
-        }),
+        fc.asyncProperty(
+          fc
+            .boolean()
+            .chain((useB) =>
+              fc.tuple(fc.constant(useB), argsFor(tool, useB ? B_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES)),
+            ),
+          fc.nat(),
+          async ([useB, rawArgs], seed) => {
+            const who = useB ? 'peer' : 'agent';
+            const args = bounded(
+              tool.name,
+              Object.fromEntries(Object.entries(rawArgs).map(([k, v]) => [k, resolve(v, seed, who)])),
+            );
+            const answer = await call(useB ? b : a, tool.name, args);
+            tally(tool.name, answer.kind);
+            if (answer.kind === 'protocol')
+              expect.fail(
+                `${tool.name} ${JSON.stringify(args).slice(0, 300)} was not answered by the tool: ${answer.text}`,
+              );
+            if (process.env.FUZZ_LOG)
+              console.log(
+                tool.name,
+                JSON.stringify(args).slice(0, 160),
+                '→',
+                answer.kind,
+                answer.kind === 'ok' ? '' : answer.text.slice(0, 300),
+              );
+            if (answer.kind === 'error') {
+              expectClear(tool.name, args, answer.text);
+              if (/^Internal error/.test(answer.text)) internal.push(`${tool.name}: ${answer.text.slice(0, 200)}`);
+            } else {
+              remember(answer.structured, tool.name, who);
+              // Keep both sessions registered with every capability, so later calls can succeed.
+              if (['set_handle', 'register_agent', 'update_presence', 'deregister_agent'].includes(tool.name))
+                await reRegister(useB ? b : a, who);
+            }
+          },
+        ),
         { numRuns: RUNS_PER_TOOL },
       );
     }
@@ -367,7 +601,10 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
     // Unexpected exceptions are a bug even when their message is tidy.
     expect(internal).toEqual([]);
     // The mix reached both sides: some calls of the tools that need ids or registration succeeded too.
-    const totals = [...outcomes.values()].reduce((t, r) => ({ ok: t.ok + r.ok, error: t.error + r.error }), { ok: 0, error: 0 });
+    const totals = [...outcomes.values()].reduce((t, r) => ({ ok: t.ok + r.ok, error: t.error + r.error }), {
+      ok: 0,
+      error: 0,
+    });
     expect(totals.ok).toBeGreaterThan(10);
     expect(totals.error).toBeGreaterThan(10);
   }, 60_000);
@@ -377,8 +614,14 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
     const deepArrayJson = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
     const calls = [5_000, 100_000].flatMap((depth) => [
       { name: 'register_agent', argumentsJson: '{"agentType":"raw-fuzzer","capabilities":["ok"]}' },
-      { name: 'broadcast_work_offer', argumentsJson: `{"taskId":"deep-${depth}","description":"d","requiredCapability":"ok","contextData":${deepObjectJson(depth)}}` },
-      { name: 'send_direct_message', argumentsJson: `{"recipientGuid":"${ZERO_ID}","message":"m","metadata":{"a":${deepArrayJson(depth)}}}` },
+      {
+        name: 'broadcast_work_offer',
+        argumentsJson: `{"taskId":"deep-${depth}","description":"d","requiredCapability":"ok","contextData":${deepObjectJson(depth)}}`,
+      },
+      {
+        name: 'send_direct_message',
+        argumentsJson: `{"recipientGuid":"${ZERO_ID}","message":"m","metadata":{"a":${deepArrayJson(depth)}}}`,
+      },
       { name: 'complete_work', argumentsJson: `{"workItemId":"${ZERO_ID}","result":${deepObjectJson(depth)}}` },
       { name: 'send_message', argumentsJson: `{"channel":"roadmap","message":${deepArrayJson(depth)}}` },
       { name: 'get_my_handle', argumentsJson: '{}' },
@@ -386,7 +629,8 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
     const answers = await rawCalls({ NATS_URL: server.url, WARP_NAMESPACE: NS }, calls);
     answers.forEach((answer, i) => {
       const { name } = calls[i]!;
-      if (name === 'register_agent' || name === 'get_my_handle') return expect(answer.isError, `${name}: ${answer.text}`).toBeFalsy();
+      if (name === 'register_agent' || name === 'get_my_handle')
+        return expect(answer.isError, `${name}: ${answer.text}`).toBeFalsy();
       expect(answer.isError, name).toBe(true);
       expectClear(name, '(deep)', answer.text);
       expect(answer.text, name).not.toMatch(/Internal error|call stack/);
@@ -399,7 +643,10 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
     const calls: Array<[string, Record<string, unknown>]> = [
       ['send_message', { channel: 'roadmap', message: bulky }],
       ['send_direct_message', { recipientGuid: ids.agent, message: '"'.repeat(600_000) }],
-      ['broadcast_work_offer', { taskId: 'bulky', description: '\\'.repeat(B_MAX_MESSAGE_BYTES), requiredCapability: 'ok' }],
+      [
+        'broadcast_work_offer',
+        { taskId: 'bulky', description: '\\'.repeat(B_MAX_MESSAGE_BYTES), requiredCapability: 'ok' },
+      ],
     ];
     for (const [tool, args] of calls) {
       const answer = await call(b, tool, args);
@@ -410,7 +657,9 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
       expect(text, tool).toMatch(/bytes once encoded/);
     }
     // Large text that stays under max_payload is still taken.
-    expect((await b.call('send_message', { channel: 'roadmap', message: 'x'.repeat(1_000_000) })).message.id).toMatch(/^\d+$/);
+    expect((await b.call('send_message', { channel: 'roadmap', message: 'x'.repeat(1_000_000) })).message.id).toMatch(
+      /^\d+$/,
+    );
   });
 
   it('both servers are still up and answer', async () => {
@@ -421,7 +670,7 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
     }
   });
 
-  it('NATS holds only names from Warp\'s alphabet: streams, stored subjects, KV keys, consumers, subscriptions', async () => {
+  it("NATS holds only names from Warp's alphabet: streams, stored subjects, KV keys, consumers, subscriptions", async () => {
     let nc: NatsConnection | undefined;
     try {
       nc = await connect({ servers: server.url });
@@ -435,15 +684,21 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
         for (const subject of info.config.subjects ?? []) expect(subject, name).toMatch(WELL_FORMED_SUBJECT);
         const detail = await jsm.streams.info(name, { subjects_filter: '>' });
         for (const subject of Object.keys(detail.state.subjects ?? {})) {
-          expect(STORED_SUBJECT.some((p) => p.test(subject)), `${name} stores ${JSON.stringify(subject)}`).toBe(true);
+          expect(
+            STORED_SUBJECT.some((p) => p.test(subject)),
+            `${name} stores ${JSON.stringify(subject)}`,
+          ).toBe(true);
         }
         if (name.startsWith('WARP_CH_')) {
           const channel = name.slice(`WARP_CH_${NS}_`.length);
           expect(info.config.subjects).toEqual([`warp.ch.${NS}.${channel}`]);
         }
         for await (const consumer of jsm.consumers.list(name)) {
-          const filters = [consumer.config.filter_subject, ...(consumer.config.filter_subjects ?? [])].filter((f): f is string => !!f);
-          for (const filter of filters) expect(filter, `consumer ${consumer.name} on ${name}`).toMatch(WELL_FORMED_SUBJECT);
+          const filters = [consumer.config.filter_subject, ...(consumer.config.filter_subjects ?? [])].filter(
+            (f): f is string => !!f,
+          );
+          for (const filter of filters)
+            expect(filter, `consumer ${consumer.name} on ${name}`).toMatch(WELL_FORMED_SUBJECT);
         }
       }
 
@@ -460,31 +715,48 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
     }
 
     // Monitoring: consumers (including ephemeral ones) and every live subscription.
-    const jsz = (await (await fetch(`http://127.0.0.1:${server.monitorPort}/jsz?streams=true&consumers=true&config=true`)).json()) as {
-      account_details?: Array<{ stream_detail?: Array<{ name: string; consumer_detail?: Array<{ name: string; config?: { filter_subject?: string; filter_subjects?: string[] } }> }> }>;
+    const jsz = (await (
+      await fetch(`http://127.0.0.1:${server.monitorPort}/jsz?streams=true&consumers=true&config=true`)
+    ).json()) as {
+      account_details?: Array<{
+        stream_detail?: Array<{
+          name: string;
+          consumer_detail?: Array<{ name: string; config?: { filter_subject?: string; filter_subjects?: string[] } }>;
+        }>;
+      }>;
     };
     for (const account of jsz.account_details ?? []) {
       for (const stream of account.stream_detail ?? []) {
         expect(stream.name).toMatch(STREAM_NAME);
         for (const consumer of stream.consumer_detail ?? []) {
-          for (const filter of [consumer.config?.filter_subject, ...(consumer.config?.filter_subjects ?? [])].filter((f): f is string => !!f)) {
+          for (const filter of [consumer.config?.filter_subject, ...(consumer.config?.filter_subjects ?? [])].filter(
+            (f): f is string => !!f,
+          )) {
             expect(filter, `consumer ${consumer.name} on ${stream.name}`).toMatch(WELL_FORMED_SUBJECT);
           }
         }
       }
     }
-    const subsz = (await (await fetch(`http://127.0.0.1:${server.monitorPort}/subsz?subs=1&limit=100000`)).json()) as { subscriptions_list?: Array<{ subject: string }> };
+    const subsz = (await (await fetch(`http://127.0.0.1:${server.monitorPort}/subsz?subs=1&limit=100000`)).json()) as {
+      subscriptions_list?: Array<{ subject: string }>;
+    };
     const subjects = (subsz.subscriptions_list ?? []).map((s) => s.subject);
     expect(subjects.length).toBeGreaterThan(0);
     for (const subject of subjects) {
       expect(subject).toMatch(WELL_FORMED_SUBJECT);
-      if (subject.startsWith('warp.')) expect(WARP_SUBSCRIPTION.some((p) => p.test(subject)), `subscription ${JSON.stringify(subject)}`).toBe(true);
+      if (subject.startsWith('warp.'))
+        expect(
+          WARP_SUBSCRIPTION.some((p) => p.test(subject)),
+          `subscription ${JSON.stringify(subject)}`,
+        ).toBe(true);
     }
   });
 
   afterAll(() => {
     // What the fuzz reached, per tool (ok / isError), for the log.
-    const rows = [...outcomes.entries()].map(([tool, r]) => `${tool}: ${r.ok} ok, ${r.error} isError${r.protocol ? `, ${r.protocol} protocol` : ''}`);
+    const rows = [...outcomes.entries()].map(
+      ([tool, r]) => `${tool}: ${r.ok} ok, ${r.error} isError${r.protocol ? `, ${r.protocol} protocol` : ''}`,
+    );
     console.log(`fuzz outcomes:\n  ${rows.join('\n  ')}`);
   });
 });

@@ -1,7 +1,6 @@
 import { expect } from 'vitest';
 import type { Decider } from '../../src/domain/index.js';
 
- 
 type ErrorClass = new (...args: any[]) => Error;
 
 export interface Then<E> {

@@ -11,10 +11,19 @@ export class LaggingEventStore implements EventStore {
   read<E>(stream: StreamId) {
     return this.inner.read<E>(stream);
   }
-  append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number> {
+  append<E>(
+    stream: StreamId,
+    events: readonly E[],
+    expectedRevision: number,
+    idempotencyKey?: string,
+  ): Promise<number> {
     return this.inner.append(stream, events, expectedRevision, idempotencyKey);
   }
-  subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription> {
+  subscribe<E>(
+    namespace: string,
+    kind: AggregateKind,
+    handler: (batch: StoredBatch<E>) => void,
+  ): Promise<Subscription> {
     return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)));
   }
   deliver(): void {

@@ -1,4 +1,11 @@
-import { createSessionDeps, createWarpApp, Session, startSession, type Settings, type WarpApp } from '../../src/application/index.js';
+import {
+  createSessionDeps,
+  createWarpApp,
+  Session,
+  startSession,
+  type Settings,
+  type WarpApp,
+} from '../../src/application/index.js';
 import { createMemoryBackend } from '../../src/adapters/memory/memory-backend.js';
 import { VirtualClock } from '../../src/adapters/memory/virtual-clock.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
@@ -28,7 +35,11 @@ export function createFleet(settings: Settings = testSettings) {
     clock,
     backend,
     async agent(options: AgentOptions = {}): Promise<WarpApp> {
-      const session = new Session(options.namespace ?? 'proj', options.hostname ?? 'host-a', options.username ?? 'alice');
+      const session = new Session(
+        options.namespace ?? 'proj',
+        options.hostname ?? 'host-a',
+        options.username ?? 'alice',
+      );
       const deps = createSessionDeps(backend, clock, ids, session, settings);
       const running = await startSession(deps, [{ name: 'general', description: 'General talk' }], (e) => {
         throw e;

@@ -70,11 +70,15 @@ function defaultSearchDirs(): string[] {
 /** Ports that were free a moment ago; all are held at once so they differ. */
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -110,17 +114,29 @@ class NatsProcess implements NatsServerHandle {
     this.url = `nats://127.0.0.1:${spec.port}`;
   }
 
-  get port(): number { return this.spec.port; }
-  get monitorPort(): number { return this.spec.monitorPort; }
-  get storeDir(): string { return this.spec.dir; }
-  get pid(): number | undefined { return this.child?.pid; }
-  output(): string { return this.log; }
+  get port(): number {
+    return this.spec.port;
+  }
+  get monitorPort(): number {
+    return this.spec.monitorPort;
+  }
+  get storeDir(): string {
+    return this.spec.dir;
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  output(): string {
+    return this.log;
+  }
 
   /** Spawns the process without waiting; use ready() or start(). */
   spawn(): void {
     this.log = '';
     const child = spawn(this.spec.binary, this.spec.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const append = (chunk: Buffer): void => { this.log = (this.log + chunk.toString()).slice(-OUTPUT_LIMIT); };
+    const append = (chunk: Buffer): void => {
+      this.log = (this.log + chunk.toString()).slice(-OUTPUT_LIMIT);
+    };
     child.stdout?.on('data', append);
     child.stderr?.on('data', append);
     live.add(child);
@@ -132,7 +148,10 @@ class NatsProcess implements NatsServerHandle {
         resolve();
       };
       child.once('exit', done);
-      child.once('error', (err) => { append(Buffer.from(`spawn failed: ${err.message}\n`)); done(); });
+      child.once('error', (err) => {
+        append(Buffer.from(`spawn failed: ${err.message}\n`));
+        done();
+      });
     });
   }
 
@@ -218,7 +237,8 @@ const SHIPPED_NODE_CONFIG = new URL('../../architecture/nats-cluster/node.conf.e
 export function renderClusterNodeConfig(c: ClusterNodeConfig): string {
   let config = readFileSync(SHIPPED_NODE_CONFIG, 'utf8');
   const replace = (pattern: RegExp, value: string): void => {
-    if (!pattern.test(config)) throw new Error(`node.conf.example no longer has ${pattern}; update the test harness with it`);
+    if (!pattern.test(config))
+      throw new Error(`node.conf.example no longer has ${pattern}; update the test harness with it`);
     config = config.replace(pattern, value);
   };
   replace(/^server_name: .*$/m, `server_name: ${c.name}`);
@@ -226,7 +246,10 @@ export function renderClusterNodeConfig(c: ClusterNodeConfig): string {
   replace(/^http: .*$/m, `http: 127.0.0.1:${c.monitorPort}`);
   replace(/^(\s*)store_dir: .*$/m, `$1store_dir: ${JSON.stringify(c.storeDir)}`);
   replace(/^(\s*)listen: 0\.0\.0\.0:6222$/m, `$1listen: 127.0.0.1:${c.clusterPort}`);
-  replace(/routes: \[[^\]]*\]/, `routes: [\n${c.routePorts.map((p) => `    nats-route://127.0.0.1:${p}`).join('\n')}\n  ]`);
+  replace(
+    /routes: \[[^\]]*\]/,
+    `routes: [\n${c.routePorts.map((p) => `    nats-route://127.0.0.1:${p}`).join('\n')}\n  ]`,
+  );
   return config;
 }
 
@@ -249,15 +272,28 @@ export async function startNatsCluster(size = 3): Promise<NatsClusterHandle> {
   const nodes = Array.from({ length: size }, (_, i) => {
     const dir = mkdtempSync(join(tmpdir(), 'warp-nats-'));
     const config = {
-      name: `n${i + 1}`, port: ports[i]!, monitorPort: ports[size + i]!, clusterPort: clusterPorts[i]!,
-      storeDir: dir, routePorts: clusterPorts,
+      name: `n${i + 1}`,
+      port: ports[i]!,
+      monitorPort: ports[size + i]!,
+      clusterPort: clusterPorts[i]!,
+      storeDir: dir,
+      routePorts: clusterPorts,
     };
     const file = join(dir, 'node.conf');
     writeFileSync(file, renderClusterNodeConfig(config));
     configFiles.push(file);
-    return new NatsProcess({ binary, args: ['-c', file], port: config.port, monitorPort: config.monitorPort, dir, readyMs: CLUSTER_READY_MS });
+    return new NatsProcess({
+      binary,
+      args: ['-c', file],
+      port: config.port,
+      monitorPort: config.monitorPort,
+      dir,
+      readyMs: CLUSTER_READY_MS,
+    });
   });
-  const dispose = async (): Promise<void> => { await Promise.all(nodes.map((n) => n.dispose())); };
+  const dispose = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.dispose()));
+  };
   try {
     // All at once: no node is healthy before a quorum exists.
     nodes.forEach((n) => n.spawn());

@@ -23,7 +23,10 @@ export class StdioAgent {
   private readonly closed: Promise<void>;
   private log = '';
 
-  private constructor(readonly client: Client, private readonly transport: StdioClientTransport) {
+  private constructor(
+    readonly client: Client,
+    private readonly transport: StdioClientTransport,
+  ) {
     // The SDK reports the server process closing its pipes as the client closing.
     this.closed = new Promise((resolve) => (client.onclose = resolve));
     transport.stderr?.on('data', (chunk: Buffer) => void (this.log += chunk.toString()));
@@ -46,7 +49,10 @@ export class StdioAgent {
       env: { ...(process.env as Record<string, string>), LOG_LEVEL: 'WARN', ...env },
       stderr: 'pipe',
     });
-    const client = new Client({ name: 'warp-test-agent', version: '1.0.0' }, { capabilities: options.claudeChannel ? { experimental: { 'claude/channel': {} } } : {} });
+    const client = new Client(
+      { name: 'warp-test-agent', version: '1.0.0' },
+      { capabilities: options.claudeChannel ? { experimental: { 'claude/channel': {} } } : {} },
+    );
     const agent = new StdioAgent(client, transport);
     client.setNotificationHandler(ChannelNotification, (n) => {
       agent.pushes.push(n.params);
@@ -74,7 +80,9 @@ export class StdioAgent {
 
   /** Calls a tool expecting an isError result; returns its text. */
   async callError(name: string, args: Record<string, unknown> = {}): Promise<string> {
-    const result = await this.client.callTool({ name, arguments: args }).catch((e: Error) => ({ isError: true, content: [{ text: e.message }] }));
+    const result = await this.client
+      .callTool({ name, arguments: args })
+      .catch((e: Error) => ({ isError: true, content: [{ text: e.message }] }));
     if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result)}`);
     return (result.content as Array<{ text?: string }>).map((c) => c.text ?? '').join(' ');
   }

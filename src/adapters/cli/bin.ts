@@ -7,7 +7,9 @@ import { parseCli, runCli, usage } from './cli.js';
 import { BackendUnavailable, exitCodeOf, EXIT, UsageError } from './exit-codes.js';
 import { serve } from './serve.js';
 
-const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 async function main(argv: string[]): Promise<number> {
   const [first] = argv;
@@ -22,14 +24,19 @@ async function main(argv: string[]): Promise<number> {
   const env = loadEnv(process.env, process.cwd());
   if (first === undefined || first === 'serve') {
     const { user, pass } = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
-    const logger = createLogger(env.logLevel, [user, pass].filter((s): s is string => Boolean(s)));
+    const logger = createLogger(
+      env.logLevel,
+      [user, pass].filter((s): s is string => Boolean(s)),
+    );
     await serve(env, logger, () => openRuntime({ env: process.env, cwd: process.cwd() }), version);
     return -1; // keeps running
   }
   const parsed = parseCli(argv);
   const handle = typeof parsed.options['as'] === 'string' ? parsed.options['as'] : 'cli';
   const runtime = await openRuntime({ env: process.env, cwd: process.cwd(), handle }).catch((error: unknown) => {
-    throw error instanceof ConfigError || error instanceof DomainError ? error : new BackendUnavailable(error instanceof Error ? error.message : String(error));
+    throw error instanceof ConfigError || error instanceof DomainError
+      ? error
+      : new BackendUnavailable(error instanceof Error ? error.message : String(error));
   });
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());

@@ -20,7 +20,23 @@ export function usage(): string {
 }
 
 const BOOLEAN_OPTIONS = ['json', 'follow', 'all', 'reset', 'no-retry'] as const;
-const STRING_OPTIONS = ['as', 'limit', 'before', 'after', 'capability', 'type', 'status', 'priority', 'deadline', 'context', 'summary', 'result', 'timeout', 'reply-to', 'key'] as const;
+const STRING_OPTIONS = [
+  'as',
+  'limit',
+  'before',
+  'after',
+  'capability',
+  'type',
+  'status',
+  'priority',
+  'deadline',
+  'context',
+  'summary',
+  'result',
+  'timeout',
+  'reply-to',
+  'key',
+] as const;
 
 export interface ParsedCli {
   readonly command: Command;
@@ -45,7 +61,12 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   return { command, positionals: rest, options: values as Record<string, string | boolean | undefined> };
 }
 
-export async function runCli(app: WarpApp, parsed: ParsedCli, signal: AbortSignal, out: (line: string) => void): Promise<number> {
+export async function runCli(
+  app: WarpApp,
+  parsed: ParsedCli,
+  signal: AbortSignal,
+  out: (line: string) => void,
+): Promise<number> {
   const ctx: CliContext = { app, json: Boolean(parsed.options['json']), out, signal };
   await parsed.command.run(ctx, { positionals: parsed.positionals, options: parsed.options });
   return EXIT.ok;

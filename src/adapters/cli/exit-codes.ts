@@ -14,7 +14,6 @@ export class UsageError extends Error {
   }
 }
 
-
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof DomainError || error instanceof ConfigError) return EXIT.rejected;

@@ -20,11 +20,13 @@ export function lazyRuntime<R extends Opened>(open: () => Promise<R>) {
     return opening;
   };
   const app = new Proxy({} as WarpApp, {
-    get: (_target, name: string) => async (...args: unknown[]) => {
-      const runtime = await ensure();
-      const method = runtime.app[name as keyof WarpApp] as unknown as (...a: unknown[]) => Promise<unknown>;
-      return method(...args);
-    },
+    get:
+      (_target, name: string) =>
+      async (...args: unknown[]) => {
+        const runtime = await ensure();
+        const method = runtime.app[name as keyof WarpApp] as unknown as (...a: unknown[]) => Promise<unknown>;
+        return method(...args);
+      },
   });
   return {
     app,

@@ -5,14 +5,26 @@ import type { WarpEnv, Logger } from '../config/index.js';
 import { lazyRuntime } from './lazy-runtime.js';
 
 /** Runs the MCP stdio server until stdin closes or SIGTERM/SIGINT; then says offline and exits. */
-export async function serve(env: WarpEnv, logger: Logger, open: () => Promise<Runtime>, version: string): Promise<void> {
+export async function serve(
+  env: WarpEnv,
+  logger: Logger,
+  open: () => Promise<Runtime>,
+  version: string,
+): Promise<void> {
   const runtime = lazyRuntime(open);
   const mcp = createMcpServer(runtime.app, {
-    profiles: env.tools, push: env.push, version,
-    onError: (error) => logger.warn('push unavailable', { error: error instanceof Error ? error.message : String(error) }),
+    profiles: env.tools,
+    push: env.push,
+    version,
+    onError: (error) =>
+      logger.warn('push unavailable', { error: error instanceof Error ? error.message : String(error) }),
   });
   // Connect the backend eagerly so registration and heartbeats start, but never block the handshake on it.
-  runtime.ensure().catch((error: unknown) => logger.error('backend unavailable', { error: error instanceof Error ? error.message : String(error) }));
+  runtime
+    .ensure()
+    .catch((error: unknown) =>
+      logger.error('backend unavailable', { error: error instanceof Error ? error.message : String(error) }),
+    );
   await mcp.server.connect(new StdioServerTransport());
   logger.info('MCP server ready on stdio');
 

@@ -53,7 +53,10 @@ const integer = (fallback: number, min: number, max: number) =>
     if (v === undefined) return fallback;
     const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
     if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max} (got ${JSON.stringify(v)})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`,
+    });
     return z.NEVER;
   });
 
@@ -68,14 +71,20 @@ const choice = <T extends string>(options: readonly T[], fallback: T, normalize:
 /** A comma list of names from `options`, or `all` (and `none` when allowed). */
 const nameSet = <T extends string>(options: readonly T[], allowNone: boolean) =>
   text.transform((v, ctx) => {
-    const words = (v ?? 'all').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+    const words = (v ?? 'all')
+      .split(',')
+      .map((w) => w.trim().toLowerCase())
+      .filter(Boolean);
     const valid = [...options, 'all', ...(allowNone ? ['none'] : [])];
     const unknown = words.filter((w) => !valid.includes(w));
     const problem =
-      unknown.length > 0 ? `unknown ${unknown.map((w) => JSON.stringify(w)).join(', ')}; valid: ${valid.join(', ')}`
-      : words.length === 0 ? `expected a comma list of ${valid.join(', ')}`
-      : words.includes('none') && words.length > 1 ? '"none" cannot be combined with other values'
-      : undefined;
+      unknown.length > 0
+        ? `unknown ${unknown.map((w) => JSON.stringify(w)).join(', ')}; valid: ${valid.join(', ')}`
+        : words.length === 0
+          ? `expected a comma list of ${valid.join(', ')}`
+          : words.includes('none') && words.length > 1
+            ? '"none" cannot be combined with other values'
+            : undefined;
     if (problem) {
       ctx.addIssue({ code: 'custom', message: problem });
       return z.NEVER;
@@ -92,7 +101,10 @@ const envSchema = z.object({
     return url;
   }),
   NATS_USER: text,
-  NATS_PASS: z.string().optional().transform((v) => (v ? v : undefined)), // spaces may be part of a password
+  NATS_PASS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)), // spaces may be part of a password
   MCP_PROJECT_PATH: text,
   LOG_LEVEL: choice(LOG_LEVELS, 'INFO', (v) => v.toUpperCase()),
   WORKQUEUE_ACK_TIMEOUT: integer(300_000, 100, DAY),
@@ -101,7 +113,10 @@ const envSchema = z.object({
   WARP_BACKEND: choice(BACKENDS, 'nats', (v) => v.toLowerCase()),
   WARP_NAMESPACE: text.transform((v, ctx) => {
     if (v === undefined || NAME_PATTERN.test(v)) return v;
-    ctx.addIssue({ code: 'custom', message: `expected 1-64 lowercase letters, digits or dashes, starting with a letter or digit (got ${JSON.stringify(v)})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected 1-64 lowercase letters, digits or dashes, starting with a letter or digit (got ${JSON.stringify(v)})`,
+    });
     return z.NEVER;
   }),
   WARP_HEARTBEAT_MS: integer(30_000, 10, HOUR),

@@ -1,18 +1,42 @@
 export { ConfigError } from './config-error.js';
 export {
-  loadEnv, DEFAULT_NATS_URL, LOG_LEVELS, BACKENDS, TOOL_PROFILES, PUSH_KINDS,
-  type WarpEnv, type LogLevel, type BackendKind, type ToolProfile, type PushKind,
+  loadEnv,
+  DEFAULT_NATS_URL,
+  LOG_LEVELS,
+  BACKENDS,
+  TOOL_PROFILES,
+  PUSH_KINDS,
+  type WarpEnv,
+  type LogLevel,
+  type BackendKind,
+  type ToolProfile,
+  type PushKind,
 } from './env.js';
 export {
-  resolveNatsConnection, redactUrl, redactSecrets, natsUrlProblem,
-  type NatsConnectionOptions, type NatsTransport,
+  resolveNatsConnection,
+  redactUrl,
+  redactSecrets,
+  natsUrlProblem,
+  type NatsConnectionOptions,
+  type NatsTransport,
 } from './nats-url.js';
 export {
-  loadProjectConfig, findProjectConfig, parseProjectConfig, parseDuration, CONFIG_FILE_NAME, DEFAULT_CHANNELS,
-  type ChannelConfig, type ProjectConfig,
+  loadProjectConfig,
+  findProjectConfig,
+  parseProjectConfig,
+  parseDuration,
+  CONFIG_FILE_NAME,
+  DEFAULT_CHANNELS,
+  type ChannelConfig,
+  type ProjectConfig,
 } from './project-config.js';
 export {
-  resolveNamespace, readGitRemoteUrl, normalizeGitRemote, slugifyNamespace,
-  type NamespaceInput, type NamespaceSource, type ResolvedNamespace,
+  resolveNamespace,
+  readGitRemoteUrl,
+  normalizeGitRemote,
+  slugifyNamespace,
+  type NamespaceInput,
+  type NamespaceSource,
+  type ResolvedNamespace,
 } from './namespace.js';
 export { createLogger, type Logger, type LogFields, type LoggerOptions } from './logger.js';

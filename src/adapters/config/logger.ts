@@ -21,7 +21,8 @@ const RANK: Readonly<Record<LogLevel, number>> = { DEBUG: 0, INFO: 1, WARN: 2, E
 function toText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Error) return value.message;
-  if (value === undefined || typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function') return String(value);
+  if (value === undefined || typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function')
+    return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
@@ -40,12 +41,14 @@ export function createLogger(level: LogLevel, secrets: readonly string[] = [], o
   const write = options.write ?? ((line: string) => void process.stderr.write(line));
   const now = options.now ?? (() => new Date());
   const mask = (text: string): string => redactSecrets(text, secrets);
-  const log = (at: LogLevel) => (message: string, fields?: LogFields): void => {
-    if (RANK[at] < RANK[level]) return;
-    // Mask before quoting too: escaping could hide a secret from the final pass.
-    const pairs = Object.entries(fields ?? {}).map(([k, v]) => ` ${k}=${quote(mask(toText(v)))}`);
-    const text = mask(message).replace(/\r?\n/g, '\\n');
-    write(mask(`${now().toISOString()} ${at} ${text}${pairs.join('')}`) + '\n');
-  };
+  const log =
+    (at: LogLevel) =>
+    (message: string, fields?: LogFields): void => {
+      if (RANK[at] < RANK[level]) return;
+      // Mask before quoting too: escaping could hide a secret from the final pass.
+      const pairs = Object.entries(fields ?? {}).map(([k, v]) => ` ${k}=${quote(mask(toText(v)))}`);
+      const text = mask(message).replace(/\r?\n/g, '\\n');
+      write(mask(`${now().toISOString()} ${at} ${text}${pairs.join('')}`) + '\n');
+    };
   return { debug: log('DEBUG'), info: log('INFO'), warn: log('WARN'), error: log('ERROR') };
 }

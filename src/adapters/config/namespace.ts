@@ -48,7 +48,11 @@ export function normalizeGitRemote(url: string): string {
       path = scp[2]!;
     }
   }
-  path = path.replace(/[?#].*$/, '').replace(/\/+$/, '').replace(/\.git$/i, '').replace(/^\/+/, '');
+  path = path
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '')
+    .replace(/^\/+/, '');
   return (host ? `${host}/${path}` : path).toLowerCase();
 }
 
@@ -80,7 +84,10 @@ function normalizedPath(projectPath: string): string {
 function explicit(value: string | undefined, what: string): string | undefined {
   const v = value?.trim();
   if (!v) return undefined;
-  if (!NAME_PATTERN.test(v)) throw new ConfigError(`${what}: ${JSON.stringify(v)} is not a valid namespace; use 1-64 lowercase letters, digits or dashes`);
+  if (!NAME_PATTERN.test(v))
+    throw new ConfigError(
+      `${what}: ${JSON.stringify(v)} is not a valid namespace; use 1-64 lowercase letters, digits or dashes`,
+    );
   return v;
 }
 

@@ -34,7 +34,8 @@ const splitList = (natsUrl: string): string[] => natsUrl.split(',').map((u) => u
 /** What is wrong with a NATS URL (or a comma-separated list of them), safe to show; undefined when it is fine. */
 export function natsUrlProblem(natsUrl: string): string | undefined {
   const bad = splitList(natsUrl).find((u) => !tryParse(u));
-  if (bad !== undefined) return `expected ${NATS_URL_HINT}, or several separated by commas (got ${JSON.stringify(redactUrl(bad))})`;
+  if (bad !== undefined)
+    return `expected ${NATS_URL_HINT}, or several separated by commas (got ${JSON.stringify(redactUrl(bad))})`;
   const transports = new Set(splitList(natsUrl).map((u) => SCHEMES[tryParse(u)!.protocol]!.transport));
   return transports.size > 1 ? 'a list of servers must not mix WebSocket and TCP URLs' : undefined;
 }
@@ -50,7 +51,9 @@ function decode(part: string, what: string): string | undefined {
   try {
     return decodeURIComponent(part);
   } catch {
-    throw new ConfigError(`NATS_URL: the ${what} is not valid percent-encoding (encode special characters, e.g. "@" as %40)`);
+    throw new ConfigError(
+      `NATS_URL: the ${what} is not valid percent-encoding (encode special characters, e.g. "@" as %40)`,
+    );
   }
 }
 

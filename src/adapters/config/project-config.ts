@@ -29,8 +29,16 @@ export const DEFAULT_CHANNELS: readonly ChannelConfig[] = [
 
 /** A positive count followed by one unit; the JSON Schema uses the same pattern. */
 export const DURATION_PATTERN = /^0*[1-9][0-9]*(ms|s|m|h|d|w)$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const DURATION_EXPECTED = 'expected a duration like "7d", "12h", "30m", "45s", "500ms" or a positive whole number of milliseconds';
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const DURATION_EXPECTED =
+  'expected a duration like "7d", "12h", "30m", "45s", "500ms" or a positive whole number of milliseconds';
 const NAME_EXPECTED = 'expected 1-64 lowercase letters, digits or dashes, starting with a letter or digit';
 
 /**
@@ -45,7 +53,8 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-const required = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : expected);
+const required = (expected: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : expected;
 const positiveInt = () =>
   z.int({ error: 'expected a positive whole number' }).min(1, { error: 'expected a positive whole number' });
 
@@ -56,7 +65,10 @@ const channelSchema = z.strictObject({
   maxBytes: positiveInt().optional(),
   maxAge: z
     .union(
-      [z.string().regex(DURATION_PATTERN, { error: DURATION_EXPECTED }), z.int({ error: DURATION_EXPECTED }).min(1, { error: DURATION_EXPECTED })],
+      [
+        z.string().regex(DURATION_PATTERN, { error: DURATION_EXPECTED }),
+        z.int({ error: DURATION_EXPECTED }).min(1, { error: DURATION_EXPECTED }),
+      ],
       { error: DURATION_EXPECTED },
     )
     .transform((v, ctx) => {
@@ -81,7 +93,8 @@ export const projectConfigSchema = z.looseObject(
       .superRefine((channels, ctx) => {
         const seen = new Set<string>();
         channels.forEach((c, i) => {
-          if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate channel ${JSON.stringify(c.name)}` });
+          if (seen.has(c.name))
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate channel ${JSON.stringify(c.name)}` });
           seen.add(c.name);
         });
       })
@@ -143,7 +156,9 @@ export function findProjectConfig(startDir: string): string | undefined {
  */
 export function loadProjectConfig(projectPath: string): ProjectConfig {
   if (!statSync(projectPath, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ConfigError(`project path ${JSON.stringify(projectPath)} is not a directory (set MCP_PROJECT_PATH to the project's folder)`);
+    throw new ConfigError(
+      `project path ${JSON.stringify(projectPath)} is not a directory (set MCP_PROJECT_PATH to the project's folder)`,
+    );
   }
   const file = findProjectConfig(projectPath);
   if (!file) return { channels: DEFAULT_CHANNELS };

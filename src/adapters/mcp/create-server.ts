@@ -19,7 +19,10 @@ export interface McpServerOptions {
  * The Warp MCP server over one session's app: the tools of the chosen profiles, the channel
  * and inbox resources, and (after the client has initialized) pushes into the session.
  */
-export function createMcpServer(app: WarpApp, options: McpServerOptions): { server: McpServer; close(): Promise<void> } {
+export function createMcpServer(
+  app: WarpApp,
+  options: McpServerOptions,
+): { server: McpServer; close(): Promise<void> } {
   const server = new McpServer({ name: 'warp', version: options.version }, { instructions: INSTRUCTIONS });
   for (const tool of toolsFor(options.profiles)) tool.register(server, app);
   const resources = registerResources(server, app);
@@ -29,7 +32,8 @@ export function createMcpServer(app: WarpApp, options: McpServerOptions): { serv
   const report = (error: unknown): void => options.onError?.(error);
   server.server.oninitialized = () => {
     live.push(resources.start().catch((error: unknown) => void report(error)));
-    if (options.push.size > 0) live.push(keepStarting(() => startClaudeChannel(server, app, options.push), report, closing.signal));
+    if (options.push.size > 0)
+      live.push(keepStarting(() => startClaudeChannel(server, app, options.push), report, closing.signal));
   };
   return {
     server,
@@ -48,7 +52,11 @@ const LAST_RETRY_MS = 30_000;
  * Starts a push feed; when that fails (the backend not up yet, say) it reports why and tries
  * again with backoff, so a session started before NATS still gets its pushes once NATS is up.
  */
-async function keepStarting(start: () => Promise<Subscription>, report: (error: unknown) => void, closing: AbortSignal): Promise<Subscription | undefined> {
+async function keepStarting(
+  start: () => Promise<Subscription>,
+  report: (error: unknown) => void,
+  closing: AbortSignal,
+): Promise<Subscription | undefined> {
   for (let delay = FIRST_RETRY_MS; !closing.aborted; delay = Math.min(delay * 2, LAST_RETRY_MS)) {
     try {
       return await start();

@@ -33,14 +33,23 @@ export function defineTool<I extends z.ZodRawShape, O extends object>(def: ToolD
       const handler = async (args: z.infer<z.ZodObject<I>>): Promise<CallToolResult> => {
         try {
           const result = await def.run(app, args);
-          return { structuredContent: result as Record<string, unknown>, content: [{ type: 'text', text: def.render(result) }] };
+          return {
+            structuredContent: result as Record<string, unknown>,
+            content: [{ type: 'text', text: def.render(result) }],
+          };
         } catch (error) {
           return errorResult(error);
         }
       };
       server.registerTool(
         def.name,
-        { title: def.title, description: def.description, inputSchema: def.input, outputSchema: def.output, annotations: { title: def.title, openWorldHint: false, ...def.annotations } },
+        {
+          title: def.title,
+          description: def.description,
+          inputSchema: def.input,
+          outputSchema: def.output,
+          annotations: { title: def.title, openWorldHint: false, ...def.annotations },
+        },
         handler as never,
       );
     },

@@ -4,7 +4,11 @@ import { MemoryEventStore } from './memory-event-store.js';
 import { MemoryMessageBus } from './memory-message-bus.js';
 import { MemoryRegistryStore } from './memory-registry-store.js';
 
-export const memoryConnection: Connection = { backend: 'memory', state: () => 'in-memory', describe: () => 'in-process memory' };
+export const memoryConnection: Connection = {
+  backend: 'memory',
+  state: () => 'in-memory',
+  describe: () => 'in-process memory',
+};
 
 /** One shared in-memory backend; several sessions built on it talk to each other. */
 export function createMemoryBackend(clock: Clock) {

@@ -1,4 +1,12 @@
-import { RevisionConflict, type AggregateKind, type EventStore, type ReadResult, type StoredBatch, type StreamId, type Subscription } from '../../ports/index.js';
+import {
+  RevisionConflict,
+  type AggregateKind,
+  type EventStore,
+  type ReadResult,
+  type StoredBatch,
+  type StreamId,
+  type Subscription,
+} from '../../ports/index.js';
 
 const keyOf = (s: StreamId): string => `${s.namespace}/${s.kind}/${s.id}`;
 
@@ -15,7 +23,12 @@ export class MemoryEventStore implements EventStore {
     return { events: batches.flatMap((b) => b.events), revision: this.revisions.get(key) ?? 0 };
   }
 
-  async append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number> {
+  async append<E>(
+    stream: StreamId,
+    events: readonly E[],
+    expectedRevision: number,
+    idempotencyKey?: string,
+  ): Promise<number> {
     const key = keyOf(stream);
     if (idempotencyKey !== undefined) {
       const earlier = this.seen.get(`${key}#${idempotencyKey}`);
@@ -34,7 +47,11 @@ export class MemoryEventStore implements EventStore {
     return batch.revision;
   }
 
-  async subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription> {
+  async subscribe<E>(
+    namespace: string,
+    kind: AggregateKind,
+    handler: (batch: StoredBatch<E>) => void,
+  ): Promise<Subscription> {
     const matches = (b: StoredBatch<unknown>): boolean => b.stream.namespace === namespace && b.stream.kind === kind;
     for (const batch of this.log) if (matches(batch)) handler(batch as StoredBatch<E>);
     const listener = (batch: StoredBatch<unknown>): void => {

@@ -1,6 +1,16 @@
 import type { ChannelMessage, Retention } from '../../domain/index.js';
 import type {
-  BusNotice, ChannelPage, ChannelPosition, Clock, DirectMessage, InboxFilter, MessageBus, NewChannelMessage, NewDirectMessage, ReadWindow, Subscription,
+  BusNotice,
+  ChannelPage,
+  ChannelPosition,
+  Clock,
+  DirectMessage,
+  InboxFilter,
+  MessageBus,
+  NewChannelMessage,
+  NewDirectMessage,
+  ReadWindow,
+  Subscription,
 } from '../../ports/index.js';
 
 interface Log {
@@ -90,9 +100,16 @@ export class MemoryMessageBus implements MessageBus {
   async takeInbox(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
     const inbox = this.inboxes.get(guid) ?? [];
     const taken = inbox
-      .filter((m) => (filter.messageType === undefined || m.messageType === filter.messageType) && (filter.senderGuid === undefined || m.senderGuid === filter.senderGuid))
+      .filter(
+        (m) =>
+          (filter.messageType === undefined || m.messageType === filter.messageType) &&
+          (filter.senderGuid === undefined || m.senderGuid === filter.senderGuid),
+      )
       .slice(0, filter.limit);
-    this.inboxes.set(guid, inbox.filter((m) => !taken.includes(m)));
+    this.inboxes.set(
+      guid,
+      inbox.filter((m) => !taken.includes(m)),
+    );
     return taken;
   }
 
@@ -100,9 +117,14 @@ export class MemoryMessageBus implements MessageBus {
     return this.inboxes.get(guid)?.length ?? 0;
   }
 
-  async watch(namespace: string, guid: string | undefined, listener: (notice: BusNotice) => void): Promise<Subscription> {
+  async watch(
+    namespace: string,
+    guid: string | undefined,
+    listener: (notice: BusNotice) => void,
+  ): Promise<Subscription> {
     const filtered = (notice: BusNotice): void => {
-      if (notice.kind === 'channel' ? notice.namespace === namespace : notice.message.recipientGuid === guid) listener(notice);
+      if (notice.kind === 'channel' ? notice.namespace === namespace : notice.message.recipientGuid === guid)
+        listener(notice);
     };
     this.listeners.add(filtered);
     return { close: async () => void this.listeners.delete(filtered) };

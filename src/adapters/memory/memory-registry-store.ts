@@ -12,7 +12,10 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   /** Single-threaded, so the compare-and-set always succeeds first time. */
-  async update(guid: string, mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined): Promise<RegistryEntry | undefined> {
+  async update(
+    guid: string,
+    mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined,
+  ): Promise<RegistryEntry | undefined> {
     const next = mutate(this.entries.get(guid));
     if (next) this.entries.set(guid, structuredClone(next));
     return next;

@@ -11,7 +11,10 @@ export interface NatsBackendOptions {
 
 /** Every port on one NATS connection; same shape as the memory backend, plus close(). */
 export async function createNatsBackend(conn: NatsBackendConnection, options: NatsBackendOptions) {
-  const [registry, cursors] = await Promise.all([NatsRegistryStore.open(conn, options.replicas), NatsCursorStore.open(conn, options.replicas)]);
+  const [registry, cursors] = await Promise.all([
+    NatsRegistryStore.open(conn, options.replicas),
+    NatsCursorStore.open(conn, options.replicas),
+  ]);
   return {
     events: new NatsEventStore(conn, options.replicas),
     bus: new NatsMessageBus(conn, options.replicas),

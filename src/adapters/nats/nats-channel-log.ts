@@ -9,24 +9,31 @@ const DUPLICATE_WINDOW_MS = 120_000;
 
 /** A channel is its own stream (so retention is per channel); a message id is its stream sequence. */
 export class NatsChannelLog {
-  constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
+  constructor(
+    private readonly conn: NatsBackendConnection,
+    private readonly replicas: number,
+  ) {}
 
   async ensure(ns: string, channel: string, description: string, retention: Retention): Promise<void> {
-    await retryTransient(() => ensureStream(this.conn.jsm, {
-      name: channelStream(ns, channel),
-      subjects: [channelSubject(ns, channel)],
-      description,
-      num_replicas: this.replicas,
-      max_msgs: retention.maxMessages ?? -1,
-      max_bytes: retention.maxBytes ?? -1,
-      max_age: retention.maxAgeMs !== undefined ? nanos(retention.maxAgeMs) : 0,
-      duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, retention.maxAgeMs ?? DUPLICATE_WINDOW_MS)),
-      // The server announces each stored message to live watchers: no second publish per
-      // send, and no notice for a message that was not stored (or was a duplicate).
-      // (headers_only is left at its default: the server omits a false one from the stored config,
-      // so naming it made every start see a difference and update the stream.)
-      republish: { src: channelSubject(ns, channel), dest: channelNotice(ns, channel) },
-    }), this.conn.retry);
+    await retryTransient(
+      () =>
+        ensureStream(this.conn.jsm, {
+          name: channelStream(ns, channel),
+          subjects: [channelSubject(ns, channel)],
+          description,
+          num_replicas: this.replicas,
+          max_msgs: retention.maxMessages ?? -1,
+          max_bytes: retention.maxBytes ?? -1,
+          max_age: retention.maxAgeMs !== undefined ? nanos(retention.maxAgeMs) : 0,
+          duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, retention.maxAgeMs ?? DUPLICATE_WINDOW_MS)),
+          // The server announces each stored message to live watchers: no second publish per
+          // send, and no notice for a message that was not stored (or was a duplicate).
+          // (headers_only is left at its default: the server omits a false one from the stored config,
+          // so naming it made every start see a difference and update the stream.)
+          republish: { src: channelSubject(ns, channel), dest: channelNotice(ns, channel) },
+        }),
+      this.conn.retry,
+    );
   }
 
   async publish(ns: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage> {
@@ -34,14 +41,18 @@ export class NatsChannelLog {
     const payload = JSON.stringify(message);
     this.conn.checkPayload('message', payload);
     // A message id costs a header per publish, so only a keyed send (safe to repeat) retries a timeout.
-    const ack = idempotencyKey !== undefined
-      ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: idempotencyKey }), this.conn.retry)
-      : await retryUndelivered(() => this.conn.js.publish(subject, payload), this.conn.retry);
+    const ack =
+      idempotencyKey !== undefined
+        ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: idempotencyKey }), this.conn.retry)
+        : await retryUndelivered(() => this.conn.js.publish(subject, payload), this.conn.retry);
     return { ...message, id: String(ack.seq) };
   }
 
   async position(ns: string, channel: string): Promise<ChannelPosition> {
-    const { state } = await retryTransient(() => this.conn.jsm.streams.info(channelStream(ns, channel)), this.conn.retry);
+    const { state } = await retryTransient(
+      () => this.conn.jsm.streams.info(channelStream(ns, channel)),
+      this.conn.retry,
+    );
     return { first: state.messages === 0 ? 0 : state.first_seq, last: state.last_seq };
   }
 
@@ -65,7 +76,10 @@ export class NatsChannelLog {
       start = Math.max(first, end - window.limit + 1);
     }
     if (start > end) return { messages: [], position };
-    const consumer = await this.conn.orderedConsumer(channelStream(ns, channel), { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+    const consumer = await this.conn.orderedConsumer(channelStream(ns, channel), {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: start,
+    });
     const batch = await consumer.fetch({ max_messages: end - start + 1, expires: 5000 });
     const messages: ChannelMessage[] = [];
     for await (const m of batch) {

@@ -1,4 +1,11 @@
-import { jetstream, jetstreamManager, type Consumer, type JetStreamClient, type JetStreamManager, type OrderedConsumerOptions } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  type Consumer,
+  type JetStreamClient,
+  type JetStreamManager,
+  type OrderedConsumerOptions,
+} from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect, TimeoutError } from '@nats-io/transport-node';
@@ -27,7 +34,8 @@ const CONSUMER_CREATE_TIMEOUT_MS = 1_000;
 /** Kept free under max_payload for the headers Warp and the server add (message id, expectations, republish). */
 const PAYLOAD_HEADER_ROOM = 1024;
 
-const HOW_TO_FIX = 'Start one with `nats-server -js`, point NATS_URL at a running server, or run without NATS: WARP_BACKEND=memory.';
+const HOW_TO_FIX =
+  'Start one with `nats-server -js`, point NATS_URL at a running server, or run without NATS: WARP_BACKEND=memory.';
 
 async function dial(options: NatsOptions): Promise<NatsConnection> {
   const settings = {
@@ -43,7 +51,8 @@ async function dial(options: NatsOptions): Promise<NatsConnection> {
   // Node 20 has no global WebSocket; the `ws` package provides one when installed.
   if (!('WebSocket' in globalThis)) {
     const ws = (await import('ws' as string).catch(() => undefined)) as { WebSocket?: unknown } | undefined;
-    if (!ws?.WebSocket) throw new Error('ws:// and wss:// need a WebSocket implementation: npm install ws (Node 22+ has one built in).');
+    if (!ws?.WebSocket)
+      throw new Error('ws:// and wss:// need a WebSocket implementation: npm install ws (Node 22+ has one built in).');
     (globalThis as Record<string, unknown>)['WebSocket'] = ws.WebSocket;
   }
   const { wsconnect } = await import('@nats-io/nats-core');
@@ -93,18 +102,27 @@ export class NatsBackendConnection implements Connection {
     try {
       nc = await dial(options);
     } catch (error) {
-      throw new BackendUnavailable(`Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${HOW_TO_FIX}`, { cause: error });
+      throw new BackendUnavailable(`Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${HOW_TO_FIX}`, {
+        cause: error,
+      });
     }
     const timeout = options.timeoutMs ?? 5000;
     try {
       // A cluster electing its JetStream leader answers late, not never: only a timeout is tried again.
-      const jsm = await retryTransient(() => jetstreamManager(nc, { timeout }), BOUNDED_RETRY, (error) => error instanceof TimeoutError);
+      const jsm = await retryTransient(
+        () => jetstreamManager(nc, { timeout }),
+        BOUNDED_RETRY,
+        (error) => error instanceof TimeoutError,
+      );
       const js = jetstream(nc, { timeout });
       return new NatsBackendConnection(nc, js, jsm, new Kvm(js), options.servers);
     } catch (error) {
       await nc.close().catch(() => undefined);
       if (error instanceof BackendUnavailable) throw error;
-      throw new BackendUnavailable(`NATS at ${options.servers} has no JetStream (${reasonOf(error)}). Start nats-server with -js.`, { cause: error });
+      throw new BackendUnavailable(
+        `NATS at ${options.servers} has no JetStream (${reasonOf(error)}). Start nats-server with -js.`,
+        { cause: error },
+      );
     }
   }
 
@@ -125,7 +143,10 @@ export class NatsBackendConnection implements Connection {
     const room = max - PAYLOAD_HEADER_ROOM;
     const size = Buffer.byteLength(payload);
     if (size > room) {
-      throw new ValidationError(what, `is ${size} bytes once encoded for storage; the NATS server takes at most ${room} — send less (NUL and other control characters, quotes and backslashes take more room once encoded)`);
+      throw new ValidationError(
+        what,
+        `is ${size} bytes once encoded for storage; the NATS server takes at most ${room} — send less (NUL and other control characters, quotes and backslashes take more room once encoded)`,
+      );
     }
   }
 
@@ -154,7 +175,8 @@ export class NatsBackendConnection implements Connection {
         });
       });
     }
-    if (this.current === 'disconnected') throw new BackendUnavailable(`The connection to NATS at ${this.servers} is closed; restart the Warp server.`);
+    if (this.current === 'disconnected')
+      throw new BackendUnavailable(`The connection to NATS at ${this.servers} is closed; restart the Warp server.`);
   }
 
   /** Calls `listener` after every reconnect; returns how to stop. */
@@ -186,6 +208,7 @@ export class NatsBackendConnection implements Connection {
   }
 }
 
-export const connectNats = (options: NatsOptions): Promise<NatsBackendConnection> => NatsBackendConnection.open(options);
+export const connectNats = (options: NatsOptions): Promise<NatsBackendConnection> =>
+  NatsBackendConnection.open(options);
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

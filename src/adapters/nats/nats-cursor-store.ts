@@ -10,13 +10,20 @@ export class NatsCursorStore implements CursorStore {
   // Only this session moves its own cursors, so what it read or wrote last is current.
   private readonly cache = new Map<string, number>();
 
-  private constructor(private readonly kv: KV, private readonly retry: RetryPolicy) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly retry: RetryPolicy,
+  ) {}
 
   static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsCursorStore> {
-    return new NatsCursorStore(await retryTransient(() => conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas }), conn.retry), conn.retry);
+    return new NatsCursorStore(
+      await retryTransient(() => conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas }), conn.retry),
+      conn.retry,
+    );
   }
 
-  private key = (ns: string, guid: string, channel: string): string => `${assertToken(ns)}.${assertToken(guid)}.${assertToken(channel)}`;
+  private key = (ns: string, guid: string, channel: string): string =>
+    `${assertToken(ns)}.${assertToken(guid)}.${assertToken(channel)}`;
 
   async get(ns: string, guid: string, channel: string): Promise<number> {
     const key = this.key(ns, guid, channel);
@@ -39,7 +46,11 @@ export class NatsCursorStore implements CursorStore {
       }
       try {
         // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
-        await retryTransient(() => (entry ? this.kv.update(key, String(sequence), entry.revision) : this.kv.create(key, String(sequence))), this.retry, provablyUndelivered);
+        await retryTransient(
+          () => (entry ? this.kv.update(key, String(sequence), entry.revision) : this.kv.create(key, String(sequence))),
+          this.retry,
+          provablyUndelivered,
+        );
         this.cache.set(key, sequence);
         return;
       } catch (error) {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
 import {
-  BackendUnavailable, RevisionConflict, type AggregateKind, type EventStore, type ReadResult, type StoredBatch, type StreamId, type Subscription,
+  BackendUnavailable,
+  RevisionConflict,
+  type AggregateKind,
+  type EventStore,
+  type ReadResult,
+  type StoredBatch,
+  type StreamId,
+  type Subscription,
 } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
@@ -26,10 +33,16 @@ function streamOf(subject: string): StreamId {
 export class NatsEventStore implements EventStore {
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
+  constructor(
+    private readonly conn: NatsBackendConnection,
+    private readonly replicas: number,
+  ) {}
 
   private ensure(): Promise<void> {
-    this.ready ??= retryTransient(() => ensureStream(this.conn.jsm, eventsStreamConfig(this.replicas)), this.conn.retry).catch((error: unknown) => {
+    this.ready ??= retryTransient(
+      () => ensureStream(this.conn.jsm, eventsStreamConfig(this.replicas)),
+      this.conn.retry,
+    ).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
@@ -45,11 +58,14 @@ export class NatsEventStore implements EventStore {
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     const last = await this.lastOn(subject);
     if (last === 0) return { events: [], revision: 0 };
-    const consumer = await this.conn.orderedConsumer(EVENTS_STREAM, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+    const consumer = await this.conn.orderedConsumer(EVENTS_STREAM, {
+      filter_subjects: subject,
+      deliver_policy: DeliverPolicy.All,
+    });
     const events: E[] = [];
     // Bounded fetches rather than an open-ended consume: a read must end even if the stream
     // no longer holds what `last` promised.
-    for (let reached = 0; reached < last; ) {
+    for (let reached = 0; reached < last;) {
       const batch = await consumer.fetch({ max_messages: READ_BATCH, expires: READ_WAIT_MS });
       const before = reached;
       for await (const m of batch) {
@@ -57,7 +73,10 @@ export class NatsEventStore implements EventStore {
         reached = m.seq;
         if (m.seq >= last) break;
       }
-      if (reached === before) throw new BackendUnavailable(`NATS did not deliver the events of ${stream.kind} ${stream.id} up to revision ${last}. Try again shortly.`);
+      if (reached === before)
+        throw new BackendUnavailable(
+          `NATS did not deliver the events of ${stream.kind} ${stream.id} up to revision ${last}. Try again shortly.`,
+        );
     }
     return { events, revision: last };
   }
@@ -65,7 +84,10 @@ export class NatsEventStore implements EventStore {
   /** Sequence of the newest message on `subject` (wildcards allowed), 0 when there is none. */
   private async lastOn(subject: string): Promise<number> {
     try {
-      const message = await retryTransient(() => this.conn.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject }), this.conn.retry);
+      const message = await retryTransient(
+        () => this.conn.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject }),
+        this.conn.retry,
+      );
       return message?.seq ?? 0;
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === NO_MESSAGE) return 0;
@@ -73,7 +95,12 @@ export class NatsEventStore implements EventStore {
     }
   }
 
-  async append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number> {
+  async append<E>(
+    stream: StreamId,
+    events: readonly E[],
+    expectedRevision: number,
+    idempotencyKey?: string,
+  ): Promise<number> {
     await this.ensure();
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     try {
@@ -81,15 +108,23 @@ export class NatsEventStore implements EventStore {
       const msgID = `${subject}:${idempotencyKey ?? randomUUID()}`;
       const payload = JSON.stringify({ events });
       this.conn.checkPayload(`the ${stream.kind} record`, payload);
-      const ack = await retryTransient(() => this.conn.js.publish(subject, payload, { expect: { lastSubjectSequence: expectedRevision }, msgID }), this.conn.retry);
+      const ack = await retryTransient(
+        () => this.conn.js.publish(subject, payload, { expect: { lastSubjectSequence: expectedRevision }, msgID }),
+        this.conn.retry,
+      );
       return ack.seq;
     } catch (error) {
-      if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) throw new RevisionConflict(stream, expectedRevision);
+      if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
+        throw new RevisionConflict(stream, expectedRevision);
       throw error;
     }
   }
 
-  async subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription> {
+  async subscribe<E>(
+    namespace: string,
+    kind: AggregateKind,
+    handler: (batch: StoredBatch<E>) => void,
+  ): Promise<Subscription> {
     await this.ensure();
     const filter = `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
     // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).

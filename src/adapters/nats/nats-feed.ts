@@ -52,8 +52,14 @@ export class ResumableFeed {
   }
 
   private async open(): Promise<void> {
-    const from = this.delivered > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.delivered + 1 } : { deliver_policy: DeliverPolicy.All };
-    const consumer = await retryTransient(() => this.conn.orderedConsumer(this.stream, { filter_subjects: this.filter, ...from }), this.conn.retry);
+    const from =
+      this.delivered > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.delivered + 1 }
+        : { deliver_policy: DeliverPolicy.All };
+    const consumer = await retryTransient(
+      () => this.conn.orderedConsumer(this.stream, { filter_subjects: this.filter, ...from }),
+      this.conn.retry,
+    );
     const messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
     if (this.closed) {
       await messages.close();

@@ -8,10 +8,16 @@ import { retryTransient, retryUndelivered } from './transient.js';
 export class NatsInbox {
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly conn: NatsBackendConnection, private readonly replicas: number) {}
+  constructor(
+    private readonly conn: NatsBackendConnection,
+    private readonly replicas: number,
+  ) {}
 
   ensure(): Promise<void> {
-    this.ready ??= retryTransient(() => ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas)), this.conn.retry).catch((error: unknown) => {
+    this.ready ??= retryTransient(
+      () => ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas)),
+      this.conn.retry,
+    ).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
@@ -24,9 +30,13 @@ export class NatsInbox {
     const payload = JSON.stringify(message);
     this.conn.checkPayload('message', payload);
     // As for channels: only a keyed delivery (safe to repeat) retries a timeout.
-    const ack = idempotencyKey !== undefined
-      ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: `${message.recipientGuid}:${idempotencyKey}` }), this.conn.retry)
-      : await retryUndelivered(() => this.conn.js.publish(subject, payload), this.conn.retry);
+    const ack =
+      idempotencyKey !== undefined
+        ? await retryTransient(
+            () => this.conn.js.publish(subject, payload, { msgID: `${message.recipientGuid}:${idempotencyKey}` }),
+            this.conn.retry,
+          )
+        : await retryUndelivered(() => this.conn.js.publish(subject, payload), this.conn.retry);
     const stored: DirectMessage = { ...message, id: String(ack.seq) };
     this.conn.nc.publish(directNotice(message.recipientGuid), JSON.stringify(stored));
     return stored;
@@ -35,7 +45,10 @@ export class NatsInbox {
   async unread(guid: string): Promise<number> {
     await this.ensure();
     const subject = inboxSubject(guid);
-    const info = await retryTransient(() => this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject }), this.conn.retry);
+    const info = await retryTransient(
+      () => this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject }),
+      this.conn.retry,
+    );
     return info.state.subjects?.[subject] ?? 0;
   }
 
@@ -44,19 +57,34 @@ export class NatsInbox {
     if (waiting === 0) return [];
     const taken = await retryTransient(() => this.collect(guid, filter, waiting), this.conn.retry);
     // Deleting is what marks read; a delete whose answer was lost is found already done.
-    await Promise.all(taken.map(({ seq }) => retryTransient(() => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false), this.conn.retry).catch(alreadyDeleted)));
+    await Promise.all(
+      taken.map(({ seq }) =>
+        retryTransient(() => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false), this.conn.retry).catch(
+          alreadyDeleted,
+        ),
+      ),
+    );
     return taken.map(({ message }) => message);
   }
 
   /** The matching messages among the first `waiting` of the inbox, without marking any read. */
-  private async collect(guid: string, filter: InboxFilter, waiting: number): Promise<Array<{ seq: number; message: DirectMessage }>> {
-    const consumer = await this.conn.orderedConsumer(INBOX_STREAM, { filter_subjects: inboxSubject(guid), deliver_policy: DeliverPolicy.All });
+  private async collect(
+    guid: string,
+    filter: InboxFilter,
+    waiting: number,
+  ): Promise<Array<{ seq: number; message: DirectMessage }>> {
+    const consumer = await this.conn.orderedConsumer(INBOX_STREAM, {
+      filter_subjects: inboxSubject(guid),
+      deliver_policy: DeliverPolicy.All,
+    });
     const batch = await consumer.fetch({ max_messages: waiting, expires: 5000 });
     const taken: Array<{ seq: number; message: DirectMessage }> = [];
     let seen = 0;
     for await (const m of batch) {
       const message: DirectMessage = { ...m.json<NewDirectMessage>(), id: String(m.seq) };
-      const matches = (filter.messageType === undefined || message.messageType === filter.messageType) && (filter.senderGuid === undefined || message.senderGuid === filter.senderGuid);
+      const matches =
+        (filter.messageType === undefined || message.messageType === filter.messageType) &&
+        (filter.senderGuid === undefined || message.senderGuid === filter.senderGuid);
       if (matches) taken.push({ seq: m.seq, message });
       if (taken.length >= filter.limit || ++seen >= waiting || m.info.pending === 0) break;
     }

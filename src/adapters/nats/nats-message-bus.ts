@@ -1,6 +1,15 @@
 import type { ChannelMessage, Retention } from '../../domain/index.js';
 import type {
-  BusNotice, ChannelPage, ChannelPosition, DirectMessage, InboxFilter, MessageBus, NewChannelMessage, NewDirectMessage, ReadWindow, Subscription,
+  BusNotice,
+  ChannelPage,
+  ChannelPosition,
+  DirectMessage,
+  InboxFilter,
+  MessageBus,
+  NewChannelMessage,
+  NewDirectMessage,
+  ReadWindow,
+  Subscription,
 } from '../../ports/index.js';
 import { NatsChannelLog } from './nats-channel-log.js';
 import type { NatsBackendConnection } from './nats-connection.js';
@@ -12,7 +21,10 @@ export class NatsMessageBus implements MessageBus {
   private readonly channels: NatsChannelLog;
   private readonly inbox: NatsInbox;
 
-  constructor(private readonly conn: NatsBackendConnection, replicas: number) {
+  constructor(
+    private readonly conn: NatsBackendConnection,
+    replicas: number,
+  ) {
     this.channels = new NatsChannelLog(conn, replicas);
     this.inbox = new NatsInbox(conn, replicas);
   }
@@ -55,16 +67,19 @@ export class NatsMessageBus implements MessageBus {
         callback: (error, m) => {
           // Republished by the channel's stream: the stored message, its sequence in a header.
           const sequence = m.headers?.get('Nats-Sequence');
-          if (!error && sequence) listener({ kind: 'channel', namespace: ns, message: { ...m.json<NewChannelMessage>(), id: sequence } });
+          if (!error && sequence)
+            listener({ kind: 'channel', namespace: ns, message: { ...m.json<NewChannelMessage>(), id: sequence } });
         },
       }),
     ];
     if (guid) {
-      subs.push(this.conn.nc.subscribe(directNotice(guid), {
-        callback: (error, m) => {
-          if (!error) listener({ kind: 'direct', message: m.json<DirectMessage>() });
-        },
-      }));
+      subs.push(
+        this.conn.nc.subscribe(directNotice(guid), {
+          callback: (error, m) => {
+            if (!error) listener({ kind: 'direct', message: m.json<DirectMessage>() });
+          },
+        }),
+      );
     }
     // Makes sure the server has the interest before callers rely on it.
     await this.conn.nc.flush();

@@ -2,7 +2,8 @@ import { type StreamConfig, StorageType, JetStreamApiError, type JetStreamManage
 
 /** Every subject token Warp builds passes here: defence in depth behind the use cases' validation. */
 export function assertToken(value: string): string {
-  if (!/^[A-Za-z0-9_-][A-Za-z0-9_-]*$/.test(value) || value.length > 128) throw new Error(`unsafe subject token ${JSON.stringify(value)}`);
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9_-]*$/.test(value) || value.length > 128)
+    throw new Error(`unsafe subject token ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -11,21 +12,30 @@ export const INBOX_STREAM = 'WARP_INBOX';
 export const REGISTRY_BUCKET = 'warp-registry';
 export const CURSOR_BUCKET = 'warp-cursors';
 
-export const eventSubject = (ns: string, kind: string, id: string): string => `warp.ev.${assertToken(ns)}.${assertToken(kind)}.${assertToken(id)}`;
-export const channelStream = (ns: string, channel: string): string => `WARP_CH_${assertToken(ns)}_${assertToken(channel)}`;
-export const channelSubject = (ns: string, channel: string): string => `warp.ch.${assertToken(ns)}.${assertToken(channel)}`;
+export const eventSubject = (ns: string, kind: string, id: string): string =>
+  `warp.ev.${assertToken(ns)}.${assertToken(kind)}.${assertToken(id)}`;
+export const channelStream = (ns: string, channel: string): string =>
+  `WARP_CH_${assertToken(ns)}_${assertToken(channel)}`;
+export const channelSubject = (ns: string, channel: string): string =>
+  `warp.ch.${assertToken(ns)}.${assertToken(channel)}`;
 export const inboxSubject = (guid: string): string => `warp.inbox.${assertToken(guid)}`;
-export const channelNotice = (ns: string, channel: string): string => `warp.notify.${assertToken(ns)}.ch.${assertToken(channel)}`;
+export const channelNotice = (ns: string, channel: string): string =>
+  `warp.notify.${assertToken(ns)}.ch.${assertToken(channel)}`;
 export const directNotice = (guid: string): string => `warp.notify.dm.${assertToken(guid)}`;
 
 export const nanos = (ms: number): number => ms * 1_000_000;
 const DAY = 86_400_000;
 
 /** Creates the stream, or updates it when its limits differ (so changed configuration is applied). */
-export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<void> {
   try {
     const info = await jsm.streams.info(config.name);
-    const differs = (Object.keys(config) as Array<keyof StreamConfig>).some((k) => JSON.stringify(info.config[k]) !== JSON.stringify(config[k]));
+    const differs = (Object.keys(config) as Array<keyof StreamConfig>).some(
+      (k) => JSON.stringify(info.config[k]) !== JSON.stringify(config[k]),
+    );
     if (differs) await jsm.streams.update(config.name, { ...info.config, ...config });
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== 10059) throw error;
@@ -34,9 +44,16 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
 }
 
 export const eventsStreamConfig = (replicas: number): Partial<StreamConfig> & { name: string } => ({
-  name: EVENTS_STREAM, subjects: ['warp.ev.>'], num_replicas: replicas, duplicate_window: nanos(120_000),
+  name: EVENTS_STREAM,
+  subjects: ['warp.ev.>'],
+  num_replicas: replicas,
+  duplicate_window: nanos(120_000),
 });
 
 export const inboxStreamConfig = (replicas: number): Partial<StreamConfig> & { name: string } => ({
-  name: INBOX_STREAM, subjects: ['warp.inbox.*'], num_replicas: replicas, max_age: nanos(30 * DAY), duplicate_window: nanos(120_000),
+  name: INBOX_STREAM,
+  subjects: ['warp.inbox.*'],
+  num_replicas: replicas,
+  max_age: nanos(30 * DAY),
+  duplicate_window: nanos(120_000),
 });

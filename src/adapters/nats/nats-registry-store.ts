@@ -15,10 +15,16 @@ export class NatsRegistryStore implements RegistryStore {
   private readonly view = new Map<string, RegistryEntry>();
   private stopWatch: (() => void) | undefined;
 
-  private constructor(private readonly kv: KV, private readonly retry: RetryPolicy) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly retry: RetryPolicy,
+  ) {}
 
   static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsRegistryStore> {
-    const store = new NatsRegistryStore(await retryTransient(() => conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas }), conn.retry), conn.retry);
+    const store = new NatsRegistryStore(
+      await retryTransient(() => conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas }), conn.retry),
+      conn.retry,
+    );
     await store.watch(await retryTransient(() => conn.watchableBucket(REGISTRY_BUCKET), conn.retry));
     return store;
   }
@@ -50,7 +56,10 @@ export class NatsRegistryStore implements RegistryStore {
     return [...this.view.values()];
   }
 
-  async update(guid: string, mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined): Promise<RegistryEntry | undefined> {
+  async update(
+    guid: string,
+    mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined,
+  ): Promise<RegistryEntry | undefined> {
     const key = assertToken(guid);
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const entry = await retryTransient(() => this.kv.get(key), this.retry);
@@ -60,7 +69,11 @@ export class NatsRegistryStore implements RegistryStore {
       try {
         // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
         const value = JSON.stringify(next);
-        await retryTransient(() => (entry ? this.kv.update(key, value, entry.revision) : this.kv.create(key, value)), this.retry, provablyUndelivered);
+        await retryTransient(
+          () => (entry ? this.kv.update(key, value, entry.revision) : this.kv.create(key, value)),
+          this.retry,
+          provablyUndelivered,
+        );
         this.view.set(key, next);
         return next;
       } catch (error) {

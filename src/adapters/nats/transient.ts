@@ -42,7 +42,12 @@ export interface RetryPolicy {
  * connection is waited for only `reconnectWaitMs`, so a call made while NATS is down still
  * fails within seconds.
  */
-export const BOUNDED_RETRY: RetryPolicy = { budgetMs: 12_000, firstDelayMs: 50, maxDelayMs: 1_000, reconnectWaitMs: 4_000 };
+export const BOUNDED_RETRY: RetryPolicy = {
+  budgetMs: 12_000,
+  firstDelayMs: 50,
+  maxDelayMs: 1_000,
+  reconnectWaitMs: 4_000,
+};
 
 /** A transient failure after which nothing can have been stored (a timeout may hide a write). */
 export const provablyUndelivered = (error: unknown): boolean => !(error instanceof TimeoutError) && isTransient(error);
@@ -69,7 +74,11 @@ export async function retryUndelivered<T>(op: () => Promise<T>, policy: RetryPol
  * the budget; any other failure, or the last transient one, is thrown as it is. Only for
  * operations that are safe to repeat: reads, and publishes that carry a message id.
  */
-export async function retryTransient<T>(op: () => Promise<T>, policy: RetryPolicy = BOUNDED_RETRY, retryable: (error: unknown) => boolean = isTransient): Promise<T> {
+export async function retryTransient<T>(
+  op: () => Promise<T>,
+  policy: RetryPolicy = BOUNDED_RETRY,
+  retryable: (error: unknown) => boolean = isTransient,
+): Promise<T> {
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     await policy.connected?.(started + Math.min(policy.budgetMs, policy.reconnectWaitMs ?? policy.budgetMs));
@@ -88,5 +97,8 @@ export async function retryTransient<T>(op: () => Promise<T>, policy: RetryPolic
 function giveUp(error: unknown): unknown {
   if (!isTransient(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new BackendUnavailable(`NATS did not answer (${reason}); it may be restarting, unreachable or overloaded. Try again shortly.`, { cause: error });
+  return new BackendUnavailable(
+    `NATS did not answer (${reason}); it may be restarting, unreachable or overloaded. Try again shortly.`,
+    { cause: error },
+  );
 }

@@ -22,7 +22,10 @@ export function isListening(host: string, port: number, timeoutMs = 500): Promis
 
 const SYSTEM_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
 
-export function findNatsServer(env: NodeJS.ProcessEnv = process.env, extraDirs: readonly string[] = SYSTEM_DIRS): string | undefined {
+export function findNatsServer(
+  env: NodeJS.ProcessEnv = process.env,
+  extraDirs: readonly string[] = SYSTEM_DIRS,
+): string | undefined {
   const dirs = [...(env['PATH'] ?? '').split(delimiter).filter(Boolean), ...extraDirs];
   return dirs.map((d) => join(d, 'nats-server')).find((p) => existsSync(p));
 }
@@ -69,12 +72,17 @@ export async function startLocalNats(options: LocalNatsOptions = {}): Promise<Lo
   const dataDir = localDataDir(env);
   mkdirSync(dataDir, { recursive: true });
   log(`starting a local nats-server (JetStream, data in ${dataDir}) on ${url}`);
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir], { detached: true, stdio: 'ignore' });
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir], {
+    detached: true,
+    stdio: 'ignore',
+  });
   child.unref();
   // Polling is the only signal a detached server gives that it is ready.
   for (let i = 0; i < 50; i++) {
     if (await isListening('127.0.0.1', port, 200)) return { url, startedPid: child.pid };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`Started ${binary} but nothing listens on ${url} after 5 s; run it by hand to see why: ${binary} -js -sd ${dataDir}`);
+  throw new Error(
+    `Started ${binary} but nothing listens on ${url} after 5 s; run it by hand to see why: ${binary} -js -sd ${dataDir}`,
+  );
 }

@@ -19,7 +19,10 @@ export interface ChannelView {
   readonly maxAgeMs?: number;
 }
 
-export interface CreateChannelOutput { readonly channel: ChannelView; readonly created: boolean }
+export interface CreateChannelOutput {
+  readonly channel: ChannelView;
+  readonly created: boolean;
+}
 
 function retentionOf(input: CreateChannelInput): Retention {
   for (const field of ['maxMessages', 'maxBytes', 'maxAgeMs'] as const) {
@@ -36,16 +39,29 @@ function retentionOf(input: CreateChannelInput): Retention {
 }
 
 /** Decides a channel definition, stores it, and makes the message log match it. */
-export async function defineChannel(deps: AppDeps, type: ChannelCommand['type'] & ('CreateChannel' | 'ConfigureChannel'), input: CreateChannelInput): Promise<CreateChannelOutput> {
+export async function defineChannel(
+  deps: AppDeps,
+  type: ChannelCommand['type'] & ('CreateChannel' | 'ConfigureChannel'),
+  input: CreateChannelInput,
+): Promise<CreateChannelOutput> {
   const name = checkName('name', input.name);
   const description = checkText('description', input.description ?? '', 1024, { allowEmpty: true });
   const retention = retentionOf(input);
   const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };
   const known = deps.channels.get(name);
-  const outcome = await execute(deps.events, stream, channelDecider, { type, name, description, retention, now: deps.clock.now() }, known);
+  const outcome = await execute(
+    deps.events,
+    stream,
+    channelDecider,
+    { type, name, description, retention, now: deps.clock.now() },
+    known,
+  );
   deps.channels.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
   await deps.bus.ensureChannel(deps.session.namespace, name, description, retention);
-  return { channel: { name, description, ...retention }, created: outcome.events.some((e) => e.type === 'ChannelCreated') };
+  return {
+    channel: { name, description, ...retention },
+    created: outcome.events.some((e) => e.type === 'ChannelCreated'),
+  };
 }
 
 export const createChannel = (deps: AppDeps, input: CreateChannelInput): Promise<CreateChannelOutput> =>

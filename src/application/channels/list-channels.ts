@@ -13,7 +13,13 @@ export async function listChannels(deps: AppDeps): Promise<{ channels: ChannelSu
     deps.channels.open().map(async (c): Promise<ChannelSummary> => {
       const { first, last } = await bus.position(session.namespace, c.name);
       const count = last === 0 || first === 0 ? 0 : last - first + 1;
-      const base = { name: c.name, description: c.description, ...c.retention, messageCount: count, lastMessageId: last ? String(last) : null };
+      const base = {
+        name: c.name,
+        description: c.description,
+        ...c.retention,
+        messageCount: count,
+        lastMessageId: last ? String(last) : null,
+      };
       if (!session.guid) return base;
       const cursor = await cursors.get(session.namespace, session.guid, c.name);
       return { ...base, unread: Math.max(0, last - Math.max(cursor, first - 1)) };

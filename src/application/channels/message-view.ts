@@ -10,13 +10,20 @@ export interface MessageView {
   readonly replyTo?: string;
 }
 
-export const messageView = (m: ChannelMessage): MessageView => ({ ...m, timestamp: new Date(m.timestamp).toISOString() });
+export const messageView = (m: ChannelMessage): MessageView => ({
+  ...m,
+  timestamp: new Date(m.timestamp).toISOString(),
+});
 
 const MESSAGE_ID = /^[1-9][0-9]{0,15}$/;
 
 /** Channel message ids are their sequence in the channel, as decimal text. */
 export function parseMessageId(field: string, id: string): number {
-  if (!MESSAGE_ID.test(id)) throw new ValidationError(field, `${JSON.stringify(id.slice(0, 40))} is not a message id; pass the id of a message returned by read_messages`);
+  if (!MESSAGE_ID.test(id))
+    throw new ValidationError(
+      field,
+      `${JSON.stringify(id.slice(0, 40))} is not a message id; pass the id of a message returned by read_messages`,
+    );
   return Number(id);
 }
 

@@ -25,7 +25,8 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   const channel = checkName('channel', input.channel);
   if (deps.channels.get(channel)?.state.status !== 'open') throw new ChannelNotFound(channel);
   const limit = input.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit', 'must be a whole number from 1 to 1000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new ValidationError('limit', 'must be a whole number from 1 to 1000');
   const before = input.before !== undefined ? parseMessageId('before', input.before) : undefined;
   // after "0": from the start of the channel (ids begin at 1).
   let after = input.after === '0' ? 0 : input.after !== undefined ? parseMessageId('after', input.after) : undefined;
@@ -34,23 +35,35 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   // An unread read starts at the cursor; other reads fetch the page and the cursor side by side.
   if (input.unreadOnly) after = Math.max(after ?? 0, await cursorRead);
   const [{ messages: page, position }, cursor] = await Promise.all([
-    bus.read(session.namespace, channel, { limit, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }),
+    bus.read(session.namespace, channel, {
+      limit,
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    }),
     cursorRead,
   ]);
   // Forwards keeps the oldest of the page, backwards the newest; hasMore leads to the rest.
   const bodySize = (m: ChannelMessage): number => byteLength(m.body);
-  const messages = after !== undefined ? withinBudget(page, bodySize) : [...withinBudget([...page].reverse(), bodySize)].reverse();
+  const messages =
+    after !== undefined ? withinBudget(page, bodySize) : [...withinBudget([...page].reverse(), bodySize)].reverse();
   const firstSeq = messages.length ? Number(messages[0]!.id) : undefined;
   const lastSeq = messages.length ? Number(messages[messages.length - 1]!.id) : undefined;
   let readUpTo = cursor;
   // The cursor moves only when this page continues from it, so no unread message is skipped.
-  if (guid && lastSeq !== undefined && firstSeq !== undefined && firstSeq <= Math.max(cursor, position.first - 1) + 1 && lastSeq > cursor) {
+  if (
+    guid &&
+    lastSeq !== undefined &&
+    firstSeq !== undefined &&
+    firstSeq <= Math.max(cursor, position.first - 1) + 1 &&
+    lastSeq > cursor
+  ) {
     await cursors.advance(session.namespace, guid, channel, lastSeq);
     readUpTo = lastSeq;
   }
-  const hasMore = after !== undefined
-    ? (lastSeq ?? after) < Math.min(position.last, before !== undefined ? before - 1 : position.last)
-    : firstSeq !== undefined && firstSeq > position.first;
+  const hasMore =
+    after !== undefined
+      ? (lastSeq ?? after) < Math.min(position.last, before !== undefined ? before - 1 : position.last)
+      : firstSeq !== undefined && firstSeq > position.first;
   return {
     channel,
     messages: messages.map(messageView),

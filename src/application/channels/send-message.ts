@@ -23,8 +23,13 @@ export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promi
   }
   const [posted] = channelDecider.decide(
     {
-      type: 'PostMessage', channel, senderHandle: session.handle, body: input.message,
-      bodyBytes: byteLength(input.message), maxBytes: settings.maxMessageBytes, now: clock.now(),
+      type: 'PostMessage',
+      channel,
+      senderHandle: session.handle,
+      body: input.message,
+      bodyBytes: byteLength(input.message),
+      maxBytes: settings.maxMessageBytes,
+      now: clock.now(),
       ...(session.guid ? { senderGuid: session.guid } : {}),
       ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     },

@@ -10,14 +10,20 @@ export interface ReadDirectMessagesInput {
 }
 
 /** Returns unread messages oldest first and marks exactly those read; non-matching ones stay unread. */
-export async function readDirectMessages(deps: AppDeps, input: ReadDirectMessagesInput): Promise<{ messages: DirectMessageView[]; remaining: number }> {
+export async function readDirectMessages(
+  deps: AppDeps,
+  input: ReadDirectMessagesInput,
+): Promise<{ messages: DirectMessageView[]; remaining: number }> {
   const guid = requireGuid(deps.session, 'read your inbox');
   const limit = input.limit ?? 10;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ValidationError('limit', 'must be a whole number from 1 to 100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new ValidationError('limit', 'must be a whole number from 1 to 100');
   const messageType = input.messageType !== undefined ? checkCapability('messageType', input.messageType) : undefined;
   const senderGuid = input.senderGuid !== undefined ? checkId('senderGuid', input.senderGuid) : undefined;
   const messages = await deps.bus.takeInbox(guid, {
-    limit, ...(messageType ? { messageType } : {}), ...(senderGuid ? { senderGuid } : {}),
+    limit,
+    ...(messageType ? { messageType } : {}),
+    ...(senderGuid ? { senderGuid } : {}),
   });
   return { messages: messages.map(directView), remaining: await deps.bus.unreadInbox(guid) };
 }

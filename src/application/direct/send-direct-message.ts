@@ -20,10 +20,16 @@ export interface DirectMessageView extends Omit<DirectMessage, 'timestamp'> {
   readonly timestamp: string;
 }
 
-export const directView = (m: DirectMessage): DirectMessageView => ({ ...m, timestamp: new Date(m.timestamp).toISOString() });
+export const directView = (m: DirectMessage): DirectMessageView => ({
+  ...m,
+  timestamp: new Date(m.timestamp).toISOString(),
+});
 
 /** Delivers to the recipient's durable inbox, whether or not it is online now. */
-export async function sendDirectMessage(deps: AppDeps, input: SendDirectMessageInput): Promise<{ message: DirectMessageView; recipientStatus: string }> {
+export async function sendDirectMessage(
+  deps: AppDeps,
+  input: SendDirectMessageInput,
+): Promise<{ message: DirectMessageView; recipientStatus: string }> {
   const { session, settings } = deps;
   const senderGuid = requireGuid(session, 'send direct messages (so the recipient can answer you)');
   const recipientGuid = checkId('recipientGuid', input.recipientGuid);
@@ -40,8 +46,13 @@ export async function sendDirectMessage(deps: AppDeps, input: SendDirectMessageI
   if (!recipient || !canSee(viewerOf(session), recipient)) throw new AgentNotFound(recipientGuid);
   const message = await deps.bus.deliver(
     {
-      recipientGuid, senderGuid, senderHandle: session.handle ?? 'unknown', messageType, body: input.message,
-      timestamp: deps.clock.now(), ...(input.metadata ? { metadata: input.metadata } : {}),
+      recipientGuid,
+      senderGuid,
+      senderHandle: session.handle ?? 'unknown',
+      messageType,
+      body: input.message,
+      timestamp: deps.clock.now(),
+      ...(input.metadata ? { metadata: input.metadata } : {}),
     },
     key,
   );

@@ -3,15 +3,26 @@ import type { AppDeps } from '../shared/deps.js';
 import { sweepExpiredLeases } from '../work/sweep-leases.js';
 import { workView, type WorkItemView } from '../work/work-view.js';
 
-export async function listDeadLetterItems(deps: AppDeps, input: { capability?: string; limit?: number }): Promise<{ items: WorkItemView[]; total: number }> {
+export async function listDeadLetterItems(
+  deps: AppDeps,
+  input: { capability?: string; limit?: number },
+): Promise<{ items: WorkItemView[]; total: number }> {
   const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
   const limit = input.limit ?? 20;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ValidationError('limit', 'must be a whole number from 1 to 100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new ValidationError('limit', 'must be a whole number from 1 to 100');
   await sweepExpiredLeases(deps, capability);
   const now = deps.clock.now();
   const items = deps.work
-    .items((s) => s.status === 'dead-lettered' && s.expiresAt > now && (capability === undefined || s.spec.capability === capability))
+    .items(
+      (s) =>
+        s.status === 'dead-lettered' &&
+        s.expiresAt > now &&
+        (capability === undefined || s.spec.capability === capability),
+    )
     .map((e) => e.state)
-    .sort((a, b) => (a.status === 'dead-lettered' && b.status === 'dead-lettered' ? b.deadLetteredAt - a.deadLetteredAt : 0));
+    .sort((a, b) =>
+      a.status === 'dead-lettered' && b.status === 'dead-lettered' ? b.deadLetteredAt - a.deadLetteredAt : 0,
+    );
   return { items: items.slice(0, limit).map(workView), total: items.length };
 }

@@ -19,20 +19,45 @@ const mentions = (body: string, handle: string): boolean =>
  * Turns new direct messages, channel mentions of this agent's handle and work it is
  * qualified for into pushes. Never pushes the agent's own messages; never marks anything read.
  */
-export async function startAgentFeed(deps: AppDeps, kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> {
+export async function startAgentFeed(
+  deps: AppDeps,
+  kinds: ReadonlySet<PushKind>,
+  push: (p: Push) => void,
+): Promise<Subscription> {
   const { session } = deps;
 
   const onNotice = (notice: BusNotice): void => {
     if (notice.kind === 'direct') {
       const m = notice.message;
       if (!kinds.has('dm') || m.recipientGuid !== session.guid || m.senderGuid === session.guid) return;
-      push({ kind: 'dm', content: m.body, meta: { kind: 'dm', from: m.senderHandle, from_guid: m.senderGuid, message_id: m.id, message_type: m.messageType } });
+      push({
+        kind: 'dm',
+        content: m.body,
+        meta: {
+          kind: 'dm',
+          from: m.senderHandle,
+          from_guid: m.senderGuid,
+          message_id: m.id,
+          message_type: m.messageType,
+        },
+      });
       return;
     }
     const m = notice.message;
     const me = session.handle;
-    if (!kinds.has('mentions') || !me || m.senderHandle === me || (session.guid && m.senderGuid === session.guid) || !mentions(m.body, me)) return;
-    push({ kind: 'mention', content: m.body, meta: { kind: 'mention', channel: m.channel, from: m.senderHandle, message_id: m.id } });
+    if (
+      !kinds.has('mentions') ||
+      !me ||
+      m.senderHandle === me ||
+      (session.guid && m.senderGuid === session.guid) ||
+      !mentions(m.body, me)
+    )
+      return;
+    push({
+      kind: 'mention',
+      content: m.body,
+      meta: { kind: 'mention', channel: m.channel, from: m.senderHandle, message_id: m.id },
+    });
   };
 
   const onWork = async (batch: StoredBatch<WorkItemEvent>): Promise<void> => {
@@ -43,8 +68,16 @@ export async function startAgentFeed(deps: AppDeps, kinds: ReadonlySet<PushKind>
       const entry = await deps.registry.get(guid);
       if (!entry?.profile.capabilities.includes(event.spec.capability)) continue;
       push({
-        kind: 'work', content: event.spec.description,
-        meta: { kind: 'work', work_item_id: event.spec.id, task_id: event.spec.taskId, capability: event.spec.capability, priority: String(event.spec.priority), from: event.spec.offeredBy },
+        kind: 'work',
+        content: event.spec.description,
+        meta: {
+          kind: 'work',
+          work_item_id: event.spec.id,
+          task_id: event.spec.taskId,
+          capability: event.spec.capability,
+          priority: String(event.spec.priority),
+          from: event.spec.offeredBy,
+        },
       });
     }
   };

@@ -8,17 +8,25 @@ export interface Viewer {
   readonly username: string;
 }
 
-export const viewerOf = (session: Session): Viewer => ({ guid: session.guid, namespace: session.namespace, username: session.username });
+export const viewerOf = (session: Session): Viewer => ({
+  guid: session.guid,
+  namespace: session.namespace,
+  username: session.username,
+});
 
 /** private = itself; project-only = same namespace; user-only = same user; public = everyone. */
 export function canSee(viewer: Viewer, entry: RegistryEntry): boolean {
   const p = entry.profile;
   if (viewer.guid === p.guid) return true;
   switch (p.visibility) {
-    case 'private': return false;
-    case 'project-only': return viewer.namespace === p.namespace;
-    case 'user-only': return viewer.username === p.username;
-    case 'public': return true;
+    case 'private':
+      return false;
+    case 'project-only':
+      return viewer.namespace === p.namespace;
+    case 'user-only':
+      return viewer.username === p.username;
+    case 'public':
+      return true;
   }
 }
 

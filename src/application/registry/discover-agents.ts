@@ -11,7 +11,10 @@ export interface DiscoverAgentsInput {
   readonly includeOffline?: boolean;
 }
 
-export async function discoverAgents(deps: AppDeps, input: DiscoverAgentsInput): Promise<{ agents: AgentView[]; count: number }> {
+export async function discoverAgents(
+  deps: AppDeps,
+  input: DiscoverAgentsInput,
+): Promise<{ agents: AgentView[]; count: number }> {
   if (input.capability !== undefined) checkCapability('capability', input.capability);
   const viewer = viewerOf(deps.session);
   const now = deps.clock.now();
@@ -24,7 +27,8 @@ export async function discoverAgents(deps: AppDeps, input: DiscoverAgentsInput):
     // Filters on hidden fields must not reveal them, so they only match what the viewer may see.
     if (input.hostname !== undefined && view.hostname !== input.hostname) continue;
     if (input.projectId !== undefined && view.projectId !== input.projectId) continue;
-    if (input.status !== undefined ? view.status !== input.status : view.status === 'offline' && !input.includeOffline) continue;
+    if (input.status !== undefined ? view.status !== input.status : view.status === 'offline' && !input.includeOffline)
+      continue;
     agents.push(view);
   }
   agents.sort((a, b) => a.handle.localeCompare(b.handle) || a.guid.localeCompare(b.guid));
@@ -33,7 +37,9 @@ export async function discoverAgents(deps: AppDeps, input: DiscoverAgentsInput):
 
 export class AgentNotFound extends NotFound {
   constructor(guid: string) {
-    super(`Agent ${guid} was not found (it does not exist or is not visible to you); use discover_agents to find agents.`);
+    super(
+      `Agent ${guid} was not found (it does not exist or is not visible to you); use discover_agents to find agents.`,
+    );
   }
 }
 
@@ -44,4 +50,3 @@ export async function getAgentInfo(deps: AppDeps, input: { guid: string }): Prom
   if (!entry || !canSee(viewer, entry)) throw new AgentNotFound(guid);
   return { agent: agentView(viewer, entry, deps.clock.now(), deps.settings.staleAfterMs) };
 }
-

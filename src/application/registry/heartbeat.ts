@@ -12,7 +12,11 @@ export async function beat(deps: AppDeps): Promise<void> {
 }
 
 /** Beats every `heartbeatMs` until `signal` aborts; a failed beat is reported and retried on the next tick. */
-export async function runHeartbeat(deps: AppDeps, signal: AbortSignal, onError: (error: unknown) => void): Promise<void> {
+export async function runHeartbeat(
+  deps: AppDeps,
+  signal: AbortSignal,
+  onError: (error: unknown) => void,
+): Promise<void> {
   while (!signal.aborted) {
     await deps.clock.sleep(deps.settings.heartbeatMs, signal);
     if (signal.aborted) return;
@@ -26,6 +30,10 @@ export async function goOffline(deps: AppDeps): Promise<void> {
   if (!guid) return;
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps.events, stream, agentDecider, { type: 'UpdatePresence', status: 'offline', now });
+  const { state } = await execute(deps.events, stream, agentDecider, {
+    type: 'UpdatePresence',
+    status: 'offline',
+    now,
+  });
   await projectAgent(deps.registry, state, now);
 }

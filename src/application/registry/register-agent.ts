@@ -1,4 +1,12 @@
-import { agentDecider, agentId, checkCapability, checkName, ValidationError, type Scope, type Visibility } from '../../domain/index.js';
+import {
+  agentDecider,
+  agentId,
+  checkCapability,
+  checkName,
+  ValidationError,
+  type Scope,
+  type Visibility,
+} from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { execute } from '../shared/execute.js';
 import { agentView, viewerOf, type AgentView } from './agent-view.js';
@@ -14,29 +22,42 @@ export interface RegisterAgentInput {
 export const MAX_CAPABILITIES = 64;
 
 export function checkCapabilities(list: readonly string[]): string[] {
-  if (list.length > MAX_CAPABILITIES) throw new ValidationError('capabilities', `at most ${MAX_CAPABILITIES} are allowed`);
+  if (list.length > MAX_CAPABILITIES)
+    throw new ValidationError('capabilities', `at most ${MAX_CAPABILITIES} are allowed`);
   return [...new Set(list.map((c, i) => checkCapability(`capabilities[${i}]`, c)))];
 }
 
 /** A handle from the agent type when none is set: "Code Reviewer" → "code-reviewer". */
 export function handleFromType(agentType: string): string {
-  const slug = agentType.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '');
+  const slug = agentType
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
   return slug || 'agent';
 }
 
 export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): Promise<{ agent: AgentView }> {
   const { session, clock, ids } = deps;
   const agentType = input.agentType.trim();
-  if (agentType.length === 0 || agentType.length > 64) throw new ValidationError('agentType', 'must be 1-64 characters, e.g. "developer"');
+  if (agentType.length === 0 || agentType.length > 64)
+    throw new ValidationError('agentType', 'must be 1-64 characters, e.g. "developer"');
   const capabilities = checkCapabilities(input.capabilities ?? []);
   const handle = checkName('handle', session.handle ?? handleFromType(agentType));
   // Same project, host and handle → same guid, so a restarted session replaces its old entry.
   const guid = agentId(ids.stableId(session.namespace, session.hostname, handle));
   const now = clock.now();
   const profile = {
-    guid, handle, agentType, capabilities,
-    scope: input.scope ?? 'project', visibility: input.visibility ?? 'project-only',
-    namespace: session.namespace, hostname: session.hostname, username: session.username,
+    guid,
+    handle,
+    agentType,
+    capabilities,
+    scope: input.scope ?? 'project',
+    visibility: input.visibility ?? 'project-only',
+    namespace: session.namespace,
+    hostname: session.hostname,
+    username: session.username,
   } as const;
   const stream = { namespace: session.namespace, kind: 'agent' as const, id: guid };
   const { state } = await execute(deps.events, stream, agentDecider, { type: 'RegisterAgent', profile, now });

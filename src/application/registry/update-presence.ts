@@ -14,14 +14,18 @@ export interface UpdatePresenceInput {
 
 export async function updatePresence(deps: AppDeps, input: UpdatePresenceInput): Promise<{ agent: AgentView }> {
   const guid = requireGuid(deps.session, 'update presence');
-  if (input.currentTaskCount !== undefined && (!Number.isSafeInteger(input.currentTaskCount) || input.currentTaskCount < 0)) {
+  if (
+    input.currentTaskCount !== undefined &&
+    (!Number.isSafeInteger(input.currentTaskCount) || input.currentTaskCount < 0)
+  ) {
     throw new ValidationError('currentTaskCount', 'must be a whole number ≥ 0');
   }
   const capabilities = input.capabilities ? checkCapabilities(input.capabilities) : undefined;
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
   const { state } = await execute(deps.events, stream, agentDecider, {
-    type: 'UpdatePresence', now,
+    type: 'UpdatePresence',
+    now,
     ...(input.status ? { status: input.status } : {}),
     ...(input.currentTaskCount !== undefined ? { currentTaskCount: input.currentTaskCount } : {}),
     ...(capabilities ? { capabilities } : {}),

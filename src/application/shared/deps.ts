@@ -1,4 +1,12 @@
-import type { Clock, Connection, CursorStore, EventStore, IdGenerator, MessageBus, RegistryStore } from '../../ports/index.js';
+import type {
+  Clock,
+  Connection,
+  CursorStore,
+  EventStore,
+  IdGenerator,
+  MessageBus,
+  RegistryStore,
+} from '../../ports/index.js';
 import { ChannelDirectory } from '../channels/channel-directory.js';
 import { WorkIndex } from '../work/work-index.js';
 import type { Session, Settings } from './session.js';
@@ -21,6 +29,12 @@ export interface AppDeps {
 export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection'>;
 
 /** A session's dependencies over a backend: fresh read models, shared stores. */
-export function createSessionDeps(backend: BackendPorts, clock: Clock, ids: IdGenerator, session: Session, settings: Settings): AppDeps {
+export function createSessionDeps(
+  backend: BackendPorts,
+  clock: Clock,
+  ids: IdGenerator,
+  session: Session,
+  settings: Settings,
+): AppDeps {
   return { ...backend, clock, ids, session, settings, channels: new ChannelDirectory(), work: new WorkIndex() };
 }

@@ -47,7 +47,8 @@ export async function execute<C, S, E>(
       return { state: events.reduce(decider.evolve, current.state), revision, events };
     } catch (error) {
       if (!(error instanceof RevisionConflict) || attempt >= MAX_TRIES) {
-        if (error instanceof RevisionConflict) throw new Conflict('Too many concurrent changes to the same item; try again.');
+        if (error instanceof RevisionConflict)
+          throw new Conflict('Too many concurrent changes to the same item; try again.');
         throw error;
       }
       current = await load(store, stream, decider);

@@ -5,7 +5,11 @@
 export const PAGE_BUDGET_BYTES = 512 * 1024;
 
 /** The longest prefix of `items` whose sizes fit the budget, and never less than one item. */
-export function withinBudget<T>(items: readonly T[], sizeOf: (item: T) => number, budget = PAGE_BUDGET_BYTES): readonly T[] {
+export function withinBudget<T>(
+  items: readonly T[],
+  sizeOf: (item: T) => number,
+  budget = PAGE_BUDGET_BYTES,
+): readonly T[] {
   let bytes = 0;
   let count = 0;
   for (const item of items) {

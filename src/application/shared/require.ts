@@ -13,7 +13,8 @@ export function requireGuid(session: Session, action: string): string {
 }
 
 export function requireHandle(session: Session): string {
-  if (!session.handle) throw new ValidationError('handle', 'no handle is set for this session; call set_handle or register_agent first');
+  if (!session.handle)
+    throw new ValidationError('handle', 'no handle is set for this session; call set_handle or register_agent first');
   return session.handle;
 }
 
@@ -50,9 +51,11 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
  * "Maximum call stack size exceeded", which came back as an internal error.
  */
 export function checkJsonSize(field: string, value: unknown, maxBytes: number): void {
-  if (nestedDeeperThan(value, MAX_JSON_DEPTH)) throw new ValidationError(field, `is nested more than ${MAX_JSON_DEPTH} levels deep; flatten it`);
+  if (nestedDeeperThan(value, MAX_JSON_DEPTH))
+    throw new ValidationError(field, `is nested more than ${MAX_JSON_DEPTH} levels deep; flatten it`);
   const size = byteLength(JSON.stringify(value) ?? '');
   if (size > maxBytes) throw new ValidationError(field, `is ${size} bytes as JSON; the limit is ${maxBytes} bytes`);
 }
 
-export const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+export const iso = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : new Date(ms).toISOString();

@@ -31,11 +31,21 @@ const preview = (text: string): string => (text.length > 200 ? `${text.slice(0, 
 function arrivalOf(notice: BusNotice): Arrival {
   const m = notice.message;
   return notice.kind === 'channel'
-    ? { kind: 'channel', channel: notice.message.channel, messageId: m.id, from: m.senderHandle, preview: preview(m.body) }
+    ? {
+        kind: 'channel',
+        channel: notice.message.channel,
+        messageId: m.id,
+        from: m.senderHandle,
+        preview: preview(m.body),
+      }
     : { kind: 'direct', messageId: m.id, from: m.senderHandle, preview: preview(m.body) };
 }
 
-async function pendingNow(deps: AppDeps, channels: readonly string[], includeDirect: boolean): Promise<WaitForMessagesOutput['pending']> {
+async function pendingNow(
+  deps: AppDeps,
+  channels: readonly string[],
+  includeDirect: boolean,
+): Promise<WaitForMessagesOutput['pending']> {
   const guid = deps.session.guid;
   if (!guid) return { inbox: 0, channels: {} };
   const counts: Record<string, number> = {};
@@ -51,10 +61,12 @@ async function pendingNow(deps: AppDeps, channels: readonly string[], includeDir
 /** Returns as soon as something new arrives for this agent (or is already unread), else empty at the timeout. Reads nothing as read. */
 export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput): Promise<WaitForMessagesOutput> {
   const timeout = input.timeoutMs ?? 20_000;
-  if (!Number.isInteger(timeout) || timeout < 0 || timeout > 60_000) throw new ValidationError('timeoutMs', 'must be a whole number of ms from 0 to 60000');
+  if (!Number.isInteger(timeout) || timeout < 0 || timeout > 60_000)
+    throw new ValidationError('timeoutMs', 'must be a whole number of ms from 0 to 60000');
   const known = new Set(deps.channels.open().map((c) => c.name));
   const channels = (input.channels ?? [...known]).map((c, i) => checkName(`channels[${i}]`, c));
-  for (const c of channels) if (!known.has(c)) throw new ValidationError('channels', `channel "${c}" does not exist; see list_channels`);
+  for (const c of channels)
+    if (!known.has(c)) throw new ValidationError('channels', `channel "${c}" does not exist; see list_channels`);
   const includeDirect = input.includeDirect ?? true;
   const { session } = deps;
 
@@ -62,16 +74,33 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
   const stop = new AbortController();
   const watching = new Set(channels);
   const subscription = await deps.bus.watch(session.namespace, includeDirect ? session.guid : undefined, (notice) => {
-    if (notice.kind === 'channel' && (!watching.has(notice.message.channel) || notice.message.senderGuid === session.guid && session.guid)) return;
+    if (
+      notice.kind === 'channel' &&
+      (!watching.has(notice.message.channel) || (notice.message.senderGuid === session.guid && session.guid))
+    )
+      return;
     if (notice.kind === 'channel' && !session.guid && notice.message.senderHandle === session.handle) return;
     arrivals.push(arrivalOf(notice));
     stop.abort();
   });
-  const capabilities = input.includeWork !== false && session.guid ? (await deps.registry.get(session.guid))?.profile.capabilities ?? [] : [];
+  const capabilities =
+    input.includeWork !== false && session.guid
+      ? ((await deps.registry.get(session.guid))?.profile.capabilities ?? [])
+      : [];
   const stopWork = deps.work.observe((batch) => {
     for (const event of batch.events) {
-      if (event.type !== 'WorkOffered' || !capabilities.includes(event.spec.capability) || event.spec.offeredBy === session.guid) continue;
-      arrivals.push({ kind: 'work', workItemId: event.spec.id, from: event.spec.offeredBy, preview: preview(`[${event.spec.capability}] ${event.spec.description}`) });
+      if (
+        event.type !== 'WorkOffered' ||
+        !capabilities.includes(event.spec.capability) ||
+        event.spec.offeredBy === session.guid
+      )
+        continue;
+      arrivals.push({
+        kind: 'work',
+        workItemId: event.spec.id,
+        from: event.spec.offeredBy,
+        preview: preview(`[${event.spec.capability}] ${event.spec.description}`),
+      });
       stop.abort();
     }
   });
@@ -80,7 +109,11 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
     if (timeout > 0 && pending.inbox === 0 && Object.keys(pending.channels).length === 0 && arrivals.length === 0) {
       await deps.clock.sleep(timeout, stop.signal);
     }
-    return { arrivals, timedOut: arrivals.length === 0 && pending.inbox === 0 && Object.keys(pending.channels).length === 0, pending };
+    return {
+      arrivals,
+      timedOut: arrivals.length === 0 && pending.inbox === 0 && Object.keys(pending.channels).length === 0,
+      pending,
+    };
   } finally {
     stopWork();
     stop.abort();

@@ -26,21 +26,32 @@ function parseDeadline(deadline: string | undefined, now: number): number | unde
 }
 
 /** Queues work for any agent with the capability; offering the same taskId again is stored once. */
-export async function broadcastWorkOffer(deps: AppDeps, input: BroadcastWorkOfferInput): Promise<{ workItem: WorkItemView; created: boolean }> {
+export async function broadcastWorkOffer(
+  deps: AppDeps,
+  input: BroadcastWorkOfferInput,
+): Promise<{ workItem: WorkItemView; created: boolean }> {
   const { session, clock, settings } = deps;
   const taskId = checkText('taskId', input.taskId, 256);
   const description = checkText('description', input.description, settings.maxMessageBytes);
   const capability = checkCapability('requiredCapability', input.requiredCapability);
   const priority = input.priority ?? 5;
-  if (!Number.isInteger(priority) || priority < 1 || priority > 10) throw new ValidationError('priority', 'must be a whole number from 1 (low) to 10 (high)');
+  if (!Number.isInteger(priority) || priority < 1 || priority > 10)
+    throw new ValidationError('priority', 'must be a whole number from 1 (low) to 10 (high)');
   if (input.contextData !== undefined) checkJsonSize('contextData', input.contextData, MAX_CONTEXT_BYTES);
   const now = clock.now();
   const deadline = parseDeadline(input.deadline, now);
   const id = deps.ids.stableId(session.namespace, 'work', taskId);
   const outcome = await runWorkCommand(deps, id, {
-    type: 'OfferWork', maxAttempts: settings.maxAttempts, now,
+    type: 'OfferWork',
+    maxAttempts: settings.maxAttempts,
+    now,
     spec: {
-      id, taskId, description, capability, priority, namespace: session.namespace,
+      id,
+      taskId,
+      description,
+      capability,
+      priority,
+      namespace: session.namespace,
       offeredBy: session.guid ?? session.handle ?? 'anonymous',
       ...(deadline !== undefined ? { deadline } : {}),
       ...(input.contextData !== undefined ? { contextData: input.contextData } : {}),

@@ -10,13 +10,14 @@ export interface ClaimWorkInput {
 }
 
 export type ClaimWorkOutput =
-  | { readonly claimed: true; readonly workItem: WorkItemView }
-  | { readonly claimed: false; readonly reason: string };
+  { readonly claimed: true; readonly workItem: WorkItemView } | { readonly claimed: false; readonly reason: string };
 
 async function requireCapability(deps: AppDeps, guid: string, capability: string): Promise<void> {
   const entry = await deps.registry.get(guid);
   if (!entry?.profile.capabilities.includes(capability)) {
-    throw new NotAllowed(`You are not registered with capability "${capability}"; add it with update_presence({ capabilities: [...] }) or register_agent.`);
+    throw new NotAllowed(
+      `You are not registered with capability "${capability}"; add it with update_presence({ capabilities: [...] }) or register_agent.`,
+    );
   }
 }
 
@@ -26,9 +27,17 @@ async function tryClaim(deps: AppDeps, guid: string, capability: string): Promis
   for (const candidate of deps.work.claimable(capability, clock.now())) {
     try {
       const outcome = await runWorkCommand(deps, candidate.state.spec.id, {
-        type: 'ClaimWork', holder: guid, leaseMs: settings.leaseMs, dlqTtlMs: settings.dlqTtlMs, now: clock.now(),
+        type: 'ClaimWork',
+        holder: guid,
+        leaseMs: settings.leaseMs,
+        dlqTtlMs: settings.dlqTtlMs,
+        now: clock.now(),
       });
-      if (outcome.state.status === 'claimed' && outcome.state.holder === guid && outcome.events.some((e) => e.type === 'WorkClaimed')) {
+      if (
+        outcome.state.status === 'claimed' &&
+        outcome.state.holder === guid &&
+        outcome.events.some((e) => e.type === 'WorkClaimed')
+      ) {
         return workView(outcome.state);
       }
     } catch (error) {
@@ -46,7 +55,8 @@ export async function claimWork(deps: AppDeps, input: ClaimWorkInput): Promise<C
   const guid = requireGuid(deps.session, 'claim work');
   const capability = checkCapability('capability', input.capability);
   const timeout = input.timeout ?? 5000;
-  if (!Number.isInteger(timeout) || timeout < 100 || timeout > 30_000) throw new ValidationError('timeout', 'must be a whole number of ms from 100 to 30000');
+  if (!Number.isInteger(timeout) || timeout < 100 || timeout > 30_000)
+    throw new ValidationError('timeout', 'must be a whole number of ms from 100 to 30000');
   await requireCapability(deps, guid, capability);
   const { clock, work } = deps;
   const giveUpAt = clock.now() + timeout;
@@ -54,7 +64,8 @@ export async function claimWork(deps: AppDeps, input: ClaimWorkInput): Promise<C
     const claimed = await tryClaim(deps, guid, capability);
     if (claimed) return { claimed: true, workItem: claimed };
     const now = clock.now();
-    if (now >= giveUpAt) return { claimed: false, reason: `No "${capability}" work became available within ${timeout} ms.` };
+    if (now >= giveUpAt)
+      return { claimed: false, reason: `No "${capability}" work became available within ${timeout} ms.` };
     const wakeAt = Math.min(giveUpAt, work.nextLeaseExpiry(capability) ?? giveUpAt);
     const stop = new AbortController();
     await Promise.race([work.changed(stop.signal), clock.sleep(Math.max(1, wakeAt - now), stop.signal)]);

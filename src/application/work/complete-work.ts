@@ -13,13 +13,19 @@ export interface CompleteWorkInput {
 }
 
 /** Ends the item; exactly one holder's completion is accepted, and repeating it is harmless. */
-export async function completeWork(deps: AppDeps, input: CompleteWorkInput): Promise<{ workItem: WorkItemView; alreadyCompleted: boolean }> {
+export async function completeWork(
+  deps: AppDeps,
+  input: CompleteWorkInput,
+): Promise<{ workItem: WorkItemView; alreadyCompleted: boolean }> {
   const holder = requireGuid(deps.session, 'complete work');
   const id = checkWorkItemId(input.workItemId);
   if (input.result !== undefined) checkJsonSize('result', input.result, MAX_RESULT_BYTES);
-  const summary = input.summary !== undefined ? checkText('summary', input.summary, 4096, { allowEmpty: true }) : undefined;
+  const summary =
+    input.summary !== undefined ? checkText('summary', input.summary, 4096, { allowEmpty: true }) : undefined;
   const outcome = await runWorkCommand(deps, id, {
-    type: 'CompleteWork', holder, now: deps.clock.now(),
+    type: 'CompleteWork',
+    holder,
+    now: deps.clock.now(),
     ...(input.result !== undefined ? { result: input.result } : {}),
     ...(summary !== undefined ? { summary } : {}),
   });

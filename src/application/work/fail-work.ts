@@ -15,7 +15,12 @@ export async function failWork(deps: AppDeps, input: FailWorkInput): Promise<{ w
   const id = checkWorkItemId(input.workItemId);
   const error = checkText('error', input.error, 4096);
   const outcome = await runWorkCommand(deps, id, {
-    type: 'FailWork', holder, error, retryable: input.retryable ?? true, dlqTtlMs: deps.settings.dlqTtlMs, now: deps.clock.now(),
+    type: 'FailWork',
+    holder,
+    error,
+    retryable: input.retryable ?? true,
+    dlqTtlMs: deps.settings.dlqTtlMs,
+    now: deps.clock.now(),
   });
   return { workItem: workView(live(outcome.state, id)) };
 }

@@ -8,7 +8,10 @@ import { workView, type WorkItemView } from './work-view.js';
 export type EventView = Omit<WorkItemEvent, 'at' | 'v'> & { readonly at: string };
 
 /** The item as stored now (read from the event store, not the index) with its full history. */
-export async function getWorkItem(deps: AppDeps, input: { workItemId: string }): Promise<{ workItem: WorkItemView; events: EventView[] }> {
+export async function getWorkItem(
+  deps: AppDeps,
+  input: { workItemId: string },
+): Promise<{ workItem: WorkItemView; events: EventView[] }> {
   const id = checkWorkItemId(input.workItemId);
   const { events } = await deps.events.read<WorkItemEvent>(workStream(deps, id));
   const state = live(events.reduce(workItemDecider.evolve, workItemDecider.initialState()), id);
@@ -17,4 +20,3 @@ export async function getWorkItem(deps: AppDeps, input: { workItemId: string }):
     events: events.map(({ v: _v, at, ...rest }) => ({ ...rest, at: iso(at)! }) as EventView),
   };
 }
-

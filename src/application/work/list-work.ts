@@ -16,7 +16,9 @@ export interface ListWorkInput {
 }
 
 export interface ListWorkOutput {
-  readonly depth: Readonly<Record<string, { offered: number; claimed: number; deadLettered: number; completed: number }>>;
+  readonly depth: Readonly<
+    Record<string, { offered: number; claimed: number; deadLettered: number; completed: number }>
+  >;
   readonly items: WorkItemView[];
   readonly total: number;
 }
@@ -24,9 +26,11 @@ export interface ListWorkOutput {
 /** Queue depth per capability and the matching items (newest first, within the page budget; `total` counts all), after recording expired leases. */
 export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<ListWorkOutput> {
   const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
-  if (input.status !== undefined && !STATUSES.includes(input.status)) throw new ValidationError('status', `must be one of ${STATUSES.join(', ')}`);
+  if (input.status !== undefined && !STATUSES.includes(input.status))
+    throw new ValidationError('status', `must be one of ${STATUSES.join(', ')}`);
   const limit = input.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ValidationError('limit', 'must be a whole number from 1 to 500');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw new ValidationError('limit', 'must be a whole number from 1 to 500');
   await sweepExpiredLeases(deps, capability);
   const all = deps.work.items((s) => capability === undefined || s.spec.capability === capability).map((e) => e.state);
   const depth: Record<string, { offered: number; claimed: number; deadLettered: number; completed: number }> = {};
@@ -37,7 +41,9 @@ export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<Lis
     else if (s.status === 'dead-lettered') d.deadLettered++;
     else if (s.status === 'completed') d.completed++;
   }
-  const matching = all.filter((s: LiveItem) => input.status === undefined || s.status === input.status).sort((a, b) => b.offeredAt - a.offeredAt);
+  const matching = all
+    .filter((s: LiveItem) => input.status === undefined || s.status === input.status)
+    .sort((a, b) => b.offeredAt - a.offeredAt);
   const views = matching.slice(0, limit).map(workView);
   return { depth, items: [...withinBudget(views, (v) => byteLength(JSON.stringify(v)))], total: matching.length };
 }

@@ -11,15 +11,23 @@ export interface ReportWorkProgressInput {
 }
 
 /** Records progress and extends the lease by a full WORKQUEUE_ACK_TIMEOUT from now. */
-export async function reportWorkProgress(deps: AppDeps, input: ReportWorkProgressInput): Promise<{ workItem: WorkItemView }> {
+export async function reportWorkProgress(
+  deps: AppDeps,
+  input: ReportWorkProgressInput,
+): Promise<{ workItem: WorkItemView }> {
   const holder = requireGuid(deps.session, 'report progress');
   const id = checkWorkItemId(input.workItemId);
   if (typeof input.progress !== 'number' || !(input.progress >= 0 && input.progress <= 100)) {
     throw new ValidationError('progress', 'must be a number from 0 to 100');
   }
-  const message = input.message !== undefined ? checkText('message', input.message, 4096, { allowEmpty: true }) : undefined;
+  const message =
+    input.message !== undefined ? checkText('message', input.message, 4096, { allowEmpty: true }) : undefined;
   const outcome = await runWorkCommand(deps, id, {
-    type: 'ReportProgress', holder, progress: input.progress, leaseMs: deps.settings.leaseMs, now: deps.clock.now(),
+    type: 'ReportProgress',
+    holder,
+    progress: input.progress,
+    leaseMs: deps.settings.leaseMs,
+    now: deps.clock.now(),
     ...(message !== undefined ? { message } : {}),
   });
   return { workItem: workView(live(outcome.state, id)) };

@@ -8,10 +8,14 @@ import { runWorkCommand } from './work-command.js';
  */
 export async function sweepExpiredLeases(deps: AppDeps, capability?: string): Promise<void> {
   const now = deps.clock.now();
-  const expired = deps.work.items((s) => s.status === 'claimed' && s.leaseUntil <= now && (!capability || s.spec.capability === capability));
+  const expired = deps.work.items(
+    (s) => s.status === 'claimed' && s.leaseUntil <= now && (!capability || s.spec.capability === capability),
+  );
   for (const { state } of expired) {
-    await runWorkCommand(deps, state.spec.id, { type: 'ExpireLease', dlqTtlMs: deps.settings.dlqTtlMs, now }).catch((error: unknown) => {
-      if (!(error instanceof DomainError)) throw error;
-    });
+    await runWorkCommand(deps, state.spec.id, { type: 'ExpireLease', dlqTtlMs: deps.settings.dlqTtlMs, now }).catch(
+      (error: unknown) => {
+        if (!(error instanceof DomainError)) throw error;
+      },
+    );
   }
 }

@@ -1,20 +1,37 @@
-import { checkId, NotFound, workItemDecider, type WorkItemCommand, type WorkItemEvent, type WorkItemState } from '../../domain/index.js';
+import {
+  checkId,
+  NotFound,
+  workItemDecider,
+  type WorkItemCommand,
+  type WorkItemEvent,
+  type WorkItemState,
+} from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { execute, type Outcome } from '../shared/execute.js';
 import type { LiveItem } from './work-index.js';
 
-export const workStream = (deps: AppDeps, id: string) => ({ namespace: deps.session.namespace, kind: 'work' as const, id });
+export const workStream = (deps: AppDeps, id: string) => ({
+  namespace: deps.session.namespace,
+  kind: 'work' as const,
+  id,
+});
 
 /** Runs a WorkItem command against the index's copy first (saving a read), then feeds the index the result. */
-export async function runWorkCommand(deps: AppDeps, id: string, command: WorkItemCommand): Promise<Outcome<WorkItemState, WorkItemEvent>> {
+export async function runWorkCommand(
+  deps: AppDeps,
+  id: string,
+  command: WorkItemCommand,
+): Promise<Outcome<WorkItemState, WorkItemEvent>> {
   const stream = workStream(deps, id);
   const outcome = await execute(deps.events, stream, workItemDecider, command, deps.work.get(id));
-  if (outcome.events.length) deps.work.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
+  if (outcome.events.length)
+    deps.work.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
   return outcome;
 }
 
 export function live(state: WorkItemState, id: string): LiveItem {
-  if (state.status === 'absent') throw new NotFound(`Work item ${id} was not found; list_work shows the items of this project.`);
+  if (state.status === 'absent')
+    throw new NotFound(`Work item ${id} was not found; list_work shows the items of this project.`);
   return state;
 }
 

@@ -21,7 +21,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   /** Items a claim may take now: offered, or claimed with an expired lease; highest priority first, then oldest. */
   claimable(capability: string, now: number): Array<Entry<LiveItem>> {
     return this.items(
-      (s) => s.spec.capability === capability && (s.status === 'offered' || (s.status === 'claimed' && s.leaseUntil <= now)),
+      (s) =>
+        s.spec.capability === capability && (s.status === 'offered' || (s.status === 'claimed' && s.leaseUntil <= now)),
     ).sort((a, b) => b.state.spec.priority - a.state.spec.priority || a.state.offeredAt - b.state.offeredAt);
   }
 

@@ -41,8 +41,20 @@ export function workView(s: LiveItem): WorkItemView {
     offeredAt: iso(s.offeredAt)!,
     attempts: s.attempts,
     maxAttempts: s.maxAttempts,
-    ...(s.status === 'claimed' ? { holder: s.holder, leaseExpiresAt: iso(s.leaseUntil)!, ...(s.progress !== undefined ? { progress: s.progress } : {}) } : {}),
-    ...(s.status === 'completed' ? { completedBy: s.completedBy, ...(s.result !== undefined ? { result: s.result } : {}), ...(s.summary !== undefined ? { summary: s.summary } : {}) } : {}),
+    ...(s.status === 'claimed'
+      ? {
+          holder: s.holder,
+          leaseExpiresAt: iso(s.leaseUntil)!,
+          ...(s.progress !== undefined ? { progress: s.progress } : {}),
+        }
+      : {}),
+    ...(s.status === 'completed'
+      ? {
+          completedBy: s.completedBy,
+          ...(s.result !== undefined ? { result: s.result } : {}),
+          ...(s.summary !== undefined ? { summary: s.summary } : {}),
+        }
+      : {}),
     ...(s.status === 'dead-lettered' ? { deadLetterReason: s.reason, deadLetterExpiresAt: iso(s.expiresAt)! } : {}),
     attemptHistory: s.history.map((h) => ({ ...h, at: iso(h.at)! })),
   };

@@ -18,8 +18,20 @@ export interface ChannelMessage {
 }
 
 export type ChannelCommand =
-  | { readonly type: 'CreateChannel'; readonly name: string; readonly description: string; readonly retention: Retention; readonly now: number }
-  | { readonly type: 'ConfigureChannel'; readonly name: string; readonly description: string; readonly retention: Retention; readonly now: number }
+  | {
+      readonly type: 'CreateChannel';
+      readonly name: string;
+      readonly description: string;
+      readonly retention: Retention;
+      readonly now: number;
+    }
+  | {
+      readonly type: 'ConfigureChannel';
+      readonly name: string;
+      readonly description: string;
+      readonly retention: Retention;
+      readonly now: number;
+    }
   | {
       readonly type: 'PostMessage';
       readonly channel: string;
@@ -33,8 +45,21 @@ export type ChannelCommand =
     };
 
 export type ChannelEvent =
-  | { readonly type: 'ChannelCreated'; readonly v: 1; readonly name: string; readonly description: string; readonly retention: Retention; readonly at: number }
-  | { readonly type: 'ChannelReconfigured'; readonly v: 1; readonly description: string; readonly retention: Retention; readonly at: number }
+  | {
+      readonly type: 'ChannelCreated';
+      readonly v: 1;
+      readonly name: string;
+      readonly description: string;
+      readonly retention: Retention;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'ChannelReconfigured';
+      readonly v: 1;
+      readonly description: string;
+      readonly retention: Retention;
+      readonly at: number;
+    }
   | {
       readonly type: 'MessagePosted';
       readonly v: 1;
@@ -48,7 +73,13 @@ export type ChannelEvent =
 
 export type ChannelState =
   | { readonly status: 'absent' }
-  | { readonly status: 'open'; readonly name: string; readonly description: string; readonly retention: Retention; readonly createdAt: number };
+  | {
+      readonly status: 'open';
+      readonly name: string;
+      readonly description: string;
+      readonly retention: Retention;
+      readonly createdAt: number;
+    };
 
 export class ChannelNotFound extends NotFound {
   constructor(readonly channel: string) {
@@ -58,7 +89,9 @@ export class ChannelNotFound extends NotFound {
 
 export class ChannelAlreadyExists extends Conflict {
   constructor(readonly channel: string) {
-    super(`Channel "${channel}" already exists with a different description or retention; pick another name or use it as it is.`);
+    super(
+      `Channel "${channel}" already exists with a different description or retention; pick another name or use it as it is.`,
+    );
   }
 }
 
@@ -75,7 +108,16 @@ const sameRetention = (a: Retention, b: Retention): boolean =>
 
 function create(cmd: Extract<ChannelCommand, { type: 'CreateChannel' }>, state: ChannelState): ChannelEvent[] {
   if (state.status === 'absent') {
-    return [{ type: 'ChannelCreated', v: 1, name: cmd.name, description: cmd.description, retention: cmd.retention, at: cmd.now }];
+    return [
+      {
+        type: 'ChannelCreated',
+        v: 1,
+        name: cmd.name,
+        description: cmd.description,
+        retention: cmd.retention,
+        at: cmd.now,
+      },
+    ];
   }
   if (state.description === cmd.description && sameRetention(state.retention, cmd.retention)) return [];
   throw new ChannelAlreadyExists(cmd.name);
@@ -83,7 +125,16 @@ function create(cmd: Extract<ChannelCommand, { type: 'CreateChannel' }>, state: 
 
 function configure(cmd: Extract<ChannelCommand, { type: 'ConfigureChannel' }>, state: ChannelState): ChannelEvent[] {
   if (state.status === 'absent') {
-    return [{ type: 'ChannelCreated', v: 1, name: cmd.name, description: cmd.description, retention: cmd.retention, at: cmd.now }];
+    return [
+      {
+        type: 'ChannelCreated',
+        v: 1,
+        name: cmd.name,
+        description: cmd.description,
+        retention: cmd.retention,
+        at: cmd.now,
+      },
+    ];
   }
   if (state.description === cmd.description && sameRetention(state.retention, cmd.retention)) return [];
   return [{ type: 'ChannelReconfigured', v: 1, description: cmd.description, retention: cmd.retention, at: cmd.now }];
@@ -94,7 +145,10 @@ function post(cmd: Extract<ChannelCommand, { type: 'PostMessage' }>, state: Chan
   if (!cmd.senderHandle) throw new HandleRequired();
   if (cmd.body.trim().length === 0) throw new ValidationError('message', 'must not be empty');
   if (cmd.bodyBytes > cmd.maxBytes) {
-    throw new ValidationError('message', `is ${cmd.bodyBytes} bytes; the limit is ${cmd.maxBytes} bytes (WARP_MAX_MESSAGE_BYTES) — split it or link to a file`);
+    throw new ValidationError(
+      'message',
+      `is ${cmd.bodyBytes} bytes; the limit is ${cmd.maxBytes} bytes (WARP_MAX_MESSAGE_BYTES) — split it or link to a file`,
+    );
   }
   return [
     {
@@ -135,7 +189,13 @@ export function decideChannel(command: ChannelCommand, state: ChannelState): Cha
 export function evolveChannel(state: ChannelState, event: ChannelEvent): ChannelState {
   switch (event.type) {
     case 'ChannelCreated':
-      return { status: 'open', name: event.name, description: event.description, retention: event.retention, createdAt: event.at };
+      return {
+        status: 'open',
+        name: event.name,
+        description: event.description,
+        retention: event.retention,
+        createdAt: event.at,
+      };
     case 'ChannelReconfigured':
       return state.status === 'open' ? { ...state, description: event.description, retention: event.retention } : state;
     case 'MessagePosted':

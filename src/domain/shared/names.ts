@@ -15,10 +15,20 @@ function check(pattern: RegExp, field: string, value: string, hint: string): str
 }
 
 export const checkName = (field: string, value: string): string =>
-  check(NAME_PATTERN, field, value, 'use 1-64 lowercase letters, digits or dashes, starting with a letter or digit (e.g. "sprint-1")');
+  check(
+    NAME_PATTERN,
+    field,
+    value,
+    'use 1-64 lowercase letters, digits or dashes, starting with a letter or digit (e.g. "sprint-1")',
+  );
 
 export const checkCapability = (field: string, value: string): string =>
-  check(CAPABILITY_PATTERN, field, value, 'use 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit (e.g. "typescript")');
+  check(
+    CAPABILITY_PATTERN,
+    field,
+    value,
+    'use 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit (e.g. "typescript")',
+  );
 
 export const checkId = (field: string, value: string): string =>
   check(ID_PATTERN, field, value, 'pass an id exactly as Warp returned it');

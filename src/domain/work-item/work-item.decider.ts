@@ -9,32 +9,49 @@ type Live = Exclude<WorkItemState, { status: 'absent' }>;
 type Claimed = Extract<WorkItemState, { status: 'claimed' }>;
 
 const deadLetter = (reason: DeadLetterReason, now: number, ttl: number): WorkItemEvent => ({
-  type: 'WorkDeadLettered', v: 1, reason, expiresAt: now + ttl, at: now,
+  type: 'WorkDeadLettered',
+  v: 1,
+  reason,
+  expiresAt: now + ttl,
+  at: now,
 });
 
-const pastDeadline = (state: Live, now: number): boolean => state.spec.deadline !== undefined && now > state.spec.deadline;
+const pastDeadline = (state: Live, now: number): boolean =>
+  state.spec.deadline !== undefined && now > state.spec.deadline;
 
 function existing(state: WorkItemState): Live {
-  if (state.status === 'absent') throw new NotFound('Work item not found; check the id returned by broadcast_work_offer or list_work.');
+  if (state.status === 'absent')
+    throw new NotFound('Work item not found; check the id returned by broadcast_work_offer or list_work.');
   return state;
 }
 
 const sameSpec = (a: WorkSpec, b: WorkSpec): boolean =>
-  a.taskId === b.taskId && a.description === b.description && a.capability === b.capability &&
-  a.priority === b.priority && a.deadline === b.deadline;
+  a.taskId === b.taskId &&
+  a.description === b.description &&
+  a.capability === b.capability &&
+  a.priority === b.priority &&
+  a.deadline === b.deadline;
 
 function offer(cmd: Cmd<'OfferWork'>, state: WorkItemState): WorkItemEvent[] {
   if (state.status !== 'absent') {
     // A retried offer of the same task is stored once.
     if (sameSpec(state.spec, cmd.spec)) return [];
-    throw new Conflict(`Task ${cmd.spec.taskId} was already offered as work item ${cmd.spec.id} with different details; use a new taskId.`);
+    throw new Conflict(
+      `Task ${cmd.spec.taskId} was already offered as work item ${cmd.spec.id} with different details; use a new taskId.`,
+    );
   }
   return [{ type: 'WorkOffered', v: 1, spec: cmd.spec, maxAttempts: cmd.maxAttempts, at: cmd.now }];
 }
 
 /** What an expired lease turns into: the item is offered again, or dead-lettered when out of attempts. */
 function expire(state: Claimed, now: number, ttl: number): WorkItemEvent[] {
-  const expired: WorkItemEvent = { type: 'WorkLeaseExpired', v: 1, holder: state.holder, attempt: state.attempts, at: now };
+  const expired: WorkItemEvent = {
+    type: 'WorkLeaseExpired',
+    v: 1,
+    holder: state.holder,
+    attempt: state.attempts,
+    at: now,
+  };
   return state.attempts >= state.maxAttempts ? [expired, deadLetter('max-attempts', now, ttl)] : [expired];
 }
 
@@ -52,7 +69,10 @@ function claim(cmd: Cmd<'ClaimWork'>, current: WorkItemState): WorkItemEvent[] {
   }
   if (pastDeadline(state, cmd.now)) return [...events, deadLetter('deadline', cmd.now, cmd.dlqTtlMs)];
   const attempt = state.attempts + 1;
-  return [...events, { type: 'WorkClaimed', v: 1, holder: cmd.holder, attempt, leaseUntil: cmd.now + cmd.leaseMs, at: cmd.now }];
+  return [
+    ...events,
+    { type: 'WorkClaimed', v: 1, holder: cmd.holder, attempt, leaseUntil: cmd.now + cmd.leaseMs, at: cmd.now },
+  ];
 }
 
 function heldBy(state: WorkItemState, holder: string): Claimed {
@@ -63,28 +83,45 @@ function heldBy(state: WorkItemState, holder: string): Claimed {
 
 function progress(cmd: Cmd<'ReportProgress'>, state: WorkItemState): WorkItemEvent[] {
   heldBy(state, cmd.holder);
-  return [{
-    type: 'WorkProgressReported', v: 1, progress: cmd.progress,
-    ...(cmd.message !== undefined ? { message: cmd.message } : {}),
-    leaseUntil: cmd.now + cmd.leaseMs, at: cmd.now,
-  }];
+  return [
+    {
+      type: 'WorkProgressReported',
+      v: 1,
+      progress: cmd.progress,
+      ...(cmd.message !== undefined ? { message: cmd.message } : {}),
+      leaseUntil: cmd.now + cmd.leaseMs,
+      at: cmd.now,
+    },
+  ];
 }
 
 function complete(cmd: Cmd<'CompleteWork'>, state: WorkItemState): WorkItemEvent[] {
   // Completion is idempotent for the agent that completed it: a retried call changes nothing.
   if (state.status === 'completed' && state.completedBy === cmd.holder) return [];
   heldBy(state, cmd.holder);
-  return [{
-    type: 'WorkCompleted', v: 1, holder: cmd.holder,
-    ...(cmd.result !== undefined ? { result: cmd.result } : {}),
-    ...(cmd.summary !== undefined ? { summary: cmd.summary } : {}),
-    at: cmd.now,
-  }];
+  return [
+    {
+      type: 'WorkCompleted',
+      v: 1,
+      holder: cmd.holder,
+      ...(cmd.result !== undefined ? { result: cmd.result } : {}),
+      ...(cmd.summary !== undefined ? { summary: cmd.summary } : {}),
+      at: cmd.now,
+    },
+  ];
 }
 
 function fail(cmd: Cmd<'FailWork'>, state: WorkItemState): WorkItemEvent[] {
   const held = heldBy(state, cmd.holder);
-  const failed: WorkItemEvent = { type: 'WorkFailed', v: 1, holder: cmd.holder, attempt: held.attempts, error: cmd.error, retryable: cmd.retryable, at: cmd.now };
+  const failed: WorkItemEvent = {
+    type: 'WorkFailed',
+    v: 1,
+    holder: cmd.holder,
+    attempt: held.attempts,
+    error: cmd.error,
+    retryable: cmd.retryable,
+    at: cmd.now,
+  };
   if (!cmd.retryable) return [failed, deadLetter('non-retryable', cmd.now, cmd.dlqTtlMs)];
   if (held.attempts >= held.maxAttempts) return [failed, deadLetter('max-attempts', cmd.now, cmd.dlqTtlMs)];
   return [failed];
@@ -98,7 +135,8 @@ function expireLease(cmd: Cmd<'ExpireLease'>, state: WorkItemState): WorkItemEve
 function deadLettered(current: WorkItemState, now: number): Extract<WorkItemState, { status: 'dead-lettered' }> {
   const state = existing(current);
   if (state.status !== 'dead-lettered') throw new NotDeadLettered(state.spec.id, state.status);
-  if (now >= state.expiresAt) throw new NotFound(`Work item ${state.spec.id} expired from the dead-letter queue (WORKQUEUE_DLQ_TTL).`);
+  if (now >= state.expiresAt)
+    throw new NotFound(`Work item ${state.spec.id} expired from the dead-letter queue (WORKQUEUE_DLQ_TTL).`);
   return state;
 }
 
@@ -124,18 +162,25 @@ function discard(cmd: Cmd<'DiscardDeadLetter'>, current: WorkItemState): WorkIte
  */
 export function decideWorkItem(command: WorkItemCommand, state: WorkItemState): WorkItemEvent[] {
   switch (command.type) {
-    case 'OfferWork': return offer(command, state);
-    case 'ClaimWork': return claim(command, state);
-    case 'ReportProgress': return progress(command, state);
-    case 'CompleteWork': return complete(command, state);
-    case 'FailWork': return fail(command, state);
-    case 'ExpireLease': return expireLease(command, state);
-    case 'RetryDeadLetter': return retry(command, state);
-    case 'DiscardDeadLetter': return discard(command, state);
+    case 'OfferWork':
+      return offer(command, state);
+    case 'ClaimWork':
+      return claim(command, state);
+    case 'ReportProgress':
+      return progress(command, state);
+    case 'CompleteWork':
+      return complete(command, state);
+    case 'FailWork':
+      return fail(command, state);
+    case 'ExpireLease':
+      return expireLease(command, state);
+    case 'RetryDeadLetter':
+      return retry(command, state);
+    case 'DiscardDeadLetter':
+      return discard(command, state);
     default: {
       const unknown: never = command;
       throw new UnknownCommand(unknown);
     }
   }
 }
-

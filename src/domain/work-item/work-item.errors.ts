@@ -1,19 +1,29 @@
 import { Conflict, NotAllowed } from '../shared/domain-error.js';
 
 export class WorkItemAlreadyClaimed extends Conflict {
-  constructor(readonly workItemId: string, readonly holder: string) {
+  constructor(
+    readonly workItemId: string,
+    readonly holder: string,
+  ) {
     super(`Work item ${workItemId} is claimed by ${holder} and its lease has not expired.`);
   }
 }
 
 export class WorkItemNotClaimable extends Conflict {
-  constructor(readonly workItemId: string, readonly status: string) {
+  constructor(
+    readonly workItemId: string,
+    readonly status: string,
+  ) {
     super(`Work item ${workItemId} is ${status} and cannot be claimed.`);
   }
 }
 
 export class NotTheHolder extends NotAllowed {
-  constructor(readonly workItemId: string, readonly agent: string, readonly status: string) {
+  constructor(
+    readonly workItemId: string,
+    readonly agent: string,
+    readonly status: string,
+  ) {
     super(
       status === 'claimed'
         ? `Work item ${workItemId} is held by another agent (your lease expired and it was claimed again); stop working on it.`
@@ -23,7 +33,10 @@ export class NotTheHolder extends NotAllowed {
 }
 
 export class NotDeadLettered extends Conflict {
-  constructor(readonly workItemId: string, readonly status: string) {
+  constructor(
+    readonly workItemId: string,
+    readonly status: string,
+  ) {
     super(`Work item ${workItemId} is ${status}, not in the dead-letter queue; see list_dead_letter_items.`);
   }
 }

@@ -3,38 +3,79 @@ import type { WorkItemEvent, WorkItemState } from './work-item.types.js';
 type Live = Exclude<WorkItemState, { status: 'absent' }>;
 
 /** Keeps the fields every live state shares, dropping the status-specific ones. */
-const common = (s: Live) => ({ spec: s.spec, offeredAt: s.offeredAt, attempts: s.attempts, maxAttempts: s.maxAttempts, history: s.history });
+const common = (s: Live) => ({
+  spec: s.spec,
+  offeredAt: s.offeredAt,
+  attempts: s.attempts,
+  maxAttempts: s.maxAttempts,
+  history: s.history,
+});
 
 export function evolveWorkItem(state: WorkItemState, event: WorkItemEvent): WorkItemState {
   if (event.type === 'WorkOffered') {
-    return { status: 'offered', spec: event.spec, offeredAt: event.at, attempts: 0, maxAttempts: event.maxAttempts, history: [] };
+    return {
+      status: 'offered',
+      spec: event.spec,
+      offeredAt: event.at,
+      attempts: 0,
+      maxAttempts: event.maxAttempts,
+      history: [],
+    };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
     case 'WorkClaimed':
-      return { ...common(state), status: 'claimed', attempts: event.attempt, holder: event.holder, leaseUntil: event.leaseUntil };
+      return {
+        ...common(state),
+        status: 'claimed',
+        attempts: event.attempt,
+        holder: event.holder,
+        leaseUntil: event.leaseUntil,
+      };
     case 'WorkProgressReported':
       return state.status === 'claimed' ? { ...state, progress: event.progress, leaseUntil: event.leaseUntil } : state;
     case 'WorkCompleted':
       return {
-        ...common(state), status: 'completed', completedBy: event.holder, completedAt: event.at,
+        ...common(state),
+        status: 'completed',
+        completedBy: event.holder,
+        completedAt: event.at,
         ...(event.result !== undefined ? { result: event.result } : {}),
         ...(event.summary !== undefined ? { summary: event.summary } : {}),
       };
     case 'WorkFailed':
       return {
-        ...common(state), status: 'offered',
-        history: [...state.history, { attempt: event.attempt, holder: event.holder, reason: `failed: ${event.error}`, at: event.at }],
+        ...common(state),
+        status: 'offered',
+        history: [
+          ...state.history,
+          { attempt: event.attempt, holder: event.holder, reason: `failed: ${event.error}`, at: event.at },
+        ],
       };
     case 'WorkLeaseExpired':
       return {
-        ...common(state), status: 'offered',
-        history: [...state.history, { attempt: event.attempt, holder: event.holder, reason: 'lease expired', at: event.at }],
+        ...common(state),
+        status: 'offered',
+        history: [
+          ...state.history,
+          { attempt: event.attempt, holder: event.holder, reason: 'lease expired', at: event.at },
+        ],
       };
     case 'WorkDeadLettered':
-      return { ...common(state), status: 'dead-lettered', reason: event.reason, deadLetteredAt: event.at, expiresAt: event.expiresAt };
+      return {
+        ...common(state),
+        status: 'dead-lettered',
+        reason: event.reason,
+        deadLetteredAt: event.at,
+        expiresAt: event.expiresAt,
+      };
     case 'WorkRetried':
-      return { ...common(state), status: 'offered', attempts: event.resetAttempts ? 0 : state.attempts, maxAttempts: event.maxAttempts };
+      return {
+        ...common(state),
+        status: 'offered',
+        attempts: event.resetAttempts ? 0 : state.attempts,
+        maxAttempts: event.maxAttempts,
+      };
     case 'WorkDiscarded':
       return { ...common(state), status: 'discarded', discardedAt: event.at };
     default: {

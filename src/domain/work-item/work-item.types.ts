@@ -35,28 +35,123 @@ interface Common {
 export type WorkItemState =
   | { readonly status: 'absent' }
   | (Common & { readonly status: 'offered' })
-  | (Common & { readonly status: 'claimed'; readonly holder: string; readonly leaseUntil: number; readonly progress?: number })
-  | (Common & { readonly status: 'completed'; readonly completedBy: string; readonly completedAt: number; readonly result?: JsonValue; readonly summary?: string })
-  | (Common & { readonly status: 'dead-lettered'; readonly reason: DeadLetterReason; readonly deadLetteredAt: number; readonly expiresAt: number })
+  | (Common & {
+      readonly status: 'claimed';
+      readonly holder: string;
+      readonly leaseUntil: number;
+      readonly progress?: number;
+    })
+  | (Common & {
+      readonly status: 'completed';
+      readonly completedBy: string;
+      readonly completedAt: number;
+      readonly result?: JsonValue;
+      readonly summary?: string;
+    })
+  | (Common & {
+      readonly status: 'dead-lettered';
+      readonly reason: DeadLetterReason;
+      readonly deadLetteredAt: number;
+      readonly expiresAt: number;
+    })
   | (Common & { readonly status: 'discarded'; readonly discardedAt: number });
 
 export type WorkItemCommand =
   | { readonly type: 'OfferWork'; readonly spec: WorkSpec; readonly maxAttempts: number; readonly now: number }
-  | { readonly type: 'ClaimWork'; readonly holder: string; readonly leaseMs: number; readonly dlqTtlMs: number; readonly now: number }
-  | { readonly type: 'ReportProgress'; readonly holder: string; readonly progress: number; readonly message?: string; readonly leaseMs: number; readonly now: number }
-  | { readonly type: 'CompleteWork'; readonly holder: string; readonly result?: JsonValue; readonly summary?: string; readonly now: number }
-  | { readonly type: 'FailWork'; readonly holder: string; readonly error: string; readonly retryable: boolean; readonly dlqTtlMs: number; readonly now: number }
+  | {
+      readonly type: 'ClaimWork';
+      readonly holder: string;
+      readonly leaseMs: number;
+      readonly dlqTtlMs: number;
+      readonly now: number;
+    }
+  | {
+      readonly type: 'ReportProgress';
+      readonly holder: string;
+      readonly progress: number;
+      readonly message?: string;
+      readonly leaseMs: number;
+      readonly now: number;
+    }
+  | {
+      readonly type: 'CompleteWork';
+      readonly holder: string;
+      readonly result?: JsonValue;
+      readonly summary?: string;
+      readonly now: number;
+    }
+  | {
+      readonly type: 'FailWork';
+      readonly holder: string;
+      readonly error: string;
+      readonly retryable: boolean;
+      readonly dlqTtlMs: number;
+      readonly now: number;
+    }
   | { readonly type: 'ExpireLease'; readonly dlqTtlMs: number; readonly now: number }
   | { readonly type: 'RetryDeadLetter'; readonly resetAttempts: boolean; readonly now: number }
   | { readonly type: 'DiscardDeadLetter'; readonly now: number };
 
 export type WorkItemEvent =
-  | { readonly type: 'WorkOffered'; readonly v: 1; readonly spec: WorkSpec; readonly maxAttempts: number; readonly at: number }
-  | { readonly type: 'WorkClaimed'; readonly v: 1; readonly holder: string; readonly attempt: number; readonly leaseUntil: number; readonly at: number }
-  | { readonly type: 'WorkProgressReported'; readonly v: 1; readonly progress: number; readonly message?: string; readonly leaseUntil: number; readonly at: number }
-  | { readonly type: 'WorkCompleted'; readonly v: 1; readonly holder: string; readonly result?: JsonValue; readonly summary?: string; readonly at: number }
-  | { readonly type: 'WorkFailed'; readonly v: 1; readonly holder: string; readonly attempt: number; readonly error: string; readonly retryable: boolean; readonly at: number }
-  | { readonly type: 'WorkLeaseExpired'; readonly v: 1; readonly holder: string; readonly attempt: number; readonly at: number }
-  | { readonly type: 'WorkDeadLettered'; readonly v: 1; readonly reason: DeadLetterReason; readonly expiresAt: number; readonly at: number }
-  | { readonly type: 'WorkRetried'; readonly v: 1; readonly resetAttempts: boolean; readonly maxAttempts: number; readonly at: number }
+  | {
+      readonly type: 'WorkOffered';
+      readonly v: 1;
+      readonly spec: WorkSpec;
+      readonly maxAttempts: number;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'WorkClaimed';
+      readonly v: 1;
+      readonly holder: string;
+      readonly attempt: number;
+      readonly leaseUntil: number;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'WorkProgressReported';
+      readonly v: 1;
+      readonly progress: number;
+      readonly message?: string;
+      readonly leaseUntil: number;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'WorkCompleted';
+      readonly v: 1;
+      readonly holder: string;
+      readonly result?: JsonValue;
+      readonly summary?: string;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'WorkFailed';
+      readonly v: 1;
+      readonly holder: string;
+      readonly attempt: number;
+      readonly error: string;
+      readonly retryable: boolean;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'WorkLeaseExpired';
+      readonly v: 1;
+      readonly holder: string;
+      readonly attempt: number;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'WorkDeadLettered';
+      readonly v: 1;
+      readonly reason: DeadLetterReason;
+      readonly expiresAt: number;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'WorkRetried';
+      readonly v: 1;
+      readonly resetAttempts: boolean;
+      readonly maxAttempts: number;
+      readonly at: number;
+    }
   | { readonly type: 'WorkDiscarded'; readonly v: 1; readonly at: number };

@@ -28,7 +28,8 @@ export function linkedFleet() {
         await client.close();
         await close();
       });
-      const text = (result: Record<string, unknown>): string => ((result['content'] ?? []) as Array<{ text?: string }>).map((c) => c.text ?? '').join(' ');
+      const text = (result: Record<string, unknown>): string =>
+        ((result['content'] ?? []) as Array<{ text?: string }>).map((c) => c.text ?? '').join(' ');
       return {
         client,
         async call(name, args = {}) {
@@ -38,7 +39,8 @@ export function linkedFleet() {
         },
         async callError(name, args = {}) {
           const result = await client.callTool({ name, arguments: args });
-          if (!result.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
+          if (!result.isError)
+            throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
           return text(result);
         },
       };

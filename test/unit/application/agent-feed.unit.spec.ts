@@ -44,7 +44,14 @@ describe('agent feed (push)', () => {
     expect(forB.pushes.map((p) => p.meta)).toEqual([
       { kind: 'dm', from: 'alice', from_guid: expect.any(String), message_id: dm.message.id, message_type: 'text' },
       { kind: 'mention', channel: 'general', from: 'alice', message_id: mention.message.id },
-      { kind: 'work', work_item_id: offer.workItem.workItemId, task_id: 't', capability: 'ts', priority: '5', from: expect.any(String) },
+      {
+        kind: 'work',
+        work_item_id: offer.workItem.workItemId,
+        task_id: 't',
+        capability: 'ts',
+        priority: '5',
+        from: expect.any(String),
+      },
     ]);
     expect(forA.pushes).toEqual([]);
     expect((await b.readDirectMessages({})).messages).toHaveLength(1);

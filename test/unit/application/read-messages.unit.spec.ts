@@ -17,7 +17,8 @@ describe('read_messages pages', () => {
     const reader = await fleet.agent({ hostname: 'r' });
     await writer.setHandle({ handle: 'writer' });
     await reader.registerAgent({ agentType: 'reader' });
-    for (let n = 1; n <= COUNT; n++) await writer.sendMessage({ channel: 'general', message: `${n}:`.padEnd(BIG, 'x') });
+    for (let n = 1; n <= COUNT; n++)
+      await writer.sendMessage({ channel: 'general', message: `${n}:`.padEnd(BIG, 'x') });
 
     const newest = await reader.readMessages({ channel: 'general', limit: 1000 });
     expect(newest.hasMore).toBe(true);

@@ -13,7 +13,13 @@ describe('a session whose read model lags behind the store', () => {
     const events = new LaggingEventStore(backend.events);
     const ids = new CryptoIds();
     const session = async (host: string, capabilities: string[]) => {
-      const deps = createSessionDeps({ ...backend, events }, clock, ids, new Session('proj', host, 'alice'), testSettings);
+      const deps = createSessionDeps(
+        { ...backend, events },
+        clock,
+        ids,
+        new Session('proj', host, 'alice'),
+        testSettings,
+      );
       await startSession(deps, [], (error) => {
         throw error;
       });

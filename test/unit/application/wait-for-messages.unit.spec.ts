@@ -24,7 +24,9 @@ describe('wait_for_messages', () => {
     const result = await waiting;
     expect(result.timedOut).toBe(false);
     expect(result.arrivals).toMatchObject([{ kind: 'channel', channel: 'general', from: 'a', preview: 'ping' }]);
-    expect((await b.readMessages({ channel: 'general', unreadOnly: true })).messages.map((m) => m.body)).toEqual(['ping']);
+    expect((await b.readMessages({ channel: 'general', unreadOnly: true })).messages.map((m) => m.body)).toEqual([
+      'ping',
+    ]);
   });
 
   it('wakes for a direct message and for qualified work, not for its own messages', async () => {

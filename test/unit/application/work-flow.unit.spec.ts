@@ -14,7 +14,11 @@ describe('work flow on the memory backend', () => {
     const worker = await fleet.agent({ hostname: 'h2' });
     await boss.setHandle({ handle: 'boss' });
     await worker.registerAgent({ agentType: 'developer', capabilities: ['typescript'] });
-    const { workItem } = await boss.broadcastWorkOffer({ taskId: 't1', description: 'Fix bug', requiredCapability: 'typescript' });
+    const { workItem } = await boss.broadcastWorkOffer({
+      taskId: 't1',
+      description: 'Fix bug',
+      requiredCapability: 'typescript',
+    });
     const claim = await worker.claimWork({ capability: 'typescript', timeout: 100 });
     expect(claim.claimed).toBe(true);
     if (!claim.claimed) return;
@@ -36,7 +40,9 @@ describe('work flow on the memory backend', () => {
     const second = await b.claimWork({ capability: 'ts', timeout: 100 });
     expect(second.claimed && second.workItem.attempts).toBe(2);
     await expect(a.completeWork({ workItemId: workItem.workItemId })).rejects.toThrow(/held by another agent/);
-    expect((await b.completeWork({ workItemId: workItem.workItemId })).workItem.completedBy).toBe(second.claimed ? second.workItem.holder : '');
+    expect((await b.completeWork({ workItemId: workItem.workItemId })).workItem.completedBy).toBe(
+      second.claimed ? second.workItem.holder : '',
+    );
   });
 
   it('dead-letters after max attempts, then retries and discards', async () => {
@@ -50,7 +56,11 @@ describe('work flow on the memory backend', () => {
     }
     const dlq = await a.listDeadLetterItems({});
     expect(dlq.items.map((i) => i.workItemId)).toEqual([workItem.workItemId]);
-    expect(dlq.items[0]!.attemptHistory.map((h) => h.reason)).toEqual(['failed: boom 0', 'failed: boom 1', 'failed: boom 2']);
+    expect(dlq.items[0]!.attemptHistory.map((h) => h.reason)).toEqual([
+      'failed: boom 0',
+      'failed: boom 1',
+      'failed: boom 2',
+    ]);
     await a.retryDeadLetterItem({ itemId: workItem.workItemId });
     expect((await a.claimWork({ capability: 'ts', timeout: 100 })).claimed).toBe(true);
     await a.failWork({ workItemId: workItem.workItemId, error: 'again', retryable: false });
@@ -71,7 +81,12 @@ describe('work flow on the memory backend', () => {
     const boss = await fleet.agent();
     await boss.setHandle({ handle: 'boss' });
     for (let n = 0; n < 20; n++) {
-      await boss.broadcastWorkOffer({ taskId: `big-${n}`, description: 'x', requiredCapability: 'ts', contextData: { blob: 'y'.repeat(60_000) } });
+      await boss.broadcastWorkOffer({
+        taskId: `big-${n}`,
+        description: 'x',
+        requiredCapability: 'ts',
+        contextData: { blob: 'y'.repeat(60_000) },
+      });
     }
     const listed = await boss.listWork({ limit: 500 });
     expect(listed.total).toBe(20);

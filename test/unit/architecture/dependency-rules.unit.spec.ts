@@ -34,7 +34,9 @@ describe('dependency rules (architecture/layers.md)', () => {
     const found = (await violations(badFixture)).map(describeViolation);
     expect(found.sort()).toEqual([
       'core-does-not-import-adapters: src/domain/bad.ts -> src/adapters/thing.ts',
-      expect.stringMatching(/^di-only-in-composition-root: src\/adapters\/mcp\/uses-di\.ts -> .*node_modules\/inversify\//),
+      expect.stringMatching(
+        /^di-only-in-composition-root: src\/adapters\/mcp\/uses-di\.ts -> .*node_modules\/inversify\//,
+      ),
       'domain-is-pure: src/domain/bad.ts -> fs',
       // Resolved to the .ts file: NodeNext '.js' specifiers go through the tsconfig.
       'domain-is-pure: src/domain/bad.ts -> src/adapters/thing.ts',

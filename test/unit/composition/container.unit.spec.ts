@@ -6,7 +6,10 @@ import { testSettings } from '../../support/memory-fleet.js';
 
 describe('composition root', () => {
   it('resolves every binding with the memory backend', async () => {
-    const container = await buildContainer(coreModule({ namespace: 'smoke', hostname: 'h', username: 'u' }, testSettings), memoryModule);
+    const container = await buildContainer(
+      coreModule({ namespace: 'smoke', hostname: 'h', username: 'u' }, testSettings),
+      memoryModule,
+    );
     for (const token of Object.values(TOKENS)) {
       expect(await container.getAsync(token), String(token)).toBeDefined();
     }

@@ -36,20 +36,46 @@ describe('loadEnv', () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(load({ LOG_LEVEL: '', WARP_HEARTBEAT_MS: ' ', NATS_USER: '' })).toMatchObject({ logLevel: 'INFO', heartbeatMs: 30_000 });
+    expect(load({ LOG_LEVEL: '', WARP_HEARTBEAT_MS: ' ', NATS_USER: '' })).toMatchObject({
+      logLevel: 'INFO',
+      heartbeatMs: 30_000,
+    });
   });
 
   it('reads every variable', () => {
     const env = load({
-      NATS_URL: 'wss://nats.example.com', NATS_USER: 'u', NATS_PASS: ' p w ', MCP_PROJECT_PATH: 'sub/dir', LOG_LEVEL: 'debug',
-      WORKQUEUE_ACK_TIMEOUT: '60000', WORKQUEUE_MAX_ATTEMPTS: '5', WORKQUEUE_DLQ_TTL: '3600000', WARP_BACKEND: 'Memory',
-      WARP_NAMESPACE: 'team-a', WARP_HEARTBEAT_MS: '1000', WARP_STALE_AFTER_MS: '3000', WARP_MAX_MESSAGE_BYTES: '1024',
-      WARP_REPLICAS: '3', WARP_TOOLS: 'channels, Work', WARP_PUSH: 'dm',
+      NATS_URL: 'wss://nats.example.com',
+      NATS_USER: 'u',
+      NATS_PASS: ' p w ',
+      MCP_PROJECT_PATH: 'sub/dir',
+      LOG_LEVEL: 'debug',
+      WORKQUEUE_ACK_TIMEOUT: '60000',
+      WORKQUEUE_MAX_ATTEMPTS: '5',
+      WORKQUEUE_DLQ_TTL: '3600000',
+      WARP_BACKEND: 'Memory',
+      WARP_NAMESPACE: 'team-a',
+      WARP_HEARTBEAT_MS: '1000',
+      WARP_STALE_AFTER_MS: '3000',
+      WARP_MAX_MESSAGE_BYTES: '1024',
+      WARP_REPLICAS: '3',
+      WARP_TOOLS: 'channels, Work',
+      WARP_PUSH: 'dm',
     });
     expect(env).toMatchObject({
-      natsUrl: 'wss://nats.example.com', natsUser: 'u', natsPass: ' p w ', projectPath: '/work/project/sub/dir', logLevel: 'DEBUG',
-      ackTimeoutMs: 60_000, maxAttempts: 5, dlqTtlMs: 3_600_000, backend: 'memory', namespace: 'team-a',
-      heartbeatMs: 1000, staleAfterMs: 3000, maxMessageBytes: 1024, replicas: 3,
+      natsUrl: 'wss://nats.example.com',
+      natsUser: 'u',
+      natsPass: ' p w ',
+      projectPath: '/work/project/sub/dir',
+      logLevel: 'DEBUG',
+      ackTimeoutMs: 60_000,
+      maxAttempts: 5,
+      dlqTtlMs: 3_600_000,
+      backend: 'memory',
+      namespace: 'team-a',
+      heartbeatMs: 1000,
+      staleAfterMs: 3000,
+      maxMessageBytes: 1024,
+      replicas: 3,
     });
     expect([...env.tools]).toEqual(['channels', 'work']);
     expect([...env.push]).toEqual(['dm']);
@@ -60,7 +86,8 @@ describe('loadEnv', () => {
   });
 
   it('accepts every NATS scheme', () => {
-    for (const url of ['nats://h:4222', 'tls://h:4222', 'ws://h:8080', 'wss://h']) expect(load({ NATS_URL: url }).natsUrl).toBe(url);
+    for (const url of ['nats://h:4222', 'tls://h:4222', 'ws://h:8080', 'wss://h'])
+      expect(load({ NATS_URL: url }).natsUrl).toBe(url);
   });
 
   it('rejects other schemes, naming the variable and hiding credentials', () => {
@@ -72,7 +99,9 @@ describe('loadEnv', () => {
   });
 
   it('rejects an unknown log level or backend with the valid choices', () => {
-    expect(errorOf({ LOG_LEVEL: 'verbose' }).message).toBe('LOG_LEVEL: expected one of DEBUG, INFO, WARN, ERROR (got "verbose")');
+    expect(errorOf({ LOG_LEVEL: 'verbose' }).message).toBe(
+      'LOG_LEVEL: expected one of DEBUG, INFO, WARN, ERROR (got "verbose")',
+    );
     expect(errorOf({ WARP_BACKEND: 'redis' }).message).toBe('WARP_BACKEND: expected one of nats, memory (got "redis")');
   });
 
@@ -85,7 +114,9 @@ describe('loadEnv', () => {
     ['WARP_MAX_MESSAGE_BYTES', '1e6'],
     ['WARP_REPLICAS', '6'],
   ])('rejects %s=%s as not a whole number in range', (name, value) => {
-    expect(errorOf({ [name]: value }).message).toMatch(new RegExp(`^${name}: expected a whole number from \\d+ to \\d+ \\(got "${value.replace('.', '\\.')}"\\)$`));
+    expect(errorOf({ [name]: value }).message).toMatch(
+      new RegExp(`^${name}: expected a whole number from \\d+ to \\d+ \\(got "${value.replace('.', '\\.')}"\\)$`),
+    );
   });
 
   it('reports every bad variable at once', () => {
@@ -95,11 +126,15 @@ describe('loadEnv', () => {
   });
 
   it('requires the stale timeout to exceed the heartbeat', () => {
-    expect(errorOf({ WARP_HEARTBEAT_MS: '1000', WARP_STALE_AFTER_MS: '1000' }).message).toMatch(/^WARP_STALE_AFTER_MS: expected more than WARP_HEARTBEAT_MS \(1000\)/);
+    expect(errorOf({ WARP_HEARTBEAT_MS: '1000', WARP_STALE_AFTER_MS: '1000' }).message).toMatch(
+      /^WARP_STALE_AFTER_MS: expected more than WARP_HEARTBEAT_MS \(1000\)/,
+    );
   });
 
   it('rejects an invalid WARP_NAMESPACE', () => {
-    expect(errorOf({ WARP_NAMESPACE: 'My Project' }).message).toMatch(/^WARP_NAMESPACE: expected 1-64 lowercase letters/);
+    expect(errorOf({ WARP_NAMESPACE: 'My Project' }).message).toMatch(
+      /^WARP_NAMESPACE: expected 1-64 lowercase letters/,
+    );
   });
 
   it('parses tool profiles: all, lists and unknown names', () => {
@@ -118,7 +153,9 @@ describe('loadEnv', () => {
     expect(load({ WARP_PUSH: 'ALL' }).push.size).toBe(3);
     expect([...load({ WARP_PUSH: 'mentions,work' }).push]).toEqual(['mentions', 'work']);
     expect(errorOf({ WARP_PUSH: 'none,dm' }).message).toBe('WARP_PUSH: "none" cannot be combined with other values');
-    expect(errorOf({ WARP_PUSH: 'email' }).message).toBe('WARP_PUSH: unknown "email"; valid: dm, mentions, work, all, none');
+    expect(errorOf({ WARP_PUSH: 'email' }).message).toBe(
+      'WARP_PUSH: unknown "email"; valid: dm, mentions, work, all, none',
+    );
   });
 
   it('uses process.cwd() when no cwd is given', () => {

@@ -17,10 +17,13 @@ export type Schema = {
 };
 
 const typeOf = (value: unknown): string =>
-  Array.isArray(value) ? 'array'
-  : value === null ? 'null'
-  : typeof value === 'number' && Number.isInteger(value) ? 'integer'
-  : typeof value;
+  Array.isArray(value)
+    ? 'array'
+    : value === null
+      ? 'null'
+      : typeof value === 'number' && Number.isInteger(value)
+        ? 'integer'
+        : typeof value;
 
 export function isValid(root: Schema, value: unknown, schema: Schema = root): boolean {
   if (schema.$ref) {

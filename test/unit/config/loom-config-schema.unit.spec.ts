@@ -4,7 +4,9 @@ import { NAME_PATTERN } from '../../../src/domain/index.js';
 import { DURATION_PATTERN, projectConfigSchema } from '../../../src/adapters/config/project-config.js';
 import { isValid, type Schema } from './json-schema-lite.js';
 
-const jsonSchema = JSON.parse(readFileSync(new URL('../../../schema/loom-config.schema.json', import.meta.url), 'utf8')) as Schema;
+const jsonSchema = JSON.parse(
+  readFileSync(new URL('../../../schema/loom-config.schema.json', import.meta.url), 'utf8'),
+) as Schema;
 const channel = jsonSchema.$defs!['channel']!;
 
 const valid: unknown[] = [
@@ -12,7 +14,13 @@ const valid: unknown[] = [
   { namespace: 'my-project' },
   { $schema: './schema.json', namespace: 'a', channels: [] },
   { channels: [{ name: 'planning', description: 'Sprint planning', maxMessages: 5000, maxAge: '7d' }] },
-  { channels: [{ name: 'x', maxBytes: 1, maxAge: 500 }, { name: 'y', maxAge: '500ms' }, { name: 'z', maxAge: '2w' }] },
+  {
+    channels: [
+      { name: 'x', maxBytes: 1, maxAge: 500 },
+      { name: 'y', maxAge: '500ms' },
+      { name: 'z', maxAge: '2w' },
+    ],
+  },
   { weft: { anything: true } },
 ];
 
@@ -44,7 +52,9 @@ describe('schema/loom-config.schema.json agrees with the zod schema', () => {
   });
 
   it('has the same channel fields and required fields', () => {
-    expect(Object.keys(channel.properties!).sort()).toEqual(Object.keys(projectConfigSchema.shape.channels.unwrap().element.shape).sort());
+    expect(Object.keys(channel.properties!).sort()).toEqual(
+      Object.keys(projectConfigSchema.shape.channels.unwrap().element.shape).sort(),
+    );
     expect(channel.required).toEqual(['name']);
     expect(channel.additionalProperties).toBe(false);
   });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeGitRemote, readGitRemoteUrl, resolveNamespace, slugifyNamespace } from '../../../src/adapters/config/index.js';
+import {
+  normalizeGitRemote,
+  readGitRemoteUrl,
+  resolveNamespace,
+  slugifyNamespace,
+} from '../../../src/adapters/config/index.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -32,18 +37,32 @@ describe('resolveNamespace', () => {
   const base = { projectPath: '/home/me/code/app' };
 
   it('prefers config, then env, then git, then path', () => {
-    const all = { ...base, configNamespace: 'from-config', envNamespace: 'from-env', gitRemoteUrl: 'git@github.com:org/repo.git' };
+    const all = {
+      ...base,
+      configNamespace: 'from-config',
+      envNamespace: 'from-env',
+      gitRemoteUrl: 'git@github.com:org/repo.git',
+    };
     expect(resolveNamespace(all)).toEqual({ namespace: 'from-config', source: 'config' });
     expect(resolveNamespace({ ...all, configNamespace: undefined })).toEqual({ namespace: 'from-env', source: 'env' });
-    expect(resolveNamespace({ ...all, configNamespace: undefined, envNamespace: '' })).toEqual({ namespace: 'github-com-org-repo', source: 'git' });
+    expect(resolveNamespace({ ...all, configNamespace: undefined, envNamespace: '' })).toEqual({
+      namespace: 'github-com-org-repo',
+      source: 'git',
+    });
     expect(resolveNamespace(base).source).toBe('path');
   });
 
   it('gives one namespace for every spelling of the same remote, without credentials', () => {
-    const names = ['git@github.com:Org/Repo.git', 'https://github.com/org/repo', 'ssh://git@github.com/org/repo.git', 'https://user:token@github.com/org/repo.git']
-      .map((gitRemoteUrl) => resolveNamespace({ ...base, gitRemoteUrl }).namespace);
+    const names = [
+      'git@github.com:Org/Repo.git',
+      'https://github.com/org/repo',
+      'ssh://git@github.com/org/repo.git',
+      'https://user:token@github.com/org/repo.git',
+    ].map((gitRemoteUrl) => resolveNamespace({ ...base, gitRemoteUrl }).namespace);
     expect(new Set(names)).toEqual(new Set(['github-com-org-repo']));
-    expect(resolveNamespace({ ...base, gitRemoteUrl: 'https://x-token:ghp_SECRET@github.com/org/repo' }).namespace).not.toMatch(/secret|token/);
+    expect(
+      resolveNamespace({ ...base, gitRemoteUrl: 'https://x-token:ghp_SECRET@github.com/org/repo' }).namespace,
+    ).not.toMatch(/secret|token/);
   });
 
   it('derives a readable, hashed namespace from the project path', () => {
@@ -94,7 +113,10 @@ describe('readGitRemoteUrl', () => {
       mkdirSync(join(dir, '.git', 'refs'), { recursive: true });
       mkdirSync(join(dir, 'src'));
       writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
-      writeFileSync(join(dir, '.git', 'config'), '[core]\n\trepositoryformatversion = 0\n[remote "origin"]\n\turl = git@github.com:Org/Repo.git\n');
+      writeFileSync(
+        join(dir, '.git', 'config'),
+        '[core]\n\trepositoryformatversion = 0\n[remote "origin"]\n\turl = git@github.com:Org/Repo.git\n',
+      );
       expect(readGitRemoteUrl(join(dir, 'src'))).toBe('git@github.com:Org/Repo.git');
     } finally {
       rmSync(dir, { recursive: true, force: true });

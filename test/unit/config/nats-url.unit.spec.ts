@@ -3,28 +3,60 @@ import { ConfigError, redactSecrets, redactUrl, resolveNatsConnection } from '..
 
 describe('resolveNatsConnection', () => {
   it('strips credentials from the server address and picks the transport', () => {
-    expect(resolveNatsConnection('nats://localhost:4222')).toEqual({ servers: 'nats://localhost:4222', transport: 'tcp', tls: false });
-    expect(resolveNatsConnection('tls://a:b@nats.example.com:4222')).toEqual({
-      servers: 'tls://nats.example.com:4222', transport: 'tcp', tls: true, user: 'a', pass: 'b',
+    expect(resolveNatsConnection('nats://localhost:4222')).toEqual({
+      servers: 'nats://localhost:4222',
+      transport: 'tcp',
+      tls: false,
     });
-    expect(resolveNatsConnection('ws://localhost:8080')).toEqual({ servers: 'ws://localhost:8080', transport: 'websocket', tls: false });
-    expect(resolveNatsConnection('wss://u:p@proxy.example.com/nats')).toMatchObject({ servers: 'wss://proxy.example.com/nats', transport: 'websocket', tls: true });
+    expect(resolveNatsConnection('tls://a:b@nats.example.com:4222')).toEqual({
+      servers: 'tls://nats.example.com:4222',
+      transport: 'tcp',
+      tls: true,
+      user: 'a',
+      pass: 'b',
+    });
+    expect(resolveNatsConnection('ws://localhost:8080')).toEqual({
+      servers: 'ws://localhost:8080',
+      transport: 'websocket',
+      tls: false,
+    });
+    expect(resolveNatsConnection('wss://u:p@proxy.example.com/nats')).toMatchObject({
+      servers: 'wss://proxy.example.com/nats',
+      transport: 'websocket',
+      tls: true,
+    });
   });
 
   it('decodes percent-encoded credentials', () => {
-    expect(resolveNatsConnection('nats://my%40user:p%40ss%2Fw%3Ard@h:4222')).toMatchObject({ user: 'my@user', pass: 'p@ss/w:rd' });
+    expect(resolveNatsConnection('nats://my%40user:p%40ss%2Fw%3Ard@h:4222')).toMatchObject({
+      user: 'my@user',
+      pass: 'p@ss/w:rd',
+    });
   });
 
   it('prefers URL credentials over NATS_USER / NATS_PASS, field by field', () => {
-    expect(resolveNatsConnection('nats://urluser:urlpass@h', 'envuser', 'envpass')).toMatchObject({ user: 'urluser', pass: 'urlpass' });
+    expect(resolveNatsConnection('nats://urluser:urlpass@h', 'envuser', 'envpass')).toMatchObject({
+      user: 'urluser',
+      pass: 'urlpass',
+    });
     expect(resolveNatsConnection('nats://h', 'envuser', 'envpass')).toMatchObject({ user: 'envuser', pass: 'envpass' });
-    expect(resolveNatsConnection('nats://myuser@h', undefined, 'envpass')).toMatchObject({ user: 'myuser', pass: 'envpass' });
-    expect(resolveNatsConnection('nats://myuser@h', 'envuser', 'envpass')).toMatchObject({ user: 'myuser', pass: 'envpass' });
+    expect(resolveNatsConnection('nats://myuser@h', undefined, 'envpass')).toMatchObject({
+      user: 'myuser',
+      pass: 'envpass',
+    });
+    expect(resolveNatsConnection('nats://myuser@h', 'envuser', 'envpass')).toMatchObject({
+      user: 'myuser',
+      pass: 'envpass',
+    });
   });
 
   it('takes a comma-separated list of servers (a cluster), credentials stripped from every one', () => {
     expect(resolveNatsConnection('nats://u:p@n1:4222, nats://n2:4222,nats://u:p@n3:4222')).toEqual({
-      servers: 'nats://n1:4222,nats://n2:4222,nats://n3:4222', transport: 'tcp', tls: false, user: 'u', pass: 'p',
+      servers: 'nats://n1:4222,nats://n2:4222,nats://n3:4222',
+      transport: 'tcp',
+      tls: false,
+      user: 'u',
+      pass: 'p',
     });
     expect(() => resolveNatsConnection('nats://n1:4222,ws://n2:8080')).toThrow(/must not mix WebSocket and TCP/);
     expect(() => resolveNatsConnection('nats://n1:4222,')).toThrow(ConfigError);

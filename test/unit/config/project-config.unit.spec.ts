@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  ConfigError, DEFAULT_CHANNELS, findProjectConfig, loadProjectConfig, parseDuration, parseProjectConfig,
+  ConfigError,
+  DEFAULT_CHANNELS,
+  findProjectConfig,
+  loadProjectConfig,
+  parseDuration,
+  parseProjectConfig,
 } from '../../../src/adapters/config/index.js';
 
 const parse = (config: unknown) => parseProjectConfig(JSON.stringify(config), '/p/.loom-config.json');
@@ -19,7 +24,13 @@ const problem = (config: unknown): string => {
 
 describe('parseDuration', () => {
   it.each([
-    ['500ms', 500], ['45s', 45_000], ['30m', 1_800_000], ['12h', 43_200_000], ['7d', 604_800_000], ['2w', 1_209_600_000], [' 1d ', 86_400_000],
+    ['500ms', 500],
+    ['45s', 45_000],
+    ['30m', 1_800_000],
+    ['12h', 43_200_000],
+    ['7d', 604_800_000],
+    ['2w', 1_209_600_000],
+    [' 1d ', 86_400_000],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
   it.each(['', '7', '0d', '-1d', '1.5h', '7 d', '7days', 'd', '1y'])('rejects %j', (text) => {
@@ -41,7 +52,13 @@ describe('parseProjectConfig', () => {
       path: '/p/.loom-config.json',
       namespace: 'my-project',
       channels: [
-        { name: 'planning', description: 'Sprint planning', maxMessages: 5000, maxBytes: 1_000_000, maxAgeMs: 604_800_000 },
+        {
+          name: 'planning',
+          description: 'Sprint planning',
+          maxMessages: 5000,
+          maxBytes: 1_000_000,
+          maxAgeMs: 604_800_000,
+        },
         { name: 'implementation', description: '', maxAgeMs: 60_000 },
       ],
     });
@@ -75,7 +92,10 @@ describe('parseProjectConfig', () => {
     [{ channels: [{ name: 'a', maxBytes: '1kb' }] }, 'channels[0].maxBytes: expected a positive whole number'],
     [{ channels: [{ name: 'a', maxAge: 0 }] }, 'channels[0].maxAge: expected a duration'],
     [{ channels: [{ name: 'a', maxAge: '99999999999999w' }] }, 'channels[0].maxAge: expected a duration'],
-    [{ channels: [{ name: 'a', maxage: '7d' }] }, 'channels[0]: unknown field "maxage"; allowed: name, description, maxMessages, maxBytes, maxAge'],
+    [
+      { channels: [{ name: 'a', maxage: '7d' }] },
+      'channels[0]: unknown field "maxage"; allowed: name, description, maxMessages, maxBytes, maxAge',
+    ],
     [{ channels: [{ name: 'a' }, { name: 'a' }] }, 'channels[1].name: duplicate channel "a"'],
     [[], 'expected a JSON object'],
   ])('rejects %j', (config, message) => {
@@ -83,7 +103,9 @@ describe('parseProjectConfig', () => {
   });
 
   it('reports invalid JSON with the file path', () => {
-    expect(() => parseProjectConfig('{ "namespace": ', '/p/.loom-config.json')).toThrow(/^Invalid JSON in \/p\/\.loom-config\.json: /);
+    expect(() => parseProjectConfig('{ "namespace": ', '/p/.loom-config.json')).toThrow(
+      /^Invalid JSON in \/p\/\.loom-config\.json: /,
+    );
   });
 });
 
@@ -98,7 +120,10 @@ describe('loadProjectConfig', () => {
     const deep = join(root, 'repo', 'packages', 'app');
     mkdirSync(deep, { recursive: true });
     writeFileSync(join(root, '.loom-config.json'), JSON.stringify({ namespace: 'outer' }));
-    writeFileSync(join(root, 'repo', '.loom-config.json'), JSON.stringify({ namespace: 'inner', channels: [{ name: 'ops', maxAge: '1h' }] }));
+    writeFileSync(
+      join(root, 'repo', '.loom-config.json'),
+      JSON.stringify({ namespace: 'inner', channels: [{ name: 'ops', maxAge: '1h' }] }),
+    );
     const config = loadProjectConfig(deep);
     expect(config.path).toBe(join(root, 'repo', '.loom-config.json'));
     expect(config.namespace).toBe('inner');

@@ -55,10 +55,15 @@ describe('Agent decider', () => {
       spec(agentDecider)
         .given([registered])
         .when({ type: 'UpdatePresence', status: 'online', currentTaskCount: 2, capabilities: ['go'], now: 20 })
-        .then([{ type: 'AgentPresenceUpdated', v: 1, status: 'online', currentTaskCount: 2, capabilities: ['go'], at: 20 }]));
+        .then([
+          { type: 'AgentPresenceUpdated', v: 1, status: 'online', currentTaskCount: 2, capabilities: ['go'], at: 20 },
+        ]));
 
     it('rejects an agent that never registered', () =>
-      spec(agentDecider).given([]).when({ type: 'UpdatePresence', status: 'busy', now: 20 }).thenThrows(AgentNotRegistered, /register_agent/));
+      spec(agentDecider)
+        .given([])
+        .when({ type: 'UpdatePresence', status: 'busy', now: 20 })
+        .thenThrows(AgentNotRegistered, /register_agent/));
 
     it('rejects an agent that deregistered', () =>
       spec(agentDecider)
@@ -75,13 +80,21 @@ describe('Agent decider', () => {
       spec(agentDecider).given([]).when({ type: 'DeregisterAgent', now: 30 }).thenThrows(AgentNotRegistered));
 
     it('rejects deregistering twice', () =>
-      spec(agentDecider).given([registered, deregistered]).when({ type: 'DeregisterAgent', now: 40 }).thenThrows(NotFound));
+      spec(agentDecider)
+        .given([registered, deregistered])
+        .when({ type: 'DeregisterAgent', now: 40 })
+        .thenThrows(NotFound));
   });
 
   describe('evolve', () => {
     it('a registered agent is online with no tasks', () => {
       expect(fold(agentDecider, [registered])).toEqual({
-        status: 'registered', profile, presence: 'online', currentTaskCount: 0, registeredAt: 10, updatedAt: 10,
+        status: 'registered',
+        profile,
+        presence: 'online',
+        currentTaskCount: 0,
+        registeredAt: 10,
+        updatedAt: 10,
       });
     });
 
@@ -93,7 +106,12 @@ describe('Agent decider', () => {
         { type: 'AgentPresenceUpdated', v: 1, capabilities: ['go'], at: 25 },
       ]);
       expect(state).toEqual({
-        status: 'registered', profile: { ...profile, capabilities: ['go'] }, presence: 'busy', currentTaskCount: 3, registeredAt: 10, updatedAt: 25,
+        status: 'registered',
+        profile: { ...profile, capabilities: ['go'] },
+        presence: 'busy',
+        currentTaskCount: 3,
+        registeredAt: 10,
+        updatedAt: 25,
       });
     });
 
@@ -103,11 +121,21 @@ describe('Agent decider', () => {
         { type: 'AgentPresenceUpdated', v: 1, status: 'busy', currentTaskCount: 2, at: 15 },
         { type: 'AgentRegistered', v: 1, profile, at: 20 },
       ]);
-      expect(state).toMatchObject({ status: 'registered', presence: 'online', currentTaskCount: 2, registeredAt: 10, updatedAt: 20 });
+      expect(state).toMatchObject({
+        status: 'registered',
+        presence: 'online',
+        currentTaskCount: 2,
+        registeredAt: 10,
+        updatedAt: 20,
+      });
     });
 
     it('a deregistered agent is offline', () => {
-      expect(fold(agentDecider, [registered, deregistered])).toMatchObject({ status: 'deregistered', presence: 'offline', updatedAt: 30 });
+      expect(fold(agentDecider, [registered, deregistered])).toMatchObject({
+        status: 'deregistered',
+        presence: 'offline',
+        updatedAt: 30,
+      });
     });
 
     it('registering after deregistration keeps the first registration time', () => {
@@ -116,7 +144,9 @@ describe('Agent decider', () => {
     });
 
     it('ignores presence and deregistration events for an agent that never registered', () => {
-      expect(fold(agentDecider, [{ type: 'AgentPresenceUpdated', v: 1, status: 'busy', at: 1 }, deregistered])).toEqual({ status: 'unregistered' });
+      expect(fold(agentDecider, [{ type: 'AgentPresenceUpdated', v: 1, status: 'busy', at: 1 }, deregistered])).toEqual(
+        { status: 'unregistered' },
+      );
     });
   });
 });

@@ -15,13 +15,23 @@ const retention = { maxMessages: 100, maxAgeMs: 86_400_000 };
 const created: ChannelEvent = { type: 'ChannelCreated', v: 1, name: 'roadmap', description: 'Plans', retention, at: 1 };
 
 const post = (overrides: Partial<Extract<ChannelCommand, { type: 'PostMessage' }>> = {}): ChannelCommand => ({
-  type: 'PostMessage', channel: 'roadmap', senderHandle: 'dev', body: 'hello', bodyBytes: 5, maxBytes: 10, now: 5, ...overrides,
+  type: 'PostMessage',
+  channel: 'roadmap',
+  senderHandle: 'dev',
+  body: 'hello',
+  bodyBytes: 5,
+  maxBytes: 10,
+  now: 5,
+  ...overrides,
 });
 
 describe('Channel decider', () => {
   describe('CreateChannel', () => {
     it('creates an absent channel', () =>
-      spec(channelDecider).given([]).when({ type: 'CreateChannel', name: 'roadmap', description: 'Plans', retention, now: 1 }).then([created]));
+      spec(channelDecider)
+        .given([])
+        .when({ type: 'CreateChannel', name: 'roadmap', description: 'Plans', retention, now: 1 })
+        .then([created]));
 
     it('creating the same channel again with the same settings changes nothing', () =>
       spec(channelDecider)
@@ -38,21 +48,39 @@ describe('Channel decider', () => {
     it('rejects creating an existing channel with another retention', () =>
       spec(channelDecider)
         .given([created])
-        .when({ type: 'CreateChannel', name: 'roadmap', description: 'Plans', retention: { ...retention, maxBytes: 1024 }, now: 2 })
+        .when({
+          type: 'CreateChannel',
+          name: 'roadmap',
+          description: 'Plans',
+          retention: { ...retention, maxBytes: 1024 },
+          now: 2,
+        })
         .thenThrows(Conflict));
   });
 
   describe('ConfigureChannel', () => {
     it('creates an absent channel', () =>
-      spec(channelDecider).given([]).when({ type: 'ConfigureChannel', name: 'roadmap', description: 'Plans', retention, now: 1 }).then([created]));
+      spec(channelDecider)
+        .given([])
+        .when({ type: 'ConfigureChannel', name: 'roadmap', description: 'Plans', retention, now: 1 })
+        .then([created]));
 
     it('configuring with the same settings changes nothing', () =>
-      spec(channelDecider).given([created]).when({ type: 'ConfigureChannel', name: 'roadmap', description: 'Plans', retention, now: 2 }).then([]));
+      spec(channelDecider)
+        .given([created])
+        .when({ type: 'ConfigureChannel', name: 'roadmap', description: 'Plans', retention, now: 2 })
+        .then([]));
 
     it('applies a changed retention', () =>
       spec(channelDecider)
         .given([created])
-        .when({ type: 'ConfigureChannel', name: 'roadmap', description: 'Plans', retention: { maxMessages: 5 }, now: 2 })
+        .when({
+          type: 'ConfigureChannel',
+          name: 'roadmap',
+          description: 'Plans',
+          retention: { maxMessages: 5 },
+          now: 2,
+        })
         .then([{ type: 'ChannelReconfigured', v: 1, description: 'Plans', retention: { maxMessages: 5 }, at: 2 }]));
 
     it('applies a changed description', () =>
@@ -73,7 +101,18 @@ describe('Channel decider', () => {
       spec(channelDecider)
         .given([created])
         .when(post({ senderGuid: 'g-1', replyTo: 'm-0' }))
-        .then([{ type: 'MessagePosted', v: 1, channel: 'roadmap', senderHandle: 'dev', senderGuid: 'g-1', body: 'hello', replyTo: 'm-0', at: 5 }]));
+        .then([
+          {
+            type: 'MessagePosted',
+            v: 1,
+            channel: 'roadmap',
+            senderHandle: 'dev',
+            senderGuid: 'g-1',
+            body: 'hello',
+            replyTo: 'm-0',
+            at: 5,
+          },
+        ]));
 
     it('accepts a message of exactly the byte limit', () =>
       spec(channelDecider)
@@ -81,36 +120,68 @@ describe('Channel decider', () => {
         .when(post({ bodyBytes: 10 }))
         .then([{ type: 'MessagePosted', v: 1, channel: 'roadmap', senderHandle: 'dev', body: 'hello', at: 5 }]));
 
-    it('rejects posting to an absent channel', () => spec(channelDecider).given([]).when(post()).thenThrows(ChannelNotFound, /create_channel/));
+    it('rejects posting to an absent channel', () =>
+      spec(channelDecider)
+        .given([])
+        .when(post())
+        .thenThrows(ChannelNotFound, /create_channel/));
 
-    it('rejects a sender without a handle', () => spec(channelDecider).given([created]).when(post({ senderHandle: undefined })).thenThrows(HandleRequired));
+    it('rejects a sender without a handle', () =>
+      spec(channelDecider)
+        .given([created])
+        .when(post({ senderHandle: undefined }))
+        .thenThrows(HandleRequired));
 
-    it('rejects an empty handle', () => spec(channelDecider).given([created]).when(post({ senderHandle: '' })).thenThrows(HandleRequired));
+    it('rejects an empty handle', () =>
+      spec(channelDecider)
+        .given([created])
+        .when(post({ senderHandle: '' }))
+        .thenThrows(HandleRequired));
 
     it('rejects a blank message', () =>
-      spec(channelDecider).given([created]).when(post({ body: ' \n\t', bodyBytes: 3 })).thenThrows(ValidationError, /must not be empty/));
+      spec(channelDecider)
+        .given([created])
+        .when(post({ body: ' \n\t', bodyBytes: 3 }))
+        .thenThrows(ValidationError, /must not be empty/));
 
     it('rejects a message over the byte limit', () =>
-      spec(channelDecider).given([created]).when(post({ bodyBytes: 11 })).thenThrows(ValidationError, /11 bytes; the limit is 10/));
+      spec(channelDecider)
+        .given([created])
+        .when(post({ bodyBytes: 11 }))
+        .thenThrows(ValidationError, /11 bytes; the limit is 10/));
   });
 
   describe('evolve', () => {
     it('a created channel is open with its settings', () => {
-      expect(fold(channelDecider, [created])).toEqual({ status: 'open', name: 'roadmap', description: 'Plans', retention, createdAt: 1 });
+      expect(fold(channelDecider, [created])).toEqual({
+        status: 'open',
+        name: 'roadmap',
+        description: 'Plans',
+        retention,
+        createdAt: 1,
+      });
     });
 
     it('a reconfiguration replaces description and retention but keeps name and creation time', () => {
-      const state = fold(channelDecider, [created, { type: 'ChannelReconfigured', v: 1, description: 'New', retention: {}, at: 9 }]);
+      const state = fold(channelDecider, [
+        created,
+        { type: 'ChannelReconfigured', v: 1, description: 'New', retention: {}, at: 9 },
+      ]);
       expect(state).toEqual({ status: 'open', name: 'roadmap', description: 'New', retention: {}, createdAt: 1 });
     });
 
     it('posted messages do not change the channel', () => {
-      const state = fold(channelDecider, [created, { type: 'MessagePosted', v: 1, channel: 'roadmap', senderHandle: 'dev', body: 'x', at: 3 }]);
+      const state = fold(channelDecider, [
+        created,
+        { type: 'MessagePosted', v: 1, channel: 'roadmap', senderHandle: 'dev', body: 'x', at: 3 },
+      ]);
       expect(state).toEqual(fold(channelDecider, [created]));
     });
 
     it('ignores a reconfiguration of an absent channel', () => {
-      expect(fold(channelDecider, [{ type: 'ChannelReconfigured', v: 1, description: 'New', retention: {}, at: 9 }])).toEqual({ status: 'absent' });
+      expect(
+        fold(channelDecider, [{ type: 'ChannelReconfigured', v: 1, description: 'New', retention: {}, at: 9 }]),
+      ).toEqual({ status: 'absent' });
     });
   });
 });

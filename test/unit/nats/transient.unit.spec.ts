@@ -4,7 +4,8 @@ import { isTransient, retryTransient, retryUndelivered } from '../../../src/adap
 import { BackendUnavailable } from '../../../src/ports/index.js';
 
 const fast = { budgetMs: 200, firstDelayMs: 1, maxDelayMs: 4 };
-const noResponders = (): RequestError => new RequestError('no responders', { cause: new NoRespondersError('$JS.API.INFO') });
+const noResponders = (): RequestError =>
+  new RequestError('no responders', { cause: new NoRespondersError('$JS.API.INFO') });
 
 describe('transient NATS failures', () => {
   it('are timeouts and "no responders", bare or as the cause; not conflicts or plain errors', () => {
@@ -27,10 +28,12 @@ describe('transient NATS failures', () => {
   it('other failures are thrown at once', async () => {
     let calls = 0;
     const refused = new Error('maximum messages exceeded');
-    await expect(retryTransient(async () => {
-      calls++;
-      throw refused;
-    }, fast)).rejects.toBe(refused);
+    await expect(
+      retryTransient(async () => {
+        calls++;
+        throw refused;
+      }, fast),
+    ).rejects.toBe(refused);
     expect(calls).toBe(1);
   });
 
@@ -47,10 +50,12 @@ describe('transient NATS failures', () => {
 
   it('for a publish without a message id, only "no responders" is retried: a timeout may hide a stored message', async () => {
     let calls = 0;
-    await expect(retryUndelivered(async () => {
-      calls++;
-      throw new TimeoutError();
-    }, fast)).rejects.toThrow(/may or may not be stored.*idempotencyKey/);
+    await expect(
+      retryUndelivered(async () => {
+        calls++;
+        throw new TimeoutError();
+      }, fast),
+    ).rejects.toThrow(/may or may not be stored.*idempotencyKey/);
     expect(calls).toBe(1);
     const stored = await retryUndelivered(async () => {
       if (++calls < 4) throw noResponders();

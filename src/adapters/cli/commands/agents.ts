@@ -11,12 +11,16 @@ export const agents: Command = {
     const agentType = stringOption(args, 'type');
     const status = stringOption(args, 'status') as PresenceStatus | undefined;
     const result = await ctx.app.discoverAgents({
-      ...(capability ? { capability } : {}), ...(agentType ? { agentType } : {}), ...(status ? { status } : {}),
+      ...(capability ? { capability } : {}),
+      ...(agentType ? { agentType } : {}),
+      ...(status ? { status } : {}),
       includeOffline: Boolean(args.options['all']),
     });
     emit(ctx, result, () =>
       result.agents.length
-        ? result.agents.map((a) => `${a.handle}  ${a.status}  ${a.agentType}  [${a.capabilities.join(', ')}]  ${a.guid}`)
+        ? result.agents.map(
+            (a) => `${a.handle}  ${a.status}  ${a.agentType}  [${a.capabilities.join(', ')}]  ${a.guid}`,
+          )
         : ['no agents found'],
     );
     return result;
@@ -32,7 +36,11 @@ export const dm: Command = {
     if (!recipientGuid || words.length === 0) throw new UsageError(this.usage);
     await ctx.app.registerAgent({ agentType: 'cli' });
     const messageType = stringOption(args, 'type');
-    const result = await ctx.app.sendDirectMessage({ recipientGuid, message: words.join(' '), ...(messageType ? { messageType } : {}) });
+    const result = await ctx.app.sendDirectMessage({
+      recipientGuid,
+      message: words.join(' '),
+      ...(messageType ? { messageType } : {}),
+    });
     emit(ctx, result, () => [`sent ${result.message.id} to ${recipientGuid} (${result.recipientStatus})`]);
     return result;
   },
@@ -46,7 +54,11 @@ export const inbox: Command = {
     await ctx.app.registerAgent({ agentType: 'cli' });
     const limit = Number(stringOption(args, 'limit') ?? 10);
     const result = await ctx.app.readDirectMessages({ limit });
-    emit(ctx, result, () => (result.messages.length ? result.messages.map((m) => `${m.timestamp} ${m.senderHandle} (${m.messageType}): ${m.body}`) : ['inbox empty']));
+    emit(ctx, result, () =>
+      result.messages.length
+        ? result.messages.map((m) => `${m.timestamp} ${m.senderHandle} (${m.messageType}): ${m.body}`)
+        : ['inbox empty'],
+    );
     return result;
   },
 };

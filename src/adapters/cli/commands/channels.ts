@@ -13,7 +13,12 @@ export const send: Command = {
     if (!channel || words.length === 0) throw new UsageError(this.usage);
     const replyTo = stringOption({ positionals, ...args }, 'reply-to');
     const key = stringOption({ positionals, ...args }, 'key');
-    const result = await ctx.app.sendMessage({ channel, message: words.join(' '), ...(replyTo ? { replyTo } : {}), ...(key ? { idempotencyKey: key } : {}) });
+    const result = await ctx.app.sendMessage({
+      channel,
+      message: words.join(' '),
+      ...(replyTo ? { replyTo } : {}),
+      ...(key ? { idempotencyKey: key } : {}),
+    });
     emit(ctx, result, () => [line(result.message)]);
     return result;
   },
@@ -26,7 +31,9 @@ async function follow(ctx: CliContext, channel: string, after: string | undefine
     for (const m of page.messages) emit(ctx, m, () => [line(m)]);
     cursor = page.messages.at(-1)?.id ?? cursor;
     if (page.hasMore) continue;
-    await ctx.app.waitForMessages({ channels: [channel], includeDirect: false, timeoutMs: 20_000 }).catch(() => undefined);
+    await ctx.app
+      .waitForMessages({ channels: [channel], includeDirect: false, timeoutMs: 20_000 })
+      .catch(() => undefined);
   }
 }
 
@@ -40,7 +47,12 @@ export const read: Command = {
     const before = stringOption(args, 'before');
     const after = stringOption(args, 'after');
     const limit = intOption(args, 'limit');
-    const page = await ctx.app.readMessages({ channel, ...(limit ? { limit } : {}), ...(before ? { before } : {}), ...(after ? { after } : {}) });
+    const page = await ctx.app.readMessages({
+      channel,
+      ...(limit ? { limit } : {}),
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+    });
     if (args.options['follow']) {
       for (const m of page.messages) emit(ctx, m, () => [line(m)]);
       await follow(ctx, channel, page.messages.at(-1)?.id ?? after);

@@ -5,13 +5,19 @@ export const status: Command = {
   usage: 'warp status',
   summary: 'connection, namespace, channels and queue depths',
   async run(ctx) {
-    const [me, channelList, work] = await Promise.all([ctx.app.getMyHandle(), ctx.app.listChannels(), ctx.app.listWork({ limit: 1 })]);
+    const [me, channelList, work] = await Promise.all([
+      ctx.app.getMyHandle(),
+      ctx.app.listChannels(),
+      ctx.app.listWork({ limit: 1 }),
+    ]);
     const result = { ...me, channels: channelList.channels, queues: work.depth };
     emit(ctx, result, () => [
       `backend: ${me.backend} (${me.server}) ${me.connection}`,
       `namespace: ${me.namespace}`,
       `channels: ${channelList.channels.map((c) => `#${c.name}(${c.messageCount})`).join(' ') || 'none'}`,
-      ...Object.entries(work.depth).map(([cap, d]) => `queue ${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered`),
+      ...Object.entries(work.depth).map(
+        ([cap, d]) => `queue ${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered`,
+      ),
     ]);
     return result;
   },

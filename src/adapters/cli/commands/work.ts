@@ -23,13 +23,20 @@ const parseJson = (text: string | undefined, what: string): unknown => {
 const sub: Record<string, (ctx: CliContext, args: ParsedArgs) => Promise<unknown>> = {
   async offer(ctx, args) {
     const [taskId, capability, ...words] = args.positionals;
-    if (!taskId || !capability || words.length === 0) throw new UsageError('warp work offer <taskId> <capability> <description> [--priority 1-10] [--deadline ISO] [--context JSON]');
+    if (!taskId || !capability || words.length === 0)
+      throw new UsageError(
+        'warp work offer <taskId> <capability> <description> [--priority 1-10] [--deadline ISO] [--context JSON]',
+      );
     const priority = intOption(args, 'priority');
     const deadline = stringOption(args, 'deadline');
     const contextData = parseJson(stringOption(args, 'context'), '--context') as Record<string, never> | undefined;
     const result = await ctx.app.broadcastWorkOffer({
-      taskId, requiredCapability: capability, description: words.join(' '),
-      ...(priority !== undefined ? { priority } : {}), ...(deadline ? { deadline } : {}), ...(contextData ? { contextData } : {}),
+      taskId,
+      requiredCapability: capability,
+      description: words.join(' '),
+      ...(priority !== undefined ? { priority } : {}),
+      ...(deadline ? { deadline } : {}),
+      ...(contextData ? { contextData } : {}),
     });
     emit(ctx, result, () => [`${result.created ? 'offered' : 'already offered'}: ${item(result.workItem)}`]);
     return result;
@@ -49,8 +56,14 @@ const sub: Record<string, (ctx: CliContext, args: ParsedArgs) => Promise<unknown
     await asWorker(ctx);
     const summary = stringOption(args, 'summary');
     const resultData = parseJson(stringOption(args, 'result'), '--result') as string | undefined;
-    const result = await ctx.app.completeWork({ workItemId, ...(summary ? { summary } : {}), ...(resultData !== undefined ? { result: resultData } : {}) });
-    emit(ctx, result, () => [`${result.alreadyCompleted ? 'already completed' : 'completed'}: ${item(result.workItem)}`]);
+    const result = await ctx.app.completeWork({
+      workItemId,
+      ...(summary ? { summary } : {}),
+      ...(resultData !== undefined ? { result: resultData } : {}),
+    });
+    emit(ctx, result, () => [
+      `${result.alreadyCompleted ? 'already completed' : 'completed'}: ${item(result.workItem)}`,
+    ]);
     return result;
   },
   async fail(ctx, args) {
@@ -65,10 +78,17 @@ const sub: Record<string, (ctx: CliContext, args: ParsedArgs) => Promise<unknown
     const capability = stringOption(args, 'capability');
     const status = stringOption(args, 'status') as WorkStatus | undefined;
     const result = await ctx.app.listWork({ ...(capability ? { capability } : {}), ...(status ? { status } : {}) });
-    emit(ctx, result, () => result.items.length === 0 ? ['no work items'] : [
-      ...Object.entries(result.depth).map(([cap, d]) => `${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered, ${d.completed} completed`),
-      ...result.items.map(item),
-    ]);
+    emit(ctx, result, () =>
+      result.items.length === 0
+        ? ['no work items']
+        : [
+            ...Object.entries(result.depth).map(
+              ([cap, d]) =>
+                `${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered, ${d.completed} completed`,
+            ),
+            ...result.items.map(item),
+          ],
+    );
     return result;
   },
   async show(ctx, args) {
@@ -101,7 +121,11 @@ export const dlq: Command = {
     if (action === 'list') {
       const capability = stringOption(args, 'capability');
       const result = await ctx.app.listDeadLetterItems({ ...(capability ? { capability } : {}), limit: 100 });
-      emit(ctx, result, () => (result.items.length ? result.items.map((w) => `${item(w)}  (${w.deadLetterReason})`) : ['dead-letter queue is empty']));
+      emit(ctx, result, () =>
+        result.items.length
+          ? result.items.map((w) => `${item(w)}  (${w.deadLetterReason})`)
+          : ['dead-letter queue is empty'],
+      );
       return result;
     }
     if (action === 'retry' && itemId) {

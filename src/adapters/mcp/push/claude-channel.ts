@@ -10,8 +10,14 @@ export function declareClaudeChannel(server: McpServer): void {
 }
 
 /** Sends each push as a `notifications/claude/channel` with the text and flat string attributes. */
-export function startClaudeChannel(server: McpServer, app: WarpApp, kinds: ReadonlySet<PushKind>): Promise<Subscription> {
+export function startClaudeChannel(
+  server: McpServer,
+  app: WarpApp,
+  kinds: ReadonlySet<PushKind>,
+): Promise<Subscription> {
   return app.startAgentFeed(kinds, (push: Push) => {
-    void server.server.notification({ method: CHANNEL_NOTIFICATION, params: { content: push.content, meta: { ...push.meta } } }).catch(() => undefined);
+    void server.server
+      .notification({ method: CHANNEL_NOTIFICATION, params: { content: push.content, meta: { ...push.meta } } })
+      .catch(() => undefined);
   });
 }

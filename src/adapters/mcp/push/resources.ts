@@ -6,7 +6,9 @@ import type { Subscription } from '../../../ports/index.js';
 export const INBOX_URI = 'warp://inbox';
 export const channelUri = (name: string): string => `warp://channels/${name}`;
 
-const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value) }] });
+const json = (uri: string, value: unknown) => ({
+  contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value) }],
+});
 
 /**
  * Channels and the inbox as subscribable resources, for clients without channel push.
@@ -18,16 +20,29 @@ export function registerResources(server: McpServer, app: WarpApp): { start(): P
     'channel',
     new ResourceTemplate('warp://channels/{name}', {
       list: async () => ({
-        resources: (await app.listChannels()).channels.map((c) => ({ uri: channelUri(c.name), name: `#${c.name}`, description: c.description, mimeType: 'application/json' })),
+        resources: (await app.listChannels()).channels.map((c) => ({
+          uri: channelUri(c.name),
+          name: `#${c.name}`,
+          description: c.description,
+          mimeType: 'application/json',
+        })),
       }),
     }),
-    { title: 'Channel', description: 'The newest 50 messages of a channel, oldest first.', mimeType: 'application/json' },
+    {
+      title: 'Channel',
+      description: 'The newest 50 messages of a channel, oldest first.',
+      mimeType: 'application/json',
+    },
     async (uri, { name }) => json(uri.href, await app.readMessages({ channel: String(name), limit: 50 })),
   );
   server.registerResource(
     'inbox',
     INBOX_URI,
-    { title: 'Inbox', description: 'How many direct messages wait for this agent; read them with read_direct_messages.', mimeType: 'application/json' },
+    {
+      title: 'Inbox',
+      description: 'How many direct messages wait for this agent; read them with read_direct_messages.',
+      mimeType: 'application/json',
+    },
     async (uri) => json(uri.href, await app.inboxStatus()),
   );
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });

@@ -7,7 +7,8 @@ export const broadcastWorkOfferTool = defineTool({
   name: 'broadcast_work_offer',
   profile: 'work',
   title: 'Offer work',
-  description: 'Queue a task for any agent with requiredCapability. Higher priority (1-10, default 5) is handed out first; past its deadline (ISO-8601) it is not handed out. Offering the same taskId again is stored once. Returns the work item id.',
+  description:
+    'Queue a task for any agent with requiredCapability. Higher priority (1-10, default 5) is handed out first; past its deadline (ISO-8601) it is not handed out. Offering the same taskId again is stored once. Returns the work item id.',
   input: {
     taskId: z.string().min(1).max(256),
     description: z.string().min(1),
@@ -18,6 +19,11 @@ export const broadcastWorkOfferTool = defineTool({
   },
   output: { workItem: workItemOut, created: z.boolean() },
   annotations: IDEMPOTENT_WRITE,
-  run: (app, { contextData, ...args }) => app.broadcastWorkOffer({ ...args, ...(contextData ? { contextData: contextData as Record<string, JsonValue> } : {}) }),
-  render: (r) => `${r.created ? 'Offered' : 'Already offered'} ${r.workItem.taskId} as ${r.workItem.workItemId} (${r.workItem.capability}, priority ${r.workItem.priority})`,
+  run: (app, { contextData, ...args }) =>
+    app.broadcastWorkOffer({
+      ...args,
+      ...(contextData ? { contextData: contextData as Record<string, JsonValue> } : {}),
+    }),
+  render: (r) =>
+    `${r.created ? 'Offered' : 'Already offered'} ${r.workItem.taskId} as ${r.workItem.workItemId} (${r.workItem.capability}, priority ${r.workItem.priority})`,
 });

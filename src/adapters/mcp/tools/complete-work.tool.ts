@@ -6,8 +6,13 @@ export const completeWorkTool = defineTool({
   name: 'complete_work',
   profile: 'work',
   title: 'Complete work',
-  description: 'Finish a work item you hold, with an optional result (string or object) and summary. Repeating it is harmless; if your lease expired and another agent claimed the item, you are told so.',
-  input: { workItemId: id('work item id'), result: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(), summary: z.string().max(4096).optional() },
+  description:
+    'Finish a work item you hold, with an optional result (string or object) and summary. Repeating it is harmless; if your lease expired and another agent claimed the item, you are told so.',
+  input: {
+    workItemId: id('work item id'),
+    result: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+    summary: z.string().max(4096).optional(),
+  },
   output: { workItem: workItemOut, alreadyCompleted: z.boolean() },
   annotations: IDEMPOTENT_WRITE,
   run: (app, args) => app.completeWork(args as Parameters<typeof app.completeWork>[0]),

@@ -18,12 +18,16 @@ export const createChannelTool = defineTool({
   name: 'create_channel',
   profile: 'channels',
   title: 'Create channel',
-  description: 'Create a channel in this project at run time, with optional retention (maxMessages, maxAge like "7d"). Creating an existing channel with the same settings is a no-op.',
+  description:
+    'Create a channel in this project at run time, with optional retention (maxMessages, maxAge like "7d"). Creating an existing channel with the same settings is a no-op.',
   input: {
     name: name('name'),
     description: z.string().max(1024).optional(),
     maxMessages: z.number().int().positive().optional(),
-    maxAge: z.union([z.string().max(32), z.number().int().positive()]).optional().describe('e.g. "7d", "12h", or ms'),
+    maxAge: z
+      .union([z.string().max(32), z.number().int().positive()])
+      .optional()
+      .describe('e.g. "7d", "12h", or ms'),
   },
   output: { channel: channelOut, created: z.boolean() },
   annotations: IDEMPOTENT_WRITE,

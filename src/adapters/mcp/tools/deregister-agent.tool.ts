@@ -5,7 +5,8 @@ export const deregisterAgentTool = defineTool({
   name: 'deregister_agent',
   profile: 'registry',
   title: 'Deregister agent',
-  description: 'Remove this agent from discovery (it shows offline). Its inbox keeps messages; register_agent again to come back with the same guid.',
+  description:
+    'Remove this agent from discovery (it shows offline). Its inbox keeps messages; register_agent again to come back with the same guid.',
   input: {},
   output: { guid: z.string(), deregistered: z.boolean() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },

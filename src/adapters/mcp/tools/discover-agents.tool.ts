@@ -6,7 +6,8 @@ export const discoverAgentsTool = defineTool({
   name: 'discover_agents',
   profile: 'registry',
   title: 'Discover agents',
-  description: 'Find agents visible to you, filtered by agentType, capability, hostname, projectId or status. Offline agents (deregistered or silent past the stale threshold) are left out unless includeOffline is true.',
+  description:
+    'Find agents visible to you, filtered by agentType, capability, hostname, projectId or status. Offline agents (deregistered or silent past the stale threshold) are left out unless includeOffline is true.',
   input: {
     agentType: z.string().max(64).optional(),
     capability: capability('capability').optional(),
@@ -18,5 +19,8 @@ export const discoverAgentsTool = defineTool({
   output: { agents: z.array(agentOut), count: z.number() },
   annotations: READ_ONLY,
   run: (app, args) => app.discoverAgents(args),
-  render: (r) => r.agents.map((a) => `${a.handle} [${a.guid}] ${a.status} ${a.agentType} (${a.capabilities.join(', ')})`).join('\n') || 'No agents found.',
+  render: (r) =>
+    r.agents
+      .map((a) => `${a.handle} [${a.guid}] ${a.status} ${a.agentType} (${a.capabilities.join(', ')})`)
+      .join('\n') || 'No agents found.',
 });

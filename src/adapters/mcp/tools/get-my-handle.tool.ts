@@ -5,10 +5,20 @@ export const getMyHandleTool = defineTool({
   name: 'get_my_handle',
   profile: 'identity',
   title: 'Who am I',
-  description: "This session's handle, agent guid (after register_agent), project namespace, backend and connection state.",
+  description:
+    "This session's handle, agent guid (after register_agent), project namespace, backend and connection state.",
   input: {},
-  output: { handle: z.string().nullable(), guid: z.string().nullable(), namespace: z.string(), hostname: z.string(), backend: z.string(), server: z.string(), connection: z.string() },
+  output: {
+    handle: z.string().nullable(),
+    guid: z.string().nullable(),
+    namespace: z.string(),
+    hostname: z.string(),
+    backend: z.string(),
+    server: z.string(),
+    connection: z.string(),
+  },
   annotations: READ_ONLY,
   run: (app) => app.getMyHandle(),
-  render: (r) => `${r.handle ?? '(no handle)'}${r.guid ? ` [${r.guid}]` : ' (not registered)'} in ${r.namespace} via ${r.backend} (${r.connection})`,
+  render: (r) =>
+    `${r.handle ?? '(no handle)'}${r.guid ? ` [${r.guid}]` : ' (not registered)'} in ${r.namespace} via ${r.backend} (${r.connection})`,
 });

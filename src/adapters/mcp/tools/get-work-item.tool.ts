@@ -11,5 +11,9 @@ export const getWorkItemTool = defineTool({
   output: { workItem: workItemOut, events: z.array(z.looseObject({ type: z.string(), at: z.string() })) },
   annotations: READ_ONLY,
   run: (app, args) => app.getWorkItem(args),
-  render: (r) => [`${r.workItem.workItemId} ${r.workItem.status} (${r.workItem.attempts}/${r.workItem.maxAttempts})`, ...r.events.map((e) => `  ${e.at} ${e.type}`)].join('\n'),
+  render: (r) =>
+    [
+      `${r.workItem.workItemId} ${r.workItem.status} (${r.workItem.attempts}/${r.workItem.maxAttempts})`,
+      ...r.events.map((e) => `  ${e.at} ${e.type}`),
+    ].join('\n'),
 });

@@ -25,12 +25,30 @@ import { updatePresenceTool } from './update-presence.tool.js';
 import { waitForMessagesTool } from './wait-for-messages.tool.js';
 
 export const TOOLS: readonly AnyTool[] = [
-  setHandleTool, getMyHandleTool,
-  listChannelsTool, sendMessageTool, readMessagesTool, createChannelTool, waitForMessagesTool,
-  registerAgentTool, discoverAgentsTool, getAgentInfoTool, updatePresenceTool, deregisterAgentTool,
-  sendDirectMessageTool, readDirectMessagesTool,
-  broadcastWorkOfferTool, claimWorkTool, completeWorkTool, failWorkTool, reportWorkProgressTool, getWorkItemTool, listWorkTool,
-  listDeadLetterItemsTool, retryDeadLetterItemTool, discardDeadLetterItemTool,
+  setHandleTool,
+  getMyHandleTool,
+  listChannelsTool,
+  sendMessageTool,
+  readMessagesTool,
+  createChannelTool,
+  waitForMessagesTool,
+  registerAgentTool,
+  discoverAgentsTool,
+  getAgentInfoTool,
+  updatePresenceTool,
+  deregisterAgentTool,
+  sendDirectMessageTool,
+  readDirectMessagesTool,
+  broadcastWorkOfferTool,
+  claimWorkTool,
+  completeWorkTool,
+  failWorkTool,
+  reportWorkProgressTool,
+  getWorkItemTool,
+  listWorkTool,
+  listDeadLetterItemsTool,
+  retryDeadLetterItemTool,
+  discardDeadLetterItemTool,
 ];
 
 export const toolsFor = (profiles: ReadonlySet<ToolProfile>): AnyTool[] => TOOLS.filter((t) => profiles.has(t.profile));

@@ -6,10 +6,25 @@ export const listChannelsTool = defineTool({
   name: 'list_channels',
   profile: 'channels',
   title: 'List channels',
-  description: "The project's channels with their description, message count, newest message id and (once registered) your unread count.",
+  description:
+    "The project's channels with their description, message count, newest message id and (once registered) your unread count.",
   input: {},
-  output: { channels: z.array(channelOut.extend({ messageCount: z.number(), lastMessageId: z.string().nullable(), unread: z.number().optional() })) },
+  output: {
+    channels: z.array(
+      channelOut.extend({
+        messageCount: z.number(),
+        lastMessageId: z.string().nullable(),
+        unread: z.number().optional(),
+      }),
+    ),
+  },
   annotations: READ_ONLY,
   run: (app) => app.listChannels(),
-  render: (r) => r.channels.map((c) => `#${c.name} (${c.messageCount} messages${c.unread !== undefined ? `, ${c.unread} unread` : ''}) ${c.description}`).join('\n') || 'No channels.',
+  render: (r) =>
+    r.channels
+      .map(
+        (c) =>
+          `#${c.name} (${c.messageCount} messages${c.unread !== undefined ? `, ${c.unread} unread` : ''}) ${c.description}`,
+      )
+      .join('\n') || 'No channels.',
 });

@@ -6,14 +6,25 @@ export const listWorkTool = defineTool({
   name: 'list_work',
   profile: 'work',
   title: 'List work',
-  description: 'Queue depth per capability and the matching work items (newest first) with their holders; filter by capability and status. `total` counts every match; a page holds at most 512 KiB, so large contextData may mean fewer items than `limit`.',
+  description:
+    'Queue depth per capability and the matching work items (newest first) with their holders; filter by capability and status. `total` counts every match; a page holds at most 512 KiB, so large contextData may mean fewer items than `limit`.',
   input: {
     capability: capability('capability').optional(),
     status: z.enum(['offered', 'claimed', 'completed', 'dead-lettered', 'discarded']).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   },
-  output: { depth: z.record(z.string(), z.looseObject({ offered: z.number(), claimed: z.number() })), items: z.array(workItemOut), total: z.number() },
+  output: {
+    depth: z.record(z.string(), z.looseObject({ offered: z.number(), claimed: z.number() })),
+    items: z.array(workItemOut),
+    total: z.number(),
+  },
   annotations: { ...READ_ONLY, idempotentHint: false },
   run: (app, args) => app.listWork(args),
-  render: (r) => [...Object.entries(r.depth).map(([c, d]) => `${c}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered`), ...r.items.map((w) => `${w.workItemId} ${w.status} ${w.taskId}${w.holder ? ` held by ${w.holder}` : ''}`)].join('\n') || 'No work.',
+  render: (r) =>
+    [
+      ...Object.entries(r.depth).map(
+        ([c, d]) => `${c}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered`,
+      ),
+      ...r.items.map((w) => `${w.workItemId} ${w.status} ${w.taskId}${w.holder ? ` held by ${w.holder}` : ''}`),
+    ].join('\n') || 'No work.',
 });

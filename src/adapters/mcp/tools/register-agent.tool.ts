@@ -6,7 +6,8 @@ export const registerAgentTool = defineTool({
   name: 'register_agent',
   profile: 'registry',
   title: 'Register agent',
-  description: 'Register this session as an agent so others can discover it, message it and route work to it. Sets a handle from agentType if none is set. Re-registering (also after a restart) keeps the same guid. Visibility: private (only you), project-only (default), user-only, public.',
+  description:
+    'Register this session as an agent so others can discover it, message it and route work to it. Sets a handle from agentType if none is set. Re-registering (also after a restart) keeps the same guid. Visibility: private (only you), project-only (default), user-only, public.',
   input: {
     agentType: z.string().min(1).max(64).describe('what kind of agent, e.g. "developer"'),
     capabilities: z.array(capability('each capability')).max(64).optional(),
@@ -16,5 +17,6 @@ export const registerAgentTool = defineTool({
   output: { agent: agentOut },
   annotations: IDEMPOTENT_WRITE,
   run: (app, args) => app.registerAgent(args),
-  render: (r) => `Registered ${r.agent.handle} [${r.agent.guid}] with capabilities: ${r.agent.capabilities.join(', ') || 'none'}`,
+  render: (r) =>
+    `Registered ${r.agent.handle} [${r.agent.guid}] with capabilities: ${r.agent.capabilities.join(', ') || 'none'}`,
 });

@@ -6,7 +6,8 @@ export const sendDirectMessageTool = defineTool({
   name: 'send_direct_message',
   profile: 'direct',
   title: 'Send direct message',
-  description: "Send a message to one agent's durable inbox by guid; it waits there if the agent is offline. Requires register_agent first so the recipient can answer.",
+  description:
+    "Send a message to one agent's durable inbox by guid; it waits there if the agent is offline. Requires register_agent first so the recipient can answer.",
   input: {
     recipientGuid: id('recipient agent guid'),
     message: z.string().min(1, 'message must not be empty'),

@@ -6,7 +6,8 @@ export const sendMessageTool = defineTool({
   name: 'send_message',
   profile: 'channels',
   title: 'Send channel message',
-  description: 'Post a message to a project channel (see list_channels). Mention an agent with @handle to notify it. Returns the stored message with its id (usable as replyTo or a read cursor).',
+  description:
+    'Post a message to a project channel (see list_channels). Mention an agent with @handle to notify it. Returns the stored message with its id (usable as replyTo or a read cursor).',
   input: {
     channel: name('channel'),
     message: z.string().min(1, 'message must not be empty'),

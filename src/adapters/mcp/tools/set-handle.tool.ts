@@ -6,7 +6,8 @@ export const setHandleTool = defineTool({
   name: 'set_handle',
   profile: 'identity',
   title: 'Set handle',
-  description: 'Set the name this session signs channel messages with (e.g. "backend-dev"). Required before send_message unless you registered with register_agent, which sets one.',
+  description:
+    'Set the name this session signs channel messages with (e.g. "backend-dev"). Required before send_message unless you registered with register_agent, which sets one.',
   input: { handle: name('handle') },
   output: { handle: z.string(), previous: z.string().optional() },
   annotations: IDEMPOTENT_WRITE,

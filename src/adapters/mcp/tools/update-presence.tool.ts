@@ -6,7 +6,8 @@ export const updatePresenceTool = defineTool({
   name: 'update_presence',
   profile: 'registry',
   title: 'Update presence',
-  description: 'Change your status (online, busy, offline), current task count or capabilities. Heartbeats run on their own; you do not need to call this to stay online.',
+  description:
+    'Change your status (online, busy, offline), current task count or capabilities. Heartbeats run on their own; you do not need to call this to stay online.',
   input: {
     status: z.enum(['online', 'busy', 'offline']).optional(),
     currentTaskCount: z.number().int().min(0).optional(),
