@@ -2,6 +2,7 @@ export * from './shared/domain-error.js';
 export * from './shared/ids.js';
 export * from './shared/names.js';
 export * from './agent/agent.decider.js';
+export * from './agent/handle-holder.js';
 export * from './channel/channel.decider.js';
 export * from './work-item/work-item.types.js';
 export * from './work-item/work-item.decider.js';

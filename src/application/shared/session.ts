@@ -8,6 +8,8 @@ export interface Settings {
   readonly staleAfterMs: number;
 }
 
+import type { AgentHolder } from '../../domain/index.js';
+
 /** One MCP server process is one agent session: who it is and where it runs. */
 export class Session {
   private currentHandle: string | undefined;
@@ -18,6 +20,8 @@ export class Session {
     readonly namespace: string,
     readonly hostname: string,
     readonly username: string,
+    /** This session's id and process; recorded with the agent it registers as. */
+    readonly holder: AgentHolder,
   ) {}
 
   get handle(): string | undefined {
