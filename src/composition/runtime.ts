@@ -47,6 +47,7 @@ const settingsOf = (env: WarpEnv): Settings => ({
   dlqTtlMs: env.dlqTtlMs,
   heartbeatMs: env.heartbeatMs,
   staleAfterMs: env.staleAfterMs,
+  channelLimits: { maxMessages: env.channelMaxMessages, maxBytes: env.channelMaxBytes, maxChannels: env.maxChannels },
 });
 
 /** Reads configuration, wires the container for the chosen backend and starts the session. */

@@ -19,6 +19,7 @@ const settings: Settings = {
   dlqTtlMs: 3_600_000,
   heartbeatMs: 30_000,
   staleAfterMs: 90_000,
+  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
 };
 const clock = new SystemClock();
 const backend = createMemoryBackend(clock);

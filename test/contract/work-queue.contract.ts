@@ -19,6 +19,7 @@ const settings: Settings = {
   dlqTtlMs: 60_000,
   heartbeatMs: 60_000,
   staleAfterMs: 180_000,
+  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
 };
 
 /**

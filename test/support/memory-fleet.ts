@@ -18,6 +18,7 @@ export const testSettings: Settings = {
   dlqTtlMs: 60_000,
   heartbeatMs: 1_000,
   staleAfterMs: 3_000,
+  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
 };
 
 export interface AgentOptions {

@@ -6,9 +6,10 @@ export interface Settings {
   readonly dlqTtlMs: number;
   readonly heartbeatMs: number;
   readonly staleAfterMs: number;
+  readonly channelLimits: ChannelLimits;
 }
 
-import type { AgentHolder } from '../../domain/index.js';
+import type { AgentHolder, ChannelLimits } from '../../domain/index.js';
 
 /** One MCP server process is one agent session: who it is and where it runs. */
 export class Session {
