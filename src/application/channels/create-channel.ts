@@ -4,6 +4,7 @@ import {
   checkRetention,
   checkRoomForChannels,
   effectiveRetention,
+  ValidationError,
   type ChannelCommand,
   type Retention,
 } from '../../domain/index.js';
@@ -69,7 +70,15 @@ export async function defineChannel(
 /** Checks every definition before applying any, so a bad one in the project file changes nothing. */
 export function checkDefinitions(deps: AppDeps, inputs: readonly CreateChannelInput[]): void {
   const limits = deps.settings.channelLimits;
-  for (const input of inputs) checkRetention(retentionOf(input), limits);
+  for (const input of inputs) {
+    try {
+      checkRetention(retentionOf(input), limits);
+    } catch (error) {
+      throw error instanceof ValidationError
+        ? new ValidationError(`configured channel "${input.name}"`, error.message)
+        : error;
+    }
+  }
   const adding = inputs.filter((i) => deps.channels.get(i.name)?.state.status !== 'open').length;
   checkRoomForChannels(deps.channels.open().length, adding, limits);
 }

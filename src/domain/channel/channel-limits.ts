@@ -53,13 +53,19 @@ export const effectiveRetention = (retention: Retention, limits: ChannelLimits):
 
 /** Refuses `adding` new channels to a project that has `openChannels` when that passes WARP_MAX_CHANNELS. */
 export function checkRoomForChannels(openChannels: number, adding: number, limits: ChannelLimits): void {
-  if (adding > 0 && openChannels + adding > limits.maxChannels) throw new ChannelLimitReached(limits.maxChannels);
+  if (adding > 0 && openChannels + adding > limits.maxChannels)
+    throw new ChannelLimitReached(limits.maxChannels, openChannels, adding);
 }
 
 export class ChannelLimitReached extends NotAllowed {
-  constructor(readonly maxChannels: number) {
+  constructor(
+    readonly maxChannels: number,
+    readonly openChannels: number,
+    readonly adding: number,
+  ) {
     super(
-      `This project already has ${maxChannels} channels, the limit (WARP_MAX_CHANNELS); ` +
+      `This project has ${openChannels} channels and the limit is ${maxChannels} (WARP_MAX_CHANNELS), ` +
+        `so ${adding === 1 ? 'no new channel fits' : `${adding} new channels do not fit`}; ` +
         'post in an existing channel (list_channels), or have WARP_MAX_CHANNELS raised.',
     );
   }
