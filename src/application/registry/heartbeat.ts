@@ -12,8 +12,11 @@ export async function beat(deps: AppDeps): Promise<void> {
   if (!guid) return;
   const now = deps.clock.now();
   const mine = deps.session.holder.session;
+  // An entry without a holder (recorded before holders were) is still this session's to keep alive.
   await deps.registry.update(guid, (entry) =>
-    entry?.holder?.session === mine ? { ...entry, lastHeartbeat: Math.max(entry.lastHeartbeat, now) } : undefined,
+    entry && (entry.holder?.session ?? mine) === mine
+      ? { ...entry, lastHeartbeat: Math.max(entry.lastHeartbeat, now) }
+      : undefined,
   );
 }
 
