@@ -12,6 +12,7 @@ import {
 import { connectNats } from '../src/adapters/nats/nats-connection.js';
 import { createNatsBackend } from '../src/adapters/nats/nats-backend.js';
 import { CryptoIds } from '../src/adapters/system/crypto-ids.js';
+import { OsProcessProbe } from '../src/adapters/system/os-process-probe.js';
 import { SystemClock } from '../src/adapters/system/system-clock.js';
 import { startNatsServer } from '../test/support/nats-server.js';
 import { fmt, pipelined, printTable, progress, time, timeBlock, timeSideBySide, type Row } from './measure.js';
@@ -23,6 +24,7 @@ const settings: Settings = {
   dlqTtlMs: 3_600_000,
   heartbeatMs: 30_000,
   staleAfterMs: 90_000,
+  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
 };
 const SENDS = 2000;
 const READS = 300;
@@ -40,7 +42,14 @@ const body = 'x'.repeat(200);
 async function warpSession(host: string): Promise<{ app: WarpApp; close(): Promise<void> }> {
   const conn = await connectNats({ servers: server.url, transport: 'tcp', name: `bench-${host}` });
   const backend = await createNatsBackend(conn, { replicas: 1 });
-  const deps = createSessionDeps(backend, clock, ids, new Session('bench', host, 'bench'), settings);
+  const deps = createSessionDeps(
+    backend,
+    clock,
+    ids,
+    new Session('bench', host, 'bench', { session: ids.newId(), pid: process.pid }),
+    settings,
+    new OsProcessProbe(),
+  );
   const running = await startSession(
     deps,
     [

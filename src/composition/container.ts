@@ -9,8 +9,9 @@ import {
   type WarpApp,
 } from '../application/index.js';
 import { CryptoIds } from '../adapters/system/crypto-ids.js';
+import { OsProcessProbe } from '../adapters/system/os-process-probe.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
-import type { Clock, IdGenerator } from '../ports/index.js';
+import type { Clock, IdGenerator, ProcessProbe } from '../ports/index.js';
 import type { Backend } from './backend-modules.js';
 import { TOKENS } from './tokens.js';
 
@@ -18,6 +19,9 @@ export interface Identity {
   readonly namespace: string;
   readonly hostname: string;
   readonly username: string;
+  readonly pid: number;
+  /** A CLI command rather than an agent's MCP server. */
+  readonly command: boolean;
 }
 
 /** Clock, ids, this session's identity and limits, and the use cases over whichever backend is loaded. */
@@ -25,15 +29,24 @@ export const coreModule = (identity: Identity, settings: Settings) =>
   new ContainerModule(({ bind }) => {
     bind<Clock>(TOKENS.Clock).toConstantValue(new SystemClock());
     bind<IdGenerator>(TOKENS.Ids).toConstantValue(new CryptoIds());
+    bind<ProcessProbe>(TOKENS.Processes).toConstantValue(new OsProcessProbe());
     bind<Settings>(TOKENS.Settings).toConstantValue(settings);
     bind<Session>(TOKENS.Session)
-      .toResolvedValue(() => new Session(identity.namespace, identity.hostname, identity.username))
+      .toResolvedValue(
+        (ids: IdGenerator) =>
+          new Session(identity.namespace, identity.hostname, identity.username, {
+            session: ids.newId(),
+            pid: identity.pid,
+            ...(identity.command ? { command: true } : {}),
+          }),
+        [TOKENS.Ids],
+      )
       .inSingletonScope();
     bind<AppDeps>(TOKENS.AppDeps)
       .toResolvedValue(
-        (backend: Backend, clock: Clock, ids: IdGenerator, session: Session, s: Settings) =>
-          createSessionDeps(backend, clock, ids, session, s),
-        [TOKENS.Backend, TOKENS.Clock, TOKENS.Ids, TOKENS.Session, TOKENS.Settings],
+        (backend: Backend, clock: Clock, ids: IdGenerator, session: Session, s: Settings, processes: ProcessProbe) =>
+          createSessionDeps(backend, clock, ids, session, s, processes),
+        [TOKENS.Backend, TOKENS.Clock, TOKENS.Ids, TOKENS.Session, TOKENS.Settings, TOKENS.Processes],
       )
       .inSingletonScope();
     bind<WarpApp>(TOKENS.App)

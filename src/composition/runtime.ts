@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   readonly cwd: string;
   /** Preset handle (the CLI's --as); MCP sessions choose theirs with set_handle. */
   readonly handle?: string;
+  /** A CLI command: shares its handle with other commands, never with a live agent. */
+  readonly command?: boolean;
 }
 
 const settingsOf = (env: WarpEnv): Settings => ({
@@ -45,6 +47,7 @@ const settingsOf = (env: WarpEnv): Settings => ({
   dlqTtlMs: env.dlqTtlMs,
   heartbeatMs: env.heartbeatMs,
   staleAfterMs: env.staleAfterMs,
+  channelLimits: { maxMessages: env.channelMaxMessages, maxBytes: env.channelMaxBytes, maxChannels: env.maxChannels },
 });
 
 /** Reads configuration, wires the container for the chosen backend and starts the session. */
@@ -64,7 +67,13 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     gitRemoteUrl: project.namespace || env.namespace ? undefined : readGitRemoteUrl(env.projectPath),
   });
   logger.info('starting', { backend: env.backend, namespace, namespaceSource: source, config: project.path ?? 'none' });
-  const identity = { namespace, hostname: hostname(), username: safeUsername() };
+  const identity = {
+    namespace,
+    hostname: hostname(),
+    username: safeUsername(),
+    pid: process.pid,
+    command: options.command ?? false,
+  };
   const backendModule =
     env.backend === 'memory'
       ? memoryModule
@@ -75,7 +84,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
         });
   const container = await buildContainer(coreModule(identity, settingsOf(env)), backendModule);
   const { app, deps, backend } = await resolveApp(container);
-  if (options.handle) deps.session.handle = options.handle;
   const channels: CreateChannelInput[] = project.channels.map((c: ChannelConfig) => ({
     name: c.name,
     description: c.description ?? '',
@@ -85,6 +93,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   }));
   let running: RunningSession;
   try {
+    // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.
+    if (options.handle) await app.setHandle({ handle: options.handle });
     running = await startSession(deps, channels, (error) =>
       logger.warn('background task failed', { error: String(error) }),
     );

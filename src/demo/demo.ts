@@ -8,6 +8,7 @@ import {
 } from '../application/index.js';
 import { createMemoryBackend } from '../adapters/memory/memory-backend.js';
 import { CryptoIds } from '../adapters/system/crypto-ids.js';
+import { OsProcessProbe } from '../adapters/system/os-process-probe.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 
 /** A scripted session of three agents on one in-memory backend, printed as a transcript. */
@@ -18,6 +19,7 @@ const settings: Settings = {
   dlqTtlMs: 3_600_000,
   heartbeatMs: 30_000,
   staleAfterMs: 90_000,
+  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
 };
 const clock = new SystemClock();
 const backend = createMemoryBackend(clock);
@@ -29,7 +31,14 @@ const section = (title: string): void =>
   void process.stdout.write(`\n── ${title} ${'─'.repeat(Math.max(0, 60 - title.length))}\n`);
 
 async function agent(host: string): Promise<WarpApp> {
-  const deps = createSessionDeps(backend, clock, ids, new Session('demo-project', host, 'dev'), settings);
+  const deps = createSessionDeps(
+    backend,
+    clock,
+    ids,
+    new Session('demo-project', host, 'dev', { session: ids.newId(), pid: process.pid }),
+    settings,
+    new OsProcessProbe(),
+  );
   const running = await startSession(
     deps,
     [

@@ -1,8 +1,10 @@
-import type { AgentProfile, PresenceStatus } from '../domain/index.js';
+import type { AgentHolder, AgentProfile, PresenceStatus } from '../domain/index.js';
 
 /** The registry read model: a projection of Agent events plus the heartbeat. */
 export interface RegistryEntry {
   readonly profile: AgentProfile;
+  /** The live session holding the identity; absent once it ended cleanly. */
+  readonly holder?: AgentHolder;
   readonly presence: PresenceStatus;
   readonly currentTaskCount: number;
   readonly registeredAt: number;

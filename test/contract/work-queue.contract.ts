@@ -8,6 +8,7 @@ import {
   type WarpApp,
 } from '../../src/application/index.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
+import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import { freshNamespace, type PortsFixture } from './ports.js';
 
 const LEASE_MS = 400;
@@ -18,6 +19,7 @@ const settings: Settings = {
   dlqTtlMs: 60_000,
   heartbeatMs: 60_000,
   staleAfterMs: 180_000,
+  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
 };
 
 /**
@@ -30,7 +32,14 @@ export function workQueueContract(fixture: PortsFixture): void {
     const ns = freshNamespace();
     const stops: Array<() => Promise<void>> = [];
     const agent = async (host: string, capabilities: string[]): Promise<WarpApp> => {
-      const deps = createSessionDeps(fixture.ports(), fixture.clock, ids, new Session(ns, host, 'alice'), settings);
+      const deps = createSessionDeps(
+        fixture.ports(),
+        fixture.clock,
+        ids,
+        new Session(ns, host, 'alice', { session: ids.newId(), pid: process.pid }),
+        settings,
+        new OsProcessProbe(),
+      );
       const running = await startSession(deps, [], (error) => {
         throw error;
       });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
+import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { createSessionDeps, createWarpApp, Session, startSession, type WarpApp } from '../../src/application/index.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
@@ -19,10 +20,14 @@ describe('bursts on a real nats-server: nothing dropped, everything acknowledged
       { replicas: 1 },
     );
     backends.push(backend);
-    const deps = createSessionDeps(backend, new SystemClock(), new CryptoIds(), new Session('burst', host, 'ci'), {
-      ...testSettings,
-      maxAttempts: 5,
-    });
+    const deps = createSessionDeps(
+      backend,
+      new SystemClock(),
+      new CryptoIds(),
+      new Session('burst', host, 'ci', { session: host, pid: process.pid }),
+      { ...testSettings, maxAttempts: 5 },
+      new OsProcessProbe(),
+    );
     const running = await startSession(deps, [{ name: 'firehose', description: '' }], (error) => {
       throw error;
     });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   agentDecider,
   agentId,
+  HandleTaken,
   type AgentCommand,
   type AgentEvent,
   type AgentProfile,
@@ -26,8 +27,27 @@ const profile: fc.Arbitrary<AgentProfile> = fc
     username: 'alice',
   }));
 
+const STALE_AFTER = 500;
+const holder = fc.constantFrom({ session: 's-1', pid: 1 }, { session: 's-2', pid: 2 });
+
 const command: fc.Arbitrary<Untimed<AgentCommand>> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('RegisterAgent' as const), profile }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      {
+        type: fc.constant('RegisterAgent' as const),
+        profile,
+        holder,
+        staleAfterMs: fc.constant(STALE_AFTER),
+        sighting: fc.record({ pid: fc.constantFrom(1, 2), alive: fc.boolean() }),
+      },
+      { requiredKeys: ['type', 'profile', 'holder', 'staleAfterMs'] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('EndSession' as const), session: fc.constantFrom('s-1', 's-2') }),
+  },
   {
     weight: 4,
     arbitrary: fc.record(
@@ -50,12 +70,30 @@ const histories = fc
 function checkStep(s: Step<AgentCommand, AgentState, AgentEvent>): void {
   const { before, command } = s;
   if (!s.accepted) {
-    // Only an agent that is not registered refuses, and only what needs a registration.
-    expect(command.type).not.toBe('RegisterAgent');
+    if (command.type === 'RegisterAgent') {
+      // Only another session that is live (fresh, and not seen dead) keeps an identity from a registration.
+      if (before.status !== 'registered') throw new Error('a registration is refused only by a holder');
+      expect(s.error).toBeInstanceOf(HandleTaken);
+      expect(before.holder?.session ?? 'none').not.toBe(command.holder.session);
+      expect(command.now - before.updatedAt).toBeLessThanOrEqual(STALE_AFTER);
+      if (command.sighting && command.sighting.pid === before.holder?.pid) expect(command.sighting.alive).toBe(true);
+      return;
+    }
+    // Otherwise only an agent that is not registered refuses, and only what needs a registration.
     expect(before.status).not.toBe('registered');
     return;
   }
   const { events, after } = s;
+  if (command.type === 'EndSession') {
+    // Ends only the session that holds the identity, and then nobody holds it.
+    if (events.length === 0) {
+      expect(before.status === 'registered' && before.holder?.session === command.session).toBe(false);
+      return;
+    }
+    expect(after).toMatchObject({ status: 'registered', presence: 'offline', updatedAt: command.now });
+    expect(after).not.toHaveProperty('holder');
+    return;
+  }
   expect(events).toHaveLength(1);
   expect(events[0]).toMatchObject({ v: 1, at: command.now });
   if (after.status === 'unregistered') throw new Error('an accepted command always leaves a registration');
@@ -63,7 +101,8 @@ function checkStep(s: Step<AgentCommand, AgentState, AgentEvent>): void {
   expect(after.registeredAt).toBeLessThanOrEqual(after.updatedAt);
   expect(after.status).toBe(command.type === 'DeregisterAgent' ? 'deregistered' : 'registered');
   if (after.status === 'deregistered') expect(after.presence).toBe('offline');
-  if (command.type === 'RegisterAgent') expect(after).toMatchObject({ profile: command.profile, presence: 'online' });
+  if (command.type === 'RegisterAgent')
+    expect(after).toMatchObject({ profile: command.profile, holder: command.holder, presence: 'online' });
   if (command.type === 'UpdatePresence') {
     if (before.status !== 'registered') throw new Error('only a registered agent updates its presence');
     expect(after.presence).toBe(command.status ?? before.presence);

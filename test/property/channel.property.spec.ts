@@ -10,6 +10,7 @@ import {
 import { playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
 
 const NAME = 'roadmap';
+const LIMITS = { maxMessages: 1_000, maxBytes: 1_000_000, maxChannels: 256 };
 const description = fc.constantFrom('Plans', 'Roadmap');
 const retention: fc.Arbitrary<Retention> = fc.constantFrom<Retention>(
   {},
@@ -26,6 +27,8 @@ const command: fc.Arbitrary<Untimed<ChannelCommand>> = fc.oneof(
       name: fc.constant(NAME),
       description,
       retention,
+      limits: fc.constant(LIMITS),
+      openChannels: fc.constant(0),
     }),
   },
   {
@@ -35,6 +38,8 @@ const command: fc.Arbitrary<Untimed<ChannelCommand>> = fc.oneof(
       name: fc.constant(NAME),
       description,
       retention,
+      limits: fc.constant(LIMITS),
+      openChannels: fc.constant(0),
     }),
   },
   {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryBackend } from '../../src/adapters/memory/memory-backend.js';
 import { VirtualClock } from '../../src/adapters/memory/virtual-clock.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
+import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import {
   createSessionDeps,
   createWarpApp,
@@ -38,8 +39,9 @@ async function setUp() {
       { ...backend, events },
       clock,
       ids,
-      new Session('proj', hostname, 'alice'),
+      new Session('proj', hostname, 'alice', { session: ids.newId(), pid: process.pid }),
       settings,
+      new OsProcessProbe(),
     );
     const running = await startSession(deps, [], (error) => {
       throw error;

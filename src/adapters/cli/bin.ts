@@ -33,11 +33,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const parsed = parseCli(argv);
   const handle = typeof parsed.options['as'] === 'string' ? parsed.options['as'] : 'cli';
-  const runtime = await openRuntime({ env: process.env, cwd: process.cwd(), handle }).catch((error: unknown) => {
-    throw error instanceof ConfigError || error instanceof DomainError
-      ? error
-      : new BackendUnavailable(error instanceof Error ? error.message : String(error));
-  });
+  const runtime = await openRuntime({ env: process.env, cwd: process.cwd(), handle, command: true }).catch(
+    (error: unknown) => {
+      throw error instanceof ConfigError || error instanceof DomainError
+        ? error
+        : new BackendUnavailable(error instanceof Error ? error.message : String(error));
+    },
+  );
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());

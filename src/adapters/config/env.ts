@@ -34,6 +34,10 @@ export interface WarpEnv {
   readonly staleAfterMs: number;
   readonly maxMessageBytes: number;
   readonly replicas: number;
+  /** Default and ceiling of each channel's retention, and channels per project. */
+  readonly channelMaxMessages: number;
+  readonly channelMaxBytes: number;
+  readonly maxChannels: number;
   readonly tools: ReadonlySet<ToolProfile>;
   readonly push: ReadonlySet<PushKind>;
 }
@@ -41,6 +45,7 @@ export interface WarpEnv {
 export const DEFAULT_NATS_URL = 'nats://localhost:4222';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const GIB = 1_073_741_824;
 
 // Docker's `-e VAR=` yields an empty string: treat it as unset.
 const text = z
@@ -124,6 +129,10 @@ const envSchema = z.object({
   // 1 MiB is nats-server's default max_payload.
   WARP_MAX_MESSAGE_BYTES: integer(65_536, 1, 1_048_576),
   WARP_REPLICAS: integer(1, 1, 5),
+  // Default and ceiling of every channel's retention (so one agent cannot fill the disk), and channels per project.
+  WARP_CHANNEL_MAX_MESSAGES: integer(100_000, 1, 1_000_000_000),
+  WARP_CHANNEL_MAX_BYTES: integer(GIB, 1_024, 1_024 * 1_024 * GIB),
+  WARP_MAX_CHANNELS: integer(256, 1, 100_000),
   WARP_TOOLS: nameSet(TOOL_PROFILES, false),
   WARP_PUSH: nameSet(PUSH_KINDS, true),
 });
@@ -160,6 +169,9 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     staleAfterMs: e.WARP_STALE_AFTER_MS,
     maxMessageBytes: e.WARP_MAX_MESSAGE_BYTES,
     replicas: e.WARP_REPLICAS,
+    channelMaxMessages: e.WARP_CHANNEL_MAX_MESSAGES,
+    channelMaxBytes: e.WARP_CHANNEL_MAX_BYTES,
+    maxChannels: e.WARP_MAX_CHANNELS,
     tools: e.WARP_TOOLS,
     push: e.WARP_PUSH,
   };

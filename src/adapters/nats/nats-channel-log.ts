@@ -1,4 +1,4 @@
-import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
+import { DeliverPolicy, DiscardPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { ChannelMessage, Retention } from '../../domain/index.js';
 import type { ChannelPage, ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
@@ -24,6 +24,8 @@ export class NatsChannelLog {
           num_replicas: this.replicas,
           max_msgs: retention.maxMessages ?? -1,
           max_bytes: retention.maxBytes ?? -1,
+          // A full channel drops its oldest messages; it never refuses new ones.
+          discard: DiscardPolicy.Old,
           max_age: retention.maxAgeMs !== undefined ? nanos(retention.maxAgeMs) : 0,
           duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, retention.maxAgeMs ?? DUPLICATE_WINDOW_MS)),
           // The server announces each stored message to live watchers: no second publish per

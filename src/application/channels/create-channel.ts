@@ -1,4 +1,13 @@
-import { channelDecider, checkName, ValidationError, type ChannelCommand, type Retention } from '../../domain/index.js';
+import {
+  channelDecider,
+  checkName,
+  checkRetention,
+  checkRoomForChannels,
+  effectiveRetention,
+  ValidationError,
+  type ChannelCommand,
+  type Retention,
+} from '../../domain/index.js';
 import { execute } from '../shared/execute.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkText } from '../shared/require.js';
@@ -24,19 +33,11 @@ export interface CreateChannelOutput {
   readonly created: boolean;
 }
 
-function retentionOf(input: CreateChannelInput): Retention {
-  for (const field of ['maxMessages', 'maxBytes', 'maxAgeMs'] as const) {
-    const value = input[field];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value <= 0)) {
-      throw new ValidationError(field, 'must be a positive whole number');
-    }
-  }
-  return {
-    ...(input.maxMessages !== undefined ? { maxMessages: input.maxMessages } : {}),
-    ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
-    ...(input.maxAgeMs !== undefined ? { maxAgeMs: input.maxAgeMs } : {}),
-  };
-}
+const retentionOf = (input: CreateChannelInput): Retention => ({
+  ...(input.maxMessages !== undefined ? { maxMessages: input.maxMessages } : {}),
+  ...(input.maxBytes !== undefined ? { maxBytes: input.maxBytes } : {}),
+  ...(input.maxAgeMs !== undefined ? { maxAgeMs: input.maxAgeMs } : {}),
+});
 
 /** Decides a channel definition, stores it, and makes the message log match it. */
 export async function defineChannel(
@@ -47,21 +48,39 @@ export async function defineChannel(
   const name = checkName('name', input.name);
   const description = checkText('description', input.description ?? '', 1024, { allowEmpty: true });
   const retention = retentionOf(input);
+  const limits = deps.settings.channelLimits;
   const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };
   const known = deps.channels.get(name);
   const outcome = await execute(
     deps.events,
     stream,
     channelDecider,
-    { type, name, description, retention, now: deps.clock.now() },
+    { type, name, description, retention, limits, openChannels: deps.channels.open().length, now: deps.clock.now() },
     known,
   );
   deps.channels.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
-  await deps.bus.ensureChannel(deps.session.namespace, name, description, retention);
+  const applied = effectiveRetention(retention, limits);
+  await deps.bus.ensureChannel(deps.session.namespace, name, description, applied);
   return {
-    channel: { name, description, ...retention },
+    channel: { name, description, ...applied },
     created: outcome.events.some((e) => e.type === 'ChannelCreated'),
   };
+}
+
+/** Checks every definition before applying any, so a bad one in the project file changes nothing. */
+export function checkDefinitions(deps: AppDeps, inputs: readonly CreateChannelInput[]): void {
+  const limits = deps.settings.channelLimits;
+  for (const input of inputs) {
+    try {
+      checkRetention(retentionOf(input), limits);
+    } catch (error) {
+      throw error instanceof ValidationError
+        ? new ValidationError(`configured channel "${input.name}"`, error.message)
+        : error;
+    }
+  }
+  const adding = inputs.filter((i) => deps.channels.get(i.name)?.state.status !== 'open').length;
+  checkRoomForChannels(deps.channels.open().length, adding, limits);
 }
 
 export const createChannel = (deps: AppDeps, input: CreateChannelInput): Promise<CreateChannelOutput> =>

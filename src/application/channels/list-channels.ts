@@ -1,3 +1,4 @@
+import { effectiveRetention } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import type { ChannelView } from './create-channel.js';
 
@@ -16,7 +17,7 @@ export async function listChannels(deps: AppDeps): Promise<{ channels: ChannelSu
       const base = {
         name: c.name,
         description: c.description,
-        ...c.retention,
+        ...effectiveRetention(c.retention, deps.settings.channelLimits),
         messageCount: count,
         lastMessageId: last ? String(last) : null,
       };

@@ -3,12 +3,21 @@ import type { AppDeps } from '../shared/deps.js';
 import { execute } from '../shared/execute.js';
 import { projectAgent } from './project-agent.js';
 
-/** Refreshes this agent's presence; touches only the heartbeat so it never races a presence update. */
+/**
+ * Refreshes this agent's presence; touches only the heartbeat so it never races a presence update,
+ * and only while this session holds the identity (a session taken over for being stale stops).
+ */
 export async function beat(deps: AppDeps): Promise<void> {
   const guid = deps.session.guid;
   if (!guid) return;
   const now = deps.clock.now();
-  await deps.registry.update(guid, (entry) => entry && { ...entry, lastHeartbeat: Math.max(entry.lastHeartbeat, now) });
+  const mine = deps.session.holder.session;
+  // An entry without a holder (recorded before holders were) is still this session's to keep alive.
+  await deps.registry.update(guid, (entry) =>
+    entry && (entry.holder?.session ?? mine) === mine
+      ? { ...entry, lastHeartbeat: Math.max(entry.lastHeartbeat, now) }
+      : undefined,
+  );
 }
 
 /** Beats every `heartbeatMs` until `signal` aborts; a failed beat is reported and retried on the next tick. */
@@ -24,16 +33,19 @@ export async function runHeartbeat(
   }
 }
 
-/** On a clean shutdown the agent says it is offline instead of waiting to go stale. */
-export async function goOffline(deps: AppDeps): Promise<void> {
-  const guid = deps.session.guid;
-  if (!guid) return;
+/** This session lets go of the agent `guid`: offline, and its handle free at once for whoever comes next. */
+export async function endSession(deps: AppDeps, guid: string): Promise<void> {
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps.events, stream, agentDecider, {
-    type: 'UpdatePresence',
-    status: 'offline',
+  const { state, events } = await execute(deps.events, stream, agentDecider, {
+    type: 'EndSession',
+    session: deps.session.holder.session,
     now,
   });
-  await projectAgent(deps.registry, state, now);
+  if (events.length > 0) await projectAgent(deps.registry, state, now);
+}
+
+/** On a clean shutdown the agent says it is offline instead of waiting to go stale. */
+export async function goOffline(deps: AppDeps): Promise<void> {
+  if (deps.session.guid) await endSession(deps, deps.session.guid);
 }

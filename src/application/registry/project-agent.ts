@@ -10,6 +10,7 @@ export async function projectAgent(
   if (state.status === 'unregistered') return undefined;
   return registry.update(state.profile.guid, (current) => ({
     profile: state.profile,
+    ...(state.holder ? { holder: state.holder } : {}),
     presence: state.presence,
     currentTaskCount: state.currentTaskCount,
     registeredAt: state.registeredAt,

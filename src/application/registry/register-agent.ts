@@ -9,7 +9,9 @@ import {
 } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { execute } from '../shared/execute.js';
+import { checkHandleFree, sightingOf } from '../identity/handle-holders.js';
 import { agentView, viewerOf, type AgentView } from './agent-view.js';
+import { endSession } from './heartbeat.js';
 import { projectAgent } from './project-agent.js';
 
 export interface RegisterAgentInput {
@@ -38,6 +40,10 @@ export function handleFromType(agentType: string): string {
   return slug || 'agent';
 }
 
+/**
+ * Registers this session as the agent its handle names, taking the identity only from a session
+ * that is gone (see `holdsHandle`); the same session registering again just updates it.
+ */
 export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): Promise<{ agent: AgentView }> {
   const { session, clock, ids } = deps;
   const agentType = input.agentType.trim();
@@ -45,8 +51,11 @@ export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): P
     throw new ValidationError('agentType', 'must be 1-64 characters, e.g. "developer"');
   const capabilities = checkCapabilities(input.capabilities ?? []);
   const handle = checkName('handle', session.handle ?? handleFromType(agentType));
+  await checkHandleFree(deps, handle);
   // Same project, host and handle → same guid, so a restarted session replaces its old entry.
   const guid = agentId(ids.stableId(session.namespace, session.hostname, handle));
+  const known = await deps.registry.get(guid);
+  const sighting = sightingOf(deps, session.hostname, known?.holder);
   const now = clock.now();
   const profile = {
     guid,
@@ -60,10 +69,21 @@ export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): P
     username: session.username,
   } as const;
   const stream = { namespace: session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps.events, stream, agentDecider, { type: 'RegisterAgent', profile, now });
+  const { state } = await execute(deps.events, stream, agentDecider, {
+    type: 'RegisterAgent',
+    profile,
+    holder: session.holder,
+    staleAfterMs: deps.settings.staleAfterMs,
+    ...(known ? { lastHeartbeat: known.lastHeartbeat } : {}),
+    ...(sighting ? { sighting } : {}),
+    now,
+  });
   await deps.bus.openInbox(guid);
   const entry = await projectAgent(deps.registry, state, now);
+  // Registering under another handle lets go of the identity this session held before.
+  const previous = session.guid;
   session.handle = handle;
   session.guid = guid;
+  if (previous && previous !== guid) await endSession(deps, previous);
   return { agent: agentView(viewerOf(session), entry!, now, deps.settings.staleAfterMs) };
 }

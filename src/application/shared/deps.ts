@@ -5,6 +5,7 @@ import type {
   EventStore,
   IdGenerator,
   MessageBus,
+  ProcessProbe,
   RegistryStore,
 } from '../../ports/index.js';
 import { ChannelDirectory } from '../channels/channel-directory.js';
@@ -19,6 +20,7 @@ export interface AppDeps {
   readonly cursors: CursorStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  readonly processes: ProcessProbe;
   readonly connection: Connection;
   readonly session: Session;
   readonly settings: Settings;
@@ -35,6 +37,16 @@ export function createSessionDeps(
   ids: IdGenerator,
   session: Session,
   settings: Settings,
+  processes: ProcessProbe,
 ): AppDeps {
-  return { ...backend, clock, ids, session, settings, channels: new ChannelDirectory(), work: new WorkIndex() };
+  return {
+    ...backend,
+    clock,
+    ids,
+    processes,
+    session,
+    settings,
+    channels: new ChannelDirectory(),
+    work: new WorkIndex(),
+  };
 }

@@ -6,7 +6,10 @@ export interface Settings {
   readonly dlqTtlMs: number;
   readonly heartbeatMs: number;
   readonly staleAfterMs: number;
+  readonly channelLimits: ChannelLimits;
 }
+
+import type { AgentHolder, ChannelLimits } from '../../domain/index.js';
 
 /** One MCP server process is one agent session: who it is and where it runs. */
 export class Session {
@@ -18,6 +21,8 @@ export class Session {
     readonly namespace: string,
     readonly hostname: string,
     readonly username: string,
+    /** This session's id and process; recorded with the agent it registers as. */
+    readonly holder: AgentHolder,
   ) {}
 
   get handle(): string | undefined {

@@ -1,6 +1,7 @@
 import { NotFound, UnknownCommand } from '../shared/domain-error.js';
 import type { Decider } from '../shared/decider.js';
 import type { AgentId } from '../shared/ids.js';
+import { HandleTaken, holdsHandle, type AgentHolder, type ProcessSighting } from './handle-holder.js';
 
 export type Visibility = 'private' | 'project-only' | 'user-only' | 'public';
 export type Scope = 'user' | 'project';
@@ -19,7 +20,17 @@ export interface AgentProfile {
 }
 
 export type AgentCommand =
-  | { readonly type: 'RegisterAgent'; readonly profile: AgentProfile; readonly now: number }
+  | {
+      readonly type: 'RegisterAgent';
+      readonly profile: AgentProfile;
+      /** The registering session; it takes the identity unless another live session holds it. */
+      readonly holder: AgentHolder;
+      readonly staleAfterMs: number;
+      /** The registry's heartbeat for this agent, if it has one. */
+      readonly lastHeartbeat?: number;
+      readonly sighting?: ProcessSighting;
+      readonly now: number;
+    }
   | {
       readonly type: 'UpdatePresence';
       readonly status?: PresenceStatus;
@@ -27,10 +38,19 @@ export type AgentCommand =
       readonly capabilities?: readonly string[];
       readonly now: number;
     }
-  | { readonly type: 'DeregisterAgent'; readonly now: number };
+  | { readonly type: 'DeregisterAgent'; readonly now: number }
+  /** A session shutting down cleanly lets go of the identity, if it still holds it. */
+  | { readonly type: 'EndSession'; readonly session: string; readonly now: number };
 
 export type AgentEvent =
-  | { readonly type: 'AgentRegistered'; readonly v: 1; readonly profile: AgentProfile; readonly at: number }
+  | {
+      readonly type: 'AgentRegistered';
+      readonly v: 1;
+      readonly profile: AgentProfile;
+      /** Absent on events stored before holders were recorded. */
+      readonly holder?: AgentHolder;
+      readonly at: number;
+    }
   | {
       readonly type: 'AgentPresenceUpdated';
       readonly v: 1;
@@ -39,13 +59,16 @@ export type AgentEvent =
       readonly capabilities?: readonly string[];
       readonly at: number;
     }
-  | { readonly type: 'AgentDeregistered'; readonly v: 1; readonly at: number };
+  | { readonly type: 'AgentDeregistered'; readonly v: 1; readonly at: number }
+  | { readonly type: 'AgentSessionEnded'; readonly v: 1; readonly at: number };
 
 export type AgentState =
   | { readonly status: 'unregistered' }
   | {
       readonly status: 'registered' | 'deregistered';
       readonly profile: AgentProfile;
+      /** The live session holding this identity; absent once it ended cleanly. */
+      readonly holder?: AgentHolder;
       readonly presence: PresenceStatus;
       readonly currentTaskCount: number;
       readonly registeredAt: number;
@@ -60,9 +83,30 @@ export class AgentNotRegistered extends NotFound {
 
 export const initialAgentState = (): AgentState => ({ status: 'unregistered' });
 
-const register = (cmd: Extract<AgentCommand, { type: 'RegisterAgent' }>): AgentEvent[] => [
-  { type: 'AgentRegistered', v: 1, profile: cmd.profile, at: cmd.now },
-];
+function register(cmd: Extract<AgentCommand, { type: 'RegisterAgent' }>, state: AgentState): AgentEvent[] {
+  if (
+    state.status === 'registered' &&
+    holdsHandle(
+      {
+        hostname: state.profile.hostname,
+        ...(state.holder ? { holder: state.holder } : {}),
+        offline: state.presence === 'offline',
+        deregistered: false,
+        lastSeen: Math.max(state.updatedAt, cmd.lastHeartbeat ?? 0),
+      },
+      {
+        by: cmd.holder,
+        hostname: cmd.profile.hostname,
+        now: cmd.now,
+        staleAfterMs: cmd.staleAfterMs,
+        ...(cmd.sighting ? { sighting: cmd.sighting } : {}),
+      },
+    )
+  ) {
+    throw new HandleTaken(state.profile.handle);
+  }
+  return [{ type: 'AgentRegistered', v: 1, profile: cmd.profile, holder: cmd.holder, at: cmd.now }];
+}
 
 function updatePresence(cmd: Extract<AgentCommand, { type: 'UpdatePresence' }>, state: AgentState): AgentEvent[] {
   if (state.status !== 'registered') throw new AgentNotRegistered(guidOf(state));
@@ -73,6 +117,12 @@ function updatePresence(cmd: Extract<AgentCommand, { type: 'UpdatePresence' }>, 
 function deregister(cmd: Extract<AgentCommand, { type: 'DeregisterAgent' }>, state: AgentState): AgentEvent[] {
   if (state.status !== 'registered') throw new AgentNotRegistered(guidOf(state));
   return [{ type: 'AgentDeregistered', v: 1, at: cmd.now }];
+}
+
+function endSession(cmd: Extract<AgentCommand, { type: 'EndSession' }>, state: AgentState): AgentEvent[] {
+  // Another session may have taken over since; its identity is not this session's to end.
+  if (state.status !== 'registered' || state.holder?.session !== cmd.session) return [];
+  return [{ type: 'AgentSessionEnded', v: 1, at: cmd.now }];
 }
 
 const guidOf = (state: AgentState): string => (state.status === 'unregistered' ? 'unknown' : state.profile.guid);
@@ -86,11 +136,13 @@ const guidOf = (state: AgentState): string => (state.status === 'unregistered' ?
 export function decideAgent(command: AgentCommand, state: AgentState): AgentEvent[] {
   switch (command.type) {
     case 'RegisterAgent':
-      return register(command);
+      return register(command, state);
     case 'UpdatePresence':
       return updatePresence(command, state);
     case 'DeregisterAgent':
       return deregister(command, state);
+    case 'EndSession':
+      return endSession(command, state);
     default: {
       const unknown: never = command;
       throw new UnknownCommand(unknown);
@@ -104,6 +156,7 @@ export function evolveAgent(state: AgentState, event: AgentEvent): AgentState {
       return {
         status: 'registered',
         profile: event.profile,
+        ...(event.holder ? { holder: event.holder } : {}),
         presence: 'online',
         currentTaskCount: state.status === 'registered' ? state.currentTaskCount : 0,
         registeredAt: state.status === 'unregistered' ? event.at : state.registeredAt,
@@ -121,6 +174,11 @@ export function evolveAgent(state: AgentState, event: AgentEvent): AgentState {
     case 'AgentDeregistered':
       if (state.status === 'unregistered') return state;
       return { ...state, status: 'deregistered', presence: 'offline', updatedAt: event.at };
+    case 'AgentSessionEnded': {
+      if (state.status === 'unregistered') return state;
+      const { holder: _ended, ...rest } = state;
+      return { ...rest, presence: 'offline', updatedAt: event.at };
+    }
     default: {
       const unknown: never = event;
       return unknown;

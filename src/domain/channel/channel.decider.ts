@@ -1,11 +1,6 @@
 import { Conflict, NotFound, UnknownCommand, ValidationError } from '../shared/domain-error.js';
 import type { Decider } from '../shared/decider.js';
-
-export interface Retention {
-  readonly maxMessages?: number;
-  readonly maxBytes?: number;
-  readonly maxAgeMs?: number;
-}
+import { checkRetention, checkRoomForChannels, type ChannelLimits, type Retention } from './channel-limits.js';
 
 export interface ChannelMessage {
   readonly id: string;
@@ -22,14 +17,22 @@ export type ChannelCommand =
       readonly type: 'CreateChannel';
       readonly name: string;
       readonly description: string;
+      /** As asked for; unset limits fall back to `limits` when the log is made. */
       readonly retention: Retention;
+      readonly limits: ChannelLimits;
+      /** Open channels the project has now (from the read model). */
+      readonly openChannels: number;
       readonly now: number;
     }
   | {
       readonly type: 'ConfigureChannel';
       readonly name: string;
       readonly description: string;
+      /** As asked for; unset limits fall back to `limits` when the log is made. */
       readonly retention: Retention;
+      readonly limits: ChannelLimits;
+      /** Open channels the project has now (from the read model). */
+      readonly openChannels: number;
       readonly now: number;
     }
   | {
@@ -106,36 +109,32 @@ export const initialChannelState = (): ChannelState => ({ status: 'absent' });
 const sameRetention = (a: Retention, b: Retention): boolean =>
   a.maxMessages === b.maxMessages && a.maxBytes === b.maxBytes && a.maxAgeMs === b.maxAgeMs;
 
+type Define = Extract<ChannelCommand, { type: 'CreateChannel' | 'ConfigureChannel' }>;
+
+function created(cmd: Define): ChannelEvent[] {
+  checkRoomForChannels(cmd.openChannels, 1, cmd.limits);
+  return [
+    {
+      type: 'ChannelCreated',
+      v: 1,
+      name: cmd.name,
+      description: cmd.description,
+      retention: cmd.retention,
+      at: cmd.now,
+    },
+  ];
+}
+
 function create(cmd: Extract<ChannelCommand, { type: 'CreateChannel' }>, state: ChannelState): ChannelEvent[] {
-  if (state.status === 'absent') {
-    return [
-      {
-        type: 'ChannelCreated',
-        v: 1,
-        name: cmd.name,
-        description: cmd.description,
-        retention: cmd.retention,
-        at: cmd.now,
-      },
-    ];
-  }
+  checkRetention(cmd.retention, cmd.limits);
+  if (state.status === 'absent') return created(cmd);
   if (state.description === cmd.description && sameRetention(state.retention, cmd.retention)) return [];
   throw new ChannelAlreadyExists(cmd.name);
 }
 
 function configure(cmd: Extract<ChannelCommand, { type: 'ConfigureChannel' }>, state: ChannelState): ChannelEvent[] {
-  if (state.status === 'absent') {
-    return [
-      {
-        type: 'ChannelCreated',
-        v: 1,
-        name: cmd.name,
-        description: cmd.description,
-        retention: cmd.retention,
-        at: cmd.now,
-      },
-    ];
-  }
+  checkRetention(cmd.retention, cmd.limits);
+  if (state.status === 'absent') return created(cmd);
   if (state.description === cmd.description && sameRetention(state.retention, cmd.retention)) return [];
   return [{ type: 'ChannelReconfigured', v: 1, description: cmd.description, retention: cmd.retention, at: cmd.now }];
 }

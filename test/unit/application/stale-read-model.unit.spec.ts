@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryBackend } from '../../../src/adapters/memory/memory-backend.js';
 import { VirtualClock } from '../../../src/adapters/memory/virtual-clock.js';
 import { CryptoIds } from '../../../src/adapters/system/crypto-ids.js';
+import { OsProcessProbe } from '../../../src/adapters/system/os-process-probe.js';
 import { createSessionDeps, createWarpApp, Session, startSession } from '../../../src/application/index.js';
 import { LaggingEventStore } from '../../support/lagging-event-store.js';
 import { testSettings } from '../../support/memory-fleet.js';
@@ -17,8 +18,9 @@ describe('a session whose read model lags behind the store', () => {
         { ...backend, events },
         clock,
         ids,
-        new Session('proj', host, 'alice'),
+        new Session('proj', host, 'alice', { session: ids.newId(), pid: process.pid }),
         testSettings,
+        new OsProcessProbe(),
       );
       await startSession(deps, [], (error) => {
         throw error;

@@ -7,7 +7,7 @@ import { testSettings } from '../../support/memory-fleet.js';
 describe('composition root', () => {
   it('resolves every binding with the memory backend', async () => {
     const container = await buildContainer(
-      coreModule({ namespace: 'smoke', hostname: 'h', username: 'u' }, testSettings),
+      coreModule({ namespace: 'smoke', hostname: 'h', username: 'u', pid: process.pid, command: false }, testSettings),
       memoryModule,
     );
     for (const token of Object.values(TOKENS)) {

@@ -27,6 +27,9 @@ describe('loadEnv', () => {
       staleAfterMs: 90_000,
       maxMessageBytes: 65_536,
       replicas: 1,
+      channelMaxMessages: 100_000,
+      channelMaxBytes: 1_073_741_824,
+      maxChannels: 256,
     });
     expect(env.natsUser).toBeUndefined();
     expect(env.natsPass).toBeUndefined();
@@ -58,6 +61,9 @@ describe('loadEnv', () => {
       WARP_STALE_AFTER_MS: '3000',
       WARP_MAX_MESSAGE_BYTES: '1024',
       WARP_REPLICAS: '3',
+      WARP_CHANNEL_MAX_MESSAGES: '5000',
+      WARP_CHANNEL_MAX_BYTES: '10485760',
+      WARP_MAX_CHANNELS: '12',
       WARP_TOOLS: 'channels, Work',
       WARP_PUSH: 'dm',
     });
@@ -76,6 +82,9 @@ describe('loadEnv', () => {
       staleAfterMs: 3000,
       maxMessageBytes: 1024,
       replicas: 3,
+      channelMaxMessages: 5000,
+      channelMaxBytes: 10_485_760,
+      maxChannels: 12,
     });
     expect([...env.tools]).toEqual(['channels', 'work']);
     expect([...env.push]).toEqual(['dm']);
@@ -113,6 +122,9 @@ describe('loadEnv', () => {
     ['WARP_STALE_AFTER_MS', '1.5'],
     ['WARP_MAX_MESSAGE_BYTES', '1e6'],
     ['WARP_REPLICAS', '6'],
+    ['WARP_CHANNEL_MAX_MESSAGES', '0'],
+    ['WARP_CHANNEL_MAX_BYTES', '100'],
+    ['WARP_MAX_CHANNELS', '-1'],
   ])('rejects %s=%s as not a whole number in range', (name, value) => {
     expect(errorOf({ [name]: value }).message).toMatch(
       new RegExp(`^${name}: expected a whole number from \\d+ to \\d+ \\(got "${value.replace('.', '\\.')}"\\)$`),

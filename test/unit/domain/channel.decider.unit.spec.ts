@@ -6,11 +6,17 @@ import {
   Conflict,
   HandleRequired,
   ValidationError,
+  ChannelLimitReached,
+  effectiveRetention,
   type ChannelCommand,
+  type ChannelLimits,
   type ChannelEvent,
 } from '../../../src/domain/index.js';
 import { fold, spec } from '../../support/given-when-then.js';
 
+const limits: ChannelLimits = { maxMessages: 1_000, maxBytes: 1_000_000, maxChannels: 3 };
+/** A project with room for more channels. */
+const room = { limits, openChannels: 0 };
 const retention = { maxMessages: 100, maxAgeMs: 86_400_000 };
 const created: ChannelEvent = { type: 'ChannelCreated', v: 1, name: 'roadmap', description: 'Plans', retention, at: 1 };
 
@@ -30,19 +36,26 @@ describe('Channel decider', () => {
     it('creates an absent channel', () =>
       spec(channelDecider)
         .given([])
-        .when({ type: 'CreateChannel', name: 'roadmap', description: 'Plans', retention, now: 1 })
+        .when({ type: 'CreateChannel', ...room, name: 'roadmap', description: 'Plans', retention, now: 1 })
         .then([created]));
 
     it('creating the same channel again with the same settings changes nothing', () =>
       spec(channelDecider)
         .given([created])
-        .when({ type: 'CreateChannel', name: 'roadmap', description: 'Plans', retention: { ...retention }, now: 2 })
+        .when({
+          type: 'CreateChannel',
+          ...room,
+          name: 'roadmap',
+          description: 'Plans',
+          retention: { ...retention },
+          now: 2,
+        })
         .then([]));
 
     it('rejects creating an existing channel with another description', () =>
       spec(channelDecider)
         .given([created])
-        .when({ type: 'CreateChannel', name: 'roadmap', description: 'Other', retention, now: 2 })
+        .when({ type: 'CreateChannel', ...room, name: 'roadmap', description: 'Other', retention, now: 2 })
         .thenThrows(ChannelAlreadyExists, /roadmap/));
 
     it('rejects creating an existing channel with another retention', () =>
@@ -50,6 +63,7 @@ describe('Channel decider', () => {
         .given([created])
         .when({
           type: 'CreateChannel',
+          ...room,
           name: 'roadmap',
           description: 'Plans',
           retention: { ...retention, maxBytes: 1024 },
@@ -62,13 +76,13 @@ describe('Channel decider', () => {
     it('creates an absent channel', () =>
       spec(channelDecider)
         .given([])
-        .when({ type: 'ConfigureChannel', name: 'roadmap', description: 'Plans', retention, now: 1 })
+        .when({ type: 'ConfigureChannel', ...room, name: 'roadmap', description: 'Plans', retention, now: 1 })
         .then([created]));
 
     it('configuring with the same settings changes nothing', () =>
       spec(channelDecider)
         .given([created])
-        .when({ type: 'ConfigureChannel', name: 'roadmap', description: 'Plans', retention, now: 2 })
+        .when({ type: 'ConfigureChannel', ...room, name: 'roadmap', description: 'Plans', retention, now: 2 })
         .then([]));
 
     it('applies a changed retention', () =>
@@ -76,6 +90,7 @@ describe('Channel decider', () => {
         .given([created])
         .when({
           type: 'ConfigureChannel',
+          ...room,
           name: 'roadmap',
           description: 'Plans',
           retention: { maxMessages: 5 },
@@ -86,8 +101,65 @@ describe('Channel decider', () => {
     it('applies a changed description', () =>
       spec(channelDecider)
         .given([created])
-        .when({ type: 'ConfigureChannel', name: 'roadmap', description: 'Roadmap', retention, now: 2 })
+        .when({ type: 'ConfigureChannel', ...room, name: 'roadmap', description: 'Roadmap', retention, now: 2 })
         .then([{ type: 'ChannelReconfigured', v: 1, description: 'Roadmap', retention, at: 2 }]));
+  });
+
+  describe('limits (so one agent cannot fill the disk)', () => {
+    const define = (type: 'CreateChannel' | 'ConfigureChannel', more: Partial<ChannelCommand> = {}): ChannelCommand =>
+      ({ type, name: 'roadmap', description: 'Plans', retention, ...room, now: 1, ...more }) as ChannelCommand;
+
+    for (const type of ['CreateChannel', 'ConfigureChannel'] as const) {
+      it(`${type}: a new channel in a project at WARP_MAX_CHANNELS is refused, naming the limit`, () =>
+        spec(channelDecider)
+          .given([])
+          .when(define(type, { openChannels: 3 }))
+          .thenThrows(
+            ChannelLimitReached,
+            /has 3 channels and the limit is 3 \(WARP_MAX_CHANNELS\), so no new channel fits/,
+          ));
+
+      it(`${type}: the last channel under the limit is created`, () =>
+        spec(channelDecider)
+          .given([])
+          .when(define(type, { openChannels: 2 }))
+          .then([created]));
+
+      it(`${type}: an existing channel is not a new one, whatever the count`, () =>
+        spec(channelDecider)
+          .given([created])
+          .when(define(type, { openChannels: 3 }))
+          .then([]));
+
+      it(`${type}: retention above the limits is refused, naming the variable`, () => {
+        spec(channelDecider)
+          .given([])
+          .when(define(type, { retention: { maxBytes: 1_000_001 } }))
+          .thenThrows(
+            ValidationError,
+            /maxBytes: 1000001 is above the limit of 1000000 bytes \(WARP_CHANNEL_MAX_BYTES\)/,
+          );
+        spec(channelDecider)
+          .given([created])
+          .when(define(type, { retention: { maxMessages: 1_001 } }))
+          .thenThrows(ValidationError, /WARP_CHANNEL_MAX_MESSAGES/);
+      });
+
+      it(`${type}: retention must be whole positive numbers`, () =>
+        spec(channelDecider)
+          .given([])
+          .when(define(type, { retention: { maxAgeMs: 0 } }))
+          .thenThrows(ValidationError, /maxAgeMs: must be a positive whole number/));
+    }
+
+    it('a channel keeps what it asked for and gets the limits where it asked for nothing', () => {
+      expect(effectiveRetention({}, limits)).toEqual({ maxMessages: 1_000, maxBytes: 1_000_000 });
+      expect(effectiveRetention({ maxMessages: 5, maxAgeMs: 60_000 }, limits)).toEqual({
+        maxMessages: 5,
+        maxBytes: 1_000_000,
+        maxAgeMs: 60_000,
+      });
+    });
   });
 
   describe('PostMessage', () => {

@@ -19,11 +19,14 @@ export const createChannelTool = defineTool({
   profile: 'channels',
   title: 'Create channel',
   description:
-    'Create a channel in this project at run time, with optional retention (maxMessages, maxAge like "7d"). Creating an existing channel with the same settings is a no-op.',
+    'Create a channel in this project at run time. Optional retention: maxMessages and maxBytes ' +
+    '(default and ceiling WARP_CHANNEL_MAX_MESSAGES, WARP_CHANNEL_MAX_BYTES), maxAge like "7d". ' +
+    'A project has at most WARP_MAX_CHANNELS channels. Creating an existing channel with the same settings is a no-op.',
   input: {
     name: name('name'),
     description: z.string().max(1024).optional(),
-    maxMessages: z.number().int().positive().optional(),
+    maxMessages: z.number().int().positive().optional().describe('keep at most this many messages'),
+    maxBytes: z.number().int().positive().optional().describe('keep at most this many bytes'),
     maxAge: z
       .union([z.string().max(32), z.number().int().positive()])
       .optional()

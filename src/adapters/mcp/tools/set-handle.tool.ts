@@ -7,7 +7,7 @@ export const setHandleTool = defineTool({
   profile: 'identity',
   title: 'Set handle',
   description:
-    'Set the name this session signs channel messages with (e.g. "backend-dev"). Required before send_message unless you registered with register_agent, which sets one.',
+    'Set the name this session signs channel messages with (e.g. "backend-dev"). Required before send_message unless you registered with register_agent, which sets one. A handle held by another live session is refused.',
   input: { handle: name('handle') },
   output: { handle: z.string(), previous: z.string().optional() },
   annotations: IDEMPOTENT_WRITE,

@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DiscardPolicy, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StdioAgent } from '../support/stdio-agent.js';
+import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+
+const GIB = 1_073_741_824;
+
+/** A project folder whose .loom-config.json defines `channels`. */
+function project(channels: readonly object[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'warp-limits-'));
+  writeFileSync(join(dir, '.loom-config.json'), JSON.stringify({ channels }));
+  return dir;
+}
+
+/** Limits that keep one agent from filling the disk, through real MCP clients of the built server. */
+describe('channel limits over NATS', () => {
+  const fleet = stdioFleetOnNats();
+  const streamConfig = async (ns: string, channel: string): Promise<StreamConfig> => {
+    const nc = await connect({ servers: `nats://127.0.0.1:${await fleet.port()}` });
+    try {
+      return (await (await jetstreamManager(nc)).streams.info(`WARP_CH_${ns}_${channel}`)).config;
+    } finally {
+      await nc.close();
+    }
+  };
+
+  it('every channel stream gets the default retention; create_channel overrides it below the ceiling', async () => {
+    const agent = await fleet.start({ WARP_NAMESPACE: 'limits-a' });
+    await agent.call('list_channels');
+    expect(await streamConfig('limits-a', 'roadmap')).toMatchObject({
+      max_msgs: 100_000,
+      max_bytes: GIB,
+      discard: DiscardPolicy.Old,
+    });
+    const { channel } = await agent.call('create_channel', {
+      name: 'small',
+      description: 'kept short',
+      maxMessages: 50,
+      maxBytes: 4096,
+    });
+    expect(channel).toMatchObject({ maxMessages: 50, maxBytes: 4096 });
+    expect(await streamConfig('limits-a', 'small')).toMatchObject({ max_msgs: 50, max_bytes: 4096 });
+    const listed = (await agent.call('list_channels')).channels.find((c: { name: string }) => c.name === 'errors');
+    expect(listed).toMatchObject({ maxMessages: 100_000, maxBytes: GIB });
+
+    expect(await agent.callError('create_channel', { name: 'huge', description: '', maxBytes: GIB + 1 })).toMatch(
+      /maxBytes: 1073741825 is above the limit of 1073741824 bytes \(WARP_CHANNEL_MAX_BYTES\)/,
+    );
+    expect(await agent.callError('create_channel', { name: 'long', description: '', maxMessages: 100_001 })).toMatch(
+      /WARP_CHANNEL_MAX_MESSAGES/,
+    );
+    expect((await agent.call('list_channels')).channels.map((c: { name: string }) => c.name)).not.toContain('huge');
+  });
+
+  it('overrides from .loom-config.json and from the environment are applied to the streams', async () => {
+    const dir = project([
+      { name: 'planning', description: 'Plans', maxMessages: 500, maxBytes: 65_536 },
+      { name: 'chatter', description: 'Defaults' },
+    ]);
+    const agent = await fleet.start({
+      WARP_NAMESPACE: 'limits-b',
+      MCP_PROJECT_PATH: dir,
+      WARP_CHANNEL_MAX_MESSAGES: '2000',
+      WARP_CHANNEL_MAX_BYTES: '1048576',
+    });
+    await agent.call('list_channels');
+    expect(await streamConfig('limits-b', 'planning')).toMatchObject({ max_msgs: 500, max_bytes: 65_536 });
+    expect(await streamConfig('limits-b', 'chatter')).toMatchObject({ max_msgs: 2000, max_bytes: 1_048_576 });
+  });
+
+  it('a value in .loom-config.json above the limit is refused with the limit named, and creates nothing', async () => {
+    const dir = project([
+      { name: 'fine', description: '' },
+      { name: 'greedy', description: '', maxBytes: 2 * GIB },
+    ]);
+    const agent = await fleet.start({ WARP_NAMESPACE: 'limits-c', MCP_PROJECT_PATH: dir });
+    expect(await agent.callError('list_channels')).toMatch(
+      /configured channel "greedy": maxBytes: 2147483648 is above the limit.*WARP_CHANNEL_MAX_BYTES/,
+    );
+    await expect(streamConfig('limits-c', 'fine')).rejects.toThrow(/stream not found/);
+  });
+
+  it('a project at WARP_MAX_CHANNELS cannot create another channel', async () => {
+    // The three default channels plus one.
+    const agent = await fleet.start({ WARP_NAMESPACE: 'limits-d', WARP_MAX_CHANNELS: '4' });
+    await agent.call('create_channel', { name: 'fourth', description: '' });
+    const error = await agent.callError('create_channel', { name: 'fifth', description: '' });
+    expect(error).toMatch(/has 4 channels and the limit is 4 \(WARP_MAX_CHANNELS\), so no new channel fits/);
+    await expect(streamConfig('limits-d', 'fifth')).rejects.toThrow(/stream not found/);
+    // Another session of the project sees the same count.
+    const other = await fleet.start({ WARP_NAMESPACE: 'limits-d', WARP_MAX_CHANNELS: '4' });
+    expect(await other.callError('create_channel', { name: 'sixth', description: '' })).toMatch(/WARP_MAX_CHANNELS/);
+    expect(await other.call('create_channel', { name: 'fourth', description: '' })).toMatchObject({ created: false });
+  });
+});
+
+describe('channel limits on the memory backend', () => {
+  let agent: StdioAgent | undefined;
+  let configured: StdioAgent | undefined;
+  afterAll(async () => Promise.all([agent?.close(), configured?.close()]));
+
+  it('the cap and the default retention hold there too', async () => {
+    agent = await StdioAgent.start({ WARP_BACKEND: 'memory', WARP_NAMESPACE: 'limits-m', WARP_MAX_CHANNELS: '3' });
+    const { channels } = await agent.call('list_channels');
+    expect(channels).toHaveLength(3);
+    expect(channels[0]).toMatchObject({ maxMessages: 100_000, maxBytes: GIB });
+    expect(await agent.callError('create_channel', { name: 'one-more', description: '' })).toMatch(
+      /has 3 channels and the limit is 3 \(WARP_MAX_CHANNELS\), so no new channel fits/,
+    );
+  });
+
+  it('a project file with more channels than WARP_MAX_CHANNELS is refused whole', async () => {
+    const dir = project([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    configured = await StdioAgent.start({ WARP_BACKEND: 'memory', MCP_PROJECT_PATH: dir, WARP_MAX_CHANNELS: '2' });
+    expect(await configured.callError('list_channels')).toMatch(
+      /has 0 channels and the limit is 2 \(WARP_MAX_CHANNELS\), so 3 new channels do not fit/,
+    );
+  });
+});
