@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openRuntime } from '../../composition/runtime.js';
+import { DomainError } from '../../domain/index.js';
+import { ConfigError } from '../config/index.js';
+import { parseCli, runCli } from './cli.js';
+import { BackendUnavailable, EXIT } from './exit-codes.js';
+import { lazyRuntime } from './lazy-runtime.js';
+
+/** A CLI run never waits long for a goodbye: presence expires on its own. */
+const CLOSE_WITHIN_MS = 2_000;
+
+/**
+ * Runs one `warp <command>`: quiet logs unless -v, the backend opened only when the command
+ * uses it, Ctrl-C and a closed stdout (`| head -1`) end it at once and quietly.
+ */
+export async function runCommandLine(argv: readonly string[]): Promise<number> {
+  const request = parseCli(argv);
+  if ('help' in request) {
+    process.stdout.write(`${request.help}\n`);
+    return EXIT.ok;
+  }
+  const env = { ...process.env };
+  if (!env['LOG_LEVEL']?.trim()) env['LOG_LEVEL'] = request.options['verbose'] ? 'INFO' : 'WARN';
+  const handle = typeof request.options['as'] === 'string' ? request.options['as'] : 'cli';
+
+  const stop = new AbortController();
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+    stop.abort();
+  });
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+
+  const runtime = lazyRuntime(
+    () => openRuntime({ env, cwd: process.cwd(), handle }),
+    (error) =>
+      error instanceof ConfigError || error instanceof DomainError || error instanceof BackendUnavailable
+        ? error
+        : new BackendUnavailable(error instanceof Error ? error.message : String(error)),
+  );
+  try {
+    return await runCli(runtime.app, request, {
+      out: (line) => {
+        if (!stdoutClosed) process.stdout.write(`${line}\n`);
+      },
+      signal: stop.signal,
+      env,
+      cwd: process.cwd(),
+    });
+  } catch (error) {
+    // Whoever read our output has gone; there is nobody to tell.
+    if (stdoutClosed) return EXIT.ok;
+    throw error;
+  } finally {
+    await Promise.race([runtime.close().catch(() => undefined), sleep(CLOSE_WITHIN_MS, undefined, { ref: false })]);
+  }
+}
