@@ -82,9 +82,9 @@ describe('warp CLI over a real nats-server', () => {
     expect(missing.stderr).toContain('`warp channel create <name>`');
     expect(missing.stderr).toContain('`warp channels`');
     expect(missing.stderr).not.toMatch(/create_channel|list_channels/);
-    expect((await warp('channel', 'create', 'no-such', '--description', 'made from the CLI', '--max-age', '1d')).code).toBe(
-      0,
-    );
+    expect(
+      (await warp('channel', 'create', 'no-such', '--description', 'made from the CLI', '--max-age', '1d')).code,
+    ).toBe(0);
     expect((await warp('send', 'no-such', 'hi')).code).toBe(0);
   });
 
@@ -109,7 +109,8 @@ describe('warp CLI over a real nats-server', () => {
     expect(badCapability.stderr).toMatch(/invalid <capability> "ops\.>"/);
     expect((await warp('read', 'ops', 'extra')).code).toBe(64);
     expect((await warp('frobnicate')).code).toBe(64);
-    for (const r of [evil, typo, notANumber, outOfRange, badName, badCapability]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    for (const r of [evil, typo, notANumber, outOfRange, badName, badCapability])
+      expect(r.stderr).not.toMatch(/\n\s+at /);
 
     const messages = json((await warp('read', 'ops', '--limit', '1000', '--json')).stdout).messages;
     expect(messages.map((m: { body: string }) => m.body)).not.toContain('forged');

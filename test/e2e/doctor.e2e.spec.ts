@@ -129,7 +129,9 @@ describe('warp doctor', () => {
     const [port] = await freePorts(1);
     const human = await doctor({ NATS_URL: `nats://127.0.0.1:${port}` });
     expect(human.code).toBe(1);
-    expect(human.stdout).toMatch(new RegExp(`^PROBLEM\\s+nats\\s+cannot connect to nats://127\\.0\\.0\\.1:${port}`, 'm'));
+    expect(human.stdout).toMatch(
+      new RegExp(`^PROBLEM\\s+nats\\s+cannot connect to nats://127\\.0\\.0\\.1:${port}`, 'm'),
+    );
     expect(human.stdout).toMatch(/^\s+fix: start nats-server -js there, or correct NATS_URL/m);
     expect(human.stdout).toMatch(/^skipped\s+jetstream/m);
     expect(human.stderr).not.toMatch(/\n\s+at /);

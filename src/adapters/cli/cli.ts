@@ -89,7 +89,7 @@ function distance(a: string, b: string): number {
 function parseError(error: unknown, name: string, known: readonly string[]): UsageError {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
-  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+  const option = /'[^']*?(--?[\w-]+)(?: <value>)?'/.exec(message)?.[1] ?? '';
   const help = `see \`warp ${name} --help\``;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const bare = option.replace(/^-+/, '');
@@ -99,15 +99,22 @@ function parseError(error: unknown, name: string, known: readonly string[]): Usa
     );
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-    return new UsageError(`${name}: ${option} ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}; ${help}`);
+    return new UsageError(
+      `${name}: ${option} ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}; ${help}`,
+    );
   return new UsageError(`${name}: ${message}; ${help}`);
 }
 
 /** The command words before any option, as typed: `warp work list --limit 5` → [work, list]. */
-function resolvePath(argv: readonly string[]): Command[] {
-  const { positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: LEGACY_OPTIONS });
+function resolvePath(argv: readonly string[], commands: readonly Command[]): Command[] {
+  const { positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: false,
+    options: LEGACY_OPTIONS,
+  });
   const [name, subName] = positionals;
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage()}` : usage());
   if (!command.subcommands) return [command];
   const sub = command.subcommands.find((c) => c.name === subName);
@@ -131,12 +138,13 @@ function checkArguments(command: Command, name: string, positionals: readonly st
 }
 
 /** Splits argv into a command and its checked arguments; `--help` anywhere asks for that command's help. */
-export function parseCli(argv: readonly string[]): CliRequest {
-  const path = resolvePath(argv);
+export function parseCli(argv: readonly string[], commands: readonly Command[] = COMMANDS): CliRequest {
+  const path = resolvePath(argv, commands);
   const command = path.at(-1)!;
   const name = path.map((c) => c.name).join(' ');
   const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-  if (beforeDashes.includes('--help') || beforeDashes.includes('-h')) return { help: commandHelp(path, GLOBAL_OPTIONS) };
+  if (beforeDashes.includes('--help') || beforeDashes.includes('-h'))
+    return { help: commandHelp(path, GLOBAL_OPTIONS) };
   if (command.subcommands) throw new UsageError(`${name}: name a subcommand; see \`warp ${name} --help\``);
 
   const declared = command.options !== undefined || command.arguments !== undefined;

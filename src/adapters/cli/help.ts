@@ -21,7 +21,10 @@ export function commandHelp(path: readonly Command[], globals: Readonly<Record<s
   if (command.subcommands?.length) {
     lines.push('', 'subcommands:');
     for (const sub of command.subcommands) lines.push(`  ${sub.usage}`, `      ${sub.summary}`);
-    lines.push('', `\`warp ${path.map((c) => c.name).join(' ')} <subcommand> --help\` describes each argument and option.`);
+    lines.push(
+      '',
+      `\`warp ${path.map((c) => c.name).join(' ')} <subcommand> --help\` describes each argument and option.`,
+    );
   }
   if (command.arguments?.length) {
     lines.push('', 'arguments:');

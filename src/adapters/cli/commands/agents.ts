@@ -82,7 +82,11 @@ export const inbox: Command = {
   async run(ctx, args) {
     const input = checkWithTool(
       readDirectMessagesTool,
-      { limit: intOption(args, 'limit'), messageType: stringOption(args, 'type'), senderGuid: stringOption(args, 'from') },
+      {
+        limit: intOption(args, 'limit'),
+        messageType: stringOption(args, 'type'),
+        senderGuid: stringOption(args, 'from'),
+      },
       { limit: '--limit', messageType: '--type', senderGuid: '--from' },
     );
     await ctx.app.registerAgent({ agentType: 'cli' });

@@ -32,13 +32,20 @@ export const send: Command = {
     'reply-to': { type: 'string', value: 'ID', help: 'id of the message this answers' },
     key: { type: 'string', value: 'KEY', help: 'idempotency key: a retried send with the same key is stored once' },
   },
-  details: ['Mention an agent with @handle to notify it. Start a message with "-" after `--`: warp send ops -- -1 failed'],
+  details: [
+    'Mention an agent with @handle to notify it. Start a message with "-" after `--`: warp send ops -- -1 failed',
+  ],
   async run(ctx, args) {
     const [channel, ...words] = args.positionals;
     const result = await callTool(
       ctx,
       sendMessageTool,
-      { channel, message: words.join(' '), replyTo: stringOption(args, 'reply-to'), idempotencyKey: stringOption(args, 'key') },
+      {
+        channel,
+        message: words.join(' '),
+        replyTo: stringOption(args, 'reply-to'),
+        idempotencyKey: stringOption(args, 'key'),
+      },
       { channel: '<channel>', message: '<message>', replyTo: '--reply-to', idempotencyKey: '--key' },
     );
     emit(ctx, result, () => [line(result.message)]);

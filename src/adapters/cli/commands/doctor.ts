@@ -7,7 +7,13 @@ import {
   type NatsConnectionOptions,
   type WarpEnv,
 } from '../../config/index.js';
-import { findNatsServer, isListening, localDataDir, NoLocalNats, DEFAULT_NATS_PORT } from '../../system/local-nats-server.js';
+import {
+  findNatsServer,
+  isListening,
+  localDataDir,
+  NoLocalNats,
+  DEFAULT_NATS_PORT,
+} from '../../system/local-nats-server.js';
 import { emit, type Command } from '../command.js';
 
 export type CheckStatus = 'ok' | 'note' | 'problem' | 'skipped' | 'n/a';
@@ -212,7 +218,11 @@ export async function runChecks(processEnv: NodeJS.ProcessEnv, cwd: string): Pro
   }
   if (env.backend === 'memory') {
     for (const name of ['nats', 'jetstream', 'credentials'])
-      checks.push({ name, status: 'n/a', detail: 'WARP_BACKEND=memory: one process, nothing shared with other agents' });
+      checks.push({
+        name,
+        status: 'n/a',
+        detail: 'WARP_BACKEND=memory: one process, nothing shared with other agents',
+      });
   } else {
     checks.push(...(await natsChecks(env, processEnv)));
   }

@@ -69,7 +69,9 @@ const claim: Command = {
   usage: 'warp work claim <capability> [--timeout MS]',
   summary: 'take the highest-priority item for a capability (registers --as with it)',
   arguments: [{ name: 'capability', help: 'the capability to work on' }],
-  options: { timeout: { type: 'string', value: 'MS', help: 'wait up to this long for an item, 100-30000 (default 5000)' } },
+  options: {
+    timeout: { type: 'string', value: 'MS', help: 'wait up to this long for an item, 100-30000 (default 5000)' },
+  },
   async run(ctx, args) {
     const input = checkWithTool(
       claimWorkTool,
@@ -173,7 +175,11 @@ const list: Command = {
     const result = await callTool(
       ctx,
       listWorkTool,
-      { capability: stringOption(args, 'capability'), status: stringOption(args, 'status'), limit: intOption(args, 'limit') },
+      {
+        capability: stringOption(args, 'capability'),
+        status: stringOption(args, 'status'),
+        limit: intOption(args, 'limit'),
+      },
       { capability: '--capability', status: '--status', limit: '--limit' },
     );
     emit(ctx, result, () =>
@@ -211,7 +217,9 @@ const group = (name: string, summary: string, subcommands: readonly Command[]): 
   summary,
   subcommands,
   async run() {
-    throw new UsageError(`${name}: name a subcommand (${subcommands.map((c) => c.name).join(', ')}); see \`warp ${name} --help\``);
+    throw new UsageError(
+      `${name}: name a subcommand (${subcommands.map((c) => c.name).join(', ')}); see \`warp ${name} --help\``,
+    );
   },
 });
 
