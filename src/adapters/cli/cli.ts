@@ -6,6 +6,7 @@ import type { CliContext, Command, OptionSpec } from './command.js';
 import { agents, dm, inbox } from './commands/agents.js';
 import { channel, channels, read, send } from './commands/channels.js';
 import { doctor } from './commands/doctor.js';
+import { localServer } from './commands/local-server.js';
 import { status } from './commands/status.js';
 import { dlq, work } from './commands/work.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   dlq,
   status,
   doctor,
+  localServer,
 ];
 
 /** Options every command takes. */
