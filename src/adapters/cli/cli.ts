@@ -41,8 +41,14 @@ const STRING_OPTIONS = ['as', 'limit', 'capability', 'type', 'status', 'timeout'
 
 export function usage(): string {
   return [
-    'usage: warp [serve]            start the MCP stdio server (what MCP clients run)',
-    ...COMMANDS.map((c) => `       ${c.usage.padEnd(60)} ${c.summary}`),
+    'usage: warp [serve]                         start the MCP stdio server (what MCP clients run)',
+    '       warp <command> [arguments] [options]   the CLI, over the same use cases',
+    '',
+    'commands:',
+    ...COMMANDS.map(
+      (c) =>
+        `  ${c.name.padEnd(14)}${c.summary}${c.subcommands ? ` (${c.subcommands.map((s) => s.name).join(', ')})` : ''}`,
+    ),
     '',
     '`warp <command> --help` describes a command, its arguments and options.',
     globalOptionsLine(GLOBAL_OPTIONS),

@@ -52,6 +52,8 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   } catch (error) {
     // Whoever read our output has gone; there is nobody to tell.
     if (stdoutClosed) return EXIT.ok;
+    if (error instanceof BackendUnavailable && request.command.name !== 'doctor')
+      throw new BackendUnavailable(`${error.message}\n\`warp doctor\` checks the whole setup and says what to fix.`);
     throw error;
   } finally {
     await Promise.race([runtime.close().catch(() => undefined), sleep(CLOSE_WITHIN_MS, undefined, { ref: false })]);

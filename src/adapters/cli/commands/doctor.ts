@@ -241,7 +241,7 @@ const LABEL: Readonly<Record<CheckStatus, string>> = {
 export const doctor: Command = {
   name: 'doctor',
   usage: 'warp doctor',
-  summary: 'check Node, configuration, namespace, NATS, JetStream and credentials; say how to fix each problem',
+  summary: 'check the setup (Node, config, namespace, NATS, JetStream, credentials) and say how to fix it',
   arguments: [],
   options: {},
   details: ['Exits 1 when a check finds a problem. It starts nothing and changes nothing.'],
