@@ -8,7 +8,8 @@ import { channel, channels, read, send } from './commands/channels.js';
 import { doctor } from './commands/doctor.js';
 import { localServer } from './commands/local-server.js';
 import { status } from './commands/status.js';
-import { dlq, work } from './commands/work.js';
+import { dlq } from './commands/dlq.js';
+import { work } from './commands/work.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { commandHelp, globalOptionsLine } from './help.js';
 

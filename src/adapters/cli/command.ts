@@ -1,4 +1,5 @@
 import type { WarpApp } from '../../application/index.js';
+import { UsageError } from './exit-codes.js';
 
 export interface CliContext {
   /** Opened on first use, so `--help`, usage errors and `warp doctor` never touch the backend. */
@@ -61,3 +62,22 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
   const raw = args.options[name];
   return typeof raw === 'string' ? raw : undefined;
 }
+
+/** A command made of subcommands (`warp work offer`); alone, it is a usage error that lists them. */
+export const group = (
+  name: string,
+  summary: string,
+  subcommands: readonly Command[],
+  details?: readonly string[],
+): Command => ({
+  name,
+  usage: `warp ${name} ${subcommands.map((c) => c.name).join('|')} ...`,
+  summary,
+  subcommands,
+  ...(details ? { details } : {}),
+  async run() {
+    throw new UsageError(
+      `${name}: name a subcommand (${subcommands.map((c) => c.name).join(', ')}); see \`warp ${name} --help\``,
+    );
+  },
+});

@@ -5,7 +5,7 @@ import { listChannelsTool } from '../../mcp/tools/list-channels.tool.js';
 import { readMessagesTool } from '../../mcp/tools/read-messages.tool.js';
 import { sendMessageTool } from '../../mcp/tools/send-message.tool.js';
 import { callTool, checkWithTool, intOption } from '../cli-input.js';
-import { emit, stringOption, type CliContext, type Command } from '../command.js';
+import { emit, group, stringOption, type CliContext, type Command } from '../command.js';
 import { UsageError } from '../exit-codes.js';
 import { parseDuration } from '../../config/index.js';
 
@@ -178,12 +178,4 @@ const create: Command = {
   },
 };
 
-export const channel: Command = {
-  name: 'channel',
-  usage: 'warp channel create <name> ...',
-  summary: 'create channels',
-  subcommands: [create],
-  async run() {
-    throw new UsageError('channel: name a subcommand (create); see `warp channel --help`');
-  },
-};
+export const channel = group('channel', 'create channels', [create]);

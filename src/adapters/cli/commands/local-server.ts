@@ -1,7 +1,6 @@
 import { DEFAULT_NATS_URL } from '../../config/index.js';
 import { localDataDir, localNatsPid, stopLocalNats } from '../../system/local-nats-server.js';
-import { emit, type Command } from '../command.js';
-import { UsageError } from '../exit-codes.js';
+import { emit, group, type Command } from '../command.js';
 
 const status: Command = {
   name: 'status',
@@ -40,16 +39,12 @@ const stop: Command = {
   },
 };
 
-export const localServer: Command = {
-  name: 'local-server',
-  usage: 'warp local-server status|stop',
-  summary: 'the nats-server Warp starts when NATS_URL is unset',
-  subcommands: [status, stop],
-  details: [
+export const localServer = group(
+  'local-server',
+  'the nats-server Warp starts when NATS_URL is unset',
+  [status, stop],
+  [
     'With no NATS_URL and nothing on nats://localhost:4222, the first agent starts nats-server there',
     '(JetStream, loopback only) and it keeps running after every session ends, for the next one.',
   ],
-  async run() {
-    throw new UsageError('local-server: name a subcommand (status, stop); see `warp local-server --help`');
-  },
-};
+);

@@ -2,18 +2,14 @@ import type { WorkItemView } from '../../../application/work/work-view.js';
 import { broadcastWorkOfferTool } from '../../mcp/tools/broadcast-work-offer.tool.js';
 import { claimWorkTool } from '../../mcp/tools/claim-work.tool.js';
 import { completeWorkTool } from '../../mcp/tools/complete-work.tool.js';
-import { discardDeadLetterItemTool } from '../../mcp/tools/discard-dead-letter-item.tool.js';
 import { failWorkTool } from '../../mcp/tools/fail-work.tool.js';
 import { getWorkItemTool } from '../../mcp/tools/get-work-item.tool.js';
-import { listDeadLetterItemsTool } from '../../mcp/tools/list-dead-letter-items.tool.js';
 import { listWorkTool } from '../../mcp/tools/list-work.tool.js';
 import { reportWorkProgressTool } from '../../mcp/tools/report-work-progress.tool.js';
-import { retryDeadLetterItemTool } from '../../mcp/tools/retry-dead-letter-item.tool.js';
 import { callTool, checkWithTool, intOption, jsonObjectOption, textOrObjectOption } from '../cli-input.js';
-import { emit, stringOption, type CliContext, type Command } from '../command.js';
-import { UsageError } from '../exit-codes.js';
+import { emit, group, stringOption, type CliContext, type Command } from '../command.js';
 
-const item = (w: WorkItemView): string =>
+export const item = (w: WorkItemView): string =>
   `${w.workItemId}  ${w.status}  p${w.priority}  ${w.capability}  attempts ${w.attempts}/${w.maxAttempts}${w.holder ? `  held by ${w.holder}` : ''}  ${w.taskId}: ${w.description}`;
 
 /** The CLI acts as an agent named by --as (default "cli"), so claims survive between invocations. */
@@ -21,7 +17,7 @@ async function asWorker(ctx: CliContext, capability?: string): Promise<void> {
   await ctx.app.registerAgent({ agentType: 'cli', ...(capability ? { capabilities: [capability] } : {}) });
 }
 
-const ID = { name: 'id', help: 'the work item id (see `warp work list`)' } as const;
+export const ID = { name: 'id', help: 'the work item id (see `warp work list`)' } as const;
 
 const offer: Command = {
   name: 'offer',
@@ -210,19 +206,6 @@ const show: Command = {
   },
 };
 
-/** A command made of subcommands: `warp work` alone is a usage error that lists them. */
-const group = (name: string, summary: string, subcommands: readonly Command[]): Command => ({
-  name,
-  usage: `warp ${name} ${subcommands.map((c) => c.name).join('|')} ...`,
-  summary,
-  subcommands,
-  async run() {
-    throw new UsageError(
-      `${name}: name a subcommand (${subcommands.map((c) => c.name).join(', ')}); see \`warp ${name} --help\``,
-    );
-  },
-});
-
 export const work = group('work', 'offer, claim and finish work; inspect queues', [
   offer,
   claim,
@@ -232,61 +215,3 @@ export const work = group('work', 'offer, claim and finish work; inspect queues'
   list,
   show,
 ]);
-
-const dlqList: Command = {
-  name: 'list',
-  usage: 'warp dlq list [--capability C] [--limit N]',
-  summary: 'dead letters, newest first, with the reason of every attempt',
-  arguments: [],
-  options: {
-    capability: { type: 'string', value: 'C', help: 'only this capability' },
-    limit: { type: 'string', value: 'N', help: 'at most N items, 1-100 (default 100 here)' },
-  },
-  async run(ctx, args) {
-    const result = await callTool(
-      ctx,
-      listDeadLetterItemsTool,
-      { capability: stringOption(args, 'capability'), limit: intOption(args, 'limit') ?? 100 },
-      { capability: '--capability', limit: '--limit' },
-    );
-    emit(ctx, result, () =>
-      result.items.length
-        ? result.items.map((w) => `${item(w)}  (${w.deadLetterReason})`)
-        : ['dead-letter queue is empty'],
-    );
-    return result;
-  },
-};
-
-const retry: Command = {
-  name: 'retry',
-  usage: 'warp dlq retry <id> [--reset]',
-  summary: 'put a dead letter back in its queue',
-  arguments: [ID],
-  options: { reset: { type: 'boolean', help: 'give it the full number of attempts again' } },
-  async run(ctx, args) {
-    const result = await callTool(
-      ctx,
-      retryDeadLetterItemTool,
-      { itemId: args.positionals[0], resetAttempts: args.options['reset'] === true },
-      { itemId: '<id>', resetAttempts: '--reset' },
-    );
-    emit(ctx, result, () => [`retried: ${item(result.workItem)}`]);
-    return result;
-  },
-};
-
-const discard: Command = {
-  name: 'discard',
-  usage: 'warp dlq discard <id>',
-  summary: 'remove a dead letter for good',
-  arguments: [ID],
-  options: {},
-  async run(ctx, args) {
-    const result = await callTool(ctx, discardDeadLetterItemTool, { itemId: args.positionals[0] }, { itemId: '<id>' });
-    emit(ctx, result, () => [`discarded ${result.itemId}`]);
-    return result;
-  },
-};
-
-export const dlq = group('dlq', 'inspect, retry or discard dead letters', [dlqList, retry, discard]);
