@@ -183,6 +183,25 @@ describe('warp CLI over a real nats-server', () => {
     }
   });
 
+  it('Ctrl-C ends a command that is waiting (a claim with nothing to claim) at once, with exit code 130', async () => {
+    const claimer = spawn(process.execPath, [BIN, 'work', 'claim', 'idle-queue', '--timeout', '30000', '-v'], {
+      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    claimer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(claimer, 'exit');
+    try {
+      // -v logs the start of the session: from then on the claim is waiting.
+      await until(() => /INFO starting/.test(stderr), 20_000, 'the claim to start');
+      claimer.kill('SIGINT');
+      const [code] = (await withDeadline(exited, 5_000, 'exit after Ctrl-C')) as [number];
+      expect(code).toBe(130);
+    } finally {
+      claimer.kill('SIGKILL');
+    }
+  });
+
   it('prints status as JSON', async () => {
     const status = json((await warp('status', '--json')).stdout);
     expect(status.namespace).toBe('cli-test');

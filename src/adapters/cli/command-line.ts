@@ -8,6 +8,10 @@ import { lazyRuntime } from './lazy-runtime.js';
 
 /** A CLI run never waits long for a goodbye: presence expires on its own. */
 const CLOSE_WITHIN_MS = 2_000;
+/** How long a command may take to end after Ctrl-C before it is cut short. */
+const INTERRUPT_GRACE_MS = 1_000;
+/** 128 + SIGINT, as shells report an interrupted command. */
+const EXIT_INTERRUPTED = 130;
 
 /**
  * Runs one `warp <command>`: quiet logs unless -v, the backend opened only when the command
@@ -24,14 +28,22 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   const handle = typeof request.options['as'] === 'string' ? request.options['as'] : 'cli';
 
   const stop = new AbortController();
+  let running = true;
   let stdoutClosed = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
     stdoutClosed = true;
     stop.abort();
   });
-  process.once('SIGINT', () => stop.abort());
-  process.once('SIGTERM', () => stop.abort());
+  const interrupt = (): void => {
+    stop.abort();
+    // A command that does not watch the signal (a claim waiting for work) is not waited for.
+    setTimeout(() => {
+      if (running) process.exit(EXIT_INTERRUPTED);
+    }, INTERRUPT_GRACE_MS).unref();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
 
   const runtime = lazyRuntime(
     () => openRuntime({ env, cwd: process.cwd(), handle }),
@@ -56,6 +68,7 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
       throw new BackendUnavailable(`${error.message}\n\`warp doctor\` checks the whole setup and says what to fix.`);
     throw error;
   } finally {
+    running = false;
     await Promise.race([runtime.close().catch(() => undefined), sleep(CLOSE_WITHIN_MS, undefined, { ref: false })]);
   }
 }
