@@ -38,7 +38,23 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /** Options understood, unchecked, by commands that declare none of their own. */
 const BOOLEAN_OPTIONS = ['json', 'follow', 'all', 'reset', 'no-retry'] as const;
-const STRING_OPTIONS = ['as', 'limit', 'capability', 'type', 'status', 'timeout'] as const;
+const STRING_OPTIONS = [
+  'as',
+  'limit',
+  'before',
+  'after',
+  'capability',
+  'type',
+  'status',
+  'priority',
+  'deadline',
+  'context',
+  'summary',
+  'result',
+  'timeout',
+  'reply-to',
+  'key',
+] as const;
 
 export function usage(): string {
   return [
