@@ -27,6 +27,7 @@ export function checkWithTool<I extends z.ZodRawShape, O>(
     parsed.error.issues
       .map((issue) => {
         const field = String(issue.path[0] ?? '');
+        if (!field) return `invalid arguments: ${issue.message}`;
         const cliName = names[field as keyof I & string] ?? field;
         // The tools' messages start with the field's own name; the CLI says it its way.
         const message = issue.message.startsWith(`${field} `) ? issue.message.slice(field.length + 1) : issue.message;
