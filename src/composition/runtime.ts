@@ -17,6 +17,8 @@ import {
   resolveNatsConnection,
   type ChannelConfig,
   type Logger,
+  type ProjectConfig,
+  type ResolvedNamespace,
   type WarpEnv,
 } from '../adapters/config/index.js';
 import { memoryModule, natsModule } from './backend-modules.js';
@@ -50,6 +52,17 @@ const settingsOf = (env: WarpEnv): Settings => ({
   channelLimits: { maxMessages: env.channelMaxMessages, maxBytes: env.channelMaxBytes, maxChannels: env.maxChannels },
 });
 
+/** The namespace this project's agents share (SPEC §3), and where it came from; `warp doctor` shows it. */
+export function projectNamespace(env: WarpEnv, project: ProjectConfig): ResolvedNamespace {
+  return resolveNamespace({
+    configNamespace: project.namespace,
+    envNamespace: env.namespace,
+    // A config file marks the project root, so subfolders share the path-derived namespace.
+    projectPath: project.path ? dirname(project.path) : env.projectPath,
+    gitRemoteUrl: project.namespace || env.namespace ? undefined : readGitRemoteUrl(env.projectPath),
+  });
+}
+
 /** Reads configuration, wires the container for the chosen backend and starts the session. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const env = loadEnv(options.env, options.cwd);
@@ -59,13 +72,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     [connection.pass, connection.user].filter((s): s is string => Boolean(s)),
   );
   const project = loadProjectConfig(env.projectPath);
-  const { namespace, source } = resolveNamespace({
-    configNamespace: project.namespace,
-    envNamespace: env.namespace,
-    // A config file marks the project root, so subfolders share the path-derived namespace.
-    projectPath: project.path ? dirname(project.path) : env.projectPath,
-    gitRemoteUrl: project.namespace || env.namespace ? undefined : readGitRemoteUrl(env.projectPath),
-  });
+  const { namespace, source } = projectNamespace(env, project);
   logger.info('starting', { backend: env.backend, namespace, namespaceSource: source, config: project.path ?? 'none' });
   const identity = {
     namespace,

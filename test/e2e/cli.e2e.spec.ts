@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,23 @@ import { startNatsServer, type NatsServerHandle } from '../support/nats-server.j
 
 const run = promisify(execFile);
 const BIN = join(process.cwd(), 'dist/src/adapters/cli/bin.js');
+
+/** Polls `done` until it holds; fails naming `what` after `ms`. */
+async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 describe('warp CLI over a real nats-server', () => {
   let server: NatsServerHandle;
@@ -57,11 +75,131 @@ describe('warp CLI over a real nats-server', () => {
     expect(other.stderr).toMatch(/not claimed by you/);
   });
 
-  it('reports bad input with exit code 2 and usage mistakes with 64', async () => {
-    const bad = await warp('send', 'no.such', 'hi');
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/channel/);
+  it('rejects what the backend refuses with exit code 2 and a hint in CLI terms', async () => {
+    const missing = await warp('send', 'no-such', 'hi');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Channel "no-such" does not exist/);
+    expect(missing.stderr).toContain('`warp channel create <name>`');
+    expect(missing.stderr).toContain('`warp channels`');
+    expect(missing.stderr).not.toMatch(/create_channel|list_channels/);
+    expect(
+      (await warp('channel', 'create', 'no-such', '--description', 'made from the CLI', '--max-age', '1d')).code,
+    ).toBe(0);
+    expect((await warp('send', 'no-such', 'hi')).code).toBe(0);
+  });
+
+  it('answers a malformed command line with exit code 64 naming the option or argument, and changes nothing', async () => {
+    const evil = await warp('send', 'ops', 'forged', '--as', 'Evil.*>');
+    expect(evil.code).toBe(64);
+    expect(evil.stderr).toMatch(/invalid --as "Evil\.\*>": must be 1-64 lowercase letters/);
+    const typo = await warp('read', 'ops', '--lmit', '5');
+    expect(typo.code).toBe(64);
+    expect(typo.stderr).toMatch(/unknown option --lmit \(did you mean --limit\?\)/);
+    const notANumber = await warp('read', 'ops', '--limit', 'abc');
+    expect(notANumber.code).toBe(64);
+    expect(notANumber.stderr).toMatch(/invalid --limit "abc": expected a whole number/);
+    const outOfRange = await warp('read', 'ops', '--limit', '5000');
+    expect(outOfRange.code).toBe(64);
+    expect(outOfRange.stderr).toMatch(/--limit "5000"/);
+    const badName = await warp('send', 'no.such', 'hi');
+    expect(badName.code).toBe(64);
+    expect(badName.stderr).toMatch(/invalid <channel> "no\.such"/);
+    const badCapability = await warp('work', 'offer', 'evil-task', 'ops.>', 'steal');
+    expect(badCapability.code).toBe(64);
+    expect(badCapability.stderr).toMatch(/invalid <capability> "ops\.>"/);
+    expect((await warp('read', 'ops', 'extra')).code).toBe(64);
     expect((await warp('frobnicate')).code).toBe(64);
+    for (const r of [evil, typo, notANumber, outOfRange, badName, badCapability])
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+
+    const messages = json((await warp('read', 'ops', '--limit', '1000', '--json')).stdout).messages;
+    expect(messages.map((m: { body: string }) => m.body)).not.toContain('forged');
+    const work = json((await warp('work', 'list', '--json')).stdout);
+    expect(work.items.map((w: { taskId: string }) => w.taskId)).not.toContain('evil-task');
+  });
+
+  it('describes every subcommand, argument and option with --help', async () => {
+    const group = await warp('work', '--help');
+    expect(group.code).toBe(0);
+    for (const sub of ['offer', 'claim', 'complete', 'fail', 'progress', 'list', 'show'])
+      expect(group.stdout).toContain(`warp work ${sub} `);
+    const offer = await warp('work', 'offer', '--help');
+    expect(offer.code).toBe(0);
+    expect(offer.stdout).toMatch(/<task-id>/);
+    expect(offer.stdout).toMatch(/--priority P\s+1-10/);
+  });
+
+  it('logs nothing to stderr unless asked with -v', async () => {
+    const quiet = await run(process.execPath, [BIN, 'channels'], {
+      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+    });
+    expect(quiet.stderr).toBe('');
+    const verbose = await run(process.execPath, [BIN, 'channels', '-v'], {
+      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+    });
+    expect(verbose.stderr).toMatch(/ INFO starting backend=nats/);
+  });
+
+  it('exits quietly with 0 when whoever reads its output goes away (| head -1)', async () => {
+    await warp('work', 'offer', 'pipe-1', 'pipes', 'first');
+    await warp('work', 'offer', 'pipe-2', 'pipes', 'second');
+    const child = spawn(process.execPath, [BIN, 'work', 'list'], {
+      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader is gone before the first line is written: every write is EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('read --follow prints a message sent by another CLI call with the same handle at once, and stops at once on Ctrl-C', async () => {
+    await warp('channel', 'create', 'tail');
+    await warp('send', 'tail', 'before-follow');
+    const follower = spawn(process.execPath, [BIN, 'read', 'tail', '--follow'], {
+      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    follower.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    follower.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(follower, 'exit');
+    try {
+      await until(() => stdout.includes('before-follow'), 20_000, 'the first page');
+      // Same default handle "cli" as the follower: it must not be filtered as "own".
+      expect((await warp('send', 'tail', 'while-following')).code).toBe(0);
+      // The old follow polled every 20 s; a live notice comes within milliseconds.
+      await until(() => stdout.includes('while-following'), 3_000, 'the new message');
+      follower.kill('SIGINT');
+      const [code] = (await withDeadline(exited, 3_000, 'exit after Ctrl-C')) as [number];
+      expect(code).toBe(0);
+      expect(stderr).toBe('');
+    } finally {
+      follower.kill('SIGKILL');
+    }
+  });
+
+  it('Ctrl-C ends a command that is waiting (a claim with nothing to claim) at once, with exit code 130', async () => {
+    const claimer = spawn(process.execPath, [BIN, 'work', 'claim', 'idle-queue', '--timeout', '30000', '-v'], {
+      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    claimer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(claimer, 'exit');
+    try {
+      // -v logs the start of the session: from then on the claim is waiting.
+      await until(() => /INFO starting/.test(stderr), 20_000, 'the claim to start');
+      claimer.kill('SIGINT');
+      const [code] = (await withDeadline(exited, 5_000, 'exit after Ctrl-C')) as [number];
+      expect(code).toBe(130);
+    } finally {
+      claimer.kill('SIGKILL');
+    }
   });
 
   it('prints status as JSON', async () => {

@@ -200,7 +200,9 @@ class NatsProcess implements NatsServerHandle {
 }
 
 /** Starts one nats-server on 127.0.0.1 (JetStream on by default) with a temp store dir. */
-export async function startNatsServer(opts: { jetstream?: boolean } = {}): Promise<NatsServerHandle> {
+export async function startNatsServer(
+  opts: { jetstream?: boolean; auth?: { user: string; pass: string } } = {},
+): Promise<NatsServerHandle> {
   const binary = natsServerBinary();
   // A free port can be taken by another worker before the server binds it: retry on that race.
   for (let attempt = 1; ; attempt++) {
@@ -208,6 +210,7 @@ export async function startNatsServer(opts: { jetstream?: boolean } = {}): Promi
     const dir = mkdtempSync(join(tmpdir(), 'warp-nats-'));
     const args = ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort)];
     if (opts.jetstream ?? true) args.push('-js', '-sd', dir);
+    if (opts.auth) args.push('--user', opts.auth.user, '--pass', opts.auth.pass);
     const server = new NatsProcess({ binary, args, port, monitorPort, dir, readyMs: SINGLE_READY_MS });
     try {
       await server.start();

@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { openRuntime } from '../../composition/runtime.js';
 import { DomainError } from '../../domain/index.js';
-import { ConfigError, createLogger, loadEnv, resolveNatsConnection } from '../config/index.js';
-import { parseCli, runCli, usage } from './cli.js';
-import { BackendUnavailable, exitCodeOf, EXIT, UsageError } from './exit-codes.js';
+import { createLogger, loadEnv, resolveNatsConnection } from '../config/index.js';
+import { usage } from './cli.js';
+import { inCliTerms } from './cli-hints.js';
+import { runCommandLine } from './command-line.js';
+import { exitCodeOf, EXIT, UsageError } from './exit-codes.js';
 import { serve } from './serve.js';
 
 const version = (
@@ -21,8 +23,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return EXIT.ok;
   }
-  const env = loadEnv(process.env, process.cwd());
   if (first === undefined || first === 'serve') {
+    const env = loadEnv(process.env, process.cwd());
     const { user, pass } = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
     const logger = createLogger(
       env.logLevel,
@@ -31,32 +33,23 @@ async function main(argv: string[]): Promise<number> {
     await serve(env, logger, () => openRuntime({ env: process.env, cwd: process.cwd() }), version);
     return -1; // keeps running
   }
-  const parsed = parseCli(argv);
-  const handle = typeof parsed.options['as'] === 'string' ? parsed.options['as'] : 'cli';
-  const runtime = await openRuntime({ env: process.env, cwd: process.cwd(), handle, command: true }).catch(
-    (error: unknown) => {
-      throw error instanceof ConfigError || error instanceof DomainError
-        ? error
-        : new BackendUnavailable(error instanceof Error ? error.message : String(error));
-    },
-  );
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  process.once('SIGTERM', () => stop.abort());
-  try {
-    return await runCli(runtime.app, parsed, stop.signal, (line) => process.stdout.write(`${line}\n`));
-  } finally {
-    await runtime.close();
-  }
+  return runCommandLine(argv);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exit(code);
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`warp: ${error instanceof UsageError ? '' : 'error: '}${message}\n`);
-    process.exit(exitCodeOf(error));
-  },
-);
+/** One line, no stack: what went wrong and, for the CLI, a hint in CLI terms. */
+function fail(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  const text = error instanceof DomainError ? inCliTerms(message) : message;
+  process.stderr.write(`warp: ${error instanceof UsageError ? '' : 'error: '}${text}\n`);
+  process.exit(exitCodeOf(error));
+}
+
+if (process.argv[2] !== undefined && process.argv[2] !== 'serve') {
+  // A CLI run prints no stack traces, whatever fails.
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code);
+}, fail);

@@ -1,24 +1,42 @@
 import { parseArgs } from 'node:util';
 import type { WarpApp } from '../../application/index.js';
-import type { CliContext, Command } from './command.js';
+import { setHandleTool } from '../mcp/tools/set-handle.tool.js';
+import { checkWithTool } from './cli-input.js';
+import type { CliContext, Command, OptionSpec } from './command.js';
 import { agents, dm, inbox } from './commands/agents.js';
-import { channels, read, send } from './commands/channels.js';
+import { channel, channels, read, send } from './commands/channels.js';
+import { doctor } from './commands/doctor.js';
+import { localServer } from './commands/local-server.js';
 import { status } from './commands/status.js';
-import { dlq, work } from './commands/work.js';
+import { dlq } from './commands/dlq.js';
+import { work } from './commands/work.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { commandHelp, globalOptionsLine } from './help.js';
 
-export const COMMANDS: readonly Command[] = [send, read, channels, agents, dm, inbox, work, dlq, status];
+export const COMMANDS: readonly Command[] = [
+  send,
+  read,
+  channels,
+  channel,
+  agents,
+  dm,
+  inbox,
+  work,
+  dlq,
+  status,
+  doctor,
+  localServer,
+];
 
-export function usage(): string {
-  return [
-    'usage: warp [serve]            start the MCP stdio server (what MCP clients run)',
-    ...COMMANDS.map((c) => `       ${c.usage.padEnd(60)} ${c.summary}`),
-    '',
-    'options: --json (machine-readable output)  --as <handle> (act as this handle; default "cli")',
-    'exit codes: 0 ok, 1 failed, 2 rejected (bad input, not found, not allowed), 3 backend unavailable, 64 usage',
-  ].join('\n');
-}
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  json: { type: 'boolean', help: 'machine-readable output (JSON)' },
+  as: { type: 'string', value: 'HANDLE', help: 'act as this handle (default "cli")' },
+  verbose: { type: 'boolean', short: 'v', help: 'log to stderr (INFO; LOG_LEVEL wins when set)' },
+  help: { type: 'boolean', short: 'h', help: 'show help' },
+};
 
+/** Options understood, unchecked, by commands that declare none of their own. */
 const BOOLEAN_OPTIONS = ['json', 'follow', 'all', 'reset', 'no-retry'] as const;
 const STRING_OPTIONS = [
   'as',
@@ -38,36 +56,149 @@ const STRING_OPTIONS = [
   'key',
 ] as const;
 
+export function usage(): string {
+  return [
+    'usage: warp [serve]                         start the MCP stdio server (what MCP clients run)',
+    '       warp <command> [arguments] [options]   the CLI, over the same use cases',
+    '',
+    'commands:',
+    ...COMMANDS.map(
+      (c) =>
+        `  ${c.name.padEnd(14)}${c.summary}${c.subcommands ? ` (${c.subcommands.map((s) => s.name).join(', ')})` : ''}`,
+    ),
+    '',
+    '`warp <command> --help` describes a command, its arguments and options.',
+    globalOptionsLine(GLOBAL_OPTIONS),
+    'exit codes: 0 ok, 1 failed, 2 rejected (not found, not allowed, over a limit), 3 backend unavailable,',
+    '            64 usage (unknown command or option, missing or ill-formed argument)',
+  ].join('\n');
+}
+
 export interface ParsedCli {
   readonly command: Command;
+  /** `work offer` → [work, offer]. */
+  readonly path: readonly Command[];
   readonly positionals: string[];
   readonly options: Record<string, string | boolean | undefined>;
 }
 
-/** Splits argv into a command and its arguments; unknown commands are a usage error. */
-export function parseCli(argv: readonly string[]): ParsedCli {
-  const { positionals, values } = parseArgs({
+export type CliRequest = ParsedCli | { readonly help: string };
+
+const toParseArgs = (options: Readonly<Record<string, OptionSpec>>) =>
+  Object.fromEntries(
+    Object.entries(options).map(([name, spec]) => [
+      name,
+      spec.short ? { type: spec.type, short: spec.short } : { type: spec.type },
+    ]),
+  );
+
+const LEGACY_OPTIONS = {
+  ...Object.fromEntries(BOOLEAN_OPTIONS.map((o) => [o, { type: 'boolean' as const }])),
+  ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])),
+  ...toParseArgs(GLOBAL_OPTIONS),
+};
+
+/** Edit distance, for "did you mean --limit?". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** Turns node:util's parse errors into a usage error that names the option and what to do. */
+function parseError(error: unknown, name: string, known: readonly string[]): UsageError {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'[^']*?(--?[\w-]+)(?: <value>)?'/.exec(message)?.[1] ?? '';
+  const help = `see \`warp ${name} --help\``;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const bare = option.replace(/^-+/, '');
+    const near = known.filter((k) => distance(bare, k) <= 2).sort((a, b) => distance(bare, a) - distance(bare, b));
+    return new UsageError(
+      `${name}: unknown option ${option}${near[0] ? ` (did you mean --${near[0]}?)` : ''}; ${help}`,
+    );
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return new UsageError(
+      `${name}: ${option} ${/argument missing/.test(message) ? 'needs a value' : 'takes no value'}; ${help}`,
+    );
+  return new UsageError(`${name}: ${message}; ${help}`);
+}
+
+/** The command words before any option, as typed: `warp work list --limit 5` → [work, list]. */
+function resolvePath(argv: readonly string[], commands: readonly Command[]): Command[] {
+  const { positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
     strict: false,
-    options: {
-      ...Object.fromEntries(BOOLEAN_OPTIONS.map((o) => [o, { type: 'boolean' as const }])),
-      ...Object.fromEntries(STRING_OPTIONS.map((o) => [o, { type: 'string' as const }])),
-    },
+    options: LEGACY_OPTIONS,
   });
-  const [name, ...rest] = positionals;
-  const command = COMMANDS.find((c) => c.name === name);
+  const [name, subName] = positionals;
+  const command = commands.find((c) => c.name === name);
   if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage()}` : usage());
-  return { command, positionals: rest, options: values as Record<string, string | boolean | undefined> };
+  if (!command.subcommands) return [command];
+  const sub = command.subcommands.find((c) => c.name === subName);
+  return sub ? [command, sub] : [command];
+}
+
+function checkArguments(command: Command, name: string, positionals: readonly string[]): void {
+  const specs = command.arguments ?? [];
+  const required = specs.filter((a) => !a.optional);
+  const help = `see \`warp ${name} --help\``;
+  if (positionals.length < required.length) {
+    const missing = required.slice(positionals.length).map((a) => `<${a.name}>`);
+    throw new UsageError(`${name}: missing ${missing.join(' ')}; usage: ${command.usage}`);
+  }
+  if (!specs.at(-1)?.variadic && positionals.length > specs.length) {
+    throw new UsageError(
+      `${name}: unexpected argument ${JSON.stringify(positionals[specs.length])}` +
+        `${command.subcommands ? ` (subcommands: ${command.subcommands.map((c) => c.name).join(', ')})` : ''}; ${help}`,
+    );
+  }
+}
+
+/** Splits argv into a command and its checked arguments; `--help` anywhere asks for that command's help. */
+export function parseCli(argv: readonly string[], commands: readonly Command[] = COMMANDS): CliRequest {
+  const path = resolvePath(argv, commands);
+  const command = path.at(-1)!;
+  const name = path.map((c) => c.name).join(' ');
+  const beforeDashes = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (beforeDashes.includes('--help') || beforeDashes.includes('-h'))
+    return { help: commandHelp(path, GLOBAL_OPTIONS) };
+  if (command.subcommands) throw new UsageError(`${name}: name a subcommand; see \`warp ${name} --help\``);
+
+  const declared = command.options !== undefined || command.arguments !== undefined;
+  const options = declared ? { ...toParseArgs(GLOBAL_OPTIONS), ...toParseArgs(command.options ?? {}) } : LEGACY_OPTIONS;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: declared, options });
+  } catch (error) {
+    throw parseError(error, name, Object.keys(options));
+  }
+  const positionals = parsed.positionals.slice(path.length);
+  if (declared) checkArguments(command, name, positionals);
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values['as'] !== undefined) checkWithTool(setHandleTool, { handle: values['as'] }, { handle: '--as' });
+  return { command, path, positionals, options: values };
 }
 
 export async function runCli(
   app: WarpApp,
   parsed: ParsedCli,
-  signal: AbortSignal,
-  out: (line: string) => void,
+  context: Omit<CliContext, 'app' | 'json'>,
 ): Promise<number> {
-  const ctx: CliContext = { app, json: Boolean(parsed.options['json']), out, signal };
-  await parsed.command.run(ctx, { positionals: parsed.positionals, options: parsed.options });
+  const ctx: CliContext = { ...context, app, json: Boolean(parsed.options['json']) };
+  try {
+    await parsed.command.run(ctx, { positionals: parsed.positionals, options: parsed.options });
+  } catch (error) {
+    if (!(error instanceof UsageError) || error.message.includes('--help')) throw error;
+    const name = parsed.path.map((c) => c.name).join(' ');
+    throw new UsageError(`${error.message}\nsee \`warp ${name} --help\``);
+  }
   return EXIT.ok;
 }

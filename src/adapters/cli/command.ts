@@ -1,11 +1,16 @@
 import type { WarpApp } from '../../application/index.js';
+import { UsageError } from './exit-codes.js';
 
 export interface CliContext {
+  /** Opened on first use, so `--help`, usage errors and `warp doctor` never touch the backend. */
   readonly app: WarpApp;
   readonly json: boolean;
   readonly out: (line: string) => void;
-  /** Stops a long-running command (read --follow) on SIGINT/SIGTERM. */
+  /** Stops a long-running command (read --follow) on SIGINT/SIGTERM or a closed stdout. */
   readonly signal: AbortSignal;
+  /** The process environment the command runs with (doctor inspects it). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
 }
 
 export interface ParsedArgs {
@@ -13,10 +18,37 @@ export interface ParsedArgs {
   readonly options: Readonly<Record<string, string | boolean | undefined>>;
 }
 
+/** An option a command accepts; `value` names its argument in help (`--limit N`), booleans have none. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly value?: string;
+  readonly help: string;
+}
+
+export interface ArgumentSpec {
+  readonly name: string;
+  readonly help: string;
+  readonly optional?: boolean;
+  /** Takes the rest of the words (a message): at least one unless optional. */
+  readonly variadic?: boolean;
+}
+
+/**
+ * One `warp <name>` command. Commands that declare `options` and `arguments` are parsed
+ * strictly (an unknown option or a missing/extra argument is a usage error, exit 64) and get
+ * a full `--help`; a command without declarations receives its arguments unchecked.
+ */
 export interface Command {
   readonly name: string;
   readonly usage: string;
   readonly summary: string;
+  readonly options?: Readonly<Record<string, OptionSpec>>;
+  readonly arguments?: readonly ArgumentSpec[];
+  /** `warp work offer`, `warp dlq retry`: the first argument picks one of these. */
+  readonly subcommands?: readonly Command[];
+  /** Extra help lines: defaults, examples, what the output means. */
+  readonly details?: readonly string[];
   run(ctx: CliContext, args: ParsedArgs): Promise<unknown>;
 }
 
@@ -26,15 +58,26 @@ export function emit(ctx: CliContext, value: unknown, human: () => string[]): vo
   else for (const line of human()) ctx.out(line);
 }
 
-export function intOption(args: ParsedArgs, name: string): number | undefined {
-  const raw = args.options[name];
-  if (raw === undefined || typeof raw === 'boolean') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value)) throw new TypeError(`--${name} must be a whole number, got "${raw}"`);
-  return value;
-}
-
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const raw = args.options[name];
   return typeof raw === 'string' ? raw : undefined;
 }
+
+/** A command made of subcommands (`warp work offer`); alone, it is a usage error that lists them. */
+export const group = (
+  name: string,
+  summary: string,
+  subcommands: readonly Command[],
+  details?: readonly string[],
+): Command => ({
+  name,
+  usage: `warp ${name} ${subcommands.map((c) => c.name).join('|')} ...`,
+  summary,
+  subcommands,
+  ...(details ? { details } : {}),
+  async run() {
+    throw new UsageError(
+      `${name}: name a subcommand (${subcommands.map((c) => c.name).join(', ')}); see \`warp ${name} --help\``,
+    );
+  },
+});

@@ -10,12 +10,17 @@ export interface Opened {
  * The MCP server starts answering at once; the backend is opened on first use and, when
  * it is unreachable, every call says why and the next call tries again.
  */
-export function lazyRuntime<R extends Opened>(open: () => Promise<R>) {
+export function lazyRuntime<R extends Opened>(
+  open: () => Promise<R>,
+  /** What a failed open becomes; by default every failure says the backend is unavailable. */
+  failure: (error: unknown) => Error = (error) =>
+    new BackendUnavailable(error instanceof Error ? error.message : String(error)),
+) {
   let opening: Promise<R> | undefined;
   const ensure = (): Promise<R> => {
     opening ??= open().catch((error: unknown) => {
       opening = undefined;
-      throw new BackendUnavailable(error instanceof Error ? error.message : String(error));
+      throw failure(error);
     });
     return opening;
   };

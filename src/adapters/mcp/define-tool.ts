@@ -25,10 +25,18 @@ export interface AnyTool {
   register(server: McpServer, app: WarpApp): void;
 }
 
-export function defineTool<I extends z.ZodRawShape, O extends object>(def: ToolDefinition<I, O>): AnyTool {
+/** A tool as the other driving adapters see it: the CLI validates with the same `input` and calls the same `run`. */
+export interface Tool<I extends z.ZodRawShape, O> extends AnyTool {
+  readonly input: I;
+  run(app: WarpApp, args: z.infer<z.ZodObject<I>>): Promise<O>;
+}
+
+export function defineTool<I extends z.ZodRawShape, O extends object>(def: ToolDefinition<I, O>): Tool<I, O> {
   return {
     name: def.name,
     profile: def.profile,
+    input: def.input,
+    run: (app, args) => def.run(app, args),
     register(server, app) {
       const handler = async (args: z.infer<z.ZodObject<I>>): Promise<CallToolResult> => {
         try {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -32,6 +32,45 @@ export function findNatsServer(
 
 export function localDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env['XDG_DATA_HOME'] ?? join(homedir(), '.local', 'share'), 'warp', 'nats');
+}
+
+/** Written by the nats-server Warp starts, so `warp local-server stop` finds it. */
+export const pidFile = (env: NodeJS.ProcessEnv = process.env): string => join(localDataDir(env), 'nats-server.pid');
+
+/** The pid of the local nats-server Warp started, when it still runs. */
+export function localNatsPid(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile(env), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 1) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  // A stale file may name a pid the system gave to another program since.
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (existsSync(cmdline) && !readFileSync(cmdline, 'utf8').includes('nats-server')) return undefined;
+  return pid;
+}
+
+/** Stops the local nats-server Warp started (its data stays); false when none runs. */
+export async function stopLocalNats(env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000): Promise<boolean> {
+  const pid = localNatsPid(env);
+  if (pid === undefined) return false;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  // Not our child: polling is the only way to see it gone.
+  while (localNatsPid(env) === pid) {
+    if (Date.now() > deadline)
+      throw new Error(`nats-server (pid ${pid}) is still running ${timeoutMs / 1000} s after SIGTERM`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  rmSync(pidFile(env), { force: true });
+  return true;
 }
 
 export class NoLocalNats extends Error {
@@ -72,7 +111,7 @@ export async function startLocalNats(options: LocalNatsOptions = {}): Promise<Lo
   const dataDir = localDataDir(env);
   mkdirSync(dataDir, { recursive: true });
   log(`starting a local nats-server (JetStream, data in ${dataDir}) on ${url}`);
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir], {
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir, '-P', pidFile(env)], {
     detached: true,
     stdio: 'ignore',
   });

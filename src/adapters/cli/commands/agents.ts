@@ -1,21 +1,32 @@
-import type { PresenceStatus } from '../../../domain/index.js';
-import { UsageError } from '../exit-codes.js';
+import { discoverAgentsTool } from '../../mcp/tools/discover-agents.tool.js';
+import { readDirectMessagesTool } from '../../mcp/tools/read-direct-messages.tool.js';
+import { sendDirectMessageTool } from '../../mcp/tools/send-direct-message.tool.js';
+import { callTool, checkWithTool, intOption } from '../cli-input.js';
 import { emit, stringOption, type Command } from '../command.js';
 
 export const agents: Command = {
   name: 'agents',
   usage: 'warp agents [--capability C] [--type T] [--status online|busy|offline] [--all]',
   summary: 'discover agents visible from this project',
+  arguments: [],
+  options: {
+    capability: { type: 'string', value: 'C', help: 'only agents with this capability' },
+    type: { type: 'string', value: 'T', help: 'only agents of this agentType' },
+    status: { type: 'string', value: 'S', help: 'online, busy or offline' },
+    all: { type: 'boolean', help: 'include offline agents' },
+  },
   async run(ctx, args) {
-    const capability = stringOption(args, 'capability');
-    const agentType = stringOption(args, 'type');
-    const status = stringOption(args, 'status') as PresenceStatus | undefined;
-    const result = await ctx.app.discoverAgents({
-      ...(capability ? { capability } : {}),
-      ...(agentType ? { agentType } : {}),
-      ...(status ? { status } : {}),
-      includeOffline: Boolean(args.options['all']),
-    });
+    const result = await callTool(
+      ctx,
+      discoverAgentsTool,
+      {
+        capability: stringOption(args, 'capability'),
+        agentType: stringOption(args, 'type'),
+        status: stringOption(args, 'status'),
+        includeOffline: args.options['all'] === true,
+      },
+      { capability: '--capability', agentType: '--type', status: '--status', includeOffline: '--all' },
+    );
     emit(ctx, result, () =>
       result.agents.length
         ? result.agents.map(
@@ -29,18 +40,30 @@ export const agents: Command = {
 
 export const dm: Command = {
   name: 'dm',
-  usage: 'warp dm <recipient-guid> <message> [--type T]',
-  summary: 'send a direct message (registers this CLI as an agent)',
+  usage: 'warp dm <recipient-guid> <message...> [--type T] [--key KEY]',
+  summary: 'send a direct message (registers this handle as an agent)',
+  arguments: [
+    { name: 'recipient-guid', help: 'the agent guid, as `warp agents` shows it' },
+    { name: 'message', help: 'the text; the remaining words are joined with spaces', variadic: true },
+  ],
+  options: {
+    type: { type: 'string', value: 'T', help: 'message type (default "text")' },
+    key: { type: 'string', value: 'KEY', help: 'idempotency key: a retried send with the same key is stored once' },
+  },
   async run(ctx, args) {
     const [recipientGuid, ...words] = args.positionals;
-    if (!recipientGuid || words.length === 0) throw new UsageError(this.usage);
+    const input = checkWithTool(
+      sendDirectMessageTool,
+      {
+        recipientGuid,
+        message: words.join(' '),
+        messageType: stringOption(args, 'type'),
+        idempotencyKey: stringOption(args, 'key'),
+      },
+      { recipientGuid: '<recipient-guid>', message: '<message>', messageType: '--type', idempotencyKey: '--key' },
+    );
     await ctx.app.registerAgent({ agentType: 'cli' });
-    const messageType = stringOption(args, 'type');
-    const result = await ctx.app.sendDirectMessage({
-      recipientGuid,
-      message: words.join(' '),
-      ...(messageType ? { messageType } : {}),
-    });
+    const result = await sendDirectMessageTool.run(ctx.app, input);
     emit(ctx, result, () => [`sent ${result.message.id} to ${recipientGuid} (${result.recipientStatus})`]);
     return result;
   },
@@ -48,12 +71,26 @@ export const dm: Command = {
 
 export const inbox: Command = {
   name: 'inbox',
-  usage: 'warp inbox [--limit N]',
-  summary: "read this CLI agent's direct messages (marks them read)",
+  usage: 'warp inbox [--limit N] [--type T] [--from GUID]',
+  summary: "read this handle's direct messages (marks them read)",
+  arguments: [],
+  options: {
+    limit: { type: 'string', value: 'N', help: 'how many, 1-100 (default 10)' },
+    type: { type: 'string', value: 'T', help: 'only this message type (others stay unread)' },
+    from: { type: 'string', value: 'GUID', help: 'only from this sender (others stay unread)' },
+  },
   async run(ctx, args) {
+    const input = checkWithTool(
+      readDirectMessagesTool,
+      {
+        limit: intOption(args, 'limit'),
+        messageType: stringOption(args, 'type'),
+        senderGuid: stringOption(args, 'from'),
+      },
+      { limit: '--limit', messageType: '--type', senderGuid: '--from' },
+    );
     await ctx.app.registerAgent({ agentType: 'cli' });
-    const limit = Number(stringOption(args, 'limit') ?? 10);
-    const result = await ctx.app.readDirectMessages({ limit });
+    const result = await readDirectMessagesTool.run(ctx.app, input);
     emit(ctx, result, () =>
       result.messages.length
         ? result.messages.map((m) => `${m.timestamp} ${m.senderHandle} (${m.messageType}): ${m.body}`)

@@ -4,6 +4,9 @@ export const status: Command = {
   name: 'status',
   usage: 'warp status',
   summary: 'connection, namespace, channels and queue depths',
+  arguments: [],
+  options: {},
+  details: ['To find out why Warp cannot connect, run `warp doctor`.'],
   async run(ctx) {
     const [me, channelList, work] = await Promise.all([
       ctx.app.getMyHandle(),

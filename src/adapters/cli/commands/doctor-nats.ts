@@ -1,0 +1,143 @@
+import {
+  DEFAULT_NATS_URL,
+  resolveNatsConnection,
+  type NatsConnectionOptions,
+  type WarpEnv,
+} from '../../config/index.js';
+import {
+  DEFAULT_NATS_PORT,
+  findNatsServer,
+  isListening,
+  localDataDir,
+  NoLocalNats,
+} from '../../system/local-nats-server.js';
+import { errorText, type Check } from './doctor-check.js';
+
+const PROBE_TIMEOUT_MS = 3_000;
+
+/** Why a connection failed, from what nats.js said (the cause of Warp's BackendUnavailable). */
+function failureKind(error: unknown): 'auth' | 'jetstream' | 'unreachable' {
+  const text = `${errorText(error)} ${errorText((error as { cause?: unknown }).cause ?? '')}`;
+  if (/authori[sz]ation|authentication|permissions violation/i.test(text)) return 'auth';
+  if (/JetStream/.test(text) && !/Cannot connect/.test(text)) return 'jetstream';
+  return 'unreachable';
+}
+
+/** NATS, JetStream and credentials, probed with Warp's own connection code; starts nothing. */
+export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): Promise<Check[]> {
+  let connection: NatsConnectionOptions;
+  try {
+    connection = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
+  } catch (error) {
+    return [{ name: 'nats', status: 'problem', detail: errorText(error), fix: 'correct NATS_URL as described above' }];
+  }
+  const hasCredentials = connection.user !== undefined || connection.pass !== undefined;
+  const urlSet = Boolean(processEnv['NATS_URL']?.trim());
+  const skipped = (name: string, why: string): Check => ({ name, status: 'skipped', detail: why });
+
+  if (!urlSet && !(await isListening('127.0.0.1', DEFAULT_NATS_PORT))) {
+    const binary = findNatsServer(processEnv);
+    const later = 'checked once the local nats-server runs';
+    return binary
+      ? [
+          {
+            name: 'nats',
+            status: 'note',
+            detail: `nothing on ${DEFAULT_NATS_URL} yet: the first warp command or agent starts ${binary} there (JetStream, data in ${localDataDir(processEnv)}) and it keeps running`,
+          },
+          skipped('jetstream', later),
+          skipped('credentials', later),
+        ]
+      : [
+          {
+            name: 'nats',
+            status: 'problem',
+            detail: `no NATS server on ${DEFAULT_NATS_URL} and no nats-server binary to start one`,
+            fix: new NoLocalNats(DEFAULT_NATS_PORT).message.replace(/^.*?\. /, ''),
+          },
+          skipped('jetstream', 'needs a NATS server'),
+          skipped('credentials', 'needs a NATS server'),
+        ];
+  }
+
+  const servers = urlSet ? connection.servers : `nats://127.0.0.1:${DEFAULT_NATS_PORT}`;
+  const { connectNats } = await import('../../nats/nats-connection.js');
+  let conn: Awaited<ReturnType<typeof connectNats>>;
+  try {
+    conn = await connectNats({ ...connection, servers, name: 'warp-doctor', timeoutMs: PROBE_TIMEOUT_MS });
+  } catch (error) {
+    const kind = failureKind(error);
+    if (kind === 'auth') {
+      return [
+        { name: 'nats', status: 'ok', detail: `${servers} answers` },
+        skipped('jetstream', 'needs a connection the server accepts'),
+        {
+          name: 'credentials',
+          status: 'problem',
+          detail: hasCredentials ? 'the server rejected the user name or password' : 'the server requires credentials',
+          fix: hasCredentials
+            ? 'check NATS_USER / NATS_PASS, or the user:password in NATS_URL (percent-encode special characters, e.g. "@" as %40)'
+            : 'set NATS_USER and NATS_PASS, or put user:password in NATS_URL',
+        },
+      ];
+    }
+    if (kind === 'jetstream') {
+      return [
+        { name: 'nats', status: 'ok', detail: `connected to ${servers}` },
+        {
+          name: 'jetstream',
+          status: 'problem',
+          detail: `the server at ${servers} has no JetStream`,
+          fix: 'start nats-server with -js (or `jetstream: enabled` in its config); on a secured server, give this account JetStream limits',
+        },
+        { name: 'credentials', status: 'ok', detail: hasCredentials ? 'accepted' : 'none needed' },
+      ];
+    }
+    return [
+      {
+        name: 'nats',
+        status: 'problem',
+        detail: `cannot connect to ${servers}: ${errorText((error as { cause?: unknown }).cause ?? error)}`,
+        fix: urlSet
+          ? 'start nats-server -js there, or correct NATS_URL (or unset it: Warp then starts a local nats-server), or run without NATS: WARP_BACKEND=memory'
+          : 'something listens on port 4222 but is not a NATS server: stop it, or set NATS_URL to your NATS server',
+      },
+      skipped('jetstream', 'needs a NATS connection'),
+      skipped('credentials', 'needs a NATS connection'),
+    ];
+  }
+  try {
+    const account = await conn.jsm.getAccountInfo();
+    const version = conn.nc.info?.version ?? '?';
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    return [
+      major > 2 || (major === 2 && minor >= 9)
+        ? { name: 'nats', status: 'ok', detail: `connected to ${servers} (nats-server ${version})` }
+        : {
+            name: 'nats',
+            status: 'problem',
+            detail: `${servers} runs nats-server ${version}; Warp needs 2.9 or later`,
+            fix: 'upgrade nats-server (https://github.com/nats-io/nats-server/releases, or your package manager)',
+          },
+      {
+        name: 'jetstream',
+        status: 'ok',
+        detail: `enabled: ${account.streams} streams, ${account.storage} bytes stored`,
+      },
+      { name: 'credentials', status: 'ok', detail: hasCredentials ? 'accepted' : 'none needed' },
+    ];
+  } catch (error) {
+    return [
+      { name: 'nats', status: 'ok', detail: `connected to ${servers}` },
+      {
+        name: 'jetstream',
+        status: 'problem',
+        detail: `JetStream does not answer: ${errorText(error)}`,
+        fix: 'start nats-server with -js; on a cluster, check that a JetStream meta leader is elected',
+      },
+      { name: 'credentials', status: 'ok', detail: hasCredentials ? 'accepted' : 'none needed' },
+    ];
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
