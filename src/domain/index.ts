@@ -3,6 +3,7 @@ export * from './shared/ids.js';
 export * from './shared/names.js';
 export * from './agent/agent.decider.js';
 export * from './channel/channel.decider.js';
+export * from './channel/mention.js';
 export * from './work-item/work-item.types.js';
 export * from './work-item/work-item.decider.js';
 export * from './work-item/work-item.evolve.js';

@@ -4,7 +4,7 @@ import { capability, workItemOut } from '../schemas.js';
 
 export const claimWorkTool = defineTool({
   name: 'claim_work',
-  profile: 'work',
+  group: 'work',
   title: 'Claim work',
   description:
     'Take the highest-priority item for a capability you registered with, waiting up to timeout ms (100-30000, default 5000). You then hold a lease (WORKQUEUE_ACK_TIMEOUT): finish with complete_work or fail_work, and call report_work_progress on long work to keep the lease, or the item goes to another agent.',

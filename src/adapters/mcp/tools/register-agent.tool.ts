@@ -4,7 +4,7 @@ import { agentOut, capability } from '../schemas.js';
 
 export const registerAgentTool = defineTool({
   name: 'register_agent',
-  profile: 'registry',
+  group: 'identity',
   title: 'Register agent',
   description:
     'Register this session as an agent so others can discover it, message it and route work to it. Sets a handle from agentType if none is set. Re-registering (also after a restart) keeps the same guid. Visibility: private (only you), project-only (default), user-only, public.',
