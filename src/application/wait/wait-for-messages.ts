@@ -72,8 +72,11 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
   let baselineKnown = false;
   const early: Array<() => void> = [];
 
+  // Whatever is noticed after subscribing is new, unless `since` already covered it.
+  const floor = (source: string): number =>
+    source === 'dm' ? (since?.dm ?? 0) : (since?.channels.get(source.slice(1)) ?? 0);
   const accept = (source: string, seq: number, key: string, arrival: Arrival | undefined): void => {
-    if (full.has(source) || seq <= (covered.get(source) ?? 0) || arrivals.has(key)) return;
+    if (full.has(source) || seq <= floor(source) || arrivals.has(key)) return;
     if (arrival) {
       if (arrivals.size >= MAX_ARRIVALS) {
         full.add(source);
@@ -83,7 +86,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
       arrivals.set(key, arrival);
       woke.abort();
     }
-    covered.set(source, seq);
+    covered.set(source, Math.max(covered.get(source) ?? 0, seq));
   };
   const own = (m: ChannelMessage): boolean => (me ? m.senderGuid === me : m.senderHandle === session.handle);
   const onChannel = (m: ChannelMessage): void =>
@@ -140,7 +143,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
         const from = since?.channels.get(channel);
         if (from === undefined) {
           const { last } = await bus.position(session.namespace, channel);
-          return void covered.set(`#${channel}`, last);
+          return void covered.set(`#${channel}`, Math.max(covered.get(`#${channel}`) ?? 0, last));
         }
         covered.set(`#${channel}`, from);
         const page = await bus.read(session.namespace, channel, { after: from, limit: MAX_ARRIVALS + 1 });
@@ -149,7 +152,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
       (async () => {
         if (!includeDirect) return;
         const peek = await bus.peekInbox(me, { after: since?.dm ?? 0, limit: MAX_ARRIVALS + 1 });
-        if (since?.dm === undefined) return void covered.set('dm', peek.newest);
+        if (since?.dm === undefined) return void covered.set('dm', Math.max(covered.get('dm') ?? 0, peek.newest));
         covered.set('dm', since.dm);
         caughtUp.push(() => peek.messages.forEach(onDirect));
       })(),
