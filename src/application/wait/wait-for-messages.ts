@@ -105,8 +105,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
       `d:${m.id}`,
       m.senderGuid === me ? undefined : { kind: 'direct', messageId: m.id, from: m.senderHandle, ...bounded(m.body) },
     );
-  const qualifies = (spec: WorkSpec): boolean =>
-    capabilities.includes(spec.capability) && spec.offeredBy !== me;
+  const qualifies = (spec: WorkSpec): boolean => capabilities.includes(spec.capability) && spec.offeredBy !== me;
   // Offers are keyed by id (two in the same millisecond both arrive); one seen live is new whatever its clock says.
   const onOffer = (spec: WorkSpec, offeredAt: number): void => {
     if (!qualifies(spec) || arrivals.has(`w:${spec.id}`) || full.has('work')) return;
