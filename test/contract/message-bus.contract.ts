@@ -140,7 +140,10 @@ export function messageBusContract(fixture: PortsFixture): void {
       expect((await bus().peekInbox(guid, { after: Number(three.id), limit: 10 })).messages).toEqual([]);
       expect(await bus().unreadInbox(guid)).toBe(3);
       await bus().takeInbox(guid, { limit: 2 });
-      expect(await bus().peekInbox(guid, { limit: 10 })).toMatchObject({ messages: [{ id: three.id }], newest: Number(three.id) });
+      expect(await bus().peekInbox(guid, { limit: 10 })).toMatchObject({
+        messages: [{ id: three.id }],
+        newest: Number(three.id),
+      });
       expect(Number(two.id)).toBeGreaterThan(Number(one.id));
     });
 

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { openRuntime } from '../../composition/runtime.js';
 import { DomainError } from '../../domain/index.js';
-import { ConfigError, createLogger, loadEnv, resolveNatsConnection } from '../config/index.js';
-import { parseCli, runCli, usage } from './cli.js';
+import { ConfigError } from '../config/config-error.js';
+import { COMMANDS, parseCli, runCli, usage } from './cli.js';
 import { BackendUnavailable, exitCodeOf, EXIT, UsageError } from './exit-codes.js';
-import { serve } from './serve.js';
+import { processIo } from './standalone-io.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -21,6 +20,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return EXIT.ok;
   }
+  const standalone = COMMANDS.find((c) => c.name === first)?.standalone;
+  if (standalone) return standalone(argv.slice(1), processIo);
+  // Loaded only past this point: Claude Code hooks must start fast and need none of it.
+  const [{ openRuntime }, { createLogger, loadEnv, resolveNatsConnection }, { serve }] = await Promise.all([
+    import('../../composition/runtime.js'),
+    import('../config/index.js'),
+    import('./serve.js'),
+  ]);
   const env = loadEnv(process.env, process.cwd());
   if (first === undefined || first === 'serve') {
     const { user, pass } = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);

@@ -13,11 +13,20 @@ export interface ParsedArgs {
   readonly options: Readonly<Record<string, string | boolean | undefined>>;
 }
 
+/** The process's own streams, for commands that run without a backend. */
+export interface StandaloneIo {
+  /** Everything on stdin (empty when it is a terminal), at most `limit` bytes. */
+  readStdin(limit: number): Promise<string>;
+  out(text: string): Promise<void>;
+}
+
 export interface Command {
   readonly name: string;
   readonly usage: string;
   readonly summary: string;
   run(ctx: CliContext, args: ParsedArgs): Promise<unknown>;
+  /** Runs instead of `run`, before Warp's environment is read or a backend opened (hooks, setup); returns the exit code. */
+  standalone?(argv: readonly string[], io: StandaloneIo): Promise<number>;
 }
 
 /** Prints a result as JSON (--json) or as the command's human rendering. */

@@ -71,7 +71,7 @@ function serve(connection: Socket, answer: (r: HookRequest) => Promise<unknown>,
     connection.removeAllListeners('data');
     let request: HookRequest;
     try {
-      request = hookRequest.parse(JSON.parse(buffer.slice(0, end)));
+      request = hookRequest(JSON.parse(buffer.slice(0, end)));
     } catch {
       return void connection.end(`${JSON.stringify({ error: 'bad request' })}\n`);
     }

@@ -1,7 +1,6 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { hostProcess, isAlive } from './process-ancestry.js';
 
 /**
@@ -16,13 +15,15 @@ export interface SessionRecord {
   readonly startedAt: number;
 }
 
-const recordSchema = z.object({
-  pid: z.number().int().positive(),
-  host: z.number().int().positive(),
-  cwd: z.string(),
-  socket: z.string().min(1),
-  startedAt: z.number(),
-});
+const positive = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
+
+/** Checked by hand: hooks read records on every prompt and must not pay for loading zod. */
+function parseRecord(text: string): SessionRecord | undefined {
+  const r = JSON.parse(text) as Partial<Record<keyof SessionRecord, unknown>> | null;
+  if (!r || !positive(r.pid) || !positive(r.host) || typeof r.cwd !== 'string') return undefined;
+  if (typeof r.socket !== 'string' || !r.socket || typeof r.startedAt !== 'number') return undefined;
+  return { pid: r.pid, host: r.host, cwd: r.cwd, socket: r.socket, startedAt: r.startedAt };
+}
 
 /** Per-user runtime directory (WARP_RUNTIME_DIR, else $XDG_RUNTIME_DIR/warp, else a private temp dir). */
 export function sessionsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -80,9 +81,9 @@ export function liveSessionRecords(dir: string): SessionRecord[] {
   const records: SessionRecord[] = [];
   for (const name of names) {
     try {
-      const parsed = recordSchema.safeParse(JSON.parse(readFileSync(join(dir, name), 'utf8')));
-      if (!parsed.success) continue;
-      if (isAlive(parsed.data.pid)) records.push(parsed.data);
+      const parsed = parseRecord(readFileSync(join(dir, name), 'utf8'));
+      if (!parsed) continue;
+      if (isAlive(parsed.pid)) records.push(parsed);
       else rmSync(join(dir, name), { force: true });
     } catch {
       // A record being written or removed right now: skip it.
