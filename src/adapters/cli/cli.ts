@@ -4,11 +4,12 @@ import type { CliContext, Command } from './command.js';
 import { agents, dm, inbox } from './commands/agents.js';
 import { channels, read, send } from './commands/channels.js';
 import { hook } from './commands/hook.js';
+import { setup } from './commands/setup.js';
 import { status } from './commands/status.js';
 import { dlq, work } from './commands/work.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
-export const COMMANDS: readonly Command[] = [send, read, channels, agents, dm, inbox, work, dlq, status, hook];
+export const COMMANDS: readonly Command[] = [send, read, channels, agents, dm, inbox, work, dlq, status, hook, setup];
 
 export function usage(): string {
   return [
