@@ -4,6 +4,8 @@
 // Usage: node fake-claude.mjs <server bin>. Prints FAKE_CLAUDE_PORT=<port> on stderr.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import process from 'node:process';
+import { clearTimeout, setTimeout } from 'node:timers';
 
 const HOOK_KILL_MS = 10_000;
 
