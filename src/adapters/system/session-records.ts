@@ -84,7 +84,11 @@ export function liveSessionRecords(dir: string): SessionRecord[] {
       const parsed = parseRecord(readFileSync(join(dir, name), 'utf8'));
       if (!parsed) continue;
       if (isAlive(parsed.pid)) records.push(parsed);
-      else rmSync(join(dir, name), { force: true });
+      else {
+        // Left by a server that was killed: nobody else removes it.
+        rmSync(join(dir, name), { force: true });
+        if (process.platform !== 'win32' && parsed.socket.startsWith(dir)) rmSync(parsed.socket, { force: true });
+      }
     } catch {
       // A record being written or removed right now: skip it.
     }
