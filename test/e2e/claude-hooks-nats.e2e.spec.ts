@@ -34,10 +34,13 @@ const hookCommand = (event: string, agent?: string): string =>
 async function viaClaude(agent: StdioAgent, event: string, input: unknown): Promise<HookRun> {
   const port = /FAKE_CLAUDE_PORT=(\d+)/.exec(agent.stderr())?.[1];
   if (!port) throw new Error(`fake claude printed no port: ${agent.stderr()}`);
+  // The run time: every hook run must be over before the deadline, or the test fails here.
   const res = await fetch(`http://127.0.0.1:${port}/hook`, {
     method: 'POST',
     body: JSON.stringify({ command: hookCommand(event), input: JSON.stringify(input) }),
     signal: AbortSignal.timeout(HOOK_DEADLINE_MS),
+  }).catch((error: unknown) => {
+    throw new Error(`hook ${event} did not finish within ${HOOK_DEADLINE_MS} ms (${String(error)})`);
   });
   return (await res.json()) as HookRun;
 }
