@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { hostProcess, isAlive } from './process-ancestry.js';
@@ -74,6 +74,8 @@ export function writeSessionRecord(dir: string, socket: string): () => void {
 export function liveSessionRecords(dir: string): SessionRecord[] {
   let names: string[];
   try {
+    // Only a directory of this user's own is trusted to say where its sessions listen.
+    if (process.getuid && statSync(dir).uid !== process.getuid()) return [];
     names = readdirSync(dir).filter((n) => /^\d+\.json$/.test(n));
   } catch {
     return [];
