@@ -145,8 +145,15 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
           return void covered.set(`#${channel}`, Math.max(covered.get(`#${channel}`) ?? 0, last));
         }
         covered.set(`#${channel}`, from);
-        const page = await bus.read(session.namespace, channel, { after: from, limit: MAX_ARRIVALS + 1 });
-        caughtUp.push(() => page.messages.forEach(onChannel));
+        // Pages on past the agent's own messages (never arrivals) until a full answer's worth is found.
+        const messages: ChannelMessage[] = [];
+        for (let after = from, pages = 0; pages < 10; pages++) {
+          const page = await bus.read(session.namespace, channel, { after, limit: MAX_ARRIVALS + 1 });
+          messages.push(...page.messages);
+          if (page.messages.length <= MAX_ARRIVALS || messages.filter((m) => !own(m)).length > MAX_ARRIVALS) break;
+          after = Number(page.messages.at(-1)!.id);
+        }
+        caughtUp.push(() => messages.forEach(onChannel));
       }),
       (async () => {
         if (!includeDirect) return;
