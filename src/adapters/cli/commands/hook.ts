@@ -60,7 +60,7 @@ async function answer(argv: readonly string[], io: StandaloneIo): Promise<string
     options: { agent: { type: 'string' } },
   });
   const event = positionals[0] as HookEvent | undefined;
-  if (!event || !(event in EVENTS) || positionals.length > 1) return '';
+  if (!event || !Object.hasOwn(EVENTS, event) || positionals.length > 1) return '';
   const active = stopHookActive(await io.readStdin(MAX_INPUT));
   if (event === 'stop' && active) return '';
 
