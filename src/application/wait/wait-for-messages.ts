@@ -28,7 +28,7 @@ export interface WaitForMessagesOutput {
   readonly arrivals: Arrival[];
   /** Nothing arrived (old unread things never end a wait; they are counted in `pending`). */
   readonly timedOut: boolean;
-  /** What was already waiting when the call started: unread per channel, unread DMs, claimable offers. */
+  /** Besides the arrivals, what is unread as the answer is made: per channel, DMs, claimable offers. */
   readonly pending: {
     readonly inbox: number;
     readonly channels: Readonly<Record<string, number>>;
@@ -172,12 +172,12 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
     baselineKnown = true;
     for (const handle of early.splice(0)) handle();
 
-    const pending = await pendingNow(deps, channels, includeDirect, capabilities);
     if (timeout > 0 && arrivals.size === 0) await deps.clock.sleep(timeout, woke.signal);
+    const answered = [...arrivals.values()];
     return {
-      arrivals: [...arrivals.values()],
-      timedOut: arrivals.size === 0,
-      pending,
+      arrivals: answered,
+      timedOut: answered.length === 0,
+      pending: await pendingBesides(answered, deps, channels, includeDirect, capabilities),
       position: formatWaitPosition({
         channels: new Map(channels.map((c) => [c, covered.get(`#${c}`) ?? 0])),
         ...(includeDirect ? { dm: covered.get('dm') ?? 0 } : {}),
@@ -191,7 +191,9 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
   }
 }
 
-async function pendingNow(
+/** What is unread (and claimable) as the answer is made, besides the answer's own arrivals. */
+async function pendingBesides(
+  arrivals: readonly Arrival[],
   deps: AppDeps,
   channels: readonly string[],
   includeDirect: boolean,
@@ -199,6 +201,8 @@ async function pendingNow(
 ): Promise<WaitForMessagesOutput['pending']> {
   const guid = deps.session.guid;
   if (!guid) return { inbox: 0, channels: {}, work: 0 };
+  const arrived = (kind: Arrival['kind'], channel?: string): number =>
+    arrivals.filter((a) => a.kind === kind && a.channel === channel).length;
   const counts: Record<string, number> = {};
   await Promise.all(
     channels.map(async (channel) => {
@@ -206,12 +210,13 @@ async function pendingNow(
         deps.bus.position(deps.session.namespace, channel),
         deps.cursors.get(deps.session.namespace, guid, channel),
       ]);
-      const unread = Math.max(0, last - Math.max(cursor, first - 1));
+      const unread = Math.max(0, last - Math.max(cursor, first - 1) - arrived('channel', channel));
       if (unread > 0) counts[channel] = unread;
     }),
   );
   const work = deps.work.items(
     (s) => s.status === 'offered' && capabilities.includes(s.spec.capability) && s.spec.offeredBy !== guid,
   ).length;
-  return { inbox: includeDirect ? await deps.bus.unreadInbox(guid) : 0, channels: counts, work };
+  const inbox = includeDirect ? Math.max(0, (await deps.bus.unreadInbox(guid)) - arrived('direct')) : 0;
+  return { inbox, channels: counts, work: Math.max(0, work - arrived('work')) };
 }
