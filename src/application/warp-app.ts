@@ -22,6 +22,8 @@ import { registerAgent } from './registry/register-agent.js';
 import { updatePresence } from './registry/update-presence.js';
 import type { AppDeps } from './shared/deps.js';
 import { waitForMessages } from './wait/wait-for-messages.js';
+import { agentDigest, type DigestMoment } from './digest/agent-digest.js';
+import type { Surfaced } from './digest/surfaced.js';
 import { broadcastWorkOffer } from './work/broadcast-work-offer.js';
 import { claimWork } from './work/claim-work.js';
 import { completeWork } from './work/complete-work.js';
@@ -65,6 +67,9 @@ export function createWarpApp(deps: AppDeps) {
     retryDeadLetterItem: bind(deps, retryDeadLetterItem),
     discardDeadLetterItem: bind(deps, discardDeadLetterItem),
     waitForMessages: bind(deps, waitForMessages),
+    /** What is new for the agent at a turn boundary (Claude Code hooks), each item once per `surfaced`. */
+    agentDigest: (surfaced: Surfaced, moment: DigestMoment): ReturnType<typeof agentDigest> =>
+      agentDigest(deps, surfaced, moment),
     /** Pushes for the agent (DMs, mentions, qualified work) until the subscription is closed. */
     startAgentFeed: (kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> =>
       startAgentFeed(deps, kinds, push),

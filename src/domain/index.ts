@@ -5,6 +5,7 @@ export * from './agent/agent.decider.js';
 export * from './agent/handle-holder.js';
 export * from './channel/channel.decider.js';
 export * from './channel/channel-limits.js';
+export * from './channel/mention.js';
 export * from './work-item/work-item.types.js';
 export * from './work-item/work-item.decider.js';
 export * from './work-item/work-item.evolve.js';

@@ -43,6 +43,14 @@ export interface InboxFilter {
   readonly senderGuid?: string;
 }
 
+/** Unread direct messages seen without marking them read. */
+export interface InboxPeek {
+  /** Unread messages with an id above `after`, oldest first, at most `limit`. */
+  readonly messages: readonly DirectMessage[];
+  /** Id of the newest unread message (0 when the inbox is empty); ids only grow. */
+  readonly newest: number;
+}
+
 export type BusNotice =
   | { readonly kind: 'channel'; readonly namespace: string; readonly message: ChannelMessage }
   | { readonly kind: 'direct'; readonly message: DirectMessage };
@@ -68,6 +76,8 @@ export interface MessageBus {
   /** Returns matching unread messages oldest first and marks exactly those read; others stay unread. */
   takeInbox(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]>;
   unreadInbox(guid: string): Promise<number>;
+  /** Unread messages without marking any read (a direct message id is a number that only grows). */
+  peekInbox(guid: string, window: { readonly after?: number; readonly limit: number }): Promise<InboxPeek>;
   /** Live notices of new channel messages in `namespace` and direct messages to `guid`. */
   watch(namespace: string, guid: string | undefined, listener: (notice: BusNotice) => void): Promise<Subscription>;
 }

@@ -125,6 +125,28 @@ export function messageBusContract(fixture: PortsFixture): void {
       expect(await bus().unreadInbox(guid)).toBe(1);
     });
 
+    it('peeks at unread messages after an id without marking any read', async () => {
+      const [guid, other] = [freshGuid(), freshGuid()];
+      await Promise.all([bus().openInbox(guid), bus().openInbox(other)]);
+      expect(await bus().peekInbox(guid, { limit: 10 })).toEqual({ messages: [], newest: 0 });
+      const one = await bus().deliver(dm(guid, 'one'));
+      await bus().deliver(dm(other, 'not mine'));
+      const two = await bus().deliver(dm(guid, 'two'));
+      const three = await bus().deliver(dm(guid, 'three'));
+      const all = await bus().peekInbox(guid, { limit: 10 });
+      expect(bodies(all.messages)).toEqual(['one', 'two', 'three']);
+      expect(all.newest).toBe(Number(three.id));
+      expect(bodies((await bus().peekInbox(guid, { after: Number(one.id), limit: 1 })).messages)).toEqual(['two']);
+      expect((await bus().peekInbox(guid, { after: Number(three.id), limit: 10 })).messages).toEqual([]);
+      expect(await bus().unreadInbox(guid)).toBe(3);
+      await bus().takeInbox(guid, { limit: 2 });
+      expect(await bus().peekInbox(guid, { limit: 10 })).toMatchObject({
+        messages: [{ id: three.id }],
+        newest: Number(three.id),
+      });
+      expect(Number(two.id)).toBeGreaterThan(Number(one.id));
+    });
+
     it('keeps inboxes apart', async () => {
       const [mine, theirs] = [freshGuid(), freshGuid()];
       await Promise.all([bus().openInbox(mine), bus().openInbox(theirs)]);

@@ -27,6 +27,7 @@ const cases: Array<[tool: string, args: Record<string, unknown>, expected: RegEx
   ['create_channel', { name: 'ok-name', maxMessages: -5 }, /maxMessages/],
   ['wait_for_messages', { timeoutMs: 60_001 }, /timeoutMs/],
   ['wait_for_messages', { channels: ['a.b'] }, /channel/],
+  ['wait_for_messages', { since: '#general=1;drop' }, /since.*previous wait_for_messages answer/],
   ['register_agent', {}, /agentType/],
   ['register_agent', { agentType: 'x', capabilities: ['>'] }, /capabilit/],
   ['register_agent', { agentType: 'x', capabilities: ['a.b'] }, /capabilit/],

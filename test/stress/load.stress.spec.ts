@@ -171,15 +171,17 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
     const readInbox = async (i: number): Promise<Direct[]> => {
       const agent = agents[i]!;
       const got: Direct[] = [];
+      const wait = { channels: [], includeDirect: true, includeWork: false };
+      // Each wait goes on from the last message read (a wait position), so nothing sent in between is waited past.
+      const { position } = await agent.call('wait_for_messages', { ...wait, timeoutMs: 0 });
       for (let round = 0; got.length < DMS_PER_AGENT; round++) {
         if (round > 20) throw new Error(`${handleOf(i)} has ${got.length}/${DMS_PER_AGENT} direct messages`);
         got.push(...(await agent.call('read_direct_messages', { limit: 10 })).messages);
         if (got.length < DMS_PER_AGENT)
           await agent.call('wait_for_messages', {
-            channels: [],
-            includeDirect: true,
-            includeWork: false,
+            ...wait,
             timeoutMs: WAIT_MS,
+            since: got.length ? `dm=${got.at(-1)!.id}` : position,
           });
       }
       return got;
@@ -188,16 +190,17 @@ describe(`load: ${AGENTS} server processes on one nats-server`, () => {
     const readLive = async (i: number): Promise<Message[]> => {
       const agent = agents[i]!;
       const seen: Message[] = [];
+      const wait = { channels: [CHANNEL], includeDirect: false, includeWork: false };
+      const { position } = await agent.call('wait_for_messages', { ...wait, timeoutMs: 0 });
       for (let round = 0; seen.length < TOTAL_MESSAGES; round++) {
         if (round > 400) throw new Error(`${handleOf(i)} read ${seen.length}/${TOTAL_MESSAGES} channel messages`);
         const page = await agent.call('read_messages', { channel: CHANNEL, unreadOnly: true, limit: 25 });
         seen.push(...page.messages);
         if (page.messages.length === 0)
           await agent.call('wait_for_messages', {
-            channels: [CHANNEL],
-            includeDirect: false,
-            includeWork: false,
+            ...wait,
             timeoutMs: WAIT_MS,
+            since: seen.length ? `#${CHANNEL}=${seen.at(-1)!.id}` : position,
           });
       }
       return seen;

@@ -42,10 +42,14 @@ export class StdioAgent {
     return this.closed;
   }
 
-  static async start(env: Record<string, string>, options: { claudeChannel?: boolean } = {}): Promise<StdioAgent> {
+  /** `via`: a script started with the server's bin as its argument, which starts the server itself (test/support/fake-claude.mjs). */
+  static async start(
+    env: Record<string, string>,
+    options: { claudeChannel?: boolean; via?: string } = {},
+  ): Promise<StdioAgent> {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [BIN],
+      args: options.via ? [options.via, BIN] : [BIN],
       env: { ...(process.env as Record<string, string>), LOG_LEVEL: 'WARN', ...env },
       stderr: 'pipe',
     });

@@ -22,6 +22,11 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
       if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
       return server.port;
     },
+    /** The monitoring (HTTP) port of the fleet's nats-server, e.g. to see who subscribes to what. */
+    async monitorPort(): Promise<number> {
+      if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
+      return server.monitorPort;
+    },
     async start(env: Record<string, string> = {}): Promise<StdioAgent> {
       if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
       const agent = await StdioAgent.start({ NATS_URL: server.url, ...baseEnv, ...env }, options);

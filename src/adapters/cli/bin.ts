@@ -1,21 +1,25 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { openRuntime } from '../../composition/runtime.js';
 import { DomainError } from '../../domain/index.js';
-import { createLogger, loadEnv, resolveNatsConnection } from '../config/index.js';
-import { usage } from './cli.js';
 import { inCliTerms } from './cli-hints.js';
-import { runCommandLine } from './command-line.js';
+import type { Command } from './command.js';
 import { exitCodeOf, EXIT, UsageError } from './exit-codes.js';
-import { serve } from './serve.js';
+import { processIo } from './standalone-io.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+/** Commands that run before Warp's environment is read; loaded alone so Claude Code hooks start fast. */
+const STANDALONE: Readonly<Record<string, () => Promise<Command>>> = {
+  hook: async () => (await import('./commands/hook.js')).hook,
+  setup: async () => (await import('./commands/setup.js')).setup,
+};
+
 async function main(argv: string[]): Promise<number> {
   const [first] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
+    const { usage } = await import('./cli.js');
     process.stdout.write(`${usage()}\n`);
     return EXIT.ok;
   }
@@ -23,7 +27,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version}\n`);
     return EXIT.ok;
   }
+  const standalone = first === undefined ? undefined : (await STANDALONE[first]?.())?.standalone;
+  if (standalone) return standalone(argv.slice(1), processIo);
   if (first === undefined || first === 'serve') {
+    const [{ openRuntime }, { createLogger, loadEnv, resolveNatsConnection }, { serve }] = await Promise.all([
+      import('../../composition/runtime.js'),
+      import('../config/index.js'),
+      import('./serve.js'),
+    ]);
     const env = loadEnv(process.env, process.cwd());
     const { user, pass } = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
     const logger = createLogger(
@@ -33,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     await serve(env, logger, () => openRuntime({ env: process.env, cwd: process.cwd() }), version);
     return -1; // keeps running
   }
+  const { runCommandLine } = await import('./command-line.js');
   return runCommandLine(argv);
 }
 

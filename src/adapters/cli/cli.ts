@@ -7,6 +7,8 @@ import { agents, dm, inbox } from './commands/agents.js';
 import { channel, channels, read, send } from './commands/channels.js';
 import { doctor } from './commands/doctor.js';
 import { localServer } from './commands/local-server.js';
+import { hook } from './commands/hook.js';
+import { setup } from './commands/setup.js';
 import { status } from './commands/status.js';
 import { dlq } from './commands/dlq.js';
 import { work } from './commands/work.js';
@@ -26,6 +28,8 @@ export const COMMANDS: readonly Command[] = [
   status,
   doctor,
   localServer,
+  hook,
+  setup,
 ];
 
 /** Options every command takes. */

@@ -18,6 +18,13 @@ export interface ParsedArgs {
   readonly options: Readonly<Record<string, string | boolean | undefined>>;
 }
 
+/** The process's own streams, for commands that run without a backend. */
+export interface StandaloneIo {
+  /** Everything on stdin (empty when it is a terminal), at most `limit` bytes. */
+  readStdin(limit: number): Promise<string>;
+  out(text: string): Promise<void>;
+}
+
 /** An option a command accepts; `value` names its argument in help (`--limit N`), booleans have none. */
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -50,6 +57,8 @@ export interface Command {
   /** Extra help lines: defaults, examples, what the output means. */
   readonly details?: readonly string[];
   run(ctx: CliContext, args: ParsedArgs): Promise<unknown>;
+  /** Runs instead of `run`, before Warp's environment is read or a backend opened (hooks, setup); returns the exit code. */
+  standalone?(argv: readonly string[], io: StandaloneIo): Promise<number>;
 }
 
 /** Prints a result as JSON (--json) or as the command's human rendering. */

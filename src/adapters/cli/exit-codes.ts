@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '../config/config-error.js';
 
 export { BackendUnavailable };
 

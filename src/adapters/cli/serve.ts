@@ -1,4 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { startHookEndpoint } from '../hook/hook-endpoint.js';
 import { createMcpServer } from '../mcp/create-server.js';
 import type { Runtime } from '../../composition/runtime.js';
 import type { WarpEnv, Logger } from '../config/index.js';
@@ -26,6 +27,7 @@ export async function serve(
       logger.error('backend unavailable', { error: error instanceof Error ? error.message : String(error) }),
     );
   await mcp.server.connect(new StdioServerTransport());
+  const hooks = await startHookEndpoint(runtime.app, logger);
   logger.info('MCP server ready on stdio');
 
   let stopping = false;
@@ -33,6 +35,7 @@ export async function serve(
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { reason });
+    await hooks.close().catch(() => undefined);
     await mcp.close().catch(() => undefined);
     await runtime.close().catch((error: unknown) => logger.warn('clean shutdown failed', { error: String(error) }));
     process.exit(0);

@@ -10,8 +10,19 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const BACKENDS = ['nats', 'memory'] as const;
 export type BackendKind = (typeof BACKENDS)[number];
 
-/** Groups of MCP tools that WARP_TOOLS can list; every listed tool costs the agent context. */
-export const TOOL_PROFILES = ['identity', 'channels', 'registry', 'direct', 'work', 'dlq'] as const;
+/** Groups and roles of MCP tools that WARP_TOOLS can list; every listed tool costs the agent context. */
+export const TOOL_PROFILES = [
+  'identity',
+  'channels',
+  'wait',
+  'registry',
+  'direct',
+  'work',
+  'dlq',
+  'worker',
+  'chat',
+  'coordinator',
+] as const;
 export type ToolProfile = (typeof TOOL_PROFILES)[number];
 
 /** What WARP_PUSH can wake the agent for. */

@@ -2,11 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { PushKind, WarpApp } from '../../application/index.js';
 import type { Subscription } from '../../ports/index.js';
-import type { ToolProfile } from './define-tool.js';
 import { INSTRUCTIONS } from './instructions.js';
 import { declareClaudeChannel, startClaudeChannel } from './push/claude-channel.js';
 import { registerResources } from './push/resources.js';
-import { toolsFor } from './tools/index.js';
+import { toolsFor, type ToolProfile } from './tools/profiles.js';
 
 export interface McpServerOptions {
   readonly profiles: ReadonlySet<ToolProfile>;

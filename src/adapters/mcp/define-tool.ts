@@ -4,24 +4,27 @@ import type { z } from 'zod';
 import type { WarpApp } from '../../application/index.js';
 import { errorResult } from './tool-result.js';
 
-export type ToolProfile = 'identity' | 'channels' | 'registry' | 'direct' | 'work' | 'dlq';
+/** The group a tool is listed in; WARP_TOOLS picks groups and roles (see tools/profiles.ts). */
+export type ToolGroup = 'identity' | 'channels' | 'wait' | 'registry' | 'direct' | 'work' | 'dlq';
 
 /** One MCP tool: its schemas, honest annotations, the use case it calls and a short text rendering. */
 export interface ToolDefinition<I extends z.ZodRawShape, O> {
   readonly name: string;
-  readonly profile: ToolProfile;
+  readonly group: ToolGroup;
   readonly title: string;
   readonly description: string;
   readonly input: I;
   readonly output: z.ZodRawShape;
   readonly annotations: ToolAnnotations;
+  /** Keep the tool's definition loaded when the client defers the others (Claude Code's tool search). */
+  readonly alwaysLoad?: boolean;
   run(app: WarpApp, args: z.infer<z.ZodObject<I>>): Promise<O>;
   render(result: O): string;
 }
 
 export interface AnyTool {
   readonly name: string;
-  readonly profile: ToolProfile;
+  readonly group: ToolGroup;
   register(server: McpServer, app: WarpApp): void;
 }
 
@@ -34,7 +37,7 @@ export interface Tool<I extends z.ZodRawShape, O> extends AnyTool {
 export function defineTool<I extends z.ZodRawShape, O extends object>(def: ToolDefinition<I, O>): Tool<I, O> {
   return {
     name: def.name,
-    profile: def.profile,
+    group: def.group,
     input: def.input,
     run: (app, args) => def.run(app, args),
     register(server, app) {
@@ -57,6 +60,7 @@ export function defineTool<I extends z.ZodRawShape, O extends object>(def: ToolD
           inputSchema: def.input,
           outputSchema: def.output,
           annotations: { title: def.title, openWorldHint: false, ...def.annotations },
+          ...(def.alwaysLoad ? { _meta: { 'anthropic/alwaysLoad': true } } : {}),
         },
         handler as never,
       );

@@ -23,7 +23,7 @@ export const idempotencyKey = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{1,128}$/)
   .optional()
-  .describe('Optional. A retried call with the same key is stored once.');
+  .describe('a retry with the same key is stored once');
 export const jsonObject = z.record(z.string(), z.unknown());
 
 /** Output schemas: the fields agents rely on; extra fields pass through. */

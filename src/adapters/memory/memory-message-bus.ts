@@ -6,6 +6,7 @@ import type {
   Clock,
   DirectMessage,
   InboxFilter,
+  InboxPeek,
   MessageBus,
   NewChannelMessage,
   NewDirectMessage,
@@ -115,6 +116,14 @@ export class MemoryMessageBus implements MessageBus {
 
   async unreadInbox(guid: string): Promise<number> {
     return this.inboxes.get(guid)?.length ?? 0;
+  }
+
+  async peekInbox(guid: string, window: { readonly after?: number; readonly limit: number }): Promise<InboxPeek> {
+    const inbox = this.inboxes.get(guid) ?? [];
+    return {
+      messages: inbox.filter((m) => Number(m.id) > (window.after ?? 0)).slice(0, window.limit),
+      newest: inbox.length ? Number(inbox[inbox.length - 1]!.id) : 0,
+    };
   }
 
   async watch(

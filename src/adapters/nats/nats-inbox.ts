@@ -1,5 +1,5 @@
 import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
-import type { DirectMessage, InboxFilter, NewDirectMessage } from '../../ports/index.js';
+import type { DirectMessage, InboxFilter, InboxPeek, NewDirectMessage } from '../../ports/index.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { directNotice, ensureStream, INBOX_STREAM, inboxStreamConfig, inboxSubject } from './nats-names.js';
 import { retryTransient, retryUndelivered } from './transient.js';
@@ -65,6 +65,42 @@ export class NatsInbox {
       ),
     );
     return taken.map(({ message }) => message);
+  }
+
+  /** Unread messages above `after` and the newest unread id, reading (and deleting) nothing. */
+  async peek(guid: string, after: number, limit: number): Promise<InboxPeek> {
+    const newest = await this.newest(guid);
+    if (newest <= after) return { messages: [], newest };
+    const messages = await retryTransient(async () => {
+      const consumer = await this.conn.orderedConsumer(INBOX_STREAM, {
+        filter_subjects: inboxSubject(guid),
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: after + 1,
+      });
+      const found: DirectMessage[] = [];
+      const batch = await consumer.fetch({ max_messages: limit, expires: 5000 });
+      for await (const m of batch) {
+        if (m.seq > newest) break;
+        found.push({ ...m.json<NewDirectMessage>(), id: String(m.seq) });
+        if (found.length >= limit || m.seq === newest || m.info.pending === 0) break;
+      }
+      return found;
+    }, this.conn.retry);
+    return { messages, newest };
+  }
+
+  private async newest(guid: string): Promise<number> {
+    await this.ensure();
+    try {
+      const last = await retryTransient(
+        () => this.conn.jsm.streams.getMessage(INBOX_STREAM, { last_by_subj: inboxSubject(guid) }),
+        this.conn.retry,
+      );
+      return last?.seq ?? 0;
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === NO_MESSAGE) return 0;
+      throw error;
+    }
   }
 
   /** The matching messages among the first `waiting` of the inbox, without marking any read. */

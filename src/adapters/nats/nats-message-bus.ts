@@ -5,6 +5,7 @@ import type {
   ChannelPosition,
   DirectMessage,
   InboxFilter,
+  InboxPeek,
   MessageBus,
   NewChannelMessage,
   NewDirectMessage,
@@ -59,6 +60,10 @@ export class NatsMessageBus implements MessageBus {
 
   unreadInbox(guid: string): Promise<number> {
     return this.inbox.unread(guid);
+  }
+
+  peekInbox(guid: string, window: { readonly after?: number; readonly limit: number }): Promise<InboxPeek> {
+    return this.inbox.peek(guid, window.after ?? 0, window.limit);
   }
 
   async watch(ns: string, guid: string | undefined, listener: (notice: BusNotice) => void): Promise<Subscription> {

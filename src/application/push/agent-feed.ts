@@ -1,4 +1,4 @@
-import type { WorkItemEvent } from '../../domain/index.js';
+import { mentions, type WorkItemEvent } from '../../domain/index.js';
 import type { BusNotice, StoredBatch, Subscription } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { watchSession } from './session-watch.js';
@@ -11,9 +11,6 @@ export interface Push {
   readonly content: string;
   readonly meta: Readonly<Record<string, string>>;
 }
-
-const mentions = (body: string, handle: string): boolean =>
-  new RegExp(`(^|[^a-z0-9-])@${handle}(?![a-z0-9-])`, 'i').test(body);
 
 /**
  * Turns new direct messages, channel mentions of this agent's handle and work it is

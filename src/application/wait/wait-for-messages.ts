@@ -1,6 +1,7 @@
-import { checkName, ValidationError } from '../../domain/index.js';
-import type { BusNotice } from '../../ports/index.js';
+import { checkName, ValidationError, type ChannelMessage, type WorkSpec } from '../../domain/index.js';
+import type { DirectMessage } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import { formatWaitPosition, parseWaitPosition } from './wait-position.js';
 
 export interface WaitForMessagesInput {
   readonly channels?: readonly string[];
@@ -8,6 +9,8 @@ export interface WaitForMessagesInput {
   /** Also wake for new work offers this agent is qualified for (default true). */
   readonly includeWork?: boolean;
   readonly timeoutMs?: number;
+  /** The `position` of the previous answer: what arrived since then is returned at once. */
+  readonly since?: string;
 }
 
 export interface Arrival {
@@ -16,49 +19,36 @@ export interface Arrival {
   readonly messageId?: string;
   readonly workItemId?: string;
   readonly from: string;
-  readonly preview: string;
+  /** The message body or work description, cut at TEXT_LIMIT characters. */
+  readonly text: string;
+  readonly truncated?: true;
 }
 
 export interface WaitForMessagesOutput {
   readonly arrivals: Arrival[];
+  /** Nothing arrived (old unread things never end a wait; they are counted in `pending`). */
   readonly timedOut: boolean;
-  /** What was already waiting when the call started (unread channel messages, inbox). */
-  readonly pending: { readonly inbox: number; readonly channels: Readonly<Record<string, number>> };
+  /** Besides the arrivals, what is unread as the answer is made: per channel, DMs, claimable offers. */
+  readonly pending: {
+    readonly inbox: number;
+    readonly channels: Readonly<Record<string, number>>;
+    readonly work: number;
+  };
+  /** Pass as `since` to the next wait so nothing that arrives in between is missed. */
+  readonly position: string;
 }
 
-const preview = (text: string): string => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+/** Arrivals returned by one answer; the rest stay after `position` for the next wait. */
+export const MAX_ARRIVALS = 20;
+export const TEXT_LIMIT = 2000;
 
-function arrivalOf(notice: BusNotice): Arrival {
-  const m = notice.message;
-  return notice.kind === 'channel'
-    ? {
-        kind: 'channel',
-        channel: notice.message.channel,
-        messageId: m.id,
-        from: m.senderHandle,
-        preview: preview(m.body),
-      }
-    : { kind: 'direct', messageId: m.id, from: m.senderHandle, preview: preview(m.body) };
-}
+const bounded = (text: string): Pick<Arrival, 'text' | 'truncated'> =>
+  text.length > TEXT_LIMIT ? { text: `${text.slice(0, TEXT_LIMIT)}…`, truncated: true } : { text };
 
-async function pendingNow(
-  deps: AppDeps,
-  channels: readonly string[],
-  includeDirect: boolean,
-): Promise<WaitForMessagesOutput['pending']> {
-  const guid = deps.session.guid;
-  if (!guid) return { inbox: 0, channels: {} };
-  const counts: Record<string, number> = {};
-  for (const channel of channels) {
-    const { first, last } = await deps.bus.position(deps.session.namespace, channel);
-    const cursor = await deps.cursors.get(deps.session.namespace, guid, channel);
-    const unread = Math.max(0, last - Math.max(cursor, first - 1));
-    if (unread > 0) counts[channel] = unread;
-  }
-  return { inbox: includeDirect ? await deps.bus.unreadInbox(guid) : 0, channels: counts };
-}
-
-/** Returns as soon as something new arrives for this agent (or is already unread), else empty at the timeout. Reads nothing as read. */
+/**
+ * Waits for what arrives after the call — or after `since` — on the chosen channels, in the
+ * inbox and as qualified work offers; returns those arrivals with their text. Reads nothing as read.
+ */
 export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput): Promise<WaitForMessagesOutput> {
   const timeout = input.timeoutMs ?? 20_000;
   if (!Number.isInteger(timeout) || timeout < 0 || timeout > 60_000)
@@ -67,56 +57,166 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
   const channels = (input.channels ?? [...known]).map((c, i) => checkName(`channels[${i}]`, c));
   for (const c of channels)
     if (!known.has(c)) throw new ValidationError('channels', `channel "${c}" does not exist; see list_channels`);
-  const includeDirect = input.includeDirect ?? true;
-  const { session } = deps;
-
-  const arrivals: Arrival[] = [];
-  const stop = new AbortController();
-  const watching = new Set(channels);
-  const subscription = await deps.bus.watch(session.namespace, includeDirect ? session.guid : undefined, (notice) => {
-    if (
-      notice.kind === 'channel' &&
-      (!watching.has(notice.message.channel) || (notice.message.senderGuid === session.guid && session.guid))
-    )
-      return;
-    if (notice.kind === 'channel' && !session.guid && notice.message.senderHandle === session.handle) return;
-    arrivals.push(arrivalOf(notice));
-    stop.abort();
-  });
+  const since = input.since !== undefined ? parseWaitPosition(input.since) : undefined;
+  const { session, bus } = deps;
+  const me = session.guid;
+  const includeDirect = (input.includeDirect ?? true) && me !== undefined;
   const capabilities =
-    input.includeWork !== false && session.guid
-      ? ((await deps.registry.get(session.guid))?.profile.capabilities ?? [])
-      : [];
-  const stopWork = deps.work.observe((batch) => {
-    for (const event of batch.events) {
-      if (
-        event.type !== 'WorkOffered' ||
-        !capabilities.includes(event.spec.capability) ||
-        event.spec.offeredBy === session.guid
-      )
-        continue;
-      arrivals.push({
-        kind: 'work',
-        workItemId: event.spec.id,
-        from: event.spec.offeredBy,
-        preview: preview(`[${event.spec.capability}] ${event.spec.description}`),
-      });
-      stop.abort();
+    input.includeWork !== false && me ? ((await deps.registry.get(me))?.profile.capabilities ?? []) : [];
+
+  const arrivals = new Map<string, Arrival>();
+  const woke = new AbortController();
+  // Per source, how far this answer covers: it stops before the first arrival that did not fit.
+  const covered = new Map<string, number>();
+  const full = new Set<string>();
+  let baselineKnown = false;
+  const early: Array<() => void> = [];
+
+  // Whatever is noticed after subscribing is new, unless `since` already covered it.
+  const floor = (source: string): number =>
+    source === 'dm' ? (since?.dm ?? 0) : (since?.channels.get(source.slice(1)) ?? 0);
+  const accept = (source: string, seq: number, key: string, arrival: Arrival | undefined): void => {
+    if (full.has(source) || seq <= floor(source) || arrivals.has(key)) return;
+    if (arrival) {
+      if (arrivals.size >= MAX_ARRIVALS) {
+        full.add(source);
+        woke.abort();
+        return;
+      }
+      arrivals.set(key, arrival);
+      woke.abort();
     }
+    covered.set(source, Math.max(covered.get(source) ?? 0, seq));
+  };
+  const own = (m: ChannelMessage): boolean => (me ? m.senderGuid === me : m.senderHandle === session.handle);
+  const onChannel = (m: ChannelMessage): void =>
+    accept(
+      `#${m.channel}`,
+      Number(m.id),
+      `c:${m.channel}:${m.id}`,
+      own(m)
+        ? undefined
+        : { kind: 'channel', channel: m.channel, messageId: m.id, from: m.senderHandle, ...bounded(m.body) },
+    );
+  const onDirect = (m: DirectMessage): void =>
+    accept(
+      'dm',
+      Number(m.id),
+      `d:${m.id}`,
+      m.senderGuid === me ? undefined : { kind: 'direct', messageId: m.id, from: m.senderHandle, ...bounded(m.body) },
+    );
+  const qualifies = (spec: WorkSpec): boolean => capabilities.includes(spec.capability) && spec.offeredBy !== me;
+  // Offers are keyed by id (two in the same millisecond both arrive); one seen live is new whatever its clock says.
+  const onOffer = (spec: WorkSpec, offeredAt: number): void => {
+    if (!qualifies(spec) || arrivals.has(`w:${spec.id}`) || full.has('work')) return;
+    if (arrivals.size >= MAX_ARRIVALS) return void full.add('work');
+    arrivals.set(`w:${spec.id}`, {
+      kind: 'work',
+      workItemId: spec.id,
+      from: spec.offeredBy,
+      ...bounded(`[${spec.capability}] ${spec.description}`),
+    });
+    covered.set('work', Math.max(covered.get('work') ?? 0, offeredAt));
+    woke.abort();
+  };
+
+  const watching = new Set(channels);
+  const subscription = await bus.watch(session.namespace, includeDirect ? me : undefined, (notice) => {
+    const handle = (): void => {
+      if (notice.kind === 'channel') {
+        if (watching.has(notice.message.channel)) onChannel(notice.message);
+      } else if (notice.message.recipientGuid === me) onDirect(notice.message);
+    };
+    if (baselineKnown) handle();
+    else early.push(handle);
+  });
+  const stopWork = deps.work.observe((batch) => {
+    for (const event of batch.events) if (event.type === 'WorkOffered') onOffer(event.spec, event.at);
   });
   try {
-    const pending = await pendingNow(deps, channels, includeDirect);
-    if (timeout > 0 && pending.inbox === 0 && Object.keys(pending.channels).length === 0 && arrivals.length === 0) {
-      await deps.clock.sleep(timeout, stop.signal);
-    }
+    // Baselines: where `since` left off, else where each source stands now (taken after subscribing).
+    const startedAt = deps.clock.now();
+    const caughtUp: Array<() => void> = [];
+    await Promise.all([
+      ...channels.map(async (channel) => {
+        const from = since?.channels.get(channel);
+        if (from === undefined) {
+          const { last } = await bus.position(session.namespace, channel);
+          return void covered.set(`#${channel}`, Math.max(covered.get(`#${channel}`) ?? 0, last));
+        }
+        covered.set(`#${channel}`, from);
+        // Pages on past the agent's own messages (never arrivals) until a full answer's worth is found.
+        const messages: ChannelMessage[] = [];
+        for (let after = from, pages = 0; pages < 10; pages++) {
+          const page = await bus.read(session.namespace, channel, { after, limit: MAX_ARRIVALS + 1 });
+          messages.push(...page.messages);
+          if (page.messages.length <= MAX_ARRIVALS || messages.filter((m) => !own(m)).length > MAX_ARRIVALS) break;
+          after = Number(page.messages.at(-1)!.id);
+        }
+        caughtUp.push(() => messages.forEach(onChannel));
+      }),
+      (async () => {
+        if (!includeDirect) return;
+        const peek = await bus.peekInbox(me, { after: since?.dm ?? 0, limit: MAX_ARRIVALS + 1 });
+        if (since?.dm === undefined) return void covered.set('dm', Math.max(covered.get('dm') ?? 0, peek.newest));
+        covered.set('dm', since.dm);
+        caughtUp.push(() => peek.messages.forEach(onDirect));
+      })(),
+    ]);
+    // Offer times have millisecond resolution: one made in the very millisecond the wait starts is new.
+    covered.set('work', Math.max(covered.get('work') ?? 0, since?.work ?? startedAt - 1));
+    if (since?.work !== undefined)
+      for (const { state } of deps.work.items((s) => s.status === 'offered' && s.offeredAt > since.work!))
+        onOffer(state.spec, state.offeredAt);
+    for (const replay of caughtUp) replay();
+    baselineKnown = true;
+    for (const handle of early.splice(0)) handle();
+
+    if (timeout > 0 && arrivals.size === 0) await deps.clock.sleep(timeout, woke.signal);
+    const answered = [...arrivals.values()];
     return {
-      arrivals,
-      timedOut: arrivals.length === 0 && pending.inbox === 0 && Object.keys(pending.channels).length === 0,
-      pending,
+      arrivals: answered,
+      timedOut: answered.length === 0,
+      pending: await pendingBesides(answered, deps, channels, includeDirect, capabilities),
+      position: formatWaitPosition({
+        channels: new Map(channels.map((c) => [c, covered.get(`#${c}`) ?? 0])),
+        ...(includeDirect ? { dm: covered.get('dm') ?? 0 } : {}),
+        ...(capabilities.length ? { work: covered.get('work') ?? startedAt - 1 } : {}),
+      }),
     };
   } finally {
     stopWork();
-    stop.abort();
+    woke.abort();
     await subscription.close();
   }
+}
+
+/** What is unread (and claimable) as the answer is made, besides the answer's own arrivals. */
+async function pendingBesides(
+  arrivals: readonly Arrival[],
+  deps: AppDeps,
+  channels: readonly string[],
+  includeDirect: boolean,
+  capabilities: readonly string[],
+): Promise<WaitForMessagesOutput['pending']> {
+  const guid = deps.session.guid;
+  if (!guid) return { inbox: 0, channels: {}, work: 0 };
+  const arrived = (kind: Arrival['kind'], channel?: string): number =>
+    arrivals.filter((a) => a.kind === kind && a.channel === channel).length;
+  const counts: Record<string, number> = {};
+  await Promise.all(
+    channels.map(async (channel) => {
+      const [{ first, last }, cursor] = await Promise.all([
+        deps.bus.position(deps.session.namespace, channel),
+        deps.cursors.get(deps.session.namespace, guid, channel),
+      ]);
+      const unread = Math.max(0, last - Math.max(cursor, first - 1) - arrived('channel', channel));
+      if (unread > 0) counts[channel] = unread;
+    }),
+  );
+  const work = deps.work.items(
+    (s) => s.status === 'offered' && capabilities.includes(s.spec.capability) && s.spec.offeredBy !== guid,
+  ).length;
+  const inbox = includeDirect ? Math.max(0, (await deps.bus.unreadInbox(guid)) - arrived('direct')) : 0;
+  return { inbox, channels: counts, work: Math.max(0, work - arrived('work')) };
 }

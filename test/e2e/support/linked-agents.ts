@@ -1,10 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createMcpServer } from '../../../src/adapters/mcp/create-server.js';
-import type { ToolProfile } from '../../../src/adapters/mcp/define-tool.js';
+import { TOOL_GROUPS, type ToolProfile } from '../../../src/adapters/mcp/tools/profiles.js';
 import { createFleet } from '../../support/memory-fleet.js';
 
-const ALL_PROFILES = new Set<ToolProfile>(['identity', 'channels', 'registry', 'direct', 'work', 'dlq']);
+const ALL_PROFILES = new Set<ToolProfile>(TOOL_GROUPS);
 
 export interface LinkedAgent {
   readonly client: Client;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv } from '../../../src/adapters/config/index.js';
+import { ConfigError, loadEnv, TOOL_PROFILES } from '../../../src/adapters/config/index.js';
 
 const load = (env: NodeJS.ProcessEnv) => loadEnv(env, '/work/project');
 const errorOf = (env: NodeJS.ProcessEnv): ConfigError => {
@@ -34,7 +34,7 @@ describe('loadEnv', () => {
     expect(env.natsUser).toBeUndefined();
     expect(env.natsPass).toBeUndefined();
     expect(env.namespace).toBeUndefined();
-    expect([...env.tools]).toEqual(['identity', 'channels', 'registry', 'direct', 'work', 'dlq']);
+    expect([...env.tools]).toEqual([...TOOL_PROFILES]);
     expect([...env.push]).toEqual(['dm', 'mentions', 'work']);
   });
 
@@ -149,12 +149,13 @@ describe('loadEnv', () => {
     );
   });
 
-  it('parses tool profiles: all, lists and unknown names', () => {
-    expect(load({ WARP_TOOLS: 'all' }).tools.size).toBe(6);
-    expect(load({ WARP_TOOLS: 'work,all' }).tools.size).toBe(6);
+  it('parses tool profiles: all, groups, roles and unknown names', () => {
+    expect(load({ WARP_TOOLS: 'all' }).tools.size).toBe(10);
+    expect(load({ WARP_TOOLS: 'work,all' }).tools.size).toBe(10);
     expect([...load({ WARP_TOOLS: 'identity,,dlq' }).tools]).toEqual(['identity', 'dlq']);
-    expect(errorOf({ WARP_TOOLS: 'channels,chat' }).message).toBe(
-      'WARP_TOOLS: unknown "chat"; valid: identity, channels, registry, direct, work, dlq, all',
+    expect([...load({ WARP_TOOLS: 'worker,channels' }).tools]).toEqual(['worker', 'channels']);
+    expect(errorOf({ WARP_TOOLS: 'channels,gossip' }).message).toBe(
+      'WARP_TOOLS: unknown "gossip"; valid: identity, channels, wait, registry, direct, work, dlq, worker, chat, coordinator, all',
     );
     expect(errorOf({ WARP_TOOLS: 'none' }).message).toContain('unknown "none"');
     expect(errorOf({ WARP_TOOLS: ',' }).message).toContain('WARP_TOOLS: expected a comma list');

@@ -5,7 +5,7 @@ import { capability, jsonObject, workItemOut } from '../schemas.js';
 
 export const broadcastWorkOfferTool = defineTool({
   name: 'broadcast_work_offer',
-  profile: 'work',
+  group: 'work',
   title: 'Offer work',
   description:
     'Queue a task for any agent with requiredCapability. Higher priority (1-10, default 5) is handed out first; past its deadline (ISO-8601) it is not handed out. Offering the same taskId again is stored once. Returns the work item id.',

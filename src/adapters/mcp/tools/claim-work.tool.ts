@@ -4,10 +4,10 @@ import { capability, workItemOut } from '../schemas.js';
 
 export const claimWorkTool = defineTool({
   name: 'claim_work',
-  profile: 'work',
+  group: 'work',
   title: 'Claim work',
   description:
-    'Take the highest-priority item for a capability you registered with, waiting up to timeout ms (100-30000, default 5000). You then hold a lease (WORKQUEUE_ACK_TIMEOUT): finish with complete_work or fail_work, and call report_work_progress on long work to keep the lease, or the item goes to another agent.',
+    'Take the highest-priority item for a capability you registered with, waiting up to timeout ms (default 5000). You hold a lease: end with complete_work or fail_work; on long work call report_work_progress to keep it, or the item goes to another agent.',
   input: { capability: capability('capability'), timeout: z.number().int().min(100).max(30_000).optional() },
   output: { claimed: z.boolean(), workItem: workItemOut.optional(), reason: z.string().optional() },
   annotations: WRITE,

@@ -4,7 +4,7 @@ import { id, workItemOut } from '../schemas.js';
 
 export const completeWorkTool = defineTool({
   name: 'complete_work',
-  profile: 'work',
+  group: 'work',
   title: 'Complete work',
   description:
     'Finish a work item you hold, with an optional result (string or object) and summary. Repeating it is harmless; if your lease expired and another agent claimed the item, you are told so.',

@@ -16,7 +16,7 @@ function maxAgeMs(maxAge: string | number | undefined): number | undefined {
 
 export const createChannelTool = defineTool({
   name: 'create_channel',
-  profile: 'channels',
+  group: 'channels',
   title: 'Create channel',
   description:
     'Create a channel in this project at run time. Optional retention: maxMessages and maxBytes ' +

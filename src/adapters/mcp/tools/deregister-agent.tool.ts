@@ -3,7 +3,7 @@ import { defineTool } from '../define-tool.js';
 
 export const deregisterAgentTool = defineTool({
   name: 'deregister_agent',
-  profile: 'registry',
+  group: 'identity',
   title: 'Deregister agent',
   description:
     'Remove this agent from discovery (it shows offline). Its inbox keeps messages; register_agent again to come back with the same guid.',

@@ -4,7 +4,7 @@ import { id } from '../schemas.js';
 
 export const discardDeadLetterItemTool = defineTool({
   name: 'discard_dead_letter_item',
-  profile: 'dlq',
+  group: 'dlq',
   title: 'Discard dead letter',
   description: 'Remove a dead-lettered item for good (its history stays readable with get_work_item).',
   input: { itemId: id('work item id') },

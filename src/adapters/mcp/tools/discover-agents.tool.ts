@@ -4,7 +4,7 @@ import { agentOut, capability } from '../schemas.js';
 
 export const discoverAgentsTool = defineTool({
   name: 'discover_agents',
-  profile: 'registry',
+  group: 'registry',
   title: 'Discover agents',
   description:
     'Find agents visible to you, filtered by agentType, capability, hostname, projectId or status. Offline agents (deregistered or silent past the stale threshold) are left out unless includeOffline is true.',

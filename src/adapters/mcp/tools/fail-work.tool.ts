@@ -4,7 +4,7 @@ import { id, workItemOut } from '../schemas.js';
 
 export const failWorkTool = defineTool({
   name: 'fail_work',
-  profile: 'work',
+  group: 'work',
   title: 'Fail work',
   description:
     'Give up a work item you hold, saying why. retryable (default true) puts it back for another attempt until WORKQUEUE_MAX_ATTEMPTS, then it is dead-lettered; retryable=false dead-letters it at once.',

@@ -3,7 +3,7 @@ import { agentOut, id } from '../schemas.js';
 
 export const getAgentInfoTool = defineTool({
   name: 'get_agent_info',
-  profile: 'registry',
+  group: 'registry',
   title: 'Agent info',
   description:
     "One agent's profile and presence by guid (from discover_agents). Agents you may not see are reported as not found.",

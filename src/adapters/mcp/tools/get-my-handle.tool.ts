@@ -3,7 +3,7 @@ import { defineTool, READ_ONLY } from '../define-tool.js';
 
 export const getMyHandleTool = defineTool({
   name: 'get_my_handle',
-  profile: 'identity',
+  group: 'identity',
   title: 'Who am I',
   description:
     "This session's handle, agent guid (after register_agent), project namespace, backend and connection state.",

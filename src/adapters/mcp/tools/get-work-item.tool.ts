@@ -4,7 +4,7 @@ import { id, workItemOut } from '../schemas.js';
 
 export const getWorkItemTool = defineTool({
   name: 'get_work_item',
-  profile: 'work',
+  group: 'work',
   title: 'Get work item',
   description: 'A work item as stored now — status, holder, attempts, lease expiry — with its full event history.',
   input: { workItemId: id('work item id') },

@@ -1,4 +1,4 @@
-import type { AnyTool, ToolProfile } from '../define-tool.js';
+import type { AnyTool } from '../define-tool.js';
 import { broadcastWorkOfferTool } from './broadcast-work-offer.tool.js';
 import { claimWorkTool } from './claim-work.tool.js';
 import { completeWorkTool } from './complete-work.tool.js';
@@ -50,5 +50,3 @@ export const TOOLS: readonly AnyTool[] = [
   retryDeadLetterItemTool,
   discardDeadLetterItemTool,
 ];
-
-export const toolsFor = (profiles: ReadonlySet<ToolProfile>): AnyTool[] => TOOLS.filter((t) => profiles.has(t.profile));

@@ -4,7 +4,7 @@ import { channelOut } from '../schemas.js';
 
 export const listChannelsTool = defineTool({
   name: 'list_channels',
-  profile: 'channels',
+  group: 'channels',
   title: 'List channels',
   description:
     "The project's channels with their description, message count, newest message id and (once registered) your unread count.",

@@ -4,7 +4,7 @@ import { capability, workItemOut } from '../schemas.js';
 
 export const listDeadLetterItemsTool = defineTool({
   name: 'list_dead_letter_items',
-  profile: 'dlq',
+  group: 'dlq',
   title: 'List dead letters',
   description:
     'Work that ran out of attempts, failed non-retryably or passed its deadline, newest first, with the reason of every attempt. Kept for WORKQUEUE_DLQ_TTL.',

@@ -4,10 +4,10 @@ import { capability, workItemOut } from '../schemas.js';
 
 export const listWorkTool = defineTool({
   name: 'list_work',
-  profile: 'work',
+  group: 'work',
   title: 'List work',
   description:
-    'Queue depth per capability and the matching work items (newest first) with their holders; filter by capability and status. `total` counts every match; a page holds at most 512 KiB, so large contextData may mean fewer items than `limit`.',
+    'Queue depth per capability and matching work items (newest first) with holders; filter by capability and status. `total` counts every match; a page holds at most 512 KiB of items.',
   input: {
     capability: capability('capability').optional(),
     status: z.enum(['offered', 'claimed', 'completed', 'dead-lettered', 'discarded']).optional(),

@@ -4,10 +4,10 @@ import { agentOut, capability } from '../schemas.js';
 
 export const registerAgentTool = defineTool({
   name: 'register_agent',
-  profile: 'registry',
+  group: 'identity',
   title: 'Register agent',
   description:
-    'Register this session as an agent so others can discover it, message it and route work to it. Sets a handle from agentType if none is set. Re-registering (also after a restart) keeps the same guid; a handle another live session holds is refused. Visibility: private (only you), project-only (default), user-only, public.',
+    'Register this session so others can discover it, message it and route work to it. Sets a handle from agentType if none is set; re-registering (also after a restart) keeps the guid; a handle another live session holds is refused. Visibility: private, project-only (default), user-only, public.',
   input: {
     agentType: z.string().min(1).max(64).describe('what kind of agent, e.g. "developer"'),
     capabilities: z.array(capability('each capability')).max(64).optional(),

@@ -4,7 +4,7 @@ import { id, workItemOut } from '../schemas.js';
 
 export const reportWorkProgressTool = defineTool({
   name: 'report_work_progress',
-  profile: 'work',
+  group: 'work',
   title: 'Report work progress',
   description:
     'Record progress (0-100) on a work item you hold; this also extends your lease by a full WORKQUEUE_ACK_TIMEOUT.',

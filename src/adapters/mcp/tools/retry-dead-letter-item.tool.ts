@@ -4,7 +4,7 @@ import { id, workItemOut } from '../schemas.js';
 
 export const retryDeadLetterItemTool = defineTool({
   name: 'retry_dead_letter_item',
-  profile: 'dlq',
+  group: 'dlq',
   title: 'Retry dead letter',
   description:
     'Put a dead-lettered item back in its queue. Without resetAttempts it gets one more attempt; with it, the full WORKQUEUE_MAX_ATTEMPTS again.',

@@ -4,7 +4,7 @@ import { capability, directOut, id, idempotencyKey, jsonObject } from '../schema
 
 export const sendDirectMessageTool = defineTool({
   name: 'send_direct_message',
-  profile: 'direct',
+  group: 'direct',
   title: 'Send direct message',
   description:
     "Send a message to one agent's durable inbox by guid; it waits there if the agent is offline. Requires register_agent first so the recipient can answer.",
@@ -17,6 +17,7 @@ export const sendDirectMessageTool = defineTool({
   },
   output: { message: directOut, recipientStatus: z.string() },
   annotations: WRITE,
+  alwaysLoad: true,
   run: (app, args) => app.sendDirectMessage(args),
   render: (r) => `Sent ${r.message.id} to ${r.message.recipientGuid} (${r.recipientStatus})`,
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const sendMessageTool = defineTool({
   name: 'send_message',
-  profile: 'channels',
+  group: 'channels',
   title: 'Send channel message',
   description:
     'Post a message to a project channel (see list_channels). Mention an agent with @handle to notify it. Returns the stored message with its id (usable as replyTo or a read cursor).',

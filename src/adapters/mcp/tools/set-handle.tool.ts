@@ -4,7 +4,7 @@ import { name } from '../schemas.js';
 
 export const setHandleTool = defineTool({
   name: 'set_handle',
-  profile: 'identity',
+  group: 'identity',
   title: 'Set handle',
   description:
     'Set the name this session signs channel messages with (e.g. "backend-dev"). Required before send_message unless you registered with register_agent, which sets one. A handle held by another live session is refused.',

@@ -4,7 +4,7 @@ import { agentOut, capability } from '../schemas.js';
 
 export const updatePresenceTool = defineTool({
   name: 'update_presence',
-  profile: 'registry',
+  group: 'registry',
   title: 'Update presence',
   description:
     'Change your status (online, busy, offline), current task count or capabilities. Heartbeats run on their own; you do not need to call this to stay online.',

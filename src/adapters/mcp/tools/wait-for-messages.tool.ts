@@ -4,29 +4,33 @@ import { name } from '../schemas.js';
 
 export const waitForMessagesTool = defineTool({
   name: 'wait_for_messages',
-  profile: 'channels',
+  group: 'wait',
   title: 'Wait for messages',
   description:
-    'Block until something new arrives for you — a message in the chosen channels (default: all), a direct message, or a work offer you are qualified for — or until timeoutMs (default 20000, max 60000). Returns what arrived without marking it read; then use read_messages / read_direct_messages / claim_work.',
+    'Block until something arrives after this call (or after `since`): a message in the channels (default all), a DM, or work you qualify for. Returns the arrivals with text (not marked read); old unread is only counted in `pending`. Pass `position` as `since` next time.',
   input: {
     channels: z.array(name('channel')).max(100).optional(),
     includeDirect: z.boolean().optional(),
     includeWork: z.boolean().optional(),
-    timeoutMs: z.number().int().min(0).max(60_000).optional(),
+    timeoutMs: z.number().int().min(0).max(60_000).optional().describe('default 20000'),
+    since: z.string().max(8192).optional(),
   },
   output: {
-    arrivals: z.array(z.looseObject({ kind: z.string(), from: z.string(), preview: z.string() })),
+    arrivals: z.array(z.looseObject({ kind: z.string(), from: z.string(), text: z.string() })),
     timedOut: z.boolean(),
-    pending: z.looseObject({ inbox: z.number() }),
+    pending: z.looseObject({ inbox: z.number(), work: z.number() }),
+    position: z.string(),
   },
   annotations: READ_ONLY,
+  alwaysLoad: true,
   run: (app, args) => app.waitForMessages(args),
   render: (r) =>
-    r.timedOut
-      ? 'Nothing new.'
-      : [
-          ...r.arrivals.map((a) => `${a.kind}${a.channel ? ` #${a.channel}` : ''} from ${a.from}: ${a.preview}`),
-          ...(r.pending.inbox ? [`${r.pending.inbox} unread direct messages`] : []),
-          ...Object.entries(r.pending.channels).map(([c, n]) => `#${c}: ${n} unread`),
-        ].join('\n'),
+    [
+      ...(r.timedOut ? ['Nothing new.'] : []),
+      ...r.arrivals.map((a) => `${a.kind}${a.channel ? ` #${a.channel}` : ''} from ${a.from}: ${a.text}`),
+      ...(r.pending.inbox ? [`${r.pending.inbox} unread direct messages`] : []),
+      ...Object.entries(r.pending.channels).map(([c, n]) => `#${c}: ${n} unread`),
+      ...(r.pending.work ? [`${r.pending.work} work offers you can claim`] : []),
+      `position: ${r.position}`,
+    ].join('\n'),
 });

@@ -1,0 +1,86 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { Surfaced, type WarpApp } from '../../application/index.js';
+import type { Logger } from '../config/index.js';
+import { sessionsDir, socketPath, writeSessionRecord } from '../system/session-records.js';
+import { hookRequest, MAX_LINE, type HookRequest } from './hook-protocol.js';
+
+export interface HookEndpoint {
+  close(): Promise<void>;
+}
+
+/**
+ * Lets `warp hook` ask this MCP server what is new for its agent: the server is connected
+ * and its read models are current, so a hook answers in milliseconds without touching NATS
+ * itself. What was surfaced is remembered here, per agent, for the life of the session.
+ */
+export async function startHookEndpoint(app: WarpApp, logger: Logger, env = process.env): Promise<HookEndpoint> {
+  const dir = sessionsDir(env);
+  const socket = socketPath(dir);
+  const surfaced = new Map<string, Surfaced>();
+  const answer = async (request: HookRequest): Promise<unknown> => {
+    const me = await app.getMyHandle();
+    if (request.ask === 'whoami') return { handle: me.handle, guid: me.guid };
+    const memory = surfaced.get(me.guid ?? '') ?? new Surfaced();
+    if (me.guid) surfaced.set(me.guid, memory);
+    return app.agentDigest(memory, request.moment);
+  };
+  const server = createServer((connection) => serve(connection, answer, logger));
+  server.on('error', (error) => logger.warn('hook endpoint failed', { error: error.message }));
+  let removeRecord = (): void => undefined;
+  try {
+    await listen(server, socket, dir);
+    removeRecord = writeSessionRecord(dir, socket);
+  } catch (error) {
+    logger.warn('Claude Code hooks cannot reach this session', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+  return {
+    async close() {
+      removeRecord();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function listen(server: Server, socket: string, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A socket file left by a process that had this pid before is in the way.
+  if (process.platform !== 'win32') rmSync(socket, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.unref();
+}
+
+function serve(connection: Socket, answer: (r: HookRequest) => Promise<unknown>, logger: Logger): void {
+  let buffer = '';
+  connection.setEncoding('utf8');
+  connection.setTimeout(5_000, () => connection.destroy());
+  connection.on('error', () => connection.destroy());
+  connection.on('data', (chunk: string) => {
+    buffer += chunk;
+    if (buffer.length > MAX_LINE) return void connection.destroy();
+    const end = buffer.indexOf('\n');
+    if (end < 0) return;
+    connection.removeAllListeners('data');
+    let request: HookRequest;
+    try {
+      request = hookRequest(JSON.parse(buffer.slice(0, end)));
+    } catch {
+      return void connection.end(`${JSON.stringify({ error: 'bad request' })}\n`);
+    }
+    answer(request).then(
+      (result) => connection.end(`${JSON.stringify(result)}\n`),
+      (error: unknown) => {
+        logger.warn('hook request failed', { error: error instanceof Error ? error.message : String(error) });
+        connection.end(`${JSON.stringify({ error: 'unavailable' })}\n`);
+      },
+    );
+  });
+}
