@@ -3,8 +3,11 @@ import { COMMANDS, parseCli, type ParsedCli } from '../../../src/adapters/cli/cl
 import type { Command } from '../../../src/adapters/cli/command.js';
 import { UsageError } from '../../../src/adapters/cli/exit-codes.js';
 
-/** Every runnable command with the words that name it: [send], [work, offer], … */
-const runnable: Array<[string[], Command]> = COMMANDS.flatMap((c) =>
+/**
+ * Every runnable command with the words that name it: [send], [work, offer], …
+ * Standalone commands (hook, setup) run before this parser and parse their own argv strictly.
+ */
+const runnable: Array<[string[], Command]> = COMMANDS.filter((c) => !c.standalone).flatMap((c) =>
   c.subcommands ? c.subcommands.map((s): [string[], Command] => [[c.name, s.name], s]) : [[[c.name], c]],
 );
 
