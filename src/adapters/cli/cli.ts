@@ -4,10 +4,11 @@ import type { CliContext, Command } from './command.js';
 import { agents, dm, inbox } from './commands/agents.js';
 import { channels, read, send } from './commands/channels.js';
 import { status } from './commands/status.js';
+import { web } from './commands/web.js';
 import { dlq, work } from './commands/work.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
-export const COMMANDS: readonly Command[] = [send, read, channels, agents, dm, inbox, work, dlq, status];
+export const COMMANDS: readonly Command[] = [send, read, channels, agents, dm, inbox, work, dlq, status, web];
 
 export function usage(): string {
   return [
@@ -19,7 +20,7 @@ export function usage(): string {
   ].join('\n');
 }
 
-const BOOLEAN_OPTIONS = ['json', 'follow', 'all', 'reset', 'no-retry'] as const;
+const BOOLEAN_OPTIONS = ['json', 'follow', 'all', 'reset', 'no-retry', 'open'] as const;
 const STRING_OPTIONS = [
   'as',
   'limit',
@@ -36,6 +37,8 @@ const STRING_OPTIONS = [
   'timeout',
   'reply-to',
   'key',
+  'port',
+  'host',
 ] as const;
 
 export interface ParsedCli {

@@ -1,0 +1,109 @@
+import type { ServerResponse } from 'node:http';
+import type { DashboardSnapshot } from './dashboard-snapshot.js';
+
+export interface SnapshotStreamOptions {
+  /** How often the state is read while a browser watches; presence goes stale with time, not events. */
+  readonly intervalMs: number;
+  /** SSE comment so proxies and browsers keep an idle stream open. */
+  readonly keepAliveMs: number;
+  readonly onError: (error: unknown) => void;
+}
+
+/** What changed between two snapshots: everything but the server time. */
+const contentKey = (s: DashboardSnapshot): string => JSON.stringify({ ...s, now: undefined });
+
+/**
+ * Server-sent events to every open dashboard: a snapshot when anything shown changed.
+ * Reads run one at a time; a nudge (a bus notice, an operator action) asks for one now.
+ */
+export class SnapshotStream {
+  private readonly clients = new Set<ServerResponse>();
+  private timer: NodeJS.Timeout | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private reading = false;
+  private again = false;
+  private lastKey: string | undefined;
+  private lastFrame: string | undefined;
+  private failing = false;
+
+  constructor(
+    private readonly build: () => Promise<DashboardSnapshot>,
+    private readonly options: SnapshotStreamOptions,
+  ) {}
+
+  add(res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    res.write('retry: 1000\n\n');
+    if (this.lastFrame) res.write(this.lastFrame);
+    this.clients.add(res);
+    res.on('close', () => {
+      this.clients.delete(res);
+      if (this.clients.size === 0) this.stopTimers();
+    });
+    this.startTimers();
+    this.nudge();
+  }
+
+  /** Reads now (or right after the read in progress) and sends what changed. */
+  nudge(): void {
+    if (this.clients.size === 0) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = true;
+    void this.refresh().finally(() => {
+      this.reading = false;
+      if (this.again) {
+        this.again = false;
+        this.nudge();
+      }
+    });
+  }
+
+  close(): void {
+    this.stopTimers();
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const snapshot = await this.build();
+      this.failing = false;
+      const key = contentKey(snapshot);
+      if (key === this.lastKey) return;
+      this.lastKey = key;
+      this.lastFrame = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+      this.broadcast(this.lastFrame);
+    } catch (error) {
+      // Said once per outage, so a dashboard shows the problem without a flood of frames.
+      if (this.failing) return;
+      this.failing = true;
+      this.lastKey = undefined;
+      this.options.onError(error);
+      const message = error instanceof Error ? error.message : String(error);
+      this.broadcast(`event: problem\ndata: ${JSON.stringify({ message })}\n\n`);
+    }
+  }
+
+  private broadcast(frame: string): void {
+    for (const res of this.clients) res.write(frame);
+  }
+
+  private startTimers(): void {
+    this.timer ??= setInterval(() => this.nudge(), this.options.intervalMs);
+    this.keepAlive ??= setInterval(() => this.broadcast(': keep-alive\n\n'), this.options.keepAliveMs);
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.timer);
+    clearInterval(this.keepAlive);
+    this.timer = undefined;
+    this.keepAlive = undefined;
+  }
+}
