@@ -126,6 +126,8 @@ function wireForms() {
     });
     if (sent) form.reset();
   });
+  const recipients = $('dm-form').elements.recipient;
+  recipients.addEventListener('change', () => (recipients.dataset.chosen = recipients.value));
   $('dm-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const form = event.currentTarget;

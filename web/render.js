@@ -25,6 +25,8 @@ const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour12: false });
 export function countdown(ms) {
   if (ms <= 0) return 'expired';
   const total = Math.ceil(ms / 1000);
+  const days = Math.floor(total / 86_400);
+  if (days >= 2) return `${days}d ${Math.floor((total % 86_400) / 3600)}h left`;
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = String(total % 60).padStart(2, '0');
@@ -54,14 +56,16 @@ export function renderAgents(tbody, snapshot) {
   tbody.replaceChildren(...(rows.length ? rows : [emptyRow(5, 'No agents registered yet')]));
 }
 
-/** Keeps the chosen recipient while the list of agents changes. */
+/** Keeps the recipient the operator chose while the list of agents changes; else the first online one. */
 export function renderRecipients(select, snapshot) {
-  const chosen = select.value;
+  const chosen = select.dataset.chosen;
+  const rank = (a) => (a.status === 'offline' ? 1 : 0);
   const options = snapshot.agents
     .filter((a) => a.guid !== snapshot.me.guid)
+    .sort((a, b) => rank(a) - rank(b) || a.handle.localeCompare(b.handle))
     .map((a) => el('option', { text: `${a.handle} (${a.status})`, attrs: { value: a.guid } }));
   select.replaceChildren(...options);
-  if (options.some((o) => o.value === chosen)) select.value = chosen;
+  if (chosen && options.some((o) => o.value === chosen)) select.value = chosen;
 }
 
 export function renderTabs(tablist, channels, selected, onSelect) {
@@ -147,6 +151,7 @@ export function renderWork(tbody, items, handleOf) {
               text: `${w.progress}%`,
               attrs: { max: 100, value: w.progress, 'aria-label': `Progress of ${w.taskId}` },
             }),
+        w.progress === undefined ? undefined : el('span', { className: 'percent', text: `${w.progress}%` }),
       ),
       el('td', { text: `${w.attempts}/${w.maxAttempts}` }),
     ),
@@ -166,11 +171,7 @@ export function renderDeadLetters(tbody, items, actions) {
         'td',
         {},
         `${w.attempts}/${w.maxAttempts}`,
-        el(
-          'ol',
-          { className: 'attempts' },
-          ...w.attemptHistory.map((h) => el('li', { text: `#${h.attempt}: ${h.reason}` })),
-        ),
+        el('ol', { className: 'attempts' }, ...w.attemptHistory.map((h) => el('li', { text: h.reason }))),
       ),
       el('td', {}, w.deadLetterExpiresAt ? timer(w.deadLetterExpiresAt) : '—'),
       el(

@@ -12,6 +12,7 @@ import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 const CHROMIUM = '/usr/bin/chromium';
 // The issue asks for updates "within a second"; the wait allows for a loaded 2-core machine.
 const LIVE_MS = 3_000;
+const screenshot = process.env['WARP_SCREENSHOT'];
 const env = {
   WARP_NAMESPACE: 'web-e2e',
   WARP_HEARTBEAT_MS: '200',
@@ -64,6 +65,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
   let problems: string[];
 
   beforeAll(async () => {
+    if (screenshot) mkdirSync(dirname(screenshot), { recursive: true });
     web = await startWeb(`nats://127.0.0.1:${await fleet.port()}`, project);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
@@ -158,11 +160,6 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     await bob.close();
     await shows(agentRow('bob').filter({ hasText: 'offline' }));
     expect(await page.evaluate(() => (globalThis as unknown as { unreloaded?: boolean }).unreloaded)).toBe(true);
-
-    if (process.env['WARP_SCREENSHOT']) {
-      mkdirSync(dirname(process.env['WARP_SCREENSHOT']), { recursive: true });
-      await page.screenshot({ path: process.env['WARP_SCREENSHOT'], fullPage: true });
-    }
     await alice.close();
   });
 
@@ -255,5 +252,26 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     };
     const bodies = snapshot.channels.flatMap((c) => c.messages.map((m) => m.body));
     expect(bodies).not.toContain('forged');
+  });
+
+  it('renders the whole dashboard in one screen (WARP_SCREENSHOT=docs/dashboard.png saves it for the README)', async () => {
+    const lead = await fleet.start();
+    await lead.call('register_agent', { agentType: 'lead', capabilities: ['planning'] });
+    await lead.call('send_message', { channel: 'roadmap', message: '@bob urgent-2 first, then the docs' });
+    await lead.call('broadcast_work_offer', {
+      taskId: 'migrate-db',
+      description: 'move the schema to v2',
+      requiredCapability: 'planning',
+    });
+    const { workItem } = await lead.call('claim_work', { capability: 'planning' });
+    await lead.call('fail_work', { workItemId: workItem.workItemId, error: 'needs a DBA', retryable: false });
+    await open();
+    await page.getByRole('tab', { name: /^#roadmap/ }).click();
+    await shows(page.getByRole('list', { name: 'Messages in #roadmap' }).getByText('urgent-2 first'));
+    await shows(agentRow('lead').filter({ hasText: 'online' }));
+    await shows(page.getByRole('button', { name: 'Retry migrate-db' }));
+    const png = await page.screenshot({ fullPage: true, ...(screenshot ? { path: screenshot } : {}) });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    await lead.close();
   });
 });

@@ -38,7 +38,9 @@ export class SnapshotStream {
       connection: 'keep-alive',
     });
     res.write('retry: 1000\n\n');
-    if (this.lastFrame) res.write(this.lastFrame);
+    // While others watch, the last frame is current; after an idle spell it is not, so read anew.
+    if (this.clients.size > 0 && this.lastFrame) res.write(this.lastFrame);
+    else this.lastKey = undefined;
     this.clients.add(res);
     res.on('close', () => {
       this.clients.delete(res);
