@@ -225,6 +225,29 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     await dave.close();
   });
 
+  it('renders the whole dashboard in one screen (WARP_SCREENSHOT=docs/dashboard.png saves it for the README)', async () => {
+    const lead = await fleet.start();
+    await lead.call('register_agent', { agentType: 'lead', capabilities: ['planning'] });
+    await lead.call('send_message', { channel: 'roadmap', message: '@bob urgent-2 first, then the docs' });
+    await lead.call('broadcast_work_offer', {
+      taskId: 'migrate-db',
+      description: 'move the schema to v2',
+      requiredCapability: 'planning',
+    });
+    const { workItem } = await lead.call('claim_work', { capability: 'planning' });
+    await lead.call('fail_work', { workItemId: workItem.workItemId, error: 'needs a DBA', retryable: false });
+    await open();
+    await page.getByRole('tab', { name: /^#roadmap/ }).click();
+    await shows(page.getByRole('list', { name: 'Messages in #roadmap' }).getByText('urgent-2 first'));
+    await shows(agentRow('lead').filter({ hasText: 'online' }));
+    await shows(page.getByRole('button', { name: 'Retry migrate-db' }));
+    await lead.call('send_message', { channel: 'errors', message: 'CI is red on main' });
+    await shows(page.getByRole('tab', { name: '#errors 1 unread' }));
+    const png = await page.screenshot({ fullPage: true, ...(screenshot ? { path: screenshot } : {}) });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    await lead.close();
+  });
+
   it('shows untrusted message text as text, never as markup', async () => {
     const mallory = await fleet.start();
     await mallory.call('set_handle', { handle: 'mallory' });
@@ -252,26 +275,5 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     };
     const bodies = snapshot.channels.flatMap((c) => c.messages.map((m) => m.body));
     expect(bodies).not.toContain('forged');
-  });
-
-  it('renders the whole dashboard in one screen (WARP_SCREENSHOT=docs/dashboard.png saves it for the README)', async () => {
-    const lead = await fleet.start();
-    await lead.call('register_agent', { agentType: 'lead', capabilities: ['planning'] });
-    await lead.call('send_message', { channel: 'roadmap', message: '@bob urgent-2 first, then the docs' });
-    await lead.call('broadcast_work_offer', {
-      taskId: 'migrate-db',
-      description: 'move the schema to v2',
-      requiredCapability: 'planning',
-    });
-    const { workItem } = await lead.call('claim_work', { capability: 'planning' });
-    await lead.call('fail_work', { workItemId: workItem.workItemId, error: 'needs a DBA', retryable: false });
-    await open();
-    await page.getByRole('tab', { name: /^#roadmap/ }).click();
-    await shows(page.getByRole('list', { name: 'Messages in #roadmap' }).getByText('urgent-2 first'));
-    await shows(agentRow('lead').filter({ hasText: 'online' }));
-    await shows(page.getByRole('button', { name: 'Retry migrate-db' }));
-    const png = await page.screenshot({ fullPage: true, ...(screenshot ? { path: screenshot } : {}) });
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
-    await lead.close();
   });
 });
