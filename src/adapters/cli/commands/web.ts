@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { OPERATOR_HANDLE } from '../../web/operator-actions.js';
 import { startDashboard } from '../../web/web-server.js';
-import { emit, intOption, stringOption, type Command } from '../command.js';
+import { emit, stringOption, type Command } from '../command.js';
 import { UsageError } from '../exit-codes.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -18,8 +18,12 @@ export const web: Command = {
   usage: 'warp web [--port 7777] [--host 127.0.0.1] [--open]',
   summary: 'live dashboard of agents, channels, work and dead letters',
   async run(ctx, args) {
-    const port = intOption(args, 'port') ?? 7777;
-    if (port < 0 || port > 65_535) throw new UsageError(`--port must be from 0 to 65535, got ${port}`);
+    const rawPort = stringOption(args, 'port') ?? '7777';
+    const port = Number(rawPort);
+    if (!/^\d{1,5}$/.test(rawPort) || port > 65_535)
+      throw new UsageError(
+        `--port must be a number from 0 to 65535 (0 picks a free one), got "${rawPort.slice(0, 20)}"`,
+      );
     const host = stringOption(args, 'host') ?? '127.0.0.1';
     if (!LOOPBACK.has(host))
       process.stderr.write(
