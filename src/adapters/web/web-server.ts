@@ -100,13 +100,15 @@ export async function startDashboard(app: WarpApp, options: DashboardOptions): P
   });
   const { port } = server.address() as AddressInfo;
   allowed = allowedHosts(options.host, port);
-  // Channel notices arrive before the next tick: a message shows up as soon as it is stored.
+  // Channel notices and work events arrive before the next tick: they show as soon as they are stored.
   const updates = await app.watchUpdates(() => stream.nudge());
+  const stopWork = app.watchWork(() => stream.nudge());
   const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
   const urlHost = ['0.0.0.0', '::'].includes(options.host) ? '127.0.0.1' : shown;
   return {
     url: `http://${urlHost}:${port}/`,
     async close() {
+      stopWork();
       await updates.close();
       stream.close();
       server.closeAllConnections();

@@ -67,6 +67,23 @@ describe('the dashboard server over the application (memory backend, in process)
     await res.body!.cancel();
   });
 
+  it('pushes a snapshot with a new offer and its claim as soon as they reach the read model', async () => {
+    const res = await fetch(new URL('/api/events', dashboard.url));
+    const stream = frames(res.body!);
+    await stream.next();
+    await agent.broadcastWorkOffer({ taskId: 'live-offer', description: 'd', requiredCapability: 'ts' });
+    const statuses: string[] = [];
+    for await (const frame of stream) {
+      const item = (JSON.parse(frame.data) as DashboardSnapshot).work.items.find((w) => w.taskId === 'live-offer');
+      if (item && statuses.at(-1) !== item.status) statuses.push(item.status);
+      if (item?.status === 'offered' && statuses.length === 1)
+        await agent.claimWork({ capability: 'ts', timeout: 100 });
+      if (item?.status === 'claimed') break;
+    }
+    expect(statuses).toEqual(['offered', 'claimed']);
+    await res.body!.cancel();
+  });
+
   it("shows messages without reading them for the operator; marking read clears the channel's unread count", async () => {
     await agent.sendMessage({ channel: 'general', message: 'one' });
     await agent.sendMessage({ channel: 'general', message: 'two' });
