@@ -107,6 +107,7 @@ export function renderMessages(list, channel) {
         el('time', { text: clock(m.timestamp), attrs: { datetime: m.timestamp } }),
       ),
       el('p', { className: 'body', text: m.body }),
+      m.clipped ? el('p', { className: 'clipped', text: `Cut here; warp read ${m.channel} shows it all.` }) : undefined,
     ),
   );
   list.replaceChildren(...(items.length ? items : [el('li', { className: 'empty', text: 'No messages yet' })]));
@@ -135,7 +136,7 @@ export function renderWork(tbody, items, handleOf) {
   const rows = items.map((w) =>
     el(
       'tr',
-      { attrs: { title: w.description } },
+      {},
       el('th', { attrs: { scope: 'row' } }, w.taskId, el('span', { className: 'detail', text: w.description })),
       el('td', { text: w.capability }),
       el('td', { text: w.priority }),
@@ -171,7 +172,7 @@ export function renderDeadLetters(tbody, items, actions) {
         'td',
         {},
         `${w.attempts}/${w.maxAttempts}`,
-        el('ol', { className: 'attempts' }, ...w.attemptHistory.map((h) => el('li', { text: h.reason }))),
+        el('ol', { className: 'attempts' }, ...w.attemptReasons.map((reason) => el('li', { text: reason }))),
       ),
       el('td', {}, w.deadLetterExpiresAt ? timer(w.deadLetterExpiresAt) : '—'),
       el(

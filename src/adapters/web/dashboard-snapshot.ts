@@ -7,13 +7,38 @@ import type { ListWorkOutput } from '../../application/work/list-work.js';
 import type { WorkItemView } from '../../application/work/work-view.js';
 
 /** Recent messages each channel shows; older ones are a `warp read` away. */
-export const RECENT_MESSAGES = 30;
+export const RECENT_MESSAGES = 25;
+/** Longer texts are cut in the snapshot, so a frame stays small however large bodies are. */
+export const SHOWN_CHARS = 2_000;
 const QUEUE_PAGE = 200;
 const DEAD_LETTER_PAGE = 100;
 
-export interface ChannelPanel extends ChannelSummary {
-  readonly messages: readonly MessageView[];
+export interface ShownMessage extends MessageView {
+  /** The body was cut to SHOWN_CHARS. */
+  readonly clipped?: true;
 }
+
+export interface ChannelPanel extends ChannelSummary {
+  readonly messages: readonly ShownMessage[];
+}
+
+/** The fields of a work item the dashboard shows (no context data or results). */
+export type ShownWorkItem = Pick<
+  WorkItemView,
+  | 'workItemId'
+  | 'taskId'
+  | 'description'
+  | 'capability'
+  | 'priority'
+  | 'status'
+  | 'attempts'
+  | 'maxAttempts'
+  | 'holder'
+  | 'leaseExpiresAt'
+  | 'progress'
+  | 'deadLetterReason'
+  | 'deadLetterExpiresAt'
+> & { readonly attemptReasons: readonly string[] };
 
 /** Everything the dashboard shows, read through the same use cases the tools and the CLI call. */
 export interface DashboardSnapshot {
@@ -24,26 +49,52 @@ export interface DashboardSnapshot {
   readonly channels: readonly ChannelPanel[];
   readonly work: {
     readonly depth: ListWorkOutput['depth'];
-    readonly items: readonly WorkItemView[];
+    readonly items: readonly ShownWorkItem[];
     readonly total: number;
   };
-  readonly deadLetters: { readonly items: readonly WorkItemView[]; readonly total: number };
+  readonly deadLetters: { readonly items: readonly ShownWorkItem[]; readonly total: number };
+}
+
+const clip = (text: string): string => (text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text);
+
+const shownMessage = (m: MessageView): ShownMessage =>
+  m.body.length > SHOWN_CHARS ? { ...m, body: clip(m.body), clipped: true } : m;
+
+function shownWork(w: WorkItemView): ShownWorkItem {
+  return {
+    workItemId: w.workItemId,
+    taskId: clip(w.taskId),
+    description: clip(w.description),
+    capability: w.capability,
+    priority: w.priority,
+    status: w.status,
+    attempts: w.attempts,
+    maxAttempts: w.maxAttempts,
+    ...(w.holder !== undefined ? { holder: w.holder } : {}),
+    ...(w.leaseExpiresAt !== undefined ? { leaseExpiresAt: w.leaseExpiresAt } : {}),
+    ...(w.progress !== undefined ? { progress: w.progress } : {}),
+    ...(w.deadLetterReason !== undefined ? { deadLetterReason: w.deadLetterReason } : {}),
+    ...(w.deadLetterExpiresAt !== undefined ? { deadLetterExpiresAt: w.deadLetterExpiresAt } : {}),
+    attemptReasons: w.attemptHistory.map((h) => clip(h.reason)),
+  };
 }
 
 /**
  * Builds snapshots; a channel's recent messages are read again only when its last message
- * changed, so an idle dashboard costs one position lookup per channel.
+ * changed, so an idle dashboard costs a position and a cursor lookup per channel.
  */
 export function snapshotBuilder(app: WarpApp, now: () => number = Date.now): () => Promise<DashboardSnapshot> {
-  const recent = new Map<string, { lastMessageId: string | null; messages: readonly MessageView[] }>();
+  const recent = new Map<string, { lastMessageId: string | null; messages: readonly ShownMessage[] }>();
 
-  const messagesOf = async (channel: ChannelSummary): Promise<readonly MessageView[]> => {
+  const messagesOf = async (channel: ChannelSummary): Promise<readonly ShownMessage[]> => {
     const cached = recent.get(channel.name);
     if (cached && cached.lastMessageId === channel.lastMessageId) return cached.messages;
     const messages =
       channel.messageCount === 0
         ? []
-        : (await app.readMessages({ channel: channel.name, limit: RECENT_MESSAGES, markRead: false })).messages;
+        : (await app.readMessages({ channel: channel.name, limit: RECENT_MESSAGES, markRead: false })).messages.map(
+            shownMessage,
+          );
     recent.set(channel.name, { lastMessageId: channel.lastMessageId, messages });
     return messages;
   };
@@ -64,8 +115,12 @@ export function snapshotBuilder(app: WarpApp, now: () => number = Date.now): () 
       me,
       agents,
       channels: panels,
-      work: { depth: claimed.depth, items: [...claimed.items, ...offered.items], total: claimed.total + offered.total },
-      deadLetters,
+      work: {
+        depth: claimed.depth,
+        items: [...claimed.items, ...offered.items].map(shownWork),
+        total: claimed.total + offered.total,
+      },
+      deadLetters: { items: deadLetters.items.map(shownWork), total: deadLetters.total },
     };
   };
 }

@@ -4,6 +4,8 @@ import type { DashboardSnapshot } from './dashboard-snapshot.js';
 export interface SnapshotStreamOptions {
   /** How often the state is read while a browser watches; presence goes stale with time, not events. */
   readonly intervalMs: number;
+  /** Least time between the starts of two reads: a busy channel costs at most this many reads. */
+  readonly minGapMs: number;
   /** SSE comment so proxies and browsers keep an idle stream open. */
   readonly keepAliveMs: number;
   readonly onError: (error: unknown) => void;
@@ -22,6 +24,8 @@ export class SnapshotStream {
   private keepAlive: NodeJS.Timeout | undefined;
   private reading = false;
   private again = false;
+  private lastStart = 0;
+  private scheduled: NodeJS.Timeout | undefined;
   private lastKey: string | undefined;
   private lastFrame: string | undefined;
   private failing = false;
@@ -50,14 +54,23 @@ export class SnapshotStream {
     this.nudge();
   }
 
-  /** Reads now (or right after the read in progress) and sends what changed. */
+  /** Reads soon (after the read in progress, at least minGapMs after the last) and sends what changed. */
   nudge(): void {
-    if (this.clients.size === 0) return;
+    if (this.clients.size === 0 || this.scheduled) return;
     if (this.reading) {
       this.again = true;
       return;
     }
+    const wait = this.lastStart + this.options.minGapMs - Date.now();
+    if (wait > 0) {
+      this.scheduled = setTimeout(() => {
+        this.scheduled = undefined;
+        this.nudge();
+      }, wait);
+      return;
+    }
     this.reading = true;
+    this.lastStart = Date.now();
     void this.refresh().finally(() => {
       this.reading = false;
       if (this.again) {
@@ -68,6 +81,8 @@ export class SnapshotStream {
   }
 
   close(): void {
+    clearTimeout(this.scheduled);
+    this.scheduled = undefined;
     this.stopTimers();
     for (const res of this.clients) res.end();
     this.clients.clear();

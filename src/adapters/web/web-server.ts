@@ -56,7 +56,12 @@ export async function startDashboard(app: WarpApp, options: DashboardOptions): P
   const assetsDir = options.assetsDir ?? findAssetsDir();
   const onError = options.onError ?? (() => undefined);
   const build = snapshotBuilder(app);
-  const stream = new SnapshotStream(build, { intervalMs: options.intervalMs ?? 500, keepAliveMs: 15_000, onError });
+  const stream = new SnapshotStream(build, {
+    intervalMs: options.intervalMs ?? 500,
+    minGapMs: 150,
+    keepAliveMs: 15_000,
+    onError,
+  });
   let allowed: ReadonlySet<string> = new Set();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

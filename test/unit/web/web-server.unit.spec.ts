@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WarpApp } from '../../../src/application/index.js';
-import type { DashboardSnapshot } from '../../../src/adapters/web/dashboard-snapshot.js';
+import { SHOWN_CHARS, type DashboardSnapshot } from '../../../src/adapters/web/dashboard-snapshot.js';
 import { MAX_BODY_BYTES } from '../../../src/adapters/web/request-guard.js';
 import { startDashboard, type Dashboard } from '../../../src/adapters/web/web-server.js';
 import { createFleet } from '../../support/memory-fleet.js';
@@ -95,6 +95,13 @@ describe('the dashboard server over the application (memory backend, in process)
     expect(read.status).toBe(200);
     expect(await read.json()).toEqual({ channel: 'general', unread: 0 });
     expect(general(await snapshot()).unread).toBe(0);
+  });
+
+  it('cuts long texts in the snapshot and says so', async () => {
+    await agent.sendMessage({ channel: 'general', message: 'x'.repeat(SHOWN_CHARS + 500) });
+    const [shown] = general(await snapshot()).messages;
+    expect(shown).toMatchObject({ clipped: true });
+    expect(shown!.body.length).toBe(SHOWN_CHARS + 1);
   });
 
   it('posts and sends direct messages as the operator', async () => {
