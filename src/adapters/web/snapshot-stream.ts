@@ -27,7 +27,6 @@ export class SnapshotStream {
   private lastStart = 0;
   private scheduled: NodeJS.Timeout | undefined;
   private lastKey: string | undefined;
-  private lastFrame: string | undefined;
   private failing = false;
 
   constructor(
@@ -42,10 +41,11 @@ export class SnapshotStream {
       connection: 'keep-alive',
     });
     res.write('retry: 1000\n\n');
-    // While others watch, the last frame is current; after an idle spell it is not, so read anew.
-    if (this.clients.size > 0 && this.lastFrame) res.write(this.lastFrame);
-    else this.lastKey = undefined;
     this.clients.add(res);
+    // A new browser gets a fresh read (never the last frame: its `now` would set the browser's
+    // clock back), and hears of an outage already under way.
+    this.lastKey = undefined;
+    this.failing = false;
     res.on('close', () => {
       this.clients.delete(res);
       if (this.clients.size === 0) this.stopTimers();
@@ -95,8 +95,7 @@ export class SnapshotStream {
       const key = contentKey(snapshot);
       if (key === this.lastKey) return;
       this.lastKey = key;
-      this.lastFrame = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
-      this.broadcast(this.lastFrame);
+      this.broadcast(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
     } catch (error) {
       // Said once per outage, so a dashboard shows the problem without a flood of frames.
       if (this.failing) return;
