@@ -4,6 +4,7 @@ import {
   renderAgents,
   renderDeadLetters,
   renderDepth,
+  renderInbox,
   renderMessages,
   renderRecipients,
   renderTabs,
@@ -18,6 +19,7 @@ let selected;
 let clockOffset = 0; // server time minus this browser's time
 const drawn = new Map(); // section → the data it was last drawn from
 let markingRead = false;
+const inbox = []; // direct messages read on this page (reading takes them out of the inbox)
 
 const serverNow = () => Date.now() + clockOffset;
 
@@ -59,6 +61,13 @@ function render() {
   section('dead', s.deadLetters.items, () =>
     renderDeadLetters($('dead-letters'), s.deadLetters.items, deadLetterActions),
   );
+  section('inbox', s.inbox.unread, () => {
+    const unread = s.inbox.unread;
+    $('inbox-status').textContent = unread
+      ? `${unread} unread direct message${unread === 1 ? '' : 's'}`
+      : 'No unread direct messages';
+    $('read-inbox').disabled = unread === 0;
+  });
   tickCountdowns(document, serverNow());
   markSelectedRead();
 }
@@ -125,6 +134,12 @@ function wireForms() {
       message: form.elements.message.value,
     });
     if (sent) form.reset();
+  });
+  $('read-inbox').addEventListener('click', async () => {
+    const answer = await act('/api/inbox/read', {});
+    if (!answer) return;
+    inbox.push(...answer.messages);
+    renderInbox($('inbox'), inbox);
   });
   const recipients = $('dm-form').elements.recipient;
   recipients.addEventListener('change', () => (recipients.dataset.chosen = recipients.value));

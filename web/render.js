@@ -94,19 +94,32 @@ export function renderTabs(tablist, channels, selected, onSelect) {
   if (focused) tablist.querySelector(`[data-channel="${CSS.escape(focused)}"]`)?.focus();
 }
 
+/** One message: who, when, and the body as text. */
+const messageItem = (m, ...extra) =>
+  el(
+    'li',
+    { className: 'message' },
+    el(
+      'div',
+      { className: 'meta' },
+      el('span', { className: 'from', text: m.senderHandle }),
+      ' ',
+      el('time', { text: clock(m.timestamp), attrs: { datetime: m.timestamp } }),
+    ),
+    el('p', { className: 'body', text: m.body }),
+    ...extra,
+  );
+
+/** Direct messages the operator has read on this page, newest last. */
+export function renderInbox(list, messages) {
+  list.replaceChildren(...messages.map((m) => messageItem(m)));
+  list.scrollTop = list.scrollHeight;
+}
+
 export function renderMessages(list, channel) {
   const items = channel.messages.map((m) =>
-    el(
-      'li',
-      { className: 'message' },
-      el(
-        'div',
-        { className: 'meta' },
-        el('span', { className: 'from', text: m.senderHandle }),
-        ' ',
-        el('time', { text: clock(m.timestamp), attrs: { datetime: m.timestamp } }),
-      ),
-      el('p', { className: 'body', text: m.body }),
+    messageItem(
+      m,
       m.clipped ? el('p', { className: 'clipped', text: `Cut here; warp read ${m.channel} shows it all.` }) : undefined,
     ),
   );

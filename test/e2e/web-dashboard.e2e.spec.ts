@@ -233,6 +233,15 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
       .toBe('');
     const inbox = await dave.call('read_direct_messages', {});
     expect(inbox.messages).toEqual([expect.objectContaining({ senderHandle: 'operator', body: 'please rebase' })]);
+
+    // The answer reaches the operator's inbox on the page.
+    const { agents } = await dave.call('discover_agents', { agentType: 'operator' });
+    await dave.call('send_direct_message', { recipientGuid: agents[0].guid, message: 'rebased, ready' });
+    await shows(page.getByText('1 unread direct message', { exact: true }));
+    await page.getByRole('button', { name: 'Read inbox' }).click();
+    const replies = page.getByRole('list', { name: 'Direct messages to the operator' });
+    await shows(replies.getByRole('listitem').filter({ hasText: 'dave' }).filter({ hasText: 'rebased, ready' }));
+    await shows(page.getByText('No unread direct messages', { exact: true }));
     await dave.close();
   });
 

@@ -53,6 +53,8 @@ export interface DashboardSnapshot {
     readonly total: number;
   };
   readonly deadLetters: { readonly items: readonly ShownWorkItem[]; readonly total: number };
+  /** Direct messages waiting for the operator. */
+  readonly inbox: { readonly unread: number };
 }
 
 const clip = (text: string): string => (text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text);
@@ -100,13 +102,14 @@ export function snapshotBuilder(app: WarpApp, now: () => number = Date.now): () 
   };
 
   return async () => {
-    const [me, { agents }, { channels }, claimed, offered, deadLetters] = await Promise.all([
+    const [me, { agents }, { channels }, claimed, offered, deadLetters, inbox] = await Promise.all([
       app.getMyHandle(),
       app.discoverAgents({ includeOffline: true }),
       app.listChannels(),
       app.listWork({ status: 'claimed', limit: QUEUE_PAGE }),
       app.listWork({ status: 'offered', limit: QUEUE_PAGE }),
       app.listDeadLetterItems({ limit: DEAD_LETTER_PAGE }),
+      app.inboxStatus(),
     ]);
     const panels = await Promise.all(channels.map(async (c) => ({ ...c, messages: await messagesOf(c) })));
     for (const name of recent.keys()) if (!channels.some((c) => c.name === name)) recent.delete(name);
@@ -121,6 +124,7 @@ export function snapshotBuilder(app: WarpApp, now: () => number = Date.now): () 
         total: claimed.total + offered.total,
       },
       deadLetters: { items: deadLetters.items.map(shownWork), total: deadLetters.total },
+      inbox: { unread: inbox.unread },
     };
   };
 }

@@ -31,7 +31,7 @@ async function markRead(app: WarpApp, channel: string): Promise<{ channel: strin
 }
 
 /**
- * POST /api/<collection>/<target>/<verb>. Targets (channel names, guids, item ids) are checked by
+ * Actions on a target: POST /api/<collection>/<target>/<verb>. Targets (channel names, guids, item ids) are checked by
  * the use cases with the same rules as the tools before they reach a subject.
  */
 const ACTIONS: Readonly<Record<string, Action>> = {
@@ -50,9 +50,20 @@ const ACTIONS: Readonly<Record<string, Action>> = {
   },
 };
 
+/** Actions on the operator itself: POST /api/<collection>/<verb>. */
+const OWN_ACTIONS: Readonly<Record<string, (app: WarpApp, body: unknown) => Promise<unknown>>> = {
+  // Reading takes the messages out of the inbox (as read_direct_messages does): the page keeps them on screen.
+  'inbox/read': (app, body) => {
+    parse(Empty, body);
+    return app.readDirectMessages({ limit: 100 });
+  },
+};
+
 const ACTION_PATH = /^\/api\/([a-z-]+)\/([^/]{1,256})\/([a-z]+)$/;
 
 export function findAction(pathname: string): ((app: WarpApp, body: unknown) => Promise<unknown>) | undefined {
+  const own = OWN_ACTIONS[pathname.replace(/^\/api\//, '')];
+  if (own && pathname.startsWith('/api/')) return own;
   const match = ACTION_PATH.exec(pathname);
   if (!match) return undefined;
   const [, collection, rawTarget, verb] = match as unknown as [string, string, string, string];

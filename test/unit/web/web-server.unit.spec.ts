@@ -114,6 +114,17 @@ describe('the dashboard server over the application (memory backend, in process)
     expect(inbox.messages).toEqual([expect.objectContaining({ senderHandle: 'operator', body: 'please rebase' })]);
   });
 
+  it('shows how many direct messages wait for the operator; reading the inbox returns them', async () => {
+    const { guid } = await operator.getMyHandle();
+    await agent.sendDirectMessage({ recipientGuid: guid!, message: 'done with fix-42' });
+    expect((await snapshot()).inbox).toEqual({ unread: 1 });
+    const read = await action('/api/inbox/read', {});
+    expect(read.status).toBe(200);
+    const { messages } = (await read.json()) as { messages: Array<{ body: string; senderHandle: string }> };
+    expect(messages).toEqual([expect.objectContaining({ body: 'done with fix-42', senderHandle: 'dev' })]);
+    expect((await snapshot()).inbox).toEqual({ unread: 0 });
+  });
+
   it('retries and discards dead letters', async () => {
     const offer = async (taskId: string): Promise<string> => {
       await agent.broadcastWorkOffer({ taskId, description: taskId, requiredCapability: 'ts' });
