@@ -68,7 +68,7 @@ export async function startDashboard(app: WarpApp, options: DashboardOptions): P
     checkHost(req, allowed);
     const { pathname } = new URL(req.url ?? '/', 'http://dashboard');
     if (req.method === 'GET' || req.method === 'HEAD') {
-      if (pathname === '/api/events') return stream.add(res);
+      if (pathname === '/api/events' && req.method === 'GET') return stream.add(res);
       if (pathname === '/api/snapshot') return sendJson(res, 200, await build());
       const asset = await readAsset(assetsDir, pathname);
       if (!asset) throw new Refused(404, `nothing at ${pathname.slice(0, 100)}`);
