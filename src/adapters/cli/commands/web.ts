@@ -24,6 +24,8 @@ export const web: Command = {
       throw new UsageError(
         `--port must be a number from 0 to 65535 (0 picks a free one), got "${rawPort.slice(0, 20)}"`,
       );
+    if (args.options['host'] === true || args.options['port'] === true)
+      throw new UsageError('--host and --port take a value, e.g. --host 0.0.0.0 --port 8080');
     const host = stringOption(args, 'host') ?? '127.0.0.1';
     if (!LOOPBACK.has(host))
       process.stderr.write(
