@@ -21,6 +21,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/schema ./schema
+# The dashboard's browser assets (warp web), served as they are.
+COPY web ./web
 # The image's built-in unprivileged user; stdout stays the MCP protocol, logs go to stderr.
 USER node
 ENTRYPOINT ["node", "dist/src/adapters/cli/bin.js"]

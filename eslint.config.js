@@ -20,6 +20,16 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser modules (web/), shipped as they are: no build step, no bundler.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'window', 'fetch', 'EventSource', 'CSS', 'setInterval', 'console'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     // Tests read structured tool results whose shape the assertions check.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -75,6 +75,8 @@ export function createWarpApp(deps: AppDeps) {
       startAgentFeed(deps, kinds, push),
     /** Resource change hints (a channel got a message, the inbox got one). */
     watchUpdates: (listener: (update: Update) => void): Promise<Subscription> => watchUpdates(deps, listener),
+    /** Called when work changes (offer, claim, progress, end) as it reaches this session's read model. */
+    watchWork: (listener: () => void): (() => void) => deps.work.observe(() => listener()),
   };
 }
 

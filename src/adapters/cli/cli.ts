@@ -12,6 +12,7 @@ import { setup } from './commands/setup.js';
 import { status } from './commands/status.js';
 import { dlq } from './commands/dlq.js';
 import { work } from './commands/work.js';
+import { web } from './commands/web.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { commandHelp, globalOptionsLine } from './help.js';
 
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   localServer,
   hook,
   setup,
+  web,
 ];
 
 /** Options every command takes. */

@@ -10,6 +10,8 @@ export interface ReadMessagesInput {
   readonly before?: string;
   readonly after?: string;
   readonly unreadOnly?: boolean;
+  /** false reads without moving the read cursor (a dashboard showing a channel is not the operator reading it). */
+  readonly markRead?: boolean;
 }
 
 export interface ReadMessagesOutput {
@@ -52,6 +54,7 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   // The cursor moves only when this page continues from it, so no unread message is skipped.
   if (
     guid &&
+    input.markRead !== false &&
     lastSeq !== undefined &&
     firstSeq !== undefined &&
     firstSeq <= Math.max(cursor, position.first - 1) + 1 &&
