@@ -76,7 +76,10 @@ export function createWarpApp(deps: AppDeps) {
     /** Resource change hints (a channel got a message, the inbox got one). */
     watchUpdates: (listener: (update: Update) => void): Promise<Subscription> => watchUpdates(deps, listener),
     /** Called when work changes (offer, claim, progress, end) as it reaches this session's read model. */
-    watchWork: (listener: () => void): (() => void) => deps.work.observe(() => listener()),
+    watchWork: (listener: () => void): Promise<Subscription> => {
+      const stop = deps.work.observe(() => listener());
+      return Promise.resolve({ close: async () => void stop() });
+    },
   };
 }
 

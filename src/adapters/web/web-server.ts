@@ -107,13 +107,13 @@ export async function startDashboard(app: WarpApp, options: DashboardOptions): P
   allowed = allowedHosts(options.host, port);
   // Channel notices and work events arrive before the next tick: they show as soon as they are stored.
   const updates = await app.watchUpdates(() => stream.nudge());
-  const stopWork = app.watchWork(() => stream.nudge());
+  const work = await app.watchWork(() => stream.nudge());
   const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
   const urlHost = ['0.0.0.0', '::'].includes(options.host) ? '127.0.0.1' : shown;
   return {
     url: `http://${urlHost}:${port}/`,
     async close() {
-      stopWork();
+      await work.close();
       await updates.close();
       stream.close();
       server.closeAllConnections();
