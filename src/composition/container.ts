@@ -8,9 +8,10 @@ import {
   type Settings,
   type WarpApp,
 } from '../application/index.js';
+import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
 import { CryptoIds } from '../adapters/system/crypto-ids.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
-import type { Clock, IdGenerator } from '../ports/index.js';
+import type { Clock, IdGenerator, Quarantine } from '../ports/index.js';
 import type { Backend } from './backend-modules.js';
 import { TOKENS } from './tokens.js';
 
@@ -20,11 +21,15 @@ export interface Identity {
   readonly username: string;
 }
 
-/** Clock, ids, this session's identity and limits, and the use cases over whichever backend is loaded. */
-export const coreModule = (identity: Identity, settings: Settings) =>
+/**
+ * Clock, ids, this session's identity and limits, where skipped stored values are counted, and the
+ * use cases over whichever backend is loaded.
+ */
+export const coreModule = (identity: Identity, settings: Settings, quarantine: Quarantine = new CountingQuarantine()) =>
   new ContainerModule(({ bind }) => {
     bind<Clock>(TOKENS.Clock).toConstantValue(new SystemClock());
     bind<IdGenerator>(TOKENS.Ids).toConstantValue(new CryptoIds());
+    bind<Quarantine>(TOKENS.Quarantine).toConstantValue(quarantine);
     bind<Settings>(TOKENS.Settings).toConstantValue(settings);
     bind<Session>(TOKENS.Session)
       .toResolvedValue(() => new Session(identity.namespace, identity.hostname, identity.username))

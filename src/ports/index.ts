@@ -5,3 +5,4 @@ export * from './cursor-store.port.js';
 export * from './clock.port.js';
 export * from './ids.port.js';
 export * from './connection.port.js';
+export * from './quarantine.port.js';

@@ -50,7 +50,7 @@ export async function defineChannel(
   const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };
   const known = deps.channels.get(name);
   const outcome = await execute(
-    deps.events,
+    deps,
     stream,
     channelDecider,
     { type, name, description, retention, now: deps.clock.now() },

@@ -30,7 +30,7 @@ export async function goOffline(deps: AppDeps): Promise<void> {
   if (!guid) return;
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps.events, stream, agentDecider, {
+  const { state } = await execute(deps, stream, agentDecider, {
     type: 'UpdatePresence',
     status: 'offline',
     now,

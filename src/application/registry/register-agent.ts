@@ -60,7 +60,7 @@ export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): P
     username: session.username,
   } as const;
   const stream = { namespace: session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps.events, stream, agentDecider, { type: 'RegisterAgent', profile, now });
+  const { state } = await execute(deps, stream, agentDecider, { type: 'RegisterAgent', profile, now });
   await deps.bus.openInbox(guid);
   const entry = await projectAgent(deps.registry, state, now);
   session.handle = handle;

@@ -5,6 +5,7 @@ import type {
   EventStore,
   IdGenerator,
   MessageBus,
+  Quarantine,
   RegistryStore,
 } from '../../ports/index.js';
 import { ChannelDirectory } from '../channels/channel-directory.js';
@@ -20,13 +21,15 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly connection: Connection;
+  /** Where skipped stored values (undecodable, or rejected on replay) are counted. */
+  readonly quarantine: Quarantine;
   readonly session: Session;
   readonly settings: Settings;
   readonly channels: ChannelDirectory;
   readonly work: WorkIndex;
 }
 
-export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection'>;
+export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection' | 'quarantine'>;
 
 /** A session's dependencies over a backend: fresh read models, shared stores. */
 export function createSessionDeps(
@@ -36,5 +39,13 @@ export function createSessionDeps(
   session: Session,
   settings: Settings,
 ): AppDeps {
-  return { ...backend, clock, ids, session, settings, channels: new ChannelDirectory(), work: new WorkIndex() };
+  return {
+    ...backend,
+    clock,
+    ids,
+    session,
+    settings,
+    channels: new ChannelDirectory(backend.quarantine),
+    work: new WorkIndex(backend.quarantine),
+  };
 }

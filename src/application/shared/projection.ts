@@ -1,5 +1,6 @@
 import type { Decider } from '../../domain/index.js';
-import type { StoredBatch } from '../../ports/index.js';
+import type { Quarantine, StoredBatch } from '../../ports/index.js';
+import { replayStored } from './replay-stored.js';
 
 export interface Entry<S> {
   readonly state: S;
@@ -16,7 +17,10 @@ export class Projection<C, S, E> {
   private waiters: Array<() => void> = [];
   private readonly observers = new Set<(batch: StoredBatch<E>) => void>();
 
-  constructor(private readonly decider: Decider<C, S, E>) {}
+  constructor(
+    private readonly decider: Decider<C, S, E>,
+    private readonly quarantine: Quarantine,
+  ) {}
 
   /**
    * Folds `batch` in. A writer passes the `resulting` state it computed: its append may rest
@@ -25,7 +29,12 @@ export class Projection<C, S, E> {
   apply(batch: StoredBatch<E>, resulting?: S): void {
     const current = this.entries.get(batch.stream.id);
     if (current && current.revision >= batch.revision) return;
-    const state = resulting ?? batch.events.reduce(this.decider.evolve, current?.state ?? this.decider.initialState());
+    const state =
+      resulting ??
+      replayStored(this.decider, this.quarantine, batch.stream, batch.events, {
+        from: current?.state,
+        sequence: batch.revision,
+      });
     this.entries.set(batch.stream.id, { state, revision: batch.revision });
     for (const observe of this.observers) observe(batch);
     const waiters = this.waiters;

@@ -3,7 +3,7 @@ import { emit, type Command } from '../command.js';
 export const status: Command = {
   name: 'status',
   usage: 'warp status',
-  summary: 'connection, namespace, channels and queue depths',
+  summary: 'connection, namespace, channels, queue depths and skipped stored values',
   async run(ctx) {
     const [me, channelList, work] = await Promise.all([
       ctx.app.getMyHandle(),
@@ -15,6 +15,11 @@ export const status: Command = {
       `backend: ${me.backend} (${me.server}) ${me.connection}`,
       `namespace: ${me.namespace}`,
       `channels: ${channelList.channels.map((c) => `#${c.name}(${c.messageCount})`).join(' ') || 'none'}`,
+      `skipped stored values: ${
+        Object.entries(me.skipped)
+          .map(([source, n]) => `${source} ${n}`)
+          .join(', ') || 'none'
+      }`,
       ...Object.entries(work.depth).map(
         ([cap, d]) => `queue ${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered`,
       ),
