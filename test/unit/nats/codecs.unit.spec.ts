@@ -16,11 +16,11 @@ describe('codecs of values read back from NATS', () => {
   it('compile only when a schema decodes exactly its domain type (this file type-checks with tsconfig.test.json)', () => {
     proof<Decodes<typeof exact, Domain>>();
     // @ts-expect-error a schema that misses an optional field would strip it silently
-    proof<Decodes<typeof missesOptional, Domain>>();
+    proof<Decodes<MissesOptional, Domain>>();
     // @ts-expect-error a schema that types a field differently
-    proof<Decodes<typeof wrongType, Domain>>();
+    proof<Decodes<WrongType, Domain>>();
     // @ts-expect-error a schema that makes an optional field required
-    proof<Decodes<typeof tooStrict, Domain>>();
+    proof<Decodes<TooStrict, Domain>>();
     expect(exact.parse({ id: 'a', note: 'n' })).toEqual({ id: 'a', note: 'n' });
   });
 
@@ -100,6 +100,6 @@ describe('codecs of values read back from NATS', () => {
 });
 
 const exact = z.object({ id: z.string(), note: z.string().optional() });
-const missesOptional = z.object({ id: z.string() });
-const wrongType = z.object({ id: z.number(), note: z.string().optional() });
-const tooStrict = z.object({ id: z.string(), note: z.string() });
+type MissesOptional = z.ZodObject<{ id: z.ZodString }>;
+type WrongType = z.ZodObject<{ id: z.ZodNumber; note: z.ZodOptional<z.ZodString> }>;
+type TooStrict = z.ZodObject<{ id: z.ZodString; note: z.ZodString }>;
