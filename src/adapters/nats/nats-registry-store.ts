@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { RegistryEntry, RegistryStore } from '../../ports/index.js';
 import { registryEntrySchema } from './codecs/domain-schemas.js';
@@ -8,6 +9,7 @@ import { provablyUndelivered, retryTransient, type RetryPolicy } from './transie
 import { assertToken, REGISTRY_BUCKET } from './nats-names.js';
 
 const MAX_TRIES = 50;
+const REWATCH_DELAY_MS = 1_000;
 
 /**
  * Registry entries in KV (key = guid). Writes are compare-and-set loops that re-apply the
@@ -16,6 +18,7 @@ const MAX_TRIES = 50;
 export class NatsRegistryStore implements RegistryStore {
   private readonly view = new Map<string, RegistryEntry>();
   private stopWatch: (() => void) | undefined;
+  private closed = false;
 
   private constructor(
     private readonly kv: KV,
@@ -56,8 +59,23 @@ export class NatsRegistryStore implements RegistryStore {
         if (!entry.isUpdate && entry.delta === 0) loaded();
         if (entry.isUpdate) loaded();
       }
-    })().catch(this.onError);
+    })().catch((error: unknown) => {
+      // The watch's owner: report, never leave a start waiting, and watch again.
+      this.onError(error);
+      loaded();
+      this.rewatch(watchable);
+    });
     await initial;
+  }
+
+  private rewatch(watchable: KV): void {
+    if (this.closed) return;
+    void sleep(REWATCH_DELAY_MS)
+      .then(() => (this.closed ? undefined : this.watch(watchable)))
+      .catch((error: unknown) => {
+        this.onError(error);
+        this.rewatch(watchable);
+      });
   }
 
   /** The entry a KV value holds, or undefined for a deletion or (reported) a value that is not an entry of its key. */
@@ -107,6 +125,7 @@ export class NatsRegistryStore implements RegistryStore {
   }
 
   close(): void {
+    this.closed = true;
     this.stopWatch?.();
   }
 }
