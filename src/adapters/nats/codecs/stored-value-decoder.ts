@@ -10,6 +10,7 @@ export interface Origin {
 }
 
 const MAX_ISSUES = 3;
+const utf8 = new TextDecoder();
 
 /** zod's issues as one short line: where in the value, and what was expected. */
 export function describeIssues(error: z.ZodError): string {
@@ -30,7 +31,7 @@ export class StoredValueDecoder {
   decode<T>(schema: z.ZodType<T>, data: Uint8Array | string, origin: Origin): T | undefined {
     let value: unknown;
     try {
-      value = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+      value = JSON.parse(typeof data === 'string' ? data : utf8.decode(data));
     } catch {
       this.reject(origin, 'not JSON', data);
       return undefined;
