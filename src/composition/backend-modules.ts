@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { createMemoryBackend } from '../adapters/memory/memory-backend.js';
-import type { Clock } from '../ports/index.js';
+import type { Clock, Quarantine } from '../ports/index.js';
 import type { BackendPorts } from '../application/index.js';
 import { TOKENS } from './tokens.js';
 
@@ -12,12 +12,15 @@ export interface Backend extends BackendPorts {
 /** In-process backend: no NATS at all (WARP_BACKEND=memory). */
 export const memoryModule = new ContainerModule(({ bind }) => {
   bind<Backend>(TOKENS.Backend)
-    .toResolvedValue((clock: Clock) => ({ ...createMemoryBackend(clock), close: async () => {} }), [TOKENS.Clock])
+    .toResolvedValue(
+      (clock: Clock, quarantine: Quarantine) => ({ ...createMemoryBackend(clock, quarantine), close: async () => {} }),
+      [TOKENS.Clock, TOKENS.Quarantine],
+    )
     .inSingletonScope();
 });
 
-/** NATS JetStream backend; `open` connects (it may start a local server first). */
-export const natsModule = (open: () => Promise<Backend>) =>
+/** NATS JetStream backend; `open` connects (it may start a local server first) and reports skipped values to `quarantine`. */
+export const natsModule = (open: (quarantine: Quarantine) => Promise<Backend>) =>
   new ContainerModule(({ bind }) => {
-    bind<Backend>(TOKENS.Backend).toResolvedValue(open).inSingletonScope();
+    bind<Backend>(TOKENS.Backend).toResolvedValue(open, [TOKENS.Quarantine]).inSingletonScope();
   });

@@ -8,10 +8,11 @@ import {
   type Settings,
   type WarpApp,
 } from '../application/index.js';
+import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
 import { CryptoIds } from '../adapters/system/crypto-ids.js';
 import { OsProcessProbe } from '../adapters/system/os-process-probe.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
-import type { Clock, IdGenerator, ProcessProbe } from '../ports/index.js';
+import type { Clock, IdGenerator, ProcessProbe, Quarantine } from '../ports/index.js';
 import type { Backend } from './backend-modules.js';
 import { TOKENS } from './tokens.js';
 
@@ -24,12 +25,16 @@ export interface Identity {
   readonly command: boolean;
 }
 
-/** Clock, ids, this session's identity and limits, and the use cases over whichever backend is loaded. */
-export const coreModule = (identity: Identity, settings: Settings) =>
+/**
+ * Clock, ids, this session's identity and limits, where skipped stored values are counted, and the
+ * use cases over whichever backend is loaded.
+ */
+export const coreModule = (identity: Identity, settings: Settings, quarantine: Quarantine = new CountingQuarantine()) =>
   new ContainerModule(({ bind }) => {
     bind<Clock>(TOKENS.Clock).toConstantValue(new SystemClock());
     bind<IdGenerator>(TOKENS.Ids).toConstantValue(new CryptoIds());
     bind<ProcessProbe>(TOKENS.Processes).toConstantValue(new OsProcessProbe());
+    bind<Quarantine>(TOKENS.Quarantine).toConstantValue(quarantine);
     bind<Settings>(TOKENS.Settings).toConstantValue(settings);
     bind<Session>(TOKENS.Session)
       .toResolvedValue(

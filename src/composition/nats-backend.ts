@@ -2,6 +2,7 @@ import type { Logger, NatsConnectionOptions, WarpEnv } from '../adapters/config/
 import { connectNats } from '../adapters/nats/nats-connection.js';
 import { createNatsBackend } from '../adapters/nats/nats-backend.js';
 import { startLocalNats } from '../adapters/system/local-nats-server.js';
+import type { Quarantine } from '../ports/index.js';
 import type { Backend } from './backend-modules.js';
 
 /**
@@ -13,11 +14,16 @@ export async function openNatsBackend(
   connection: NatsConnectionOptions,
   logger: Logger,
   urlWasSet: boolean,
+  quarantine: Quarantine,
 ): Promise<Backend> {
   const servers = urlWasSet ? connection.servers : (await startLocalNats({ log: (m) => logger.info(m) })).url;
   const conn = await connectNats({ ...connection, servers, name: 'warp' });
   try {
-    return await createNatsBackend(conn, { replicas: env.replicas });
+    return await createNatsBackend(conn, {
+      replicas: env.replicas,
+      quarantine,
+      onError: (error) => logger.warn('background task failed', { error }),
+    });
   } catch (error) {
     await conn.close();
     throw error;

@@ -21,6 +21,7 @@ import {
   type ResolvedNamespace,
   type WarpEnv,
 } from '../adapters/config/index.js';
+import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
 import { memoryModule, natsModule } from './backend-modules.js';
 import { buildContainer, coreModule, resolveApp } from './container.js';
 
@@ -84,12 +85,20 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const backendModule =
     env.backend === 'memory'
       ? memoryModule
-      : natsModule(async () => {
+      : natsModule(async (quarantine) => {
           // Loaded on demand so the memory backend never loads the NATS client.
           const { openNatsBackend } = await import('./nats-backend.js');
-          return openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined);
+          return openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined, quarantine);
         });
-  const container = await buildContainer(coreModule(identity, settingsOf(env)), backendModule);
+  const quarantine = new CountingQuarantine(({ source, subject, sequence, reason }) =>
+    logger.warn('skipped a stored value Warp cannot use', {
+      source,
+      subject,
+      ...(sequence !== undefined ? { sequence } : {}),
+      reason,
+    }),
+  );
+  const container = await buildContainer(coreModule(identity, settingsOf(env), quarantine), backendModule);
   const { app, deps, backend } = await resolveApp(container);
   const channels: CreateChannelInput[] = project.channels.map((c: ChannelConfig) => ({
     name: c.name,

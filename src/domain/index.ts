@@ -9,6 +9,7 @@ export * from './channel/mention.js';
 export * from './work-item/work-item.types.js';
 export * from './work-item/work-item.decider.js';
 export * from './work-item/work-item.evolve.js';
+export * from './work-item/work-item.transitions.js';
 export * from './work-item/work-item.errors.js';
 export * from './work-item/work-item.js';
 export * from './shared/decider.js';

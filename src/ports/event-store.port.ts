@@ -40,6 +40,10 @@ export class RevisionConflict extends Error {
  * Append-only event streams with optimistic concurrency. A batch appended by one
  * decision is stored atomically and shares one revision.
  *
+ * The events are the domain events of the stream's kind. Stored history is untrusted: a
+ * batch read back that is not one of them is skipped (and reported to the Quarantine), never
+ * returned; the revision still counts it.
+ *
  * @example
  *   const { events, revision } = await store.read(stream);
  *   await store.append(stream, decide(cmd, fold(events)), revision); // may throw RevisionConflict

@@ -6,3 +6,4 @@ export * from './clock.port.js';
 export * from './ids.port.js';
 export * from './connection.port.js';
 export * from './process-probe.port.js';
+export * from './quarantine.port.js';

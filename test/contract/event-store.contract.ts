@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ChannelEvent, WorkItemEvent } from '../../src/domain/index.js';
 import { RevisionConflict, type StoredBatch, type StreamId } from '../../src/ports/index.js';
 import { eventually, freshNamespace, Signal, type PortsFixture } from './ports.js';
 
-type E = { readonly type: string; readonly n?: number };
+type E = WorkItemEvent;
+/** Events of the stream's kind (a backend that stores bytes decodes them by kind); told apart by `at`. */
+const ev = (at: number): E => ({ type: 'WorkDiscarded', v: 1, at });
+const [A, B, C] = [ev(1), ev(2), ev(3)];
 
 /** The EventStore port: optimistic appends, atomic batches, idempotent retries, replay then follow. */
 export function eventStoreContract(fixture: PortsFixture): void {
@@ -16,26 +20,26 @@ export function eventStoreContract(fixture: PortsFixture): void {
 
     it('appends a batch atomically and reads it back at the revision append returned', async () => {
       const s = stream();
-      const first = await store().append<E>(s, [{ type: 'A' }, { type: 'B' }], 0);
-      const second = await store().append<E>(s, [{ type: 'C' }], first);
+      const first = await store().append<E>(s, [A, B], 0);
+      const second = await store().append<E>(s, [C], first);
       expect(second).toBeGreaterThan(first);
       expect(await store().read<E>(s)).toEqual({
-        events: [{ type: 'A' }, { type: 'B' }, { type: 'C' }],
+        events: [A, B, C],
         revision: second,
       });
     });
 
     it('rejects a stale expected revision with RevisionConflict and stores nothing', async () => {
       const s = stream();
-      const revision = await store().append<E>(s, [{ type: 'A' }], 0);
-      await expect(store().append<E>(s, [{ type: 'B' }], 0)).rejects.toBeInstanceOf(RevisionConflict);
-      expect(await store().read<E>(s)).toEqual({ events: [{ type: 'A' }], revision });
+      const revision = await store().append<E>(s, [A], 0);
+      await expect(store().append<E>(s, [B], 0)).rejects.toBeInstanceOf(RevisionConflict);
+      expect(await store().read<E>(s)).toEqual({ events: [A], revision });
     });
 
     it('lets exactly one of many concurrent appends at the same revision win', async () => {
       const s = stream();
       const results = await Promise.allSettled(
-        Array.from({ length: 10 }, (_, n) => store().append<E>(s, [{ type: 'X', n }], 0)),
+        Array.from({ length: 10 }, (_, n) => store().append<E>(s, [ev(100 + n)], 0)),
       );
       const won = results.filter((r) => r.status === 'fulfilled');
       expect(won).toHaveLength(1);
@@ -45,25 +49,26 @@ export function eventStoreContract(fixture: PortsFixture): void {
 
     it('stores a retried append with the same idempotency key once', async () => {
       const s = stream();
-      const first = await store().append<E>(s, [{ type: 'A' }], 0, 'key-1');
-      const retried = await store().append<E>(s, [{ type: 'A' }], 0, 'key-1');
+      const first = await store().append<E>(s, [A], 0, 'key-1');
+      const retried = await store().append<E>(s, [A], 0, 'key-1');
       expect(retried).toBe(first);
-      expect((await store().read<E>(s)).events).toEqual([{ type: 'A' }]);
+      expect((await store().read<E>(s)).events).toEqual([A]);
     });
 
     it('keeps streams apart: revisions are per stream, namespaces do not mix', async () => {
       const ns = freshNamespace();
-      const a = await store().append<E>(stream('a', ns), [{ type: 'A' }], 0);
-      await store().append<E>(stream('b', ns), [{ type: 'B' }], 0);
-      await store().append<E>(stream('a'), [{ type: 'other-ns' }], 0);
-      expect(await store().read<E>(stream('a', ns))).toEqual({ events: [{ type: 'A' }], revision: a });
+      const a = await store().append<E>(stream('a', ns), [A], 0);
+      await store().append<E>(stream('b', ns), [B], 0);
+      await store().append<E>(stream('a'), [ev(99)], 0);
+      expect(await store().read<E>(stream('a', ns))).toEqual({ events: [A], revision: a });
     });
 
     it('subscribe replays what is stored before resolving, then follows new batches of its namespace and kind only', async () => {
       const ns = freshNamespace();
-      const r1 = await store().append<E>(stream('one', ns), [{ type: 'A' }, { type: 'B' }], 0);
-      await store().append<E>({ namespace: ns, kind: 'channel', id: 'general' }, [{ type: 'not-work' }], 0);
-      await store().append<E>(stream('one'), [{ type: 'other-ns' }], 0);
+      const r1 = await store().append<E>(stream('one', ns), [A, B], 0);
+      const notWork: ChannelEvent = { type: 'ChannelReconfigured', v: 1, description: '', retention: {}, at: 1 };
+      await store().append<ChannelEvent>({ namespace: ns, kind: 'channel', id: 'general' }, [notWork], 0);
+      await store().append<E>(stream('one'), [ev(99)], 0);
       const seen: Array<StoredBatch<E>> = [];
       const signal = new Signal();
       const sub = await store().subscribe<E>(ns, 'work', (batch) => {
@@ -71,10 +76,10 @@ export function eventStoreContract(fixture: PortsFixture): void {
         signal.fire();
       });
       try {
-        expect(seen).toEqual([{ stream: stream('one', ns), revision: r1, events: [{ type: 'A' }, { type: 'B' }] }]);
-        const r2 = await store().append<E>(stream('two', ns), [{ type: 'C' }], 0);
+        expect(seen).toEqual([{ stream: stream('one', ns), revision: r1, events: [A, B] }]);
+        const r2 = await store().append<E>(stream('two', ns), [C], 0);
         await eventually(seen, (s) => s.length >= 2, signal);
-        expect(seen[1]).toEqual({ stream: stream('two', ns), revision: r2, events: [{ type: 'C' }] });
+        expect(seen[1]).toEqual({ stream: stream('two', ns), revision: r2, events: [C] });
       } finally {
         await sub.close();
       }

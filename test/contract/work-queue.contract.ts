@@ -28,7 +28,7 @@ const settings: Settings = {
  */
 export function workQueueContract(fixture: PortsFixture): void {
   const ids = new CryptoIds();
-  async function team(): Promise<{ boss: WarpApp; a: WarpApp; b: WarpApp; close(): Promise<void> }> {
+  async function team(): Promise<{ ns: string; boss: WarpApp; a: WarpApp; b: WarpApp; close(): Promise<void> }> {
     const ns = freshNamespace();
     const stops: Array<() => Promise<void>> = [];
     const agent = async (host: string, capabilities: string[]): Promise<WarpApp> => {
@@ -49,7 +49,7 @@ export function workQueueContract(fixture: PortsFixture): void {
       return app;
     };
     const [boss, a, b] = [await agent('boss', ['plan']), await agent('a', ['ts']), await agent('b', ['ts'])];
-    return { boss, a, b, close: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+    return { ns, boss, a, b, close: async () => void (await Promise.all(stops.map((stop) => stop()))) };
   }
   const claim = (app: WarpApp, capability = 'ts', timeout = 100) =>
     fixture.settle(app.claimWork({ capability, timeout }));
@@ -61,6 +61,30 @@ export function workQueueContract(fixture: PortsFixture): void {
   };
 
   describe('work queue', () => {
+    it('skips and counts stored events no decision makes, and goes on deciding after them', async () => {
+      const t = await team();
+      try {
+        const { events, quarantine } = fixture.ports();
+        const skippedBefore = quarantine.counts()['replay'] ?? 0;
+        const { workItem } = await t.boss.broadcastWorkOffer({
+          taskId: 'forged',
+          description: 'x',
+          requiredCapability: 'ts',
+        });
+        const stream = { namespace: t.ns, kind: 'work' as const, id: workItem.workItemId };
+        // Appended past the deciders, as a hostile or broken writer would: completion of an item nobody holds.
+        const { revision } = await events.read(stream);
+        await events.append(stream, [{ type: 'WorkCompleted', v: 1, holder: 'mallory', at: 1 }], revision);
+        const claimed = await claimNow(t.a);
+        expect(claimed).toMatchObject({ workItemId: workItem.workItemId, status: 'claimed', attempts: 1 });
+        const shown = await t.boss.getWorkItem({ workItemId: workItem.workItemId });
+        expect(shown.events.map((e) => e.type)).toEqual(['WorkOffered', 'WorkClaimed']);
+        expect(quarantine.counts()['replay']).toBe(skippedBefore + 1);
+      } finally {
+        await t.close();
+      }
+    });
+
     it('hands the highest priority first, then the oldest, and each item to one agent only', async () => {
       const t = await team();
       try {

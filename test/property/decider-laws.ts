@@ -29,7 +29,8 @@ const replay = <C, S, E>(decider: Decider<C, S, E>, events: readonly E[]): S =>
  * command is skipped) and checks, after every step, the laws every decider obeys:
  * decide never mutates the state; a rejection is a DomainError and emits nothing;
  * replaying the events collected so far from `initialState()` is deterministic and
- * gives the incrementally evolved state. `check` adds the aggregate's own invariants.
+ * gives the incrementally evolved state; replay's rule (`rejects`) accepts every event
+ * decide emits, so no honest history loses an event. `check` adds the aggregate's own invariants.
  */
 export function playAndCheck<C, S, E>(
   decider: Decider<C, S, E>,
@@ -51,7 +52,10 @@ export function playAndCheck<C, S, E>(
       continue;
     }
     expect(before, 'decide does not mutate the state').toEqual(snapshot);
-    state = events.reduce(decider.evolve, before);
+    for (const event of events) {
+      expect(decider.rejects(state, event), `replay accepts ${JSON.stringify(event)}`).toBeUndefined();
+      state = decider.evolve(state, event);
+    }
     log.push(...events);
     const replayed = replay(decider, log);
     expect(replayed, 'replaying every event gives the evolved state').toEqual(state);

@@ -18,6 +18,8 @@ const ChannelNotification = z.object({
 /** A built Warp server over stdio driven by a real MCP client, as an agent would use it. */
 export class StdioAgent {
   readonly pushes: Push[] = [];
+  /** What the client could not take as protocol (a stdout line that is not JSON-RPC, say). */
+  readonly protocolErrors: Error[] = [];
   private readonly pushWaiters: Array<() => void> = [];
 
   private readonly closed: Promise<void>;
@@ -29,6 +31,7 @@ export class StdioAgent {
   ) {
     // The SDK reports the server process closing its pipes as the client closing.
     this.closed = new Promise((resolve) => (client.onclose = resolve));
+    client.onerror = (error) => this.protocolErrors.push(error);
     transport.stderr?.on('data', (chunk: Buffer) => void (this.log += chunk.toString()));
   }
 

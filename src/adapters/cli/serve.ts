@@ -4,6 +4,7 @@ import { createMcpServer } from '../mcp/create-server.js';
 import type { Runtime } from '../../composition/runtime.js';
 import type { WarpEnv, Logger } from '../config/index.js';
 import { lazyRuntime } from './lazy-runtime.js';
+import { guardProcess } from './process-guard.js';
 
 /** Runs the MCP stdio server until stdin closes or SIGTERM/SIGINT; then says offline and exits. */
 export async function serve(
@@ -12,6 +13,7 @@ export async function serve(
   open: () => Promise<Runtime>,
   version: string,
 ): Promise<void> {
+  guardProcess(logger);
   const runtime = lazyRuntime(open);
   const mcp = createMcpServer(runtime.app, {
     profiles: env.tools,

@@ -1,4 +1,5 @@
-import type { Clock, Connection } from '../../ports/index.js';
+import type { Clock, Connection, Quarantine } from '../../ports/index.js';
+import { CountingQuarantine } from '../system/counting-quarantine.js';
 import { MemoryCursorStore } from './memory-cursor-store.js';
 import { MemoryEventStore } from './memory-event-store.js';
 import { MemoryMessageBus } from './memory-message-bus.js';
@@ -10,14 +11,18 @@ export const memoryConnection: Connection = {
   describe: () => 'in-process memory',
 };
 
-/** One shared in-memory backend; several sessions built on it talk to each other. */
-export function createMemoryBackend(clock: Clock) {
+/**
+ * One shared in-memory backend; several sessions built on it talk to each other. Nothing is
+ * decoded here, so only replay reports to `quarantine` (events the decider rejects).
+ */
+export function createMemoryBackend(clock: Clock, quarantine: Quarantine = new CountingQuarantine()) {
   return {
     events: new MemoryEventStore(),
     bus: new MemoryMessageBus(clock),
     registry: new MemoryRegistryStore(),
     cursors: new MemoryCursorStore(),
     connection: memoryConnection,
+    quarantine,
   };
 }
 

@@ -1,3 +1,6 @@
+import type { Quarantine } from '../../ports/index.js';
+import { CountingQuarantine } from '../system/counting-quarantine.js';
+import { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import { NatsBackendConnection } from './nats-connection.js';
 import { NatsCursorStore } from './nats-cursor-store.js';
 import { NatsEventStore } from './nats-event-store.js';
@@ -7,20 +10,33 @@ import { NatsRegistryStore } from './nats-registry-store.js';
 export interface NatsBackendOptions {
   /** JetStream replicas for streams and buckets (3 on a cluster). */
   readonly replicas: number;
+  /** Where values read back that do not decode are reported (default: counted only). */
+  readonly quarantine?: Quarantine;
+  /** Owner of the background loops (feeds, watches, notice callbacks): what fails there is handed here, never thrown. */
+  readonly onError?: (error: unknown) => void;
 }
+
+const toStderr = (error: unknown): void =>
+  void process.stderr.write(
+    `warp: background task failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
 
 /** Every port on one NATS connection; same shape as the memory backend, plus close(). */
 export async function createNatsBackend(conn: NatsBackendConnection, options: NatsBackendOptions) {
+  const quarantine = options.quarantine ?? new CountingQuarantine();
+  const onError = options.onError ?? toStderr;
+  const decoder = new StoredValueDecoder(quarantine);
   const [registry, cursors] = await Promise.all([
-    NatsRegistryStore.open(conn, options.replicas),
-    NatsCursorStore.open(conn, options.replicas),
+    NatsRegistryStore.open(conn, options.replicas, decoder, onError),
+    NatsCursorStore.open(conn, options.replicas, decoder),
   ]);
   return {
-    events: new NatsEventStore(conn, options.replicas),
-    bus: new NatsMessageBus(conn, options.replicas),
+    events: new NatsEventStore(conn, options.replicas, decoder, onError),
+    bus: new NatsMessageBus(conn, options.replicas, decoder, onError),
     registry,
     cursors,
     connection: conn,
+    quarantine,
     async close(): Promise<void> {
       registry.close();
       await conn.close();

@@ -1,6 +1,8 @@
 import { DeliverPolicy, DiscardPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { ChannelMessage, Retention } from '../../domain/index.js';
 import type { ChannelPage, ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
+import { channelMessageSchema } from './codecs/domain-schemas.js';
+import type { Origin, StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { channelNotice, channelStream, channelSubject, ensureStream, nanos } from './nats-names.js';
 import { retryTransient, retryUndelivered } from './transient.js';
@@ -12,6 +14,7 @@ export class NatsChannelLog {
   constructor(
     private readonly conn: NatsBackendConnection,
     private readonly replicas: number,
+    private readonly decoder: StoredValueDecoder,
   ) {}
 
   async ensure(ns: string, channel: string, description: string, retention: Retention): Promise<void> {
@@ -86,10 +89,28 @@ export class NatsChannelLog {
     const messages: ChannelMessage[] = [];
     for await (const m of batch) {
       if (m.seq > end) break;
-      messages.push({ ...m.json<NewChannelMessage>(), id: String(m.seq) });
+      const message = this.decode(
+        { source: channelStream(ns, channel), subject: m.subject, sequence: m.seq },
+        channel,
+        m.data,
+      );
+      if (message) messages.push(message);
       if (m.seq === end) break;
     }
     return { messages, position };
+  }
+
+  /** The message of `channel` stored at `origin.sequence`, or undefined (reported) when the bytes are not one. */
+  decode(
+    origin: Origin & { readonly sequence: number },
+    channel: string,
+    data: Uint8Array,
+  ): ChannelMessage | undefined {
+    const message = this.decoder.decode(channelMessageSchema, data, origin);
+    if (!message) return undefined;
+    if (message.channel === channel) return { ...message, id: String(origin.sequence) };
+    this.decoder.reject(origin, `a message of channel ${message.channel} found in channel ${channel}`);
+    return undefined;
   }
 }
 

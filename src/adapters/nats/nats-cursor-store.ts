@@ -1,9 +1,12 @@
-import type { KV } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
 import type { CursorStore } from '../../ports/index.js';
+import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
 import { provablyUndelivered, retryTransient, type RetryPolicy } from './transient.js';
 import { assertToken, CURSOR_BUCKET } from './nats-names.js';
+
+const SEQUENCE = /^(0|[1-9][0-9]{0,15})$/;
 
 /** Read cursors in KV, key `<ns>.<guid>.<channel>`; they only move forward (compare-and-set). */
 export class NatsCursorStore implements CursorStore {
@@ -13,13 +16,31 @@ export class NatsCursorStore implements CursorStore {
   private constructor(
     private readonly kv: KV,
     private readonly retry: RetryPolicy,
+    private readonly decoder: StoredValueDecoder,
   ) {}
 
-  static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsCursorStore> {
+  static async open(
+    conn: NatsBackendConnection,
+    replicas: number,
+    decoder: StoredValueDecoder,
+  ): Promise<NatsCursorStore> {
     return new NatsCursorStore(
       await retryTransient(() => conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas }), conn.retry),
       conn.retry,
+      decoder,
     );
+  }
+
+  /** The sequence a cursor holds; 0 when there is none or (reported) when the value is not a sequence, so it is rewritten. */
+  private decode(entry: KvEntry | null): number {
+    if (!entry || entry.operation !== 'PUT') return 0;
+    const text = entry.string();
+    if (SEQUENCE.test(text)) return Number(text);
+    this.decoder.reject(
+      { source: CURSOR_BUCKET, subject: entry.key, sequence: entry.revision },
+      'not a message sequence (decimal digits)',
+    );
+    return 0;
   }
 
   private key = (ns: string, guid: string, channel: string): string =>
@@ -30,7 +51,7 @@ export class NatsCursorStore implements CursorStore {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const entry = await retryTransient(() => this.kv.get(key), this.retry);
-    const value = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
+    const value = this.decode(entry);
     this.cache.set(key, value);
     return value;
   }
@@ -39,7 +60,7 @@ export class NatsCursorStore implements CursorStore {
     const key = this.key(ns, guid, channel);
     for (;;) {
       const entry = await retryTransient(() => this.kv.get(key), this.retry);
-      const current = entry && entry.operation === 'PUT' ? Number(entry.string()) : 0;
+      const current = this.decode(entry);
       if (current >= sequence) {
         this.cache.set(key, current);
         return;

@@ -10,6 +10,8 @@ import {
   type StreamId,
   type Subscription,
 } from '../../ports/index.js';
+import { batchSchema, foreignTo, streamOfSubject, type StoredEvent } from './codecs/event-batch-codec.js';
+import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
 import { ResumableFeed } from './nats-feed.js';
@@ -20,15 +22,6 @@ const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
 
-interface Stored {
-  readonly events: readonly unknown[];
-}
-
-function streamOf(subject: string): StreamId {
-  const [, , namespace, kind, id] = subject.split('.');
-  return { namespace: namespace!, kind: kind as AggregateKind, id: id! };
-}
-
 /** One subject per aggregate in WARP_EVENTS; one message per decision; revision = stream sequence. */
 export class NatsEventStore implements EventStore {
   private ready: Promise<void> | undefined;
@@ -36,6 +29,8 @@ export class NatsEventStore implements EventStore {
   constructor(
     private readonly conn: NatsBackendConnection,
     private readonly replicas: number,
+    private readonly decoder: StoredValueDecoder,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   private ensure(): Promise<void> {
@@ -69,7 +64,7 @@ export class NatsEventStore implements EventStore {
       const batch = await consumer.fetch({ max_messages: READ_BATCH, expires: READ_WAIT_MS });
       const before = reached;
       for await (const m of batch) {
-        events.push(...(m.json<Stored>().events as E[]));
+        events.push(...((this.decodeBatch(stream, m) ?? []) as E[]));
         reached = m.seq;
         if (m.seq >= last) break;
       }
@@ -79,6 +74,17 @@ export class NatsEventStore implements EventStore {
         );
     }
     return { events, revision: last };
+  }
+
+  /** The events of one stored decision, or undefined (reported) when the message is not one of `stream`'s. */
+  private decodeBatch(stream: StreamId, m: JsMsg): StoredEvent[] | undefined {
+    const origin = { source: EVENTS_STREAM, subject: m.subject, sequence: m.seq };
+    const batch = this.decoder.decode(batchSchema(stream.kind), m.data, origin);
+    if (!batch) return undefined;
+    const foreign = batch.events.map((event) => foreignTo(stream, event)).find((reason) => reason !== undefined);
+    if (foreign === undefined) return batch.events;
+    this.decoder.reject(origin, foreign);
+    return undefined;
   }
 
   /** Sequence of the newest message on `subject` (wildcards allowed), 0 when there is none. */
@@ -132,10 +138,24 @@ export class NatsEventStore implements EventStore {
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
     if (last === 0) caughtUp();
-    const feed = new ResumableFeed(this.conn, EVENTS_STREAM, filter, (m: JsMsg) => {
-      handler({ stream: streamOf(m.subject), revision: m.seq, events: m.json<Stored>().events as E[] });
-      if (m.seq >= last) caughtUp();
-    });
+    const deliver = (m: JsMsg): void => {
+      try {
+        const stream = streamOfSubject(m.subject);
+        if (stream?.namespace !== namespace || stream.kind !== kind) {
+          this.decoder.reject(
+            { source: EVENTS_STREAM, subject: m.subject, sequence: m.seq },
+            'not a subject Warp writes',
+          );
+          return;
+        }
+        const events = this.decodeBatch(stream, m);
+        if (events) handler({ stream, revision: m.seq, events: events as E[] });
+      } finally {
+        // A skipped (or failed) batch still counts towards the replay's end.
+        if (m.seq >= last) caughtUp();
+      }
+    };
+    const feed = new ResumableFeed(this.conn, EVENTS_STREAM, filter, deliver, this.onError);
     await feed.start();
     await replayed;
     return { close: () => feed.close() };

@@ -18,6 +18,9 @@ const REOPEN_MAX_MS = 2_000;
  * is gone, and the client re-creates it but keeps the pull accounting of the lost one, so the new
  * consumer is asked for a couple of messages and then nothing until two heartbeats are missed
  * (30 s with the defaults). A projection fed by it missed work offered after the restart.
+ *
+ * It owns its loops: whatever `deliver` or the client throws goes to `onError`, and the feed goes
+ * on (a message `deliver` failed on is not delivered again), so nothing escapes as an unhandled rejection.
  */
 export class ResumableFeed {
   private messages: ConsumerMessages | undefined;
@@ -31,6 +34,7 @@ export class ResumableFeed {
     private readonly stream: string,
     private readonly filter: string,
     private readonly deliver: (m: JsMsg) => void,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   /** Opens the first consumer (failing like any request would); from then on it keeps itself open. */
@@ -70,15 +74,22 @@ export class ResumableFeed {
       for await (const notice of messages.status()) {
         if (STALLED.has(notice.type)) return this.reopen(messages);
       }
-    })();
+    })().catch(this.onError);
     void (async () => {
       for await (const m of messages) {
         // A replaced consumer may still hand over what its successor delivers again.
         if (m.seq <= this.delivered) continue;
         this.delivered = m.seq;
-        this.deliver(m);
+        try {
+          this.deliver(m);
+        } catch (error) {
+          this.onError(error);
+        }
       }
-    })();
+    })().catch((error: unknown) => {
+      this.onError(error);
+      this.reopen(messages);
+    });
   }
 
   /** Replaces the consumer (`stalled`, when given, unless already replaced), trying again with backoff until that works or the feed is closed. */

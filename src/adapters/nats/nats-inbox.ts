@@ -1,5 +1,7 @@
 import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { DirectMessage, InboxFilter, InboxPeek, NewDirectMessage } from '../../ports/index.js';
+import { storedDirectMessageSchema } from './codecs/domain-schemas.js';
+import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { directNotice, ensureStream, INBOX_STREAM, inboxStreamConfig, inboxSubject } from './nats-names.js';
 import { retryTransient, retryUndelivered } from './transient.js';
@@ -11,6 +13,7 @@ export class NatsInbox {
   constructor(
     private readonly conn: NatsBackendConnection,
     private readonly replicas: number,
+    private readonly decoder: StoredValueDecoder,
   ) {}
 
   ensure(): Promise<void> {
@@ -55,10 +58,11 @@ export class NatsInbox {
   async take(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
     const waiting = await this.unread(guid);
     if (waiting === 0) return [];
-    const taken = await retryTransient(() => this.collect(guid, filter, waiting), this.conn.retry);
-    // Deleting is what marks read; a delete whose answer was lost is found already done.
+    const { taken, junk } = await retryTransient(() => this.collect(guid, filter, waiting), this.conn.retry);
+    // Deleting is what marks read; a delete whose answer was lost is found already done. Junk
+    // (reported when found) is deleted too, or it would count as unread for ever.
     await Promise.all(
-      taken.map(({ seq }) =>
+      [...taken, ...junk].map(({ seq }) =>
         retryTransient(() => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false), this.conn.retry).catch(
           alreadyDeleted,
         ),
@@ -81,7 +85,8 @@ export class NatsInbox {
       const batch = await consumer.fetch({ max_messages: limit, expires: 5000 });
       for await (const m of batch) {
         if (m.seq > newest) break;
-        found.push({ ...m.json<NewDirectMessage>(), id: String(m.seq) });
+        const stored = this.decode(guid, m.subject, m.seq, m.data);
+        if (stored) found.push({ ...stored, id: String(m.seq) });
         if (found.length >= limit || m.seq === newest || m.info.pending === 0) break;
       }
       return found;
@@ -108,23 +113,35 @@ export class NatsInbox {
     guid: string,
     filter: InboxFilter,
     waiting: number,
-  ): Promise<Array<{ seq: number; message: DirectMessage }>> {
+  ): Promise<{ taken: Array<{ seq: number; message: DirectMessage }>; junk: Array<{ seq: number }> }> {
     const consumer = await this.conn.orderedConsumer(INBOX_STREAM, {
       filter_subjects: inboxSubject(guid),
       deliver_policy: DeliverPolicy.All,
     });
     const batch = await consumer.fetch({ max_messages: waiting, expires: 5000 });
     const taken: Array<{ seq: number; message: DirectMessage }> = [];
+    const junk: Array<{ seq: number }> = [];
     let seen = 0;
     for await (const m of batch) {
-      const message: DirectMessage = { ...m.json<NewDirectMessage>(), id: String(m.seq) };
+      const stored = this.decode(guid, m.subject, m.seq, m.data);
+      if (!stored) junk.push({ seq: m.seq });
       const matches =
-        (filter.messageType === undefined || message.messageType === filter.messageType) &&
-        (filter.senderGuid === undefined || message.senderGuid === filter.senderGuid);
-      if (matches) taken.push({ seq: m.seq, message });
+        stored !== undefined &&
+        (filter.messageType === undefined || stored.messageType === filter.messageType) &&
+        (filter.senderGuid === undefined || stored.senderGuid === filter.senderGuid);
+      if (matches) taken.push({ seq: m.seq, message: { ...stored, id: String(m.seq) } });
       if (taken.length >= filter.limit || ++seen >= waiting || m.info.pending === 0) break;
     }
-    return taken;
+    return { taken, junk };
+  }
+
+  /** A message for `guid`, or undefined (reported) when the bytes are not one. */
+  private decode(guid: string, subject: string, sequence: number, data: Uint8Array): NewDirectMessage | undefined {
+    const origin = { source: INBOX_STREAM, subject, sequence };
+    const message = this.decoder.decode(storedDirectMessageSchema, data, origin);
+    if (!message || message.recipientGuid === guid) return message;
+    this.decoder.reject(origin, `a message for ${message.recipientGuid} found in the inbox of ${guid}`);
+    return undefined;
   }
 }
 

@@ -1,11 +1,15 @@
-import type { KV } from '@nats-io/kv';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KV, KvEntry } from '@nats-io/kv';
 import type { RegistryEntry, RegistryStore } from '../../ports/index.js';
+import { registryEntrySchema } from './codecs/domain-schemas.js';
+import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
 import { provablyUndelivered, retryTransient, type RetryPolicy } from './transient.js';
 import { assertToken, REGISTRY_BUCKET } from './nats-names.js';
 
 const MAX_TRIES = 50;
+const REWATCH_DELAY_MS = 1_000;
 
 /**
  * Registry entries in KV (key = guid). Writes are compare-and-set loops that re-apply the
@@ -14,16 +18,26 @@ const MAX_TRIES = 50;
 export class NatsRegistryStore implements RegistryStore {
   private readonly view = new Map<string, RegistryEntry>();
   private stopWatch: (() => void) | undefined;
+  private closed = false;
 
   private constructor(
     private readonly kv: KV,
     private readonly retry: RetryPolicy,
+    private readonly decoder: StoredValueDecoder,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
-  static async open(conn: NatsBackendConnection, replicas: number): Promise<NatsRegistryStore> {
+  static async open(
+    conn: NatsBackendConnection,
+    replicas: number,
+    decoder: StoredValueDecoder,
+    onError: (error: unknown) => void,
+  ): Promise<NatsRegistryStore> {
     const store = new NatsRegistryStore(
       await retryTransient(() => conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas }), conn.retry),
       conn.retry,
+      decoder,
+      onError,
     );
     await store.watch(await retryTransient(() => conn.watchableBucket(REGISTRY_BUCKET), conn.retry));
     return store;
@@ -38,18 +52,44 @@ export class NatsRegistryStore implements RegistryStore {
     if (values === 0) loaded();
     void (async () => {
       for await (const entry of watcher) {
-        if (entry.operation === 'PUT') this.view.set(entry.key, entry.json<RegistryEntry>());
+        // A value that does not decode hides the key, as if deleted, and the watch goes on.
+        const value = this.decode(entry);
+        if (value) this.view.set(entry.key, value);
         else this.view.delete(entry.key);
         if (!entry.isUpdate && entry.delta === 0) loaded();
         if (entry.isUpdate) loaded();
       }
-    })();
+    })().catch((error: unknown) => {
+      // The watch's owner: report, never leave a start waiting, and watch again.
+      this.onError(error);
+      loaded();
+      this.rewatch(watchable);
+    });
     await initial;
   }
 
+  private rewatch(watchable: KV): void {
+    if (this.closed) return;
+    void sleep(REWATCH_DELAY_MS)
+      .then(() => (this.closed ? undefined : this.watch(watchable)))
+      .catch((error: unknown) => {
+        this.onError(error);
+        this.rewatch(watchable);
+      });
+  }
+
+  /** The entry a KV value holds, or undefined for a deletion or (reported) a value that is not an entry of its key. */
+  private decode(entry: KvEntry | null): RegistryEntry | undefined {
+    if (!entry || entry.operation !== 'PUT') return undefined;
+    const origin = { source: REGISTRY_BUCKET, subject: entry.key, sequence: entry.revision };
+    const value = this.decoder.decode(registryEntrySchema, entry.value, origin);
+    if (!value || value.profile.guid === entry.key) return value;
+    this.decoder.reject(origin, `the entry of agent ${value.profile.guid} stored under another key`);
+    return undefined;
+  }
+
   async get(guid: string): Promise<RegistryEntry | undefined> {
-    const entry = await retryTransient(() => this.kv.get(assertToken(guid)), this.retry);
-    return entry && entry.operation === 'PUT' ? entry.json<RegistryEntry>() : undefined;
+    return this.decode(await retryTransient(() => this.kv.get(assertToken(guid)), this.retry));
   }
 
   async list(): Promise<readonly RegistryEntry[]> {
@@ -63,7 +103,8 @@ export class NatsRegistryStore implements RegistryStore {
     const key = assertToken(guid);
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const entry = await retryTransient(() => this.kv.get(key), this.retry);
-      const current = entry && entry.operation === 'PUT' ? entry.json<RegistryEntry>() : undefined;
+      // An undecodable value is treated as absent, so this write replaces it.
+      const current = this.decode(entry);
       const next = mutate(current);
       if (!next) return undefined;
       try {
@@ -84,6 +125,7 @@ export class NatsRegistryStore implements RegistryStore {
   }
 
   close(): void {
+    this.closed = true;
     this.stopWatch?.();
   }
 }

@@ -1,10 +1,11 @@
 import { channelDecider, type ChannelCommand, type ChannelEvent, type ChannelState } from '../../domain/index.js';
+import type { Quarantine } from '../../ports/index.js';
 import { Projection } from '../shared/projection.js';
 
 /** The channels of this session's namespace, projected from Channel events. */
 export class ChannelDirectory extends Projection<ChannelCommand, ChannelState, ChannelEvent> {
-  constructor() {
-    super(channelDecider);
+  constructor(quarantine: Quarantine) {
+    super(channelDecider, quarantine);
   }
 
   open(): Array<Extract<ChannelState, { status: 'open' }>> {

@@ -52,7 +52,7 @@ export async function defineChannel(
   const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };
   const known = deps.channels.get(name);
   const outcome = await execute(
-    deps.events,
+    deps,
     stream,
     channelDecider,
     { type, name, description, retention, limits, openChannels: deps.channels.open().length, now: deps.clock.now() },

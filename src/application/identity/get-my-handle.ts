@@ -9,6 +9,8 @@ export interface MyIdentity {
   readonly backend: 'nats' | 'memory';
   readonly server: string;
   readonly connection: ConnectionState;
+  /** Values read back that this session skipped (undecodable, or rejected on replay), by source. */
+  readonly skipped: Readonly<Record<string, number>>;
 }
 
 export async function getMyHandle(deps: AppDeps): Promise<MyIdentity> {
@@ -21,5 +23,6 @@ export async function getMyHandle(deps: AppDeps): Promise<MyIdentity> {
     backend: connection.backend,
     server: connection.describe(),
     connection: connection.state(),
+    skipped: deps.quarantine.counts(),
   };
 }

@@ -9,7 +9,7 @@ export async function deregisterAgent(deps: AppDeps): Promise<{ guid: string; de
   const guid = requireGuid(deps.session, 'deregister');
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps.events, stream, agentDecider, { type: 'DeregisterAgent', now });
+  const { state } = await execute(deps, stream, agentDecider, { type: 'DeregisterAgent', now });
   await projectAgent(deps.registry, state, now);
   deps.session.guid = undefined;
   return { guid, deregistered: true };

@@ -37,7 +37,7 @@ export async function runHeartbeat(
 export async function endSession(deps: AppDeps, guid: string): Promise<void> {
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
-  const { state, events } = await execute(deps.events, stream, agentDecider, {
+  const { state, events } = await execute(deps, stream, agentDecider, {
     type: 'EndSession',
     session: deps.session.holder.session,
     now,

@@ -69,7 +69,7 @@ export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): P
     username: session.username,
   } as const;
   const stream = { namespace: session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps.events, stream, agentDecider, {
+  const { state } = await execute(deps, stream, agentDecider, {
     type: 'RegisterAgent',
     profile,
     holder: session.holder,

@@ -23,7 +23,7 @@ export async function updatePresence(deps: AppDeps, input: UpdatePresenceInput):
   const capabilities = input.capabilities ? checkCapabilities(input.capabilities) : undefined;
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps.events, stream, agentDecider, {
+  const { state } = await execute(deps, stream, agentDecider, {
     type: 'UpdatePresence',
     now,
     ...(input.status ? { status: input.status } : {}),

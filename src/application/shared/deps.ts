@@ -6,6 +6,7 @@ import type {
   IdGenerator,
   MessageBus,
   ProcessProbe,
+  Quarantine,
   RegistryStore,
 } from '../../ports/index.js';
 import { ChannelDirectory } from '../channels/channel-directory.js';
@@ -22,13 +23,15 @@ export interface AppDeps {
   readonly ids: IdGenerator;
   readonly processes: ProcessProbe;
   readonly connection: Connection;
+  /** Where skipped stored values (undecodable, or rejected on replay) are counted. */
+  readonly quarantine: Quarantine;
   readonly session: Session;
   readonly settings: Settings;
   readonly channels: ChannelDirectory;
   readonly work: WorkIndex;
 }
 
-export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection'>;
+export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection' | 'quarantine'>;
 
 /** A session's dependencies over a backend: fresh read models, shared stores. */
 export function createSessionDeps(
@@ -46,7 +49,7 @@ export function createSessionDeps(
     processes,
     session,
     settings,
-    channels: new ChannelDirectory(),
-    work: new WorkIndex(),
+    channels: new ChannelDirectory(backend.quarantine),
+    work: new WorkIndex(backend.quarantine),
   };
 }

@@ -1,5 +1,6 @@
 import { Conflict, DomainError, type Decider } from '../../domain/index.js';
-import { RevisionConflict, type EventStore, type StreamId } from '../../ports/index.js';
+import { RevisionConflict, type EventStore, type Quarantine, type StreamId } from '../../ports/index.js';
+import { replayStored } from './replay-stored.js';
 
 export interface Known<S> {
   readonly state: S;
@@ -10,11 +11,18 @@ export interface Outcome<S, E> extends Known<S> {
   readonly events: readonly E[];
 }
 
+/** The store and where replay reports what it skips. */
+export interface Store {
+  readonly events: EventStore;
+  readonly quarantine: Quarantine;
+}
+
 const MAX_TRIES = 8;
 
-export async function load<C, S, E>(store: EventStore, stream: StreamId, decider: Decider<C, S, E>): Promise<Known<S>> {
-  const { events, revision } = await store.read<E>(stream);
-  return { state: events.reduce(decider.evolve, decider.initialState()), revision };
+/** The aggregate's state from its stored history (events the decider rejects are skipped) and the revision to append at. */
+export async function load<C, S, E>(store: Store, stream: StreamId, decider: Decider<C, S, E>): Promise<Known<S>> {
+  const { events, revision } = await store.events.read<E>(stream);
+  return { state: replayStored(decider, store.quarantine, stream, events), revision };
 }
 
 /**
@@ -23,7 +31,7 @@ export async function load<C, S, E>(store: EventStore, stream: StreamId, decider
  * decided on it is confirmed against the store first, since a projection may lag behind.
  */
 export async function execute<C, S, E>(
-  store: EventStore,
+  store: Store,
   stream: StreamId,
   decider: Decider<C, S, E>,
   command: C,
@@ -43,7 +51,7 @@ export async function execute<C, S, E>(
     }
     if (events.length === 0) return { ...current, events };
     try {
-      const revision = await store.append(stream, events, current.revision);
+      const revision = await store.events.append(stream, events, current.revision);
       return { state: events.reduce(decider.evolve, current.state), revision, events };
     } catch (error) {
       if (!(error instanceof RevisionConflict) || attempt >= MAX_TRIES) {

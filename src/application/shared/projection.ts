@@ -1,5 +1,6 @@
 import type { Decider } from '../../domain/index.js';
-import type { StoredBatch } from '../../ports/index.js';
+import type { Quarantine, StoredBatch } from '../../ports/index.js';
+import { replayStored } from './replay-stored.js';
 
 export interface Entry<S> {
   readonly state: S;
@@ -16,18 +17,30 @@ export class Projection<C, S, E> {
   private waiters: Array<() => void> = [];
   private readonly observers = new Set<(batch: StoredBatch<E>) => void>();
 
-  constructor(private readonly decider: Decider<C, S, E>) {}
+  constructor(
+    private readonly decider: Decider<C, S, E>,
+    private readonly quarantine: Quarantine,
+  ) {}
 
   /**
    * Folds `batch` in. A writer passes the `resulting` state it computed: its append may rest
    * on events this model has not been delivered yet, so folding the batch alone would skip them.
+   * Observers see only the events replay accepted (a forged offer is never pushed as work).
    */
   apply(batch: StoredBatch<E>, resulting?: S): void {
     const current = this.entries.get(batch.stream.id);
     if (current && current.revision >= batch.revision) return;
-    const state = resulting ?? batch.events.reduce(this.decider.evolve, current?.state ?? this.decider.initialState());
+    const skipped = new Set<E>();
+    const state =
+      resulting ??
+      replayStored(this.decider, this.quarantine, batch.stream, batch.events, {
+        from: current?.state,
+        sequence: batch.revision,
+        skipped,
+      });
     this.entries.set(batch.stream.id, { state, revision: batch.revision });
-    for (const observe of this.observers) observe(batch);
+    const seen = skipped.size ? { ...batch, events: batch.events.filter((e) => !skipped.has(e)) } : batch;
+    for (const observe of this.observers) observe(seen);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();

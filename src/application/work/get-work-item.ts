@@ -1,5 +1,6 @@
 import { workItemDecider, type WorkItemEvent } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import { replayStored } from '../shared/replay-stored.js';
 
 import { iso } from '../shared/require.js';
 import { checkWorkItemId, live, workStream } from './work-command.js';
@@ -13,8 +14,12 @@ export async function getWorkItem(
   input: { workItemId: string },
 ): Promise<{ workItem: WorkItemView; events: EventView[] }> {
   const id = checkWorkItemId(input.workItemId);
-  const { events } = await deps.events.read<WorkItemEvent>(workStream(deps, id));
-  const state = live(events.reduce(workItemDecider.evolve, workItemDecider.initialState()), id);
+  const stream = workStream(deps, id);
+  const { events: stored } = await deps.events.read<WorkItemEvent>(stream);
+  const skipped = new Set<WorkItemEvent>();
+  const state = live(replayStored(workItemDecider, deps.quarantine, stream, stored, { skipped }), id);
+  // The history shown is the one the state was folded from.
+  const events = stored.filter((e) => !skipped.has(e));
   return {
     workItem: workView(state),
     events: events.map(({ v: _v, at, ...rest }) => ({ ...rest, at: iso(at)! }) as EventView),

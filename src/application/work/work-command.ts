@@ -23,7 +23,7 @@ export async function runWorkCommand(
   command: WorkItemCommand,
 ): Promise<Outcome<WorkItemState, WorkItemEvent>> {
   const stream = workStream(deps, id);
-  const outcome = await execute(deps.events, stream, workItemDecider, command, deps.work.get(id));
+  const outcome = await execute(deps, stream, workItemDecider, command, deps.work.get(id));
   if (outcome.events.length)
     deps.work.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
   return outcome;

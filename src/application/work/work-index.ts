@@ -1,12 +1,13 @@
 import { workItemDecider, type WorkItemCommand, type WorkItemEvent, type WorkItemState } from '../../domain/index.js';
+import type { Quarantine } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
 /** The work items of this session's namespace, projected from WorkItem events. */
 export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkItemEvent> {
-  constructor() {
-    super(workItemDecider);
+  constructor(quarantine: Quarantine) {
+    super(workItemDecider, quarantine);
   }
 
   items(filter: (item: LiveItem) => boolean = () => true): Array<Entry<LiveItem>> {

@@ -186,8 +186,15 @@ export function evolveAgent(state: AgentState, event: AgentEvent): AgentState {
   }
 }
 
+/** A stored event replay skips (Decider.rejects): presence and deregistration only follow a registration. */
+export const rejectsAgentEvent = (state: AgentState, event: AgentEvent): string | undefined =>
+  event.type === 'AgentRegistered' || state.status === 'registered'
+    ? undefined
+    : `${event.type} cannot follow an agent that is ${state.status}`;
+
 export const agentDecider: Decider<AgentCommand, AgentState, AgentEvent> = {
   decide: decideAgent,
   evolve: evolveAgent,
   initialState: initialAgentState,
+  rejects: rejectsAgentEvent,
 };

@@ -206,8 +206,15 @@ export function evolveChannel(state: ChannelState, event: ChannelEvent): Channel
   }
 }
 
+/** A stored event replay skips (Decider.rejects): a channel is created once, and only an open one changes. */
+export const rejectsChannelEvent = (state: ChannelState, event: ChannelEvent): string | undefined =>
+  (event.type === 'ChannelCreated') === (state.status === 'absent')
+    ? undefined
+    : `${event.type} cannot follow a channel that is ${state.status}`;
+
 export const channelDecider: Decider<ChannelCommand, ChannelState, ChannelEvent> = {
   decide: decideChannel,
   evolve: evolveChannel,
   initialState: initialChannelState,
+  rejects: rejectsChannelEvent,
 };

@@ -3,7 +3,7 @@ import { emit, type Command } from '../command.js';
 export const status: Command = {
   name: 'status',
   usage: 'warp status',
-  summary: 'connection, namespace, channels and queue depths',
+  summary: 'connection, namespace, channels and queue depths and skipped stored values',
   arguments: [],
   options: {},
   details: ['To find out why Warp cannot connect, run `warp doctor`.'],
@@ -18,6 +18,11 @@ export const status: Command = {
       `backend: ${me.backend} (${me.server}) ${me.connection}`,
       `namespace: ${me.namespace}`,
       `channels: ${channelList.channels.map((c) => `#${c.name}(${c.messageCount})`).join(' ') || 'none'}`,
+      `skipped stored values: ${
+        Object.entries(me.skipped)
+          .map(([source, n]) => `${source} ${n}`)
+          .join(', ') || 'none'
+      }`,
       ...Object.entries(work.depth).map(
         ([cap, d]) => `queue ${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered`,
       ),

@@ -16,6 +16,11 @@ export const getMyHandleTool = defineTool({
     backend: z.string(),
     server: z.string(),
     connection: z.string(),
+    skipped: z
+      .record(z.string(), z.number())
+      .describe(
+        'Stored values this session skipped as unusable (bad JSON or shape, or events replay rejects), by source.',
+      ),
   },
   annotations: READ_ONLY,
   run: (app) => app.getMyHandle(),

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import {
+  agentId,
+  CAPABILITY_PATTERN,
+  ID_PATTERN,
+  NAME_PATTERN,
+  type AgentEvent,
+  type AgentHolder,
+  type AgentProfile,
+  type ChannelEvent,
+  type ChannelMessage,
+  type JsonValue,
+  type Retention,
+  type WorkItemEvent,
+  type WorkSpec,
+} from '../../../domain/index.js';
+import type { DirectMessage, RegistryEntry } from '../../../ports/index.js';
+import { proof, type Decodes } from './type-proof.js';
+
+/**
+ * zod schemas of every value Warp stores in NATS, derived from the domain and port types: the
+ * `proof` lines below stop the build when a type and its schema drift apart. Names and ids that
+ * become subject tokens are held to the domain's patterns, numbers to finite ones.
+ */
+const time = z.number().finite();
+const count = z.number().int().nonnegative();
+const name = z.string().regex(NAME_PATTERN);
+const id = z.string().regex(ID_PATTERN);
+const capability = z.string().regex(CAPABILITY_PATTERN);
+const json: z.ZodType<JsonValue> = z.json();
+const jsonObject = z.record(z.string(), json);
+
+const presence = z.enum(['online', 'busy', 'offline']);
+
+export const agentProfileSchema = z.object({
+  guid: id.transform(agentId),
+  handle: name,
+  agentType: z.string(),
+  capabilities: z.array(capability),
+  scope: z.enum(['user', 'project']),
+  visibility: z.enum(['private', 'project-only', 'user-only', 'public']),
+  namespace: name,
+  hostname: z.string(),
+  username: z.string(),
+});
+
+const agentHolderSchema = z.object({
+  session: z.string().min(1).max(128),
+  pid: count,
+  command: z.boolean().optional(),
+});
+
+export const agentEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('AgentRegistered'),
+    v: z.literal(1),
+    profile: agentProfileSchema,
+    holder: agentHolderSchema.optional(),
+    at: time,
+  }),
+  z.object({
+    type: z.literal('AgentPresenceUpdated'),
+    v: z.literal(1),
+    status: presence.optional(),
+    currentTaskCount: count.optional(),
+    capabilities: z.array(capability).optional(),
+    at: time,
+  }),
+  z.object({ type: z.literal('AgentDeregistered'), v: z.literal(1), at: time }),
+  z.object({ type: z.literal('AgentSessionEnded'), v: z.literal(1), at: time }),
+]);
+
+const retentionSchema = z.object({
+  maxMessages: count.optional(),
+  maxBytes: count.optional(),
+  maxAgeMs: count.optional(),
+});
+
+export const channelEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ChannelCreated'),
+    v: z.literal(1),
+    name,
+    description: z.string(),
+    retention: retentionSchema,
+    at: time,
+  }),
+  z.object({
+    type: z.literal('ChannelReconfigured'),
+    v: z.literal(1),
+    description: z.string(),
+    retention: retentionSchema,
+    at: time,
+  }),
+  z.object({
+    type: z.literal('MessagePosted'),
+    v: z.literal(1),
+    channel: name,
+    senderHandle: z.string(),
+    senderGuid: z.string().optional(),
+    body: z.string(),
+    replyTo: z.string().optional(),
+    at: time,
+  }),
+]);
+
+const workSpecSchema = z.object({
+  id,
+  taskId: z.string(),
+  description: z.string(),
+  capability,
+  priority: z.number().finite(),
+  deadline: time.optional(),
+  contextData: jsonObject.optional(),
+  offeredBy: z.string(),
+  namespace: name,
+});
+
+export const workItemEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('WorkOffered'), v: z.literal(1), spec: workSpecSchema, maxAttempts: count, at: time }),
+  z.object({
+    type: z.literal('WorkClaimed'),
+    v: z.literal(1),
+    holder: z.string(),
+    attempt: count,
+    leaseUntil: time,
+    at: time,
+  }),
+  z.object({
+    type: z.literal('WorkProgressReported'),
+    v: z.literal(1),
+    progress: z.number().finite(),
+    message: z.string().optional(),
+    leaseUntil: time,
+    at: time,
+  }),
+  z.object({
+    type: z.literal('WorkCompleted'),
+    v: z.literal(1),
+    holder: z.string(),
+    result: json.optional(),
+    summary: z.string().optional(),
+    at: time,
+  }),
+  z.object({
+    type: z.literal('WorkFailed'),
+    v: z.literal(1),
+    holder: z.string(),
+    attempt: count,
+    error: z.string(),
+    retryable: z.boolean(),
+    at: time,
+  }),
+  z.object({ type: z.literal('WorkLeaseExpired'), v: z.literal(1), holder: z.string(), attempt: count, at: time }),
+  z.object({
+    type: z.literal('WorkDeadLettered'),
+    v: z.literal(1),
+    reason: z.enum(['max-attempts', 'non-retryable', 'deadline']),
+    expiresAt: time,
+    at: time,
+  }),
+  z.object({
+    type: z.literal('WorkRetried'),
+    v: z.literal(1),
+    resetAttempts: z.boolean(),
+    maxAttempts: count,
+    at: time,
+  }),
+  z.object({ type: z.literal('WorkDiscarded'), v: z.literal(1), at: time }),
+]);
+
+/** A channel message as stored (its id is its stream sequence). */
+export const channelMessageSchema = z.object({
+  channel: name,
+  senderHandle: z.string(),
+  senderGuid: z.string().optional(),
+  timestamp: time,
+  body: z.string(),
+  replyTo: z.string().optional(),
+});
+
+const directFields = {
+  recipientGuid: id,
+  senderGuid: z.string(),
+  senderHandle: z.string(),
+  messageType: z.string(),
+  body: z.string(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  timestamp: time,
+};
+/** A direct message as stored in an inbox (its id is its stream sequence). */
+export const storedDirectMessageSchema = z.object(directFields);
+/** A direct message as its live notice carries it, id included. */
+export const directMessageSchema = z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/), ...directFields });
+
+export const registryEntrySchema = z.object({
+  profile: agentProfileSchema,
+  holder: agentHolderSchema.optional(),
+  presence,
+  currentTaskCount: count,
+  registeredAt: time,
+  updatedAt: time,
+  lastHeartbeat: time,
+  deregistered: z.boolean(),
+});
+
+proof<Decodes<typeof agentProfileSchema, AgentProfile>>();
+proof<Decodes<typeof agentHolderSchema, AgentHolder>>();
+proof<Decodes<typeof agentEventSchema, AgentEvent>>();
+proof<Decodes<typeof retentionSchema, Retention>>();
+proof<Decodes<typeof channelEventSchema, ChannelEvent>>();
+proof<Decodes<typeof workSpecSchema, WorkSpec>>();
+proof<Decodes<typeof workItemEventSchema, WorkItemEvent>>();
+proof<Decodes<typeof channelMessageSchema, Omit<ChannelMessage, 'id'>>>();
+proof<Decodes<typeof storedDirectMessageSchema, Omit<DirectMessage, 'id'>>>();
+proof<Decodes<typeof directMessageSchema, DirectMessage>>();
+proof<Decodes<typeof registryEntrySchema, RegistryEntry>>();
