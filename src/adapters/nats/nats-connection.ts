@@ -12,12 +12,25 @@ import { connect, TimeoutError } from '@nats-io/transport-node';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
 import { BOUNDED_RETRY, retryTransient, type RetryPolicy } from './transient.js';
+import { webSocketFactory } from './nats-websocket.js';
+
+/** PEM files for TLS; see NatsOptions.tls. */
+export interface NatsTls {
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+}
 
 export interface NatsOptions {
   readonly servers: string;
   readonly user?: string;
   readonly pass?: string;
   readonly transport: 'tcp' | 'websocket';
+  /**
+   * Set (even empty) to require TLS: a server that does not offer it is refused before anything,
+   * credentials included, is sent. The files add a CA to trust and a client certificate.
+   */
+  readonly tls?: NatsTls;
   readonly name?: string;
   /** Bound on connecting and on every JetStream request, so no call hangs. */
   readonly timeoutMs?: number;
@@ -47,16 +60,10 @@ async function dial(options: NatsOptions): Promise<NatsConnection> {
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(options.pass !== undefined ? { pass: options.pass } : {}),
   };
-  if (options.transport === 'tcp') return connect(settings);
-  // Node 20 has no global WebSocket; the `ws` package provides one when installed.
-  if (!('WebSocket' in globalThis)) {
-    const ws = (await import('ws' as string).catch(() => undefined)) as { WebSocket?: unknown } | undefined;
-    if (!ws?.WebSocket)
-      throw new Error('ws:// and wss:// need a WebSocket implementation: npm install ws (Node 22+ has one built in).');
-    (globalThis as Record<string, unknown>)['WebSocket'] = ws.WebSocket;
-  }
+  // The client requires TLS whenever `tls` is an object, and checks it on every (re)connect.
+  if (options.transport === 'tcp') return connect(options.tls ? { ...settings, tls: { ...options.tls } } : settings);
   const { wsconnect } = await import('@nats-io/nats-core');
-  return wsconnect(settings);
+  return wsconnect({ ...settings, wsFactory: webSocketFactory(options.tls) });
 }
 
 /** One NATS connection with JetStream and KV handles, reporting its state for get_my_handle. */
@@ -102,9 +109,12 @@ export class NatsBackendConnection implements Connection {
     try {
       nc = await dial(options);
     } catch (error) {
-      throw new BackendUnavailable(`Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${HOW_TO_FIX}`, {
-        cause: error,
-      });
+      throw new BackendUnavailable(
+        `Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${howToFix(error, options)}`,
+        {
+          cause: error,
+        },
+      );
     }
     const timeout = options.timeoutMs ?? 5000;
     try {
@@ -212,3 +222,30 @@ export const connectNats = (options: NatsOptions): Promise<NatsBackendConnection
   NatsBackendConnection.open(options);
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Node's codes for a server certificate it could not check against the trusted CAs. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+]);
+
+function howToFix(error: unknown, options: NatsOptions): string {
+  if (!options.tls) return HOW_TO_FIX;
+  const reason = reasonOf(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (/does not support 'tls'|tls is not available/i.test(reason))
+    return (
+      'NATS_URL asks for TLS but the server does not offer it, so nothing was sent (credentials included). ' +
+      'Enable TLS on the server, or use nats:// (ws://) only on a network you trust.'
+    );
+  if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code))
+    return "The server's certificate is not signed by a CA this machine trusts: set NATS_CA to the CA's PEM file.";
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return "The server's certificate is not for the host in NATS_URL: connect by a name (or IP) the certificate lists.";
+  if (/certificate required|handshake failure|bad certificate/i.test(reason))
+    return 'The server may require a client certificate: set NATS_CERT and NATS_KEY to its PEM files.';
+  return HOW_TO_FIX;
+}
