@@ -44,10 +44,12 @@ export function natsTlsFiles(natsUrl: string, vars: NatsTlsVariables, cwd: strin
     throw new ConfigError(
       `${set.join(', ')}: TLS files need a TLS connection; start NATS_URL with tls:// (or wss://) instead of nats:// (or ws://)`,
     );
-  if ((cert === undefined) !== (key === undefined))
+  if ((cert === undefined) !== (key === undefined)) {
+    const [missing, given] = cert === undefined ? ['NATS_CERT', 'NATS_KEY'] : ['NATS_KEY', 'NATS_CERT'];
     throw new ConfigError(
-      `${cert === undefined ? 'NATS_KEY' : 'NATS_CERT'}: a client certificate needs its key; set both NATS_CERT and NATS_KEY, or neither`,
+      `${missing}: not set, but ${given} is; a client certificate needs its key, so set both NATS_CERT and NATS_KEY, or neither`,
     );
+  }
   return {
     ...(ca !== undefined ? { caFile: readable('NATS_CA', ca, cwd) } : {}),
     ...(cert !== undefined ? { certFile: readable('NATS_CERT', cert, cwd) } : {}),
