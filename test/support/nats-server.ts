@@ -199,8 +199,15 @@ class NatsProcess implements NatsServerHandle {
   }
 }
 
+export interface NatsServerOptions {
+  /** JetStream with a temp store dir; on by default. */
+  readonly jetstream?: boolean;
+  /** Extra configuration (a `tls` or `websocket` block, say); the command line still sets address and ports. */
+  readonly config?: string;
+}
+
 /** Starts one nats-server on 127.0.0.1 (JetStream on by default) with a temp store dir. */
-export async function startNatsServer(opts: { jetstream?: boolean } = {}): Promise<NatsServerHandle> {
+export async function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const binary = natsServerBinary();
   // A free port can be taken by another worker before the server binds it: retry on that race.
   for (let attempt = 1; ; attempt++) {
@@ -208,6 +215,10 @@ export async function startNatsServer(opts: { jetstream?: boolean } = {}): Promi
     const dir = mkdtempSync(join(tmpdir(), 'warp-nats-'));
     const args = ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort)];
     if (opts.jetstream ?? true) args.push('-js', '-sd', dir);
+    if (opts.config !== undefined) {
+      writeFileSync(join(dir, 'extra.conf'), opts.config);
+      args.push('-c', join(dir, 'extra.conf'));
+    }
     const server = new NatsProcess({ binary, args, port, monitorPort, dir, readyMs: SINGLE_READY_MS });
     try {
       await server.start();

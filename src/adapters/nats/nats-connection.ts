@@ -245,7 +245,8 @@ function howToFix(error: unknown, options: NatsOptions): string {
     return "The server's certificate is not signed by a CA this machine trusts: set NATS_CA to the CA's PEM file.";
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
     return "The server's certificate is not for the host in NATS_URL: connect by a name (or IP) the certificate lists.";
-  if (/certificate required|handshake failure|bad certificate/i.test(reason))
-    return 'The server may require a client certificate: set NATS_CERT and NATS_KEY to its PEM files.';
-  return HOW_TO_FIX;
+  // With TLS 1.3 a server refuses a missing client certificate after the handshake: the client sees a timeout or a closed socket.
+  return options.tls.certFile === undefined
+    ? `${HOW_TO_FIX} If the server verifies client certificates, set NATS_CERT and NATS_KEY.`
+    : HOW_TO_FIX;
 }
