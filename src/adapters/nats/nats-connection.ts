@@ -12,24 +12,15 @@ import { connect, TimeoutError } from '@nats-io/transport-node';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
 import { BOUNDED_RETRY, retryTransient, type RetryPolicy } from './transient.js';
+import type { NatsTls } from './nats-tls.js';
 import { webSocketFactory } from './nats-websocket.js';
-
-/** PEM files for TLS; see NatsOptions.tls. */
-export interface NatsTls {
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
-}
 
 export interface NatsOptions {
   readonly servers: string;
   readonly user?: string;
   readonly pass?: string;
   readonly transport: 'tcp' | 'websocket';
-  /**
-   * Set (even empty) to require TLS: a server that does not offer it is refused before anything,
-   * credentials included, is sent. The files add a CA to trust and a client certificate.
-   */
+  /** Set (even empty) to require TLS. */
   readonly tls?: NatsTls;
   readonly name?: string;
   /** Bound on connecting and on every JetStream request, so no call hangs. */

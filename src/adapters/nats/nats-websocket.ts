@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { WsSocketFactory } from '@nats-io/nats-core';
-import type { NatsTls } from './nats-connection.js';
+import type { NatsTls } from './nats-tls.js';
 
 /** A W3C WebSocket constructor; the `ws` package's also takes TLS options as its second argument. */
 export type WebSocketConstructor = new (url: string, options?: unknown) => unknown;
