@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN } from '../support/stdio-agent.js';
+import { startNatsServer } from '../support/nats-server.js';
+import { BIN, StdioAgent } from '../support/stdio-agent.js';
 import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 /** Generous: the exits below take well under a second; this only stops a hang from passing. */
@@ -74,5 +75,23 @@ describe('a broken stdout', () => {
     const code = await within(exited, 'exit after EPIPE');
     expect(stderr).toMatch(/shutting down reason="stdout failed \(write EPIPE\)"/);
     expect(code).toBe(1);
+  });
+});
+
+describe('shutdown with NATS gone', () => {
+  it('does not wait for NATS to come back before exiting', async () => {
+    const server = await startNatsServer();
+    const agent = await StdioAgent.start({ NATS_URL: server.url, WARP_NAMESPACE: 'no-goodbye', LOG_LEVEL: 'INFO' });
+    try {
+      await agent.call('register_agent', { agentType: 'stranded' });
+      await server.stop();
+      agent.kill('SIGTERM');
+      await within(agent.exited(), 'exit with NATS down');
+      // Saying offline would retry for 12 s; the bound cuts it short.
+      expect(agent.stderr()).toMatch(/shutdown took too long; exiting without a clean goodbye afterMs=3000/);
+    } finally {
+      await agent.close();
+      await server.dispose();
+    }
   });
 });
