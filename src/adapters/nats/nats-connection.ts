@@ -12,6 +12,7 @@ import { connect, TimeoutError } from '@nats-io/transport-node';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
 import { BOUNDED_RETRY, retryTransient, type RetryPolicy } from './transient.js';
+import { connectFailureHint } from './nats-connect-failure.js';
 import type { NatsTls } from './nats-tls.js';
 import { webSocketFactory } from './nats-websocket.js';
 
@@ -37,9 +38,6 @@ const CONSUMER_CREATE_TIMEOUT_MS = 1_000;
 
 /** Kept free under max_payload for the headers Warp and the server add (message id, expectations, republish). */
 const PAYLOAD_HEADER_ROOM = 1024;
-
-const HOW_TO_FIX =
-  'Start one with `nats-server -js`, point NATS_URL at a running server, or run without NATS: WARP_BACKEND=memory.';
 
 async function dial(options: NatsOptions): Promise<NatsConnection> {
   const settings = {
@@ -101,7 +99,7 @@ export class NatsBackendConnection implements Connection {
       nc = await dial(options);
     } catch (error) {
       throw new BackendUnavailable(
-        `Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${howToFix(error, options)}`,
+        `Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${connectFailureHint(error, options.tls)}`,
         {
           cause: error,
         },
@@ -213,31 +211,3 @@ export const connectNats = (options: NatsOptions): Promise<NatsBackendConnection
   NatsBackendConnection.open(options);
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Node's codes for a server certificate it could not check against the trusted CAs. */
-const UNTRUSTED_CERTIFICATE = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-]);
-
-function howToFix(error: unknown, options: NatsOptions): string {
-  if (!options.tls) return HOW_TO_FIX;
-  const reason = reasonOf(error);
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (/does not support 'tls'|tls is not available/i.test(reason))
-    return (
-      'NATS_URL asks for TLS but the server does not offer it, so nothing was sent (credentials included). ' +
-      'Enable TLS on the server, or use nats:// (ws://) only on a network you trust.'
-    );
-  if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.has(code))
-    return "The server's certificate is not signed by a CA this machine trusts: set NATS_CA to the CA's PEM file.";
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-    return "The server's certificate is not for the host in NATS_URL: connect by a name (or IP) the certificate lists.";
-  // With TLS 1.3 a server refuses a missing client certificate after the handshake: the client sees a timeout or a closed socket.
-  return options.tls.certFile === undefined
-    ? `${HOW_TO_FIX} If the server verifies client certificates, set NATS_CERT and NATS_KEY.`
-    : HOW_TO_FIX;
-}
