@@ -75,6 +75,23 @@ describe('tls:// never falls back to plain text', () => {
     }
   });
 
+  it('nor does wss://: against a plain-text server it fails and sends no credentials', async () => {
+    const fake = await fakeServer({});
+    try {
+      const run = await warpStatus({
+        NATS_URL: `wss://warp-user:${SECRET}@127.0.0.1:${fake.port}`,
+        NODE_OPTIONS: '--experimental-websocket',
+      });
+      expect(fake.received()).not.toContain(SECRET);
+      expect(fake.received()).not.toContain('warp-user');
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`Cannot connect to NATS at wss://127.0.0.1:${fake.port}`);
+      expect(run.stderr).not.toContain(SECRET);
+    } finally {
+      fake.close();
+    }
+  });
+
   it('an MCP session says why each call fails, without the password', async () => {
     const fake = await fakeServer({});
     const agent = await StdioAgent.start({

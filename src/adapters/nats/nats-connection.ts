@@ -13,8 +13,8 @@ import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
 import { BOUNDED_RETRY, retryTransient, type RetryPolicy } from './transient.js';
 import { connectFailureHint } from './nats-connect-failure.js';
-import type { NatsTls } from './nats-tls.js';
-import { webSocketFactory } from './nats-websocket.js';
+import { hasFiles, type NatsTls } from './nats-tls.js';
+import { ensureGlobalWebSocket, webSocketFactory } from './nats-websocket.js';
 
 export interface NatsOptions {
   readonly servers: string;
@@ -52,7 +52,12 @@ async function dial(options: NatsOptions): Promise<NatsConnection> {
   // The client requires TLS whenever `tls` is an object, and checks it on every (re)connect.
   if (options.transport === 'tcp') return connect(options.tls ? { ...settings, tls: { ...options.tls } } : settings);
   const { wsconnect } = await import('@nats-io/nats-core');
-  return wsconnect({ ...settings, wsFactory: webSocketFactory(options.tls) });
+  // Only the addresses in NATS_URL, all wss://: one learned from the cluster could be ws://.
+  const secure = options.tls ? { ...settings, ignoreClusterUpdates: true } : settings;
+  if (options.tls && hasFiles(options.tls))
+    return wsconnect({ ...secure, wsFactory: await webSocketFactory(options.tls) });
+  await ensureGlobalWebSocket();
+  return wsconnect(secure);
 }
 
 /** One NATS connection with JetStream and KV handles, reporting its state for get_my_handle. */

@@ -8,3 +8,6 @@ export interface NatsTls {
   readonly certFile?: string;
   readonly keyFile?: string;
 }
+
+export const hasFiles = (tls: NatsTls): boolean =>
+  tls.caFile !== undefined || tls.certFile !== undefined || tls.keyFile !== undefined;
