@@ -17,7 +17,9 @@ export async function openNatsBackend(
   quarantine: Quarantine,
 ): Promise<Backend> {
   const servers = urlWasSet ? connection.servers : (await startLocalNats({ log: (m) => logger.info(m) })).url;
-  const conn = await connectNats({ ...connection, servers, name: 'warp' });
+  // tls:// and wss:// require TLS (with the default URL, or a local server started for us, it is nats://).
+  const tls = connection.tls ? (env.natsTls ?? {}) : undefined;
+  const conn = await connectNats({ ...connection, servers, name: 'warp', tls });
   try {
     return await createNatsBackend(conn, {
       replicas: env.replicas,

@@ -199,10 +199,17 @@ class NatsProcess implements NatsServerHandle {
   }
 }
 
+export interface NatsServerOptions {
+  /** JetStream with a temp store dir; on by default. */
+  readonly jetstream?: boolean;
+  /** Extra configuration (a `tls` or `websocket` block, say); the command line still sets address and ports. */
+  readonly config?: string;
+  /** Require this user and password. */
+  readonly auth?: { readonly user: string; readonly pass: string };
+}
+
 /** Starts one nats-server on 127.0.0.1 (JetStream on by default) with a temp store dir. */
-export async function startNatsServer(
-  opts: { jetstream?: boolean; auth?: { user: string; pass: string } } = {},
-): Promise<NatsServerHandle> {
+export async function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const binary = natsServerBinary();
   // A free port can be taken by another worker before the server binds it: retry on that race.
   for (let attempt = 1; ; attempt++) {
@@ -211,6 +218,10 @@ export async function startNatsServer(
     const args = ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort)];
     if (opts.jetstream ?? true) args.push('-js', '-sd', dir);
     if (opts.auth) args.push('--user', opts.auth.user, '--pass', opts.auth.pass);
+    if (opts.config !== undefined) {
+      writeFileSync(join(dir, 'extra.conf'), opts.config);
+      args.push('-c', join(dir, 'extra.conf'));
+    }
     const server = new NatsProcess({ binary, args, port, monitorPort, dir, readyMs: SINGLE_READY_MS });
     try {
       await server.start();

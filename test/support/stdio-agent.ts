@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 export const BIN = join(process.cwd(), 'dist/src/adapters/cli/bin.js');
@@ -101,6 +102,14 @@ export class StdioAgent {
       if (found) return found;
       await new Promise<void>((resolve) => this.pushWaiters.push(resolve));
     }
+  }
+
+  /**
+   * Writes one message of any size straight to the server's stdin, past the client's checks
+   * (to test the server's limits). Does not wait for the write: the server may stop reading.
+   */
+  sendRaw(message: JSONRPCMessage): void {
+    void this.transport.send(message).catch(() => undefined);
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {

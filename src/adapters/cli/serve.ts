@@ -3,10 +3,21 @@ import { startHookEndpoint } from '../hook/hook-endpoint.js';
 import { createMcpServer } from '../mcp/create-server.js';
 import type { Runtime } from '../../composition/runtime.js';
 import type { WarpEnv, Logger } from '../config/index.js';
+import { EXIT } from './exit-codes.js';
 import { lazyRuntime } from './lazy-runtime.js';
 import { guardProcess } from './process-guard.js';
+import { stdinLineFramer } from './stdin-line-framer.js';
 
-/** Runs the MCP stdio server until stdin closes or SIGTERM/SIGINT; then says offline and exits. */
+/**
+ * How long going offline may take on the way out. A session that cannot reach NATS then is
+ * shown offline by its heartbeat going stale instead; an exit that hangs would keep it "online".
+ */
+const SHUTDOWN_GRACE_MS = 3_000;
+
+/**
+ * Runs the MCP stdio server until its transport ends — stdin closed, a request line over 10 MB,
+ * stdout gone (EPIPE) — or SIGTERM/SIGINT/SIGHUP; then says offline and exits.
+ */
 export async function serve(
   env: WarpEnv,
   logger: Logger,
@@ -28,22 +39,35 @@ export async function serve(
     .catch((error: unknown) =>
       logger.error('backend unavailable', { error: error instanceof Error ? error.message : String(error) }),
     );
-  await mcp.server.connect(new StdioServerTransport());
   const hooks = await startHookEndpoint(runtime.app, logger);
-  logger.info('MCP server ready on stdio');
 
   let stopping = false;
-  const stop = async (reason: string): Promise<void> => {
+  const stop = async (reason: string, code: number = EXIT.ok): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { reason });
-    await hooks.close().catch(() => undefined);
-    await mcp.close().catch(() => undefined);
-    await runtime.close().catch((error: unknown) => logger.warn('clean shutdown failed', { error: String(error) }));
-    process.exit(0);
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+    const shutdown = (async () => {
+      await hooks.close().catch(() => undefined);
+      await mcp.close().catch(() => undefined);
+      await runtime.close().catch((error: unknown) => logger.warn('clean shutdown failed', { error: String(error) }));
+    })();
+    if ((await Promise.race([shutdown.then(() => true), grace.then(() => false)])) === false)
+      logger.warn('shutdown took too long; exiting without a clean goodbye', { afterMs: SHUTDOWN_GRACE_MS });
+    process.exit(code);
   };
+  const input = process.stdin.pipe(stdinLineFramer());
+  input.on('error', (error) => void stop(error.message, EXIT.failed));
+  // The SDK closes its transport on a message it cannot hold, and leaves the process running.
+  mcp.server.server.onclose = () => void stop('MCP transport closed', EXIT.failed);
+  mcp.server.server.onerror = (error) => logger.warn('MCP transport error', { error: error.message });
+  // Without a listener, EPIPE on stdout would crash the process before it says offline.
+  process.stdout.on('error', (error) => void stop(`stdout failed (${error.message})`, EXIT.failed));
   process.stdin.on('end', () => void stop('stdin closed'));
   process.stdin.on('close', () => void stop('stdin closed'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.stdin.on('error', (error) => void stop(`stdin failed (${error.message})`, EXIT.failed));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+
+  await mcp.server.connect(new StdioServerTransport(input, process.stdout));
+  logger.info('MCP server ready on stdio');
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NAME_PATTERN } from '../../domain/index.js';
 import { ConfigError } from './config-error.js';
 import { natsUrlProblem } from './nats-url.js';
+import { natsTlsFiles, type NatsTlsFiles } from './nats-tls.js';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -33,6 +34,8 @@ export interface WarpEnv {
   readonly natsUrl: string;
   readonly natsUser?: string;
   readonly natsPass?: string;
+  /** Set when NATS_CA, NATS_CERT or NATS_KEY is (only allowed with tls:// or wss://). */
+  readonly natsTls?: NatsTlsFiles;
   /** Absolute. */
   readonly projectPath: string;
   readonly logLevel: LogLevel;
@@ -121,6 +124,9 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v : undefined)), // spaces may be part of a password
+  NATS_CA: text,
+  NATS_CERT: text,
+  NATS_KEY: text,
   MCP_PROJECT_PATH: text,
   LOG_LEVEL: choice(LOG_LEVELS, 'INFO', (v) => v.toUpperCase()),
   WORKQUEUE_ACK_TIMEOUT: integer(300_000, 100, DAY),
@@ -165,10 +171,12 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
       `WARP_STALE_AFTER_MS: expected more than WARP_HEARTBEAT_MS (${e.WARP_HEARTBEAT_MS}), ideally 3 times it (got ${e.WARP_STALE_AFTER_MS})`,
     );
   }
+  const natsTls = natsTlsFiles(e.NATS_URL, { NATS_CA: e.NATS_CA, NATS_CERT: e.NATS_CERT, NATS_KEY: e.NATS_KEY }, cwd);
   return {
     natsUrl: e.NATS_URL,
     ...(e.NATS_USER !== undefined ? { natsUser: e.NATS_USER } : {}),
     ...(e.NATS_PASS !== undefined ? { natsPass: e.NATS_PASS } : {}),
+    ...(natsTls !== undefined ? { natsTls } : {}),
     projectPath: resolve(cwd, e.MCP_PROJECT_PATH ?? '.'),
     logLevel: e.LOG_LEVEL,
     ackTimeoutMs: e.WORKQUEUE_ACK_TIMEOUT,

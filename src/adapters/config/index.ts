@@ -17,9 +17,11 @@ export {
   redactUrl,
   redactSecrets,
   natsUrlProblem,
+  natsUrlRequiresTls,
   type NatsConnectionOptions,
   type NatsTransport,
 } from './nats-url.js';
+export { natsTlsFiles, type NatsTlsFiles, type NatsTlsVariables } from './nats-tls.js';
 export {
   loadProjectConfig,
   findProjectConfig,

@@ -36,8 +36,12 @@ export function natsUrlProblem(natsUrl: string): string | undefined {
   const bad = splitList(natsUrl).find((u) => !tryParse(u));
   if (bad !== undefined)
     return `expected ${NATS_URL_HINT}, or several separated by commas (got ${JSON.stringify(redactUrl(bad))})`;
-  const transports = new Set(splitList(natsUrl).map((u) => SCHEMES[tryParse(u)!.protocol]!.transport));
-  return transports.size > 1 ? 'a list of servers must not mix WebSocket and TCP URLs' : undefined;
+  const schemes = splitList(natsUrl).map((u) => SCHEMES[tryParse(u)!.protocol]!);
+  if (new Set(schemes.map((s) => s.transport)).size > 1) return 'a list of servers must not mix WebSocket and TCP URLs';
+  // TLS is one setting for the whole connection: a mixed list would make it optional.
+  if (new Set(schemes.map((s) => s.tls)).size > 1)
+    return 'a list of servers must not mix TLS (tls://, wss://) and plain (nats://, ws://) URLs';
+  return undefined;
 }
 
 function parseNatsUrls(natsUrl: string): URL[] {
@@ -83,9 +87,22 @@ export function resolveNatsConnection(natsUrl: string, user?: string, pass?: str
   };
 }
 
-/** Replaces the user info of a URL (`user:pass@`) with `***@`. Over-redacts rather than leaks. */
+/**
+ * Replaces the user info of a URL (`user:pass@`) with `***@`, also in text that is no URL at all
+ * (`nats//user:pass@host`): everything before the last "@" goes but a well-formed scheme.
+ * Over-redacts rather than leaks.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^\s]*@/i, '$1***@');
+  const at = url.lastIndexOf('@');
+  if (at < 0) return url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  return `${scheme}***${url.slice(at)}`;
+}
+
+/** Whether the URL (or list) asks for an encrypted connection: tls:// or wss://. Assumes a valid URL. */
+export function natsUrlRequiresTls(natsUrl: string): boolean {
+  const first = tryParse(splitList(natsUrl)[0]!);
+  return first !== undefined && SCHEMES[first.protocol]!.tls;
 }
 
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;

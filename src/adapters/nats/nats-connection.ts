@@ -12,12 +12,17 @@ import { connect, TimeoutError } from '@nats-io/transport-node';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
 import { BOUNDED_RETRY, retryTransient, type RetryPolicy } from './transient.js';
+import { connectFailureHint } from './nats-connect-failure.js';
+import { hasFiles, type NatsTls } from './nats-tls.js';
+import { ensureGlobalWebSocket, webSocketFactory } from './nats-websocket.js';
 
 export interface NatsOptions {
   readonly servers: string;
   readonly user?: string;
   readonly pass?: string;
   readonly transport: 'tcp' | 'websocket';
+  /** Set (even empty) to require TLS. */
+  readonly tls?: NatsTls;
   readonly name?: string;
   /** Bound on connecting and on every JetStream request, so no call hangs. */
   readonly timeoutMs?: number;
@@ -34,9 +39,6 @@ const CONSUMER_CREATE_TIMEOUT_MS = 1_000;
 /** Kept free under max_payload for the headers Warp and the server add (message id, expectations, republish). */
 const PAYLOAD_HEADER_ROOM = 1024;
 
-const HOW_TO_FIX =
-  'Start one with `nats-server -js`, point NATS_URL at a running server, or run without NATS: WARP_BACKEND=memory.';
-
 async function dial(options: NatsOptions): Promise<NatsConnection> {
   const settings = {
     servers: options.servers.split(','),
@@ -47,16 +49,15 @@ async function dial(options: NatsOptions): Promise<NatsConnection> {
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(options.pass !== undefined ? { pass: options.pass } : {}),
   };
-  if (options.transport === 'tcp') return connect(settings);
-  // Node 20 has no global WebSocket; the `ws` package provides one when installed.
-  if (!('WebSocket' in globalThis)) {
-    const ws = (await import('ws' as string).catch(() => undefined)) as { WebSocket?: unknown } | undefined;
-    if (!ws?.WebSocket)
-      throw new Error('ws:// and wss:// need a WebSocket implementation: npm install ws (Node 22+ has one built in).');
-    (globalThis as Record<string, unknown>)['WebSocket'] = ws.WebSocket;
-  }
+  // The client requires TLS whenever `tls` is an object, and checks it on every (re)connect.
+  if (options.transport === 'tcp') return connect(options.tls ? { ...settings, tls: { ...options.tls } } : settings);
   const { wsconnect } = await import('@nats-io/nats-core');
-  return wsconnect(settings);
+  // Only the addresses in NATS_URL, all wss://: one learned from the cluster could be ws://.
+  const secure = options.tls ? { ...settings, ignoreClusterUpdates: true } : settings;
+  if (options.tls && hasFiles(options.tls))
+    return wsconnect({ ...secure, wsFactory: await webSocketFactory(options.tls) });
+  await ensureGlobalWebSocket();
+  return wsconnect(secure);
 }
 
 /** One NATS connection with JetStream and KV handles, reporting its state for get_my_handle. */
@@ -102,9 +103,12 @@ export class NatsBackendConnection implements Connection {
     try {
       nc = await dial(options);
     } catch (error) {
-      throw new BackendUnavailable(`Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${HOW_TO_FIX}`, {
-        cause: error,
-      });
+      throw new BackendUnavailable(
+        `Cannot connect to NATS at ${options.servers} (${reasonOf(error)}). ${connectFailureHint(error, options.tls)}`,
+        {
+          cause: error,
+        },
+      );
     }
     const timeout = options.timeoutMs ?? 5000;
     try {

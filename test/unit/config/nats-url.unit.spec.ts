@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, redactSecrets, redactUrl, resolveNatsConnection } from '../../../src/adapters/config/index.js';
+import {
+  ConfigError,
+  natsUrlRequiresTls,
+  redactSecrets,
+  redactUrl,
+  resolveNatsConnection,
+} from '../../../src/adapters/config/index.js';
+
+const errorMessage = (run: () => unknown): string => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
 
 describe('resolveNatsConnection', () => {
   it('strips credentials from the server address and picks the transport', () => {
@@ -73,6 +89,41 @@ describe('resolveNatsConnection', () => {
     expect(() => resolveNatsConnection('http://u:hunter2@h')).not.toThrow(/hunter2/);
     expect(() => resolveNatsConnection('nats://u:%zz@h')).toThrow(/password is not valid percent-encoding/);
   });
+
+  it.each([
+    'nats//user:hunter2@host:4222',
+    'nats:/user:hunter2@host',
+    'user:hunter2@host:4222',
+    'nats://user:hunter2@host name',
+    'nats://ok:4222,nats//user:hunter2@host',
+    'hunter2@host',
+  ])('names what is wrong with %j but never its user info', (url) => {
+    const message = errorMessage(() => resolveNatsConnection(url));
+    expect(message).toMatch(/^NATS_URL: expected a URL starting with nats:\/\/, tls:\/\/, ws:\/\/ or wss:\/\//);
+    expect(message).toContain('***@host');
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('user');
+  });
+
+  it('refuses a list that mixes TLS and plain URLs, which would make TLS optional', () => {
+    expect(() => resolveNatsConnection('tls://n1:4222,nats://n2:4222')).toThrow(
+      /must not mix TLS \(tls:\/\/, wss:\/\/\) and plain/,
+    );
+    expect(() => resolveNatsConnection('ws://n1,wss://n2')).toThrow(/must not mix TLS/);
+    expect(resolveNatsConnection('tls://n1:4222,tls://n2:4222').tls).toBe(true);
+  });
+});
+
+describe('natsUrlRequiresTls', () => {
+  it('is true for tls:// and wss://, false for nats:// and ws://', () => {
+    expect(['tls://h', 'wss://h/nats', 'TLS://h', 'nats://h', 'ws://h'].map(natsUrlRequiresTls)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
 });
 
 describe('redaction', () => {
@@ -81,6 +132,8 @@ describe('redaction', () => {
     expect(redactUrl('wss://token@h')).toBe('wss://***@h');
     expect(redactUrl('nats://u:p@ss@h:4222')).toBe('nats://***@h:4222');
     expect(redactUrl('nats://h:4222')).toBe('nats://h:4222');
+    expect(redactUrl('nats//user:pw@host')).toBe('***@host');
+    expect(redactUrl('tls://u:p@h1 tls://h2')).toBe('tls://***@h1 tls://h2');
   });
 
   it('redactSecrets masks known secrets, raw and URL-encoded, and URL credentials', () => {

@@ -64,7 +64,9 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
   const { connectNats } = await import('../../nats/nats-connection.js');
   let conn: Awaited<ReturnType<typeof connectNats>>;
   try {
-    conn = await connectNats({ ...connection, servers, name: 'warp-doctor', timeoutMs: PROBE_TIMEOUT_MS });
+    // The same TLS rule as a session: tls:// and wss:// never fall back to plain text.
+    const tls = connection.tls ? (env.natsTls ?? {}) : undefined;
+    conn = await connectNats({ ...connection, servers, name: 'warp-doctor', timeoutMs: PROBE_TIMEOUT_MS, tls });
   } catch (error) {
     const kind = failureKind(error);
     if (kind === 'auth') {
