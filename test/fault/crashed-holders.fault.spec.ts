@@ -32,7 +32,9 @@ interface Event {
   readonly holder?: string;
 }
 
-describe('holders SIGKILLed while holding work, on a real nats-server', () => {
+// Dozens of agent processes are started and killed here: on a busy 2-core machine that alone can
+// take longer than the default 30 s per test, so this suite has room for it.
+describe('holders SIGKILLed while holding work, on a real nats-server', { timeout: 120_000 }, () => {
   let nats: NatsServerHandle;
   const pool = agentPool();
   const start = (namespace: string): Promise<StdioAgent> =>
