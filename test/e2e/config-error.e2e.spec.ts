@@ -66,6 +66,10 @@ describe('a malformed configuration is a config error, not an unreachable backen
         );
         expect(text).not.toMatch(/cannot reach/);
       }
+      // stderr is another pipe: the log line may arrive after the tool's answer.
+      const deadline = Date.now() + 10_000;
+      while (!/configuration error/.test(agent.stderr()) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(agent.stderr()).toMatch(/configuration error/);
       expect(agent.stderr()).not.toMatch(/backend unavailable/);
 
