@@ -36,7 +36,7 @@ type Out<U extends (...args: never[]) => Promise<unknown>> = ReturnType<U>;
  * The application port: every operation the driving adapters (MCP tools, CLI, web dashboard,
  * hook endpoint) use, for one session. All are async, so an implementation may open its backend
  * on first use or live in another process. A call rejects with a DomainError (rejected),
- * BackendUnavailable (try again) or ConfigError (fix the configuration).
+ * BackendUnavailable (try again) or a configuration error (fix it, then call again).
  */
 export interface WarpApi {
   setHandle(input: In<typeof setHandle>): Out<typeof setHandle>;
