@@ -1,4 +1,5 @@
 export * from './warp-app.js';
+export type { WarpApi } from './warp-api.js';
 export * from './shared/deps.js';
 export * from './shared/session.js';
 export * from './shared/require.js';

@@ -1,7 +1,6 @@
 import type { ChannelEvent, WorkItemEvent } from '../domain/index.js';
-import type { Subscription } from '../ports/index.js';
-import { startAgentFeed, type Push, type PushKind } from './push/agent-feed.js';
-import { watchUpdates, type Update } from './push/session-watch.js';
+import { startAgentFeed } from './push/agent-feed.js';
+import { watchUpdates } from './push/session-watch.js';
 import { createChannel, type CreateChannelInput } from './channels/create-channel.js';
 import { listChannels } from './channels/list-channels.js';
 import { readMessages } from './channels/read-messages.js';
@@ -22,8 +21,8 @@ import { registerAgent } from './registry/register-agent.js';
 import { updatePresence } from './registry/update-presence.js';
 import type { AppDeps } from './shared/deps.js';
 import { waitForMessages } from './wait/wait-for-messages.js';
-import { agentDigest, type DigestMoment } from './digest/agent-digest.js';
-import type { Surfaced } from './digest/surfaced.js';
+import { agentDigest } from './digest/agent-digest.js';
+import type { WarpApi } from './warp-api.js';
 import { broadcastWorkOffer } from './work/broadcast-work-offer.js';
 import { claimWork } from './work/claim-work.js';
 import { completeWork } from './work/complete-work.js';
@@ -38,13 +37,18 @@ const bind =
   (input: I): Promise<O> =>
     useCase(deps, input);
 
-/** Every operation of Warp, bound to one session's dependencies; the MCP tools and the CLI both call these. */
-export function createWarpApp(deps: AppDeps) {
+/** The port in process, with the session's dependencies for composition and tests; driving adapters see only WarpApi. */
+export interface WarpApp extends WarpApi {
+  readonly deps: AppDeps;
+}
+
+/** Every operation of Warp, bound to one session's dependencies. */
+export function createWarpApp(deps: AppDeps): WarpApp {
   return {
     deps,
     setHandle: bind(deps, setHandle),
-    getMyHandle: (): ReturnType<typeof getMyHandle> => getMyHandle(deps),
-    listChannels: (): ReturnType<typeof listChannels> => listChannels(deps),
+    getMyHandle: () => getMyHandle(deps),
+    listChannels: () => listChannels(deps),
     createChannel: bind(deps, createChannel),
     sendMessage: bind(deps, sendMessage),
     readMessages: bind(deps, readMessages),
@@ -52,10 +56,10 @@ export function createWarpApp(deps: AppDeps) {
     discoverAgents: bind(deps, discoverAgents),
     getAgentInfo: bind(deps, getAgentInfo),
     updatePresence: bind(deps, updatePresence),
-    deregisterAgent: (): ReturnType<typeof deregisterAgent> => deregisterAgent(deps),
+    deregisterAgent: () => deregisterAgent(deps),
     sendDirectMessage: bind(deps, sendDirectMessage),
     readDirectMessages: bind(deps, readDirectMessages),
-    inboxStatus: (): ReturnType<typeof inboxStatus> => inboxStatus(deps),
+    inboxStatus: () => inboxStatus(deps),
     broadcastWorkOffer: bind(deps, broadcastWorkOffer),
     claimWork: bind(deps, claimWork),
     completeWork: bind(deps, completeWork),
@@ -67,23 +71,15 @@ export function createWarpApp(deps: AppDeps) {
     retryDeadLetterItem: bind(deps, retryDeadLetterItem),
     discardDeadLetterItem: bind(deps, discardDeadLetterItem),
     waitForMessages: bind(deps, waitForMessages),
-    /** What is new for the agent at a turn boundary (Claude Code hooks), each item once per `surfaced`. */
-    agentDigest: (surfaced: Surfaced, moment: DigestMoment): ReturnType<typeof agentDigest> =>
-      agentDigest(deps, surfaced, moment),
-    /** Pushes for the agent (DMs, mentions, qualified work) until the subscription is closed. */
-    startAgentFeed: (kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> =>
-      startAgentFeed(deps, kinds, push),
-    /** Resource change hints (a channel got a message, the inbox got one). */
-    watchUpdates: (listener: (update: Update) => void): Promise<Subscription> => watchUpdates(deps, listener),
-    /** Called when work changes (offer, claim, progress, end) as it reaches this session's read model. */
-    watchWork: (listener: () => void): Promise<Subscription> => {
+    agentDigest: (surfaced, moment) => agentDigest(deps, surfaced, moment),
+    startAgentFeed: (kinds, push) => startAgentFeed(deps, kinds, push),
+    watchUpdates: (listener) => watchUpdates(deps, listener),
+    watchWork: (listener) => {
       const stop = deps.work.observe(() => listener());
       return Promise.resolve({ close: async () => void stop() });
     },
   };
 }
-
-export type WarpApp = ReturnType<typeof createWarpApp>;
 
 export interface RunningSession {
   /** Says offline (when registered) and stops background work. */

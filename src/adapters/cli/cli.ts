@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { WarpApp } from '../../application/index.js';
+import type { WarpApi } from '../../application/index.js';
 import { setHandleTool } from '../mcp/tools/set-handle.tool.js';
 import { checkWithTool } from './cli-input.js';
 import type { CliContext, Command, OptionSpec } from './command.js';
@@ -194,7 +194,7 @@ export function parseCli(argv: readonly string[], commands: readonly Command[] =
 }
 
 export async function runCli(
-  app: WarpApp,
+  app: WarpApi,
   parsed: ParsedCli,
   context: Omit<CliContext, 'app' | 'json'>,
 ): Promise<number> {

@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openRuntime } from '../../composition/runtime.js';
-import { DomainError } from '../../domain/index.js';
-import { ConfigError } from '../config/index.js';
 import { parseCli, runCli } from './cli.js';
 import { BackendUnavailable, EXIT } from './exit-codes.js';
-import { lazyRuntime } from './lazy-runtime.js';
+import { LazyWarpApi } from './lazy-warp-api.js';
 
 /** A CLI run never waits long for a goodbye: presence expires on its own. */
 const CLOSE_WITHIN_MS = 2_000;
@@ -45,15 +43,9 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
-  const runtime = lazyRuntime(
-    () => openRuntime({ env, cwd: process.cwd(), handle, command: true }),
-    (error) =>
-      error instanceof ConfigError || error instanceof DomainError || error instanceof BackendUnavailable
-        ? error
-        : new BackendUnavailable(error instanceof Error ? error.message : String(error)),
-  );
+  const app = new LazyWarpApi(() => openRuntime({ env, cwd: process.cwd(), handle, command: true }));
   try {
-    return await runCli(runtime.app, request, {
+    return await runCli(app, request, {
       out: (line) => {
         if (!stdoutClosed) process.stdout.write(`${line}\n`);
       },
@@ -69,6 +61,6 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     throw error;
   } finally {
     running = false;
-    await Promise.race([runtime.close().catch(() => undefined), sleep(CLOSE_WITHIN_MS, undefined, { ref: false })]);
+    await Promise.race([app.close().catch(() => undefined), sleep(CLOSE_WITHIN_MS, undefined, { ref: false })]);
   }
 }

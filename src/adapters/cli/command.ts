@@ -1,9 +1,9 @@
-import type { WarpApp } from '../../application/index.js';
+import type { WarpApi } from '../../application/index.js';
 import { UsageError } from './exit-codes.js';
 
 export interface CliContext {
   /** Opened on first use, so `--help`, usage errors and `warp doctor` never touch the backend. */
-  readonly app: WarpApp;
+  readonly app: WarpApi;
   readonly json: boolean;
   readonly out: (line: string) => void;
   /** Stops a long-running command (read --follow) on SIGINT/SIGTERM or a closed stdout. */

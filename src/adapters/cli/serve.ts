@@ -2,9 +2,9 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { startHookEndpoint } from '../hook/hook-endpoint.js';
 import { createMcpServer } from '../mcp/create-server.js';
 import type { Runtime } from '../../composition/runtime.js';
-import type { WarpEnv, Logger } from '../config/index.js';
+import { ConfigError, type WarpEnv, type Logger } from '../config/index.js';
 import { EXIT } from './exit-codes.js';
-import { lazyRuntime } from './lazy-runtime.js';
+import { LazyWarpApi } from './lazy-warp-api.js';
 import { guardProcess } from './process-guard.js';
 import { stdinLineFramer } from './stdin-line-framer.js';
 
@@ -25,8 +25,8 @@ export async function serve(
   version: string,
 ): Promise<void> {
   guardProcess(logger);
-  const runtime = lazyRuntime(open);
-  const mcp = createMcpServer(runtime.app, {
+  const app = new LazyWarpApi(open);
+  const mcp = createMcpServer(app, {
     profiles: env.tools,
     push: env.push,
     version,
@@ -34,12 +34,12 @@ export async function serve(
       logger.warn('push unavailable', { error: error instanceof Error ? error.message : String(error) }),
   });
   // Connect the backend eagerly so registration and heartbeats start, but never block the handshake on it.
-  runtime
-    .ensure()
-    .catch((error: unknown) =>
-      logger.error('backend unavailable', { error: error instanceof Error ? error.message : String(error) }),
-    );
-  const hooks = await startHookEndpoint(runtime.app, logger);
+  app.ensure().catch((error: unknown) =>
+    logger.error(error instanceof ConfigError ? 'configuration error' : 'backend unavailable', {
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  const hooks = await startHookEndpoint(app, logger);
 
   let stopping = false;
   const stop = async (reason: string, code: number = EXIT.ok): Promise<void> => {
@@ -50,7 +50,7 @@ export async function serve(
     const shutdown = (async () => {
       await hooks.close().catch(() => undefined);
       await mcp.close().catch(() => undefined);
-      await runtime.close().catch((error: unknown) => logger.warn('clean shutdown failed', { error: String(error) }));
+      await app.close().catch((error: unknown) => logger.warn('clean shutdown failed', { error: String(error) }));
     })();
     if ((await Promise.race([shutdown.then(() => true), grace.then(() => false)])) === false)
       logger.warn('shutdown took too long; exiting without a clean goodbye', { afterMs: SHUTDOWN_GRACE_MS });

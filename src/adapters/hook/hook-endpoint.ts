@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { Surfaced, type WarpApp } from '../../application/index.js';
+import { Surfaced, type WarpApi } from '../../application/index.js';
 import type { Logger } from '../config/index.js';
 import { sessionsDir, socketPath, writeSessionRecord } from '../system/session-records.js';
 import { hookRequest, MAX_LINE, type HookRequest } from './hook-protocol.js';
@@ -14,7 +14,7 @@ export interface HookEndpoint {
  * and its read models are current, so a hook answers in milliseconds without touching NATS
  * itself. What was surfaced is remembered here, per agent, for the life of the session.
  */
-export async function startHookEndpoint(app: WarpApp, logger: Logger, env = process.env): Promise<HookEndpoint> {
+export async function startHookEndpoint(app: WarpApi, logger: Logger, env = process.env): Promise<HookEndpoint> {
   const dir = sessionsDir(env);
   const socket = socketPath(dir);
   const surfaced = new Map<string, Surfaced>();

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { PushKind, WarpApp } from '../../application/index.js';
+import type { PushKind, WarpApi } from '../../application/index.js';
 import type { Subscription } from '../../ports/index.js';
 import { INSTRUCTIONS } from './instructions.js';
 import { declareClaudeChannel, startClaudeChannel } from './push/claude-channel.js';
@@ -19,7 +19,7 @@ export interface McpServerOptions {
  * and inbox resources, and (after the client has initialized) pushes into the session.
  */
 export function createMcpServer(
-  app: WarpApp,
+  app: WarpApi,
   options: McpServerOptions,
 ): { server: McpServer; close(): Promise<void> } {
   const server = new McpServer({ name: 'warp', version: options.version }, { instructions: INSTRUCTIONS });

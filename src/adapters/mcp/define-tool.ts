@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import type { WarpApp } from '../../application/index.js';
+import type { WarpApi } from '../../application/index.js';
 import { errorResult } from './tool-result.js';
 
 /** The group a tool is listed in; WARP_TOOLS picks groups and roles (see tools/profiles.ts). */
@@ -18,20 +18,20 @@ export interface ToolDefinition<I extends z.ZodRawShape, O> {
   readonly annotations: ToolAnnotations;
   /** Keep the tool's definition loaded when the client defers the others (Claude Code's tool search). */
   readonly alwaysLoad?: boolean;
-  run(app: WarpApp, args: z.infer<z.ZodObject<I>>): Promise<O>;
+  run(app: WarpApi, args: z.infer<z.ZodObject<I>>): Promise<O>;
   render(result: O): string;
 }
 
 export interface AnyTool {
   readonly name: string;
   readonly group: ToolGroup;
-  register(server: McpServer, app: WarpApp): void;
+  register(server: McpServer, app: WarpApi): void;
 }
 
 /** A tool as the other driving adapters see it: the CLI validates with the same `input` and calls the same `run`. */
 export interface Tool<I extends z.ZodRawShape, O> extends AnyTool {
   readonly input: I;
-  run(app: WarpApp, args: z.infer<z.ZodObject<I>>): Promise<O>;
+  run(app: WarpApi, args: z.infer<z.ZodObject<I>>): Promise<O>;
 }
 
 export function defineTool<I extends z.ZodRawShape, O extends object>(def: ToolDefinition<I, O>): Tool<I, O> {

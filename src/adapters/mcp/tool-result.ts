@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
+import { ConfigError } from '../config/index.js';
 
 /** Expected failures say what to fix; anything else is an internal error without a stack. Nothing throws across the protocol. */
 export function errorResult(error: unknown): CallToolResult {
@@ -9,6 +10,8 @@ export function errorResult(error: unknown): CallToolResult {
       ? error.message
       : error instanceof BackendUnavailable
         ? `Warp cannot reach its backend: ${error.message}`
-        : `Internal error: ${error instanceof Error ? error.message : String(error)}`;
+        : error instanceof ConfigError
+          ? `Warp's configuration is invalid (fix it, then call again): ${error.message}`
+          : `Internal error: ${error instanceof Error ? error.message : String(error)}`;
   return { isError: true, content: [{ type: 'text', text }] };
 }

@@ -1,4 +1,4 @@
-import type { WarpApp } from '../../application/index.js';
+import type { WarpApi } from '../../application/index.js';
 import type { ChannelSummary } from '../../application/channels/list-channels.js';
 import type { MessageView } from '../../application/channels/message-view.js';
 import type { MyIdentity } from '../../application/identity/get-my-handle.js';
@@ -85,7 +85,7 @@ function shownWork(w: WorkItemView): ShownWorkItem {
  * Builds snapshots; a channel's recent messages are read again only when its last message
  * changed, so an idle dashboard costs a position and a cursor lookup per channel.
  */
-export function snapshotBuilder(app: WarpApp, now: () => number = Date.now): () => Promise<DashboardSnapshot> {
+export function snapshotBuilder(app: WarpApi, now: () => number = Date.now): () => Promise<DashboardSnapshot> {
   const recent = new Map<string, { lastMessageId: string | null; messages: readonly ShownMessage[] }>();
 
   const messagesOf = async (channel: ChannelSummary): Promise<readonly ShownMessage[]> => {

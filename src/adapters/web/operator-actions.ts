@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WarpApp } from '../../application/index.js';
+import type { WarpApi } from '../../application/index.js';
 import { Refused } from './request-guard.js';
 
 /** The handle the dashboard posts and sends direct messages as. */
@@ -9,7 +9,7 @@ const Text = z.object({ message: z.string() });
 const Retry = z.object({ resetAttempts: z.boolean().optional() });
 const Empty = z.object({});
 
-type Action = (app: WarpApp, target: string, body: unknown) => Promise<unknown>;
+type Action = (app: WarpApi, target: string, body: unknown) => Promise<unknown>;
 
 const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
   const result = schema.safeParse(body);
@@ -21,7 +21,7 @@ const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
 };
 
 /** Reads a channel up to its newest message, so its unread count for the operator drops to zero. */
-async function markRead(app: WarpApp, channel: string): Promise<{ channel: string; unread: number }> {
+async function markRead(app: WarpApi, channel: string): Promise<{ channel: string; unread: number }> {
   // Each page is at most 1000 messages; the bound keeps one click from reading forever on a busy channel.
   for (let page = 0; page < 100; page++) {
     const result = await app.readMessages({ channel, unreadOnly: true, limit: 1000 });
@@ -51,7 +51,7 @@ const ACTIONS: Readonly<Record<string, Action>> = {
 };
 
 /** Actions on the operator itself: POST /api/<collection>/<verb>. */
-const OWN_ACTIONS: Readonly<Record<string, (app: WarpApp, body: unknown) => Promise<unknown>>> = {
+const OWN_ACTIONS: Readonly<Record<string, (app: WarpApi, body: unknown) => Promise<unknown>>> = {
   // Reading takes the messages out of the inbox (as read_direct_messages does): the page keeps them on screen.
   'inbox/read': (app, body) => {
     parse(Empty, body);
@@ -61,7 +61,7 @@ const OWN_ACTIONS: Readonly<Record<string, (app: WarpApp, body: unknown) => Prom
 
 const ACTION_PATH = /^\/api\/([a-z-]+)\/([^/]{1,256})\/([a-z]+)$/;
 
-export function findAction(pathname: string): ((app: WarpApp, body: unknown) => Promise<unknown>) | undefined {
+export function findAction(pathname: string): ((app: WarpApi, body: unknown) => Promise<unknown>) | undefined {
   const own = OWN_ACTIONS[pathname.replace(/^\/api\//, '')];
   if (own && pathname.startsWith('/api/')) return own;
   const match = ACTION_PATH.exec(pathname);

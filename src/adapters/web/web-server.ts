@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WarpApp } from '../../application/index.js';
+import type { WarpApi } from '../../application/index.js';
 import { DomainError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
+import { ConfigError } from '../config/index.js';
 import { snapshotBuilder } from './dashboard-snapshot.js';
 import { findAction } from './operator-actions.js';
 import { allowedHosts, checkAction, checkHost, readJson, Refused } from './request-guard.js';
@@ -39,7 +40,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = { not_found: 404, confl
 function statusOf(error: unknown): number {
   if (error instanceof Refused) return error.status;
   if (error instanceof DomainError) return STATUS_OF_CODE[error.code] ?? 400;
-  if (error instanceof BackendUnavailable) return 503;
+  if (error instanceof BackendUnavailable || error instanceof ConfigError) return 503;
   return 500;
 }
 
@@ -50,9 +51,9 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 
 /**
  * The live dashboard: static assets from the package's web/ folder, a JSON snapshot, a
- * server-sent event stream of snapshots, and the operator's actions, all over WarpApp.
+ * server-sent event stream of snapshots, and the operator's actions, all over WarpApi.
  */
-export async function startDashboard(app: WarpApp, options: DashboardOptions): Promise<Dashboard> {
+export async function startDashboard(app: WarpApi, options: DashboardOptions): Promise<Dashboard> {
   const assetsDir = options.assetsDir ?? findAssetsDir();
   const onError = options.onError ?? (() => undefined);
   const build = snapshotBuilder(app);

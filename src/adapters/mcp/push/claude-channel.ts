@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Push, PushKind, WarpApp } from '../../../application/index.js';
+import type { Push, PushKind, WarpApi } from '../../../application/index.js';
 import type { Subscription } from '../../../ports/index.js';
 
 export const CHANNEL_NOTIFICATION = 'notifications/claude/channel';
@@ -12,7 +12,7 @@ export function declareClaudeChannel(server: McpServer): void {
 /** Sends each push as a `notifications/claude/channel` with the text and flat string attributes. */
 export function startClaudeChannel(
   server: McpServer,
-  app: WarpApp,
+  app: WarpApi,
   kinds: ReadonlySet<PushKind>,
 ): Promise<Subscription> {
   return app.startAgentFeed(kinds, (push: Push) => {

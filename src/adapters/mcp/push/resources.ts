@@ -1,6 +1,6 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { Update, WarpApp } from '../../../application/index.js';
+import type { Update, WarpApi } from '../../../application/index.js';
 import type { Subscription } from '../../../ports/index.js';
 
 export const INBOX_URI = 'warp://inbox';
@@ -14,7 +14,7 @@ const json = (uri: string, value: unknown) => ({
  * Channels and the inbox as subscribable resources, for clients without channel push.
  * Reading the inbox resource reports what waits without marking anything read.
  */
-export function registerResources(server: McpServer, app: WarpApp): { start(): Promise<Subscription> } {
+export function registerResources(server: McpServer, app: WarpApi): { start(): Promise<Subscription> } {
   const subscribed = new Set<string>();
   server.registerResource(
     'channel',
