@@ -11,5 +11,6 @@ export * from './work-item/work-item.decider.js';
 export * from './work-item/work-item.evolve.js';
 export * from './work-item/work-item.transitions.js';
 export * from './work-item/work-item.errors.js';
+export * from './work-item/work-item.rules.js';
 export * from './work-item/work-item.js';
 export * from './shared/decider.js';

@@ -1,0 +1,15 @@
+import type { WorkItemState } from './work-item.types.js';
+
+type Claimed = Extract<WorkItemState, { status: 'claimed' }>;
+
+/** A lease runs out at `leaseUntil` itself: from then on the item may be taken from its holder. */
+export const leaseExpired = (state: Claimed, now: number): boolean => state.leaseUntil <= now;
+
+/**
+ * Whether a claim may take the item at `now`: it is offered, or its holder's lease has run out.
+ * The decider enforces it; the work index uses it to pick candidates, so both agree.
+ *
+ * @example isClaimable({ status: 'claimed', leaseUntil: 10, ... }, 10) // true
+ */
+export const isClaimable = (state: WorkItemState, now: number): boolean =>
+  state.status === 'offered' || (state.status === 'claimed' && leaseExpired(state, now));
