@@ -1,6 +1,7 @@
 export * from './shared/domain-error.js';
 export * from './shared/ids.js';
 export * from './shared/names.js';
+export * from './shared/limits.js';
 export * from './agent/agent-profile.js';
 export * from './agent/agent.decider.js';
 export * from './agent/handle-holder.js';

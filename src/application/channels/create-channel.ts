@@ -4,6 +4,7 @@ import {
   checkRetention,
   checkRoomForChannels,
   effectiveRetention,
+  MAX_CHANNEL_DESCRIPTION_BYTES,
   ValidationError,
   type ChannelCommand,
   type Retention,
@@ -46,7 +47,9 @@ export async function defineChannel(
   input: CreateChannelInput,
 ): Promise<CreateChannelOutput> {
   const name = checkName('name', input.name);
-  const description = checkText('description', input.description ?? '', 1024, { allowEmpty: true });
+  const description = checkText('description', input.description ?? '', MAX_CHANNEL_DESCRIPTION_BYTES, {
+    allowEmpty: true,
+  });
   const retention = retentionOf(input);
   const limits = deps.settings.channelLimits;
   const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };

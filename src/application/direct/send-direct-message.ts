@@ -1,4 +1,4 @@
-import { agentId, canSee, checkCapability, checkId, ValidationError } from '../../domain/index.js';
+import { agentId, canSee, checkCapability, checkId, MAX_METADATA_BYTES, ValidationError } from '../../domain/index.js';
 import type { DirectMessage } from '../../ports/index.js';
 import { checkIdempotencyKey } from '../channels/message-view.js';
 import type { AppDeps } from '../shared/deps.js';
@@ -13,8 +13,6 @@ export interface SendDirectMessageInput {
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly idempotencyKey?: string;
 }
-
-export const MAX_METADATA_BYTES = 16_384;
 
 export interface DirectMessageView extends Omit<DirectMessage, 'timestamp'> {
   readonly timestamp: string;
