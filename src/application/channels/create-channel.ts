@@ -1,5 +1,4 @@
 import {
-  channelDecider,
   checkName,
   checkRetention,
   checkRoomForChannels,
@@ -9,7 +8,7 @@ import {
   type ChannelCommand,
   type Retention,
 } from '../../domain/index.js';
-import { execute } from '../shared/execute.js';
+import { executeOn } from '../shared/execute.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkText } from '../shared/require.js';
 
@@ -53,15 +52,15 @@ export async function defineChannel(
   const retention = retentionOf(input);
   const limits = deps.settings.channelLimits;
   const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };
-  const known = deps.channels.get(name);
-  const outcome = await execute(
-    deps,
-    stream,
-    channelDecider,
-    { type, name, description, retention, limits, openChannels: deps.channels.open().length, now: deps.clock.now() },
-    known,
-  );
-  deps.channels.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
+  const outcome = await executeOn(deps, deps.channels, stream, {
+    type,
+    name,
+    description,
+    retention,
+    limits,
+    openChannels: deps.channels.open().length,
+    now: deps.clock.now(),
+  });
   const applied = effectiveRetention(retention, limits);
   await deps.bus.ensureChannel(deps.session.namespace, name, description, applied);
   return {
