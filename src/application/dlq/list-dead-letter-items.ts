@@ -1,4 +1,4 @@
-import { checkCapability, checkPageSize, PAGE } from '../../domain/index.js';
+import { checkCapability, checkPageSize, deadLetterExpired, PAGE } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { sweepExpiredLeases } from '../work/sweep-leases.js';
 import { workView, type WorkItemView } from '../work/work-view.js';
@@ -15,7 +15,7 @@ export async function listDeadLetterItems(
     .items(
       (s) =>
         s.status === 'dead-lettered' &&
-        s.expiresAt > now &&
+        !deadLetterExpired(s, now) &&
         (capability === undefined || s.spec.capability === capability),
     )
     .map((e) => e.state)

@@ -1,7 +1,7 @@
 import { Conflict, NotFound, UnknownCommand } from '../shared/domain-error.js';
 import type { DeadLetterReason, WorkSpec, WorkItemCommand, WorkItemEvent, WorkItemState } from './work-item.types.js';
 import { WorkItemAlreadyClaimed, WorkItemNotClaimable, NotTheHolder, NotDeadLettered } from './work-item.errors.js';
-import { isClaimable, leaseExpired } from './work-item.rules.js';
+import { deadLetterExpired, isClaimable, leaseExpired } from './work-item.rules.js';
 
 export const initialWorkItemState = (): WorkItemState => ({ status: 'absent' });
 
@@ -137,7 +137,7 @@ function expireLease(cmd: Cmd<'ExpireLease'>, state: WorkItemState): WorkItemEve
 function deadLettered(current: WorkItemState, now: number): Extract<WorkItemState, { status: 'dead-lettered' }> {
   const state = existing(current);
   if (state.status !== 'dead-lettered') throw new NotDeadLettered(state.spec.id, state.status);
-  if (now >= state.expiresAt)
+  if (deadLetterExpired(state, now))
     throw new NotFound(`Work item ${state.spec.id} expired from the dead-letter queue (WORKQUEUE_DLQ_TTL).`);
   return state;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  deadLetterExpired,
   isClaimable,
   WorkItemAlreadyClaimed,
   workItemDecider,
@@ -68,6 +69,23 @@ describe('isClaimable', () => {
           claimable: deciderAccepts(stateAfter(name), now),
         });
       }
+    }
+  });
+});
+
+describe('deadLetterExpired', () => {
+  const dead = stateAfter('dead-lettered');
+  if (dead.status !== 'dead-lettered') throw new Error('the history must end dead-lettered');
+
+  it('given a dead letter, it stays in the queue until its expiry time and is gone from that moment', () => {
+    expect([8_999, 9_000].map((now) => deadLetterExpired(dead, now))).toEqual([false, true]);
+  });
+
+  it('agrees with the decider: a retry is refused exactly when the dead letter has expired', () => {
+    for (const now of [8_999, 9_000]) {
+      const retry = () => workItemDecider.decide({ type: 'RetryDeadLetter', resetAttempts: false, now }, dead);
+      if (deadLetterExpired(dead, now)) expect(retry).toThrow(/expired from the dead-letter queue/);
+      else expect(retry()).toHaveLength(1);
     }
   });
 });
