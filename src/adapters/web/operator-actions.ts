@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WarpApi } from '../../application/index.js';
+import { PAGE } from '../../domain/index.js';
 import { Refused } from './request-guard.js';
 
 /** The handle the dashboard posts and sends direct messages as. */
@@ -22,9 +23,9 @@ const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
 
 /** Reads a channel up to its newest message, so its unread count for the operator drops to zero. */
 async function markRead(app: WarpApi, channel: string): Promise<{ channel: string; unread: number }> {
-  // Each page is at most 1000 messages; the bound keeps one click from reading forever on a busy channel.
+  // Each page is at most PAGE.messages.max messages; the bound keeps one click from reading forever on a busy channel.
   for (let page = 0; page < 100; page++) {
-    const result = await app.readMessages({ channel, unreadOnly: true, limit: 1000 });
+    const result = await app.readMessages({ channel, unreadOnly: true, limit: PAGE.messages.max });
     if (!result.hasMore) return { channel, unread: result.unread ?? 0 };
   }
   return { channel, unread: (await app.listChannels()).channels.find((c) => c.name === channel)?.unread ?? 0 };
@@ -55,7 +56,7 @@ const OWN_ACTIONS: Readonly<Record<string, (app: WarpApi, body: unknown) => Prom
   // Reading takes the messages out of the inbox (as read_direct_messages does): the page keeps them on screen.
   'inbox/read': (app, body) => {
     parse(Empty, body);
-    return app.readDirectMessages({ limit: 100 });
+    return app.readDirectMessages({ limit: PAGE.directMessages.max });
   },
 };
 

@@ -1,14 +1,14 @@
 import {
-  channelDecider,
   checkName,
   checkRetention,
   checkRoomForChannels,
   effectiveRetention,
+  MAX_CHANNEL_DESCRIPTION_BYTES,
   ValidationError,
   type ChannelCommand,
   type Retention,
 } from '../../domain/index.js';
-import { execute } from '../shared/execute.js';
+import { executeOn } from '../shared/execute.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkText } from '../shared/require.js';
 
@@ -46,19 +46,21 @@ export async function defineChannel(
   input: CreateChannelInput,
 ): Promise<CreateChannelOutput> {
   const name = checkName('name', input.name);
-  const description = checkText('description', input.description ?? '', 1024, { allowEmpty: true });
+  const description = checkText('description', input.description ?? '', MAX_CHANNEL_DESCRIPTION_BYTES, {
+    allowEmpty: true,
+  });
   const retention = retentionOf(input);
   const limits = deps.settings.channelLimits;
   const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };
-  const known = deps.channels.get(name);
-  const outcome = await execute(
-    deps,
-    stream,
-    channelDecider,
-    { type, name, description, retention, limits, openChannels: deps.channels.open().length, now: deps.clock.now() },
-    known,
-  );
-  deps.channels.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
+  const outcome = await executeOn(deps, deps.channels, stream, {
+    type,
+    name,
+    description,
+    retention,
+    limits,
+    openChannels: deps.channels.open().length,
+    now: deps.clock.now(),
+  });
   const applied = effectiveRetention(retention, limits);
   await deps.bus.ensureChannel(deps.session.namespace, name, description, applied);
   return {

@@ -1,4 +1,4 @@
-import { ChannelNotFound, checkName, ValidationError, type ChannelMessage } from '../../domain/index.js';
+import { ChannelNotFound, checkName, checkPageSize, PAGE, type ChannelMessage } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { withinBudget } from '../shared/page-budget.js';
 import { byteLength, requireGuid } from '../shared/require.js';
@@ -26,9 +26,7 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   const { session, bus, cursors } = deps;
   const channel = checkName('channel', input.channel);
   if (deps.channels.get(channel)?.state.status !== 'open') throw new ChannelNotFound(channel);
-  const limit = input.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new ValidationError('limit', 'must be a whole number from 1 to 1000');
+  const limit = checkPageSize('limit', input.limit, PAGE.messages);
   const before = input.before !== undefined ? parseMessageId('before', input.before) : undefined;
   // after "0": from the start of the channel (ids begin at 1).
   let after = input.after === '0' ? 0 : input.after !== undefined ? parseMessageId('after', input.after) : undefined;

@@ -1,10 +1,10 @@
-import { agentId, checkCapability, checkId, ValidationError } from '../../domain/index.js';
+import { agentId, canSee, checkCapability, checkId, MAX_METADATA_BYTES, ValidationError } from '../../domain/index.js';
 import type { DirectMessage } from '../../ports/index.js';
 import { checkIdempotencyKey } from '../channels/message-view.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkJsonSize, checkText, requireGuid } from '../shared/require.js';
 import { AgentNotFound } from '../registry/discover-agents.js';
-import { canSee, viewerOf } from '../registry/agent-view.js';
+import { viewerOf } from '../registry/agent-view.js';
 
 export interface SendDirectMessageInput {
   readonly recipientGuid: string;
@@ -13,8 +13,6 @@ export interface SendDirectMessageInput {
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly idempotencyKey?: string;
 }
-
-export const MAX_METADATA_BYTES = 16_384;
 
 export interface DirectMessageView extends Omit<DirectMessage, 'timestamp'> {
   readonly timestamp: string;
@@ -43,7 +41,7 @@ export async function sendDirectMessage(
     checkJsonSize('metadata', input.metadata, MAX_METADATA_BYTES);
   }
   const recipient = await deps.registry.get(agentId(recipientGuid));
-  if (!recipient || !canSee(viewerOf(session), recipient)) throw new AgentNotFound(recipientGuid);
+  if (!recipient || !canSee(viewerOf(session), recipient.profile)) throw new AgentNotFound(recipientGuid);
   const message = await deps.bus.deliver(
     {
       recipientGuid,

@@ -1,4 +1,4 @@
-import { checkCapability, ValidationError } from '../../domain/index.js';
+import { checkCapability, checkPageSize, deadLetterExpired, PAGE } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { sweepExpiredLeases } from '../work/sweep-leases.js';
 import { workView, type WorkItemView } from '../work/work-view.js';
@@ -8,16 +8,14 @@ export async function listDeadLetterItems(
   input: { capability?: string; limit?: number },
 ): Promise<{ items: WorkItemView[]; total: number }> {
   const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
-  const limit = input.limit ?? 20;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    throw new ValidationError('limit', 'must be a whole number from 1 to 100');
+  const limit = checkPageSize('limit', input.limit, PAGE.deadLetters);
   await sweepExpiredLeases(deps, capability);
   const now = deps.clock.now();
   const items = deps.work
     .items(
       (s) =>
         s.status === 'dead-lettered' &&
-        s.expiresAt > now &&
+        !deadLetterExpired(s, now) &&
         (capability === undefined || s.spec.capability === capability),
     )
     .map((e) => e.state)

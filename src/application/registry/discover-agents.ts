@@ -1,6 +1,6 @@
-import { agentId, checkCapability, checkId, NotFound, type PresenceStatus } from '../../domain/index.js';
+import { agentId, canSee, checkCapability, checkId, NotFound, type PresenceStatus } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
-import { agentView, canSee, viewerOf, type AgentView } from './agent-view.js';
+import { agentView, viewerOf, type AgentView } from './agent-view.js';
 
 export interface DiscoverAgentsInput {
   readonly agentType?: string;
@@ -20,7 +20,7 @@ export async function discoverAgents(
   const now = deps.clock.now();
   const agents: AgentView[] = [];
   for (const entry of await deps.registry.list()) {
-    if (entry.deregistered || !canSee(viewer, entry)) continue;
+    if (entry.deregistered || !canSee(viewer, entry.profile)) continue;
     if (input.agentType !== undefined && entry.profile.agentType !== input.agentType) continue;
     if (input.capability !== undefined && !entry.profile.capabilities.includes(input.capability)) continue;
     const view = agentView(viewer, entry, now, deps.settings.staleAfterMs);
@@ -47,6 +47,6 @@ export async function getAgentInfo(deps: AppDeps, input: { guid: string }): Prom
   const guid = checkId('guid', input.guid);
   const entry = await deps.registry.get(agentId(guid));
   const viewer = viewerOf(deps.session);
-  if (!entry || !canSee(viewer, entry)) throw new AgentNotFound(guid);
+  if (!entry || !canSee(viewer, entry.profile)) throw new AgentNotFound(guid);
   return { agent: agentView(viewer, entry, deps.clock.now(), deps.settings.staleAfterMs) };
 }

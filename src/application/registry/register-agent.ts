@@ -1,4 +1,6 @@
 import {
+  MAX_AGENT_TYPE_CHARS,
+  MAX_CAPABILITIES,
   agentDecider,
   agentId,
   checkCapability,
@@ -20,8 +22,6 @@ export interface RegisterAgentInput {
   readonly scope?: Scope;
   readonly visibility?: Visibility;
 }
-
-export const MAX_CAPABILITIES = 64;
 
 export function checkCapabilities(list: readonly string[]): string[] {
   if (list.length > MAX_CAPABILITIES)
@@ -47,8 +47,8 @@ export function handleFromType(agentType: string): string {
 export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): Promise<{ agent: AgentView }> {
   const { session, clock, ids } = deps;
   const agentType = input.agentType.trim();
-  if (agentType.length === 0 || agentType.length > 64)
-    throw new ValidationError('agentType', 'must be 1-64 characters, e.g. "developer"');
+  if (agentType.length === 0 || agentType.length > MAX_AGENT_TYPE_CHARS)
+    throw new ValidationError('agentType', `must be 1-${MAX_AGENT_TYPE_CHARS} characters, e.g. "developer"`);
   const capabilities = checkCapabilities(input.capabilities ?? []);
   const handle = checkName('handle', session.handle ?? handleFromType(agentType));
   await checkHandleFree(deps, handle);

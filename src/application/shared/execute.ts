@@ -1,5 +1,6 @@
 import { Conflict, DomainError, type Decider } from '../../domain/index.js';
 import { RevisionConflict, type EventStore, type Quarantine, type StreamId } from '../../ports/index.js';
+import type { Projection } from './projection.js';
 import { replayStored } from './replay-stored.js';
 
 export interface Known<S> {
@@ -63,4 +64,19 @@ export async function execute<C, S, E>(
       fresh = true;
     }
   }
+}
+
+/**
+ * `execute` for an aggregate kept in a read model: decides on the model's copy first (saving a
+ * read) and feeds the model the outcome, so the writer's own change is visible at once.
+ */
+export async function executeOn<C, S, E>(
+  store: Store,
+  model: Projection<C, S, E>,
+  stream: StreamId,
+  command: C,
+): Promise<Outcome<S, E>> {
+  const outcome = await execute(store, stream, model.decider, command, model.get(stream.id));
+  model.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
+  return outcome;
 }

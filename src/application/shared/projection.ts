@@ -18,7 +18,7 @@ export class Projection<C, S, E> {
   private readonly observers = new Set<(batch: StoredBatch<E>) => void>();
 
   constructor(
-    private readonly decider: Decider<C, S, E>,
+    readonly decider: Decider<C, S, E>,
     private readonly quarantine: Quarantine,
   ) {}
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../domain/index.js';
+import { MAX_JSON_DEPTH, ValidationError } from '../../domain/index.js';
 import type { Session } from './session.js';
 
 export class NotRegistered extends ValidationError {
@@ -28,9 +28,6 @@ export function checkText(field: string, value: string, maxBytes: number, { allo
   if (size > maxBytes) throw new ValidationError(field, `is ${size} bytes; the limit is ${maxBytes} bytes`);
   return value;
 }
-
-/** Deepest nesting of objects and arrays accepted in structured payloads. */
-export const MAX_JSON_DEPTH = 64;
 
 /** Iterative on purpose: recursing over a value nested thousands deep is what overflows the stack. */
 function nestedDeeperThan(value: unknown, limit: number): boolean {

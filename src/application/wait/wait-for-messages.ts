@@ -1,4 +1,4 @@
-import { checkName, ValidationError, type ChannelMessage, type WorkSpec } from '../../domain/index.js';
+import { checkName, ValidationError, WAIT_TIMEOUT_MS, type ChannelMessage, type WorkSpec } from '../../domain/index.js';
 import type { DirectMessage } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { formatWaitPosition, parseWaitPosition } from './wait-position.js';
@@ -50,9 +50,12 @@ const bounded = (text: string): Pick<Arrival, 'text' | 'truncated'> =>
  * inbox and as qualified work offers; returns those arrivals with their text. Reads nothing as read.
  */
 export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput): Promise<WaitForMessagesOutput> {
-  const timeout = input.timeoutMs ?? 20_000;
-  if (!Number.isInteger(timeout) || timeout < 0 || timeout > 60_000)
-    throw new ValidationError('timeoutMs', 'must be a whole number of ms from 0 to 60000');
+  const timeout = input.timeoutMs ?? WAIT_TIMEOUT_MS.default;
+  if (!Number.isInteger(timeout) || timeout < WAIT_TIMEOUT_MS.min || timeout > WAIT_TIMEOUT_MS.max)
+    throw new ValidationError(
+      'timeoutMs',
+      `must be a whole number of ms from ${WAIT_TIMEOUT_MS.min} to ${WAIT_TIMEOUT_MS.max}`,
+    );
   const known = new Set(deps.channels.open().map((c) => c.name));
   const channels = (input.channels ?? [...known]).map((c, i) => checkName(`channels[${i}]`, c));
   for (const c of channels)

@@ -1,4 +1,4 @@
-import { NAME_PATTERN, ValidationError } from '../../domain/index.js';
+import { MAX_WAIT_CHANNELS, NAME_PATTERN, ValidationError } from '../../domain/index.js';
 
 /**
  * Where a wait_for_messages answer left off: per channel the last sequence it covered, the
@@ -13,7 +13,7 @@ export interface WaitPosition {
 }
 
 const PART = /^(?:#([a-z0-9][a-z0-9-]{0,63})|(dm)|(work))=(0|[1-9][0-9]{0,15})$/;
-const MAX_PARTS = 102; // 100 channels, dm, work
+const MAX_PARTS = MAX_WAIT_CHANNELS + 2; // the channels, dm, work
 
 export function parseWaitPosition(text: string): WaitPosition {
   if (text === '') return { channels: new Map() };

@@ -1,4 +1,11 @@
-import { checkCapability, ValidationError, type JsonValue } from '../../domain/index.js';
+import {
+  checkCapability,
+  MAX_CONTEXT_BYTES,
+  MAX_TASK_ID_BYTES,
+  PRIORITY,
+  ValidationError,
+  type JsonValue,
+} from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkJsonSize, checkText } from '../shared/require.js';
 import { live, runWorkCommand } from './work-command.js';
@@ -12,8 +19,6 @@ export interface BroadcastWorkOfferInput {
   readonly deadline?: string;
   readonly contextData?: { readonly [key: string]: JsonValue };
 }
-
-export const MAX_CONTEXT_BYTES = 65_536;
 
 function parseDeadline(deadline: string | undefined, now: number): number | undefined {
   if (deadline === undefined) return undefined;
@@ -31,12 +36,15 @@ export async function broadcastWorkOffer(
   input: BroadcastWorkOfferInput,
 ): Promise<{ workItem: WorkItemView; created: boolean }> {
   const { session, clock, settings } = deps;
-  const taskId = checkText('taskId', input.taskId, 256);
+  const taskId = checkText('taskId', input.taskId, MAX_TASK_ID_BYTES);
   const description = checkText('description', input.description, settings.maxMessageBytes);
   const capability = checkCapability('requiredCapability', input.requiredCapability);
-  const priority = input.priority ?? 5;
-  if (!Number.isInteger(priority) || priority < 1 || priority > 10)
-    throw new ValidationError('priority', 'must be a whole number from 1 (low) to 10 (high)');
+  const priority = input.priority ?? PRIORITY.default;
+  if (!Number.isInteger(priority) || priority < PRIORITY.min || priority > PRIORITY.max)
+    throw new ValidationError(
+      'priority',
+      `must be a whole number from ${PRIORITY.min} (low) to ${PRIORITY.max} (high)`,
+    );
   if (input.contextData !== undefined) checkJsonSize('contextData', input.contextData, MAX_CONTEXT_BYTES);
   const now = clock.now();
   const deadline = parseDeadline(input.deadline, now);

@@ -1,4 +1,4 @@
-import { checkCapability, DomainError, NotAllowed, ValidationError } from '../../domain/index.js';
+import { CLAIM_TIMEOUT_MS, checkCapability, DomainError, NotAllowed, ValidationError } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { requireGuid } from '../shared/require.js';
 import { runWorkCommand } from './work-command.js';
@@ -54,9 +54,12 @@ async function tryClaim(deps: AppDeps, guid: string, capability: string): Promis
 export async function claimWork(deps: AppDeps, input: ClaimWorkInput): Promise<ClaimWorkOutput> {
   const guid = requireGuid(deps.session, 'claim work');
   const capability = checkCapability('capability', input.capability);
-  const timeout = input.timeout ?? 5000;
-  if (!Number.isInteger(timeout) || timeout < 100 || timeout > 30_000)
-    throw new ValidationError('timeout', 'must be a whole number of ms from 100 to 30000');
+  const timeout = input.timeout ?? CLAIM_TIMEOUT_MS.default;
+  if (!Number.isInteger(timeout) || timeout < CLAIM_TIMEOUT_MS.min || timeout > CLAIM_TIMEOUT_MS.max)
+    throw new ValidationError(
+      'timeout',
+      `must be a whole number of ms from ${CLAIM_TIMEOUT_MS.min} to ${CLAIM_TIMEOUT_MS.max}`,
+    );
   await requireCapability(deps, guid, capability);
   const { clock, work } = deps;
   const giveUpAt = clock.now() + timeout;

@@ -1,10 +1,8 @@
-import type { JsonValue } from '../../domain/index.js';
+import { MAX_RESULT_BYTES, MAX_WORK_NOTE_BYTES, type JsonValue } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkJsonSize, checkText, requireGuid } from '../shared/require.js';
 import { checkWorkItemId, live, runWorkCommand } from './work-command.js';
 import { workView, type WorkItemView } from './work-view.js';
-
-export const MAX_RESULT_BYTES = 65_536;
 
 export interface CompleteWorkInput {
   readonly workItemId: string;
@@ -21,7 +19,9 @@ export async function completeWork(
   const id = checkWorkItemId(input.workItemId);
   if (input.result !== undefined) checkJsonSize('result', input.result, MAX_RESULT_BYTES);
   const summary =
-    input.summary !== undefined ? checkText('summary', input.summary, 4096, { allowEmpty: true }) : undefined;
+    input.summary !== undefined
+      ? checkText('summary', input.summary, MAX_WORK_NOTE_BYTES, { allowEmpty: true })
+      : undefined;
   const outcome = await runWorkCommand(deps, id, {
     type: 'CompleteWork',
     holder,

@@ -1,3 +1,4 @@
+import { MAX_WORK_NOTE_BYTES } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkText, requireGuid } from '../shared/require.js';
 import { checkWorkItemId, live, runWorkCommand } from './work-command.js';
@@ -13,7 +14,7 @@ export interface FailWorkInput {
 export async function failWork(deps: AppDeps, input: FailWorkInput): Promise<{ workItem: WorkItemView }> {
   const holder = requireGuid(deps.session, 'fail work');
   const id = checkWorkItemId(input.workItemId);
-  const error = checkText('error', input.error, 4096);
+  const error = checkText('error', input.error, MAX_WORK_NOTE_BYTES);
   const outcome = await runWorkCommand(deps, id, {
     type: 'FailWork',
     holder,

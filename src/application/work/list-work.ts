@@ -1,4 +1,4 @@
-import { checkCapability, ValidationError } from '../../domain/index.js';
+import { checkCapability, checkPageSize, PAGE, ValidationError } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { withinBudget } from '../shared/page-budget.js';
 import { byteLength } from '../shared/require.js';
@@ -28,9 +28,7 @@ export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<Lis
   const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
   if (input.status !== undefined && !STATUSES.includes(input.status))
     throw new ValidationError('status', `must be one of ${STATUSES.join(', ')}`);
-  const limit = input.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-    throw new ValidationError('limit', 'must be a whole number from 1 to 500');
+  const limit = checkPageSize('limit', input.limit, PAGE.workItems);
   await sweepExpiredLeases(deps, capability);
   const all = deps.work.items((s) => capability === undefined || s.spec.capability === capability).map((e) => e.state);
   const depth: Record<string, { offered: number; claimed: number; deadLettered: number; completed: number }> = {};

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../domain/index.js';
+import { MAX_WORK_NOTE_BYTES, PROGRESS_PERCENT, ValidationError } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkText, requireGuid } from '../shared/require.js';
 import { checkWorkItemId, live, runWorkCommand } from './work-command.js';
@@ -17,11 +17,16 @@ export async function reportWorkProgress(
 ): Promise<{ workItem: WorkItemView }> {
   const holder = requireGuid(deps.session, 'report progress');
   const id = checkWorkItemId(input.workItemId);
-  if (typeof input.progress !== 'number' || !(input.progress >= 0 && input.progress <= 100)) {
-    throw new ValidationError('progress', 'must be a number from 0 to 100');
+  if (
+    typeof input.progress !== 'number' ||
+    !(input.progress >= PROGRESS_PERCENT.min && input.progress <= PROGRESS_PERCENT.max)
+  ) {
+    throw new ValidationError('progress', `must be a number from ${PROGRESS_PERCENT.min} to ${PROGRESS_PERCENT.max}`);
   }
   const message =
-    input.message !== undefined ? checkText('message', input.message, 4096, { allowEmpty: true }) : undefined;
+    input.message !== undefined
+      ? checkText('message', input.message, MAX_WORK_NOTE_BYTES, { allowEmpty: true })
+      : undefined;
   const outcome = await runWorkCommand(deps, id, {
     type: 'ReportProgress',
     holder,

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/index.js';
+import { DomainError, leaseExpired } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { runWorkCommand } from './work-command.js';
 
@@ -9,7 +9,7 @@ import { runWorkCommand } from './work-command.js';
 export async function sweepExpiredLeases(deps: AppDeps, capability?: string): Promise<void> {
   const now = deps.clock.now();
   const expired = deps.work.items(
-    (s) => s.status === 'claimed' && s.leaseUntil <= now && (!capability || s.spec.capability === capability),
+    (s) => s.status === 'claimed' && leaseExpired(s, now) && (!capability || s.spec.capability === capability),
   );
   for (const { state } of expired) {
     await runWorkCommand(deps, state.spec.id, { type: 'ExpireLease', dlqTtlMs: deps.settings.dlqTtlMs, now }).catch(

@@ -1,13 +1,6 @@
-import {
-  checkId,
-  NotFound,
-  workItemDecider,
-  type WorkItemCommand,
-  type WorkItemEvent,
-  type WorkItemState,
-} from '../../domain/index.js';
+import { checkId, NotFound, type WorkItemCommand, type WorkItemEvent, type WorkItemState } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
-import { execute, type Outcome } from '../shared/execute.js';
+import { executeOn, type Outcome } from '../shared/execute.js';
 import type { LiveItem } from './work-index.js';
 
 export const workStream = (deps: AppDeps, id: string) => ({
@@ -16,18 +9,12 @@ export const workStream = (deps: AppDeps, id: string) => ({
   id,
 });
 
-/** Runs a WorkItem command against the index's copy first (saving a read), then feeds the index the result. */
-export async function runWorkCommand(
+/** Runs a WorkItem command through the work index (see `executeOn`). */
+export const runWorkCommand = (
   deps: AppDeps,
   id: string,
   command: WorkItemCommand,
-): Promise<Outcome<WorkItemState, WorkItemEvent>> {
-  const stream = workStream(deps, id);
-  const outcome = await execute(deps, stream, workItemDecider, command, deps.work.get(id));
-  if (outcome.events.length)
-    deps.work.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
-  return outcome;
-}
+): Promise<Outcome<WorkItemState, WorkItemEvent>> => executeOn(deps, deps.work, workStream(deps, id), command);
 
 export function live(state: WorkItemState, id: string): LiveItem {
   if (state.status === 'absent')

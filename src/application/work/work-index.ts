@@ -1,4 +1,10 @@
-import { workItemDecider, type WorkItemCommand, type WorkItemEvent, type WorkItemState } from '../../domain/index.js';
+import {
+  isClaimable,
+  workItemDecider,
+  type WorkItemCommand,
+  type WorkItemEvent,
+  type WorkItemState,
+} from '../../domain/index.js';
 import type { Quarantine } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
 
@@ -21,10 +27,9 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
 
   /** Items a claim may take now: offered, or claimed with an expired lease; highest priority first, then oldest. */
   claimable(capability: string, now: number): Array<Entry<LiveItem>> {
-    return this.items(
-      (s) =>
-        s.spec.capability === capability && (s.status === 'offered' || (s.status === 'claimed' && s.leaseUntil <= now)),
-    ).sort((a, b) => b.state.spec.priority - a.state.spec.priority || a.state.offeredAt - b.state.offeredAt);
+    return this.items((s) => s.spec.capability === capability && isClaimable(s, now)).sort(
+      (a, b) => b.state.spec.priority - a.state.spec.priority || a.state.offeredAt - b.state.offeredAt,
+    );
   }
 
   /** When the earliest current lease for `capability` runs out (so a waiting claim can wake then). */

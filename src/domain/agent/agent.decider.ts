@@ -1,23 +1,7 @@
 import { NotFound, UnknownCommand } from '../shared/domain-error.js';
 import type { Decider } from '../shared/decider.js';
-import type { AgentId } from '../shared/ids.js';
 import { HandleTaken, holdsHandle, type AgentHolder, type ProcessSighting } from './handle-holder.js';
-
-export type Visibility = 'private' | 'project-only' | 'user-only' | 'public';
-export type Scope = 'user' | 'project';
-export type PresenceStatus = 'online' | 'busy' | 'offline';
-
-export interface AgentProfile {
-  readonly guid: AgentId;
-  readonly handle: string;
-  readonly agentType: string;
-  readonly capabilities: readonly string[];
-  readonly scope: Scope;
-  readonly visibility: Visibility;
-  readonly namespace: string;
-  readonly hostname: string;
-  readonly username: string;
-}
+import type { AgentProfile, PresenceStatus } from './agent-profile.js';
 
 export type AgentCommand =
   | {

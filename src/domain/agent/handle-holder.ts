@@ -1,4 +1,5 @@
 import { Conflict } from '../shared/domain-error.js';
+import { isFresh } from './agent-presence.js';
 
 /** The session that holds an agent's identity: its id and its process on the agent's host. */
 export interface AgentHolder {
@@ -47,7 +48,7 @@ export interface HandleClaim {
  */
 export function holdsHandle(holding: HandleHolding, claim: HandleClaim): boolean {
   if (holding.deregistered) return false;
-  const fresh = claim.now - holding.lastSeen <= claim.staleAfterMs;
+  const fresh = isFresh(holding.lastSeen, claim.now, claim.staleAfterMs);
   const { holder } = holding;
   if (!holder) return fresh && !holding.offline;
   if (holder.session === claim.by.session) return false;

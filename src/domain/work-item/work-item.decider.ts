@@ -1,6 +1,7 @@
 import { Conflict, NotFound, UnknownCommand } from '../shared/domain-error.js';
 import type { DeadLetterReason, WorkSpec, WorkItemCommand, WorkItemEvent, WorkItemState } from './work-item.types.js';
 import { WorkItemAlreadyClaimed, WorkItemNotClaimable, NotTheHolder, NotDeadLettered } from './work-item.errors.js';
+import { deadLetterExpired, isClaimable, leaseExpired } from './work-item.rules.js';
 
 export const initialWorkItemState = (): WorkItemState => ({ status: 'absent' });
 
@@ -57,13 +58,14 @@ function expire(state: Claimed, now: number, ttl: number): WorkItemEvent[] {
 
 function claim(cmd: Cmd<'ClaimWork'>, current: WorkItemState): WorkItemEvent[] {
   const state = existing(current);
+  if (!isClaimable(state, cmd.now)) {
+    if (state.status === 'claimed') throw new WorkItemAlreadyClaimed(state.spec.id, state.holder);
+    throw new WorkItemNotClaimable(state.spec.id, state.status);
+  }
   const events: WorkItemEvent[] = [];
   if (state.status === 'claimed') {
-    if (state.leaseUntil > cmd.now) throw new WorkItemAlreadyClaimed(state.spec.id, state.holder);
     events.push(...expire(state, cmd.now, cmd.dlqTtlMs));
     if (events.length > 1) return events;
-  } else if (state.status !== 'offered') {
-    throw new WorkItemNotClaimable(state.spec.id, state.status);
   } else if (state.attempts >= state.maxAttempts) {
     return [deadLetter('max-attempts', cmd.now, cmd.dlqTtlMs)];
   }
@@ -128,14 +130,14 @@ function fail(cmd: Cmd<'FailWork'>, state: WorkItemState): WorkItemEvent[] {
 }
 
 function expireLease(cmd: Cmd<'ExpireLease'>, state: WorkItemState): WorkItemEvent[] {
-  if (state.status !== 'claimed' || state.leaseUntil > cmd.now) return [];
+  if (state.status !== 'claimed' || !leaseExpired(state, cmd.now)) return [];
   return expire(state, cmd.now, cmd.dlqTtlMs);
 }
 
 function deadLettered(current: WorkItemState, now: number): Extract<WorkItemState, { status: 'dead-lettered' }> {
   const state = existing(current);
   if (state.status !== 'dead-lettered') throw new NotDeadLettered(state.spec.id, state.status);
-  if (now >= state.expiresAt)
+  if (deadLetterExpired(state, now))
     throw new NotFound(`Work item ${state.spec.id} expired from the dead-letter queue (WORKQUEUE_DLQ_TTL).`);
   return state;
 }

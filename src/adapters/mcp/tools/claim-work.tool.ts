@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLAIM_TIMEOUT_MS } from '../../../domain/index.js';
 import { defineTool, WRITE } from '../define-tool.js';
 import { capability, workItemOut } from '../schemas.js';
 
@@ -8,7 +9,10 @@ export const claimWorkTool = defineTool({
   title: 'Claim work',
   description:
     'Take the highest-priority item for a capability you registered with, waiting up to timeout ms (default 5000). You hold a lease: end with complete_work or fail_work; on long work call report_work_progress to keep it, or the item goes to another agent.',
-  input: { capability: capability('capability'), timeout: z.number().int().min(100).max(30_000).optional() },
+  input: {
+    capability: capability('capability'),
+    timeout: z.number().int().min(CLAIM_TIMEOUT_MS.min).max(CLAIM_TIMEOUT_MS.max).optional(),
+  },
   output: { claimed: z.boolean(), workItem: workItemOut.optional(), reason: z.string().optional() },
   annotations: WRITE,
   run: (app, args) => app.claimWork(args),

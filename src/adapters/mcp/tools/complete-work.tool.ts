@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WORK_NOTE_BYTES } from '../../../domain/index.js';
 import { defineTool, IDEMPOTENT_WRITE } from '../define-tool.js';
 import { id, workItemOut } from '../schemas.js';
 
@@ -11,7 +12,7 @@ export const completeWorkTool = defineTool({
   input: {
     workItemId: id('work item id'),
     result: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-    summary: z.string().max(4096).optional(),
+    summary: z.string().max(MAX_WORK_NOTE_BYTES).optional(),
   },
   output: { workItem: workItemOut, alreadyCompleted: z.boolean() },
   annotations: IDEMPOTENT_WRITE,

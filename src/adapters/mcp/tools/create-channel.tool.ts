@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../../../domain/index.js';
+import { MAX_CHANNEL_DESCRIPTION_BYTES, ValidationError } from '../../../domain/index.js';
 import { parseDuration } from '../../config/index.js';
 import { defineTool, IDEMPOTENT_WRITE } from '../define-tool.js';
 import { channelOut, name } from '../schemas.js';
@@ -24,7 +24,7 @@ export const createChannelTool = defineTool({
     'A project has at most WARP_MAX_CHANNELS channels. Creating an existing channel with the same settings is a no-op.',
   input: {
     name: name('name'),
-    description: z.string().max(1024).optional(),
+    description: z.string().max(MAX_CHANNEL_DESCRIPTION_BYTES).optional(),
     maxMessages: z.number().int().positive().optional().describe('keep at most this many messages'),
     maxBytes: z.number().int().positive().optional().describe('keep at most this many bytes'),
     maxAge: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_AGENT_TYPE_CHARS } from '../../../domain/index.js';
 import { defineTool, READ_ONLY } from '../define-tool.js';
 import { agentOut, capability } from '../schemas.js';
 
@@ -9,7 +10,7 @@ export const discoverAgentsTool = defineTool({
   description:
     'Find agents visible to you, filtered by agentType, capability, hostname, projectId or status. Offline agents (deregistered or silent past the stale threshold) are left out unless includeOffline is true.',
   input: {
-    agentType: z.string().max(64).optional(),
+    agentType: z.string().max(MAX_AGENT_TYPE_CHARS).optional(),
     capability: capability('capability').optional(),
     hostname: z.string().max(255).optional(),
     projectId: z.string().max(64).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAGE } from '../../../domain/index.js';
 import { defineTool, READ_ONLY } from '../define-tool.js';
 import { capability, workItemOut } from '../schemas.js';
 
@@ -11,7 +12,7 @@ export const listWorkTool = defineTool({
   input: {
     capability: capability('capability').optional(),
     status: z.enum(['offered', 'claimed', 'completed', 'dead-lettered', 'discarded']).optional(),
-    limit: z.number().int().min(1).max(500).optional(),
+    limit: z.number().int().min(PAGE.workItems.min).max(PAGE.workItems.max).optional(),
   },
   output: {
     depth: z.record(z.string(), z.looseObject({ offered: z.number(), claimed: z.number() })),

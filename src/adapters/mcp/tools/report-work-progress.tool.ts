@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WORK_NOTE_BYTES, PROGRESS_PERCENT } from '../../../domain/index.js';
 import { defineTool, WRITE } from '../define-tool.js';
 import { id, workItemOut } from '../schemas.js';
 
@@ -10,8 +11,8 @@ export const reportWorkProgressTool = defineTool({
     'Record progress (0-100) on a work item you hold; this also extends your lease by a full WORKQUEUE_ACK_TIMEOUT.',
   input: {
     workItemId: id('work item id'),
-    progress: z.number().min(0).max(100),
-    message: z.string().max(4096).optional(),
+    progress: z.number().min(PROGRESS_PERCENT.min).max(PROGRESS_PERCENT.max),
+    message: z.string().max(MAX_WORK_NOTE_BYTES).optional(),
   },
   output: { workItem: workItemOut },
   annotations: WRITE,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CAPABILITIES } from '../../../domain/index.js';
 import { defineTool, IDEMPOTENT_WRITE } from '../define-tool.js';
 import { agentOut, capability } from '../schemas.js';
 
@@ -11,7 +12,7 @@ export const updatePresenceTool = defineTool({
   input: {
     status: z.enum(['online', 'busy', 'offline']).optional(),
     currentTaskCount: z.number().int().min(0).optional(),
-    capabilities: z.array(capability('each capability')).max(64).optional(),
+    capabilities: z.array(capability('each capability')).max(MAX_CAPABILITIES).optional(),
   },
   output: { agent: agentOut },
   annotations: IDEMPOTENT_WRITE,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WAIT_CHANNELS, WAIT_TIMEOUT_MS } from '../../../domain/index.js';
 import { defineTool, READ_ONLY } from '../define-tool.js';
 import { name } from '../schemas.js';
 
@@ -9,10 +10,16 @@ export const waitForMessagesTool = defineTool({
   description:
     'Block until something arrives after this call (or after `since`): a message in the channels (default all), a DM, or work you qualify for. Returns the arrivals with text (not marked read); old unread is only counted in `pending`. Pass `position` as `since` next time.',
   input: {
-    channels: z.array(name('channel')).max(100).optional(),
+    channels: z.array(name('channel')).max(MAX_WAIT_CHANNELS).optional(),
     includeDirect: z.boolean().optional(),
     includeWork: z.boolean().optional(),
-    timeoutMs: z.number().int().min(0).max(60_000).optional().describe('default 20000'),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(WAIT_TIMEOUT_MS.min)
+      .max(WAIT_TIMEOUT_MS.max)
+      .optional()
+      .describe(`default ${WAIT_TIMEOUT_MS.default}`),
     since: z.string().max(8192).optional(),
   },
   output: {

@@ -1,0 +1,56 @@
+import { ValidationError } from './domain-error.js';
+
+/**
+ * The bounds Warp puts on what agents send, in one place: the use cases enforce them and the
+ * MCP schemas read the same numbers for early errors. Limits set by configuration (message
+ * bytes, channel retention) arrive on commands instead; see ChannelLimits.
+ */
+
+/** An accepted whole-number range and the value used when the caller gives none. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+}
+
+// Agents
+export const MAX_AGENT_TYPE_CHARS = 64;
+export const MAX_CAPABILITIES = 64;
+
+// Work items
+export const MAX_TASK_ID_BYTES = 256;
+export const PRIORITY: Range = { min: 1, max: 10, default: 5 };
+export const PROGRESS_PERCENT = { min: 0, max: 100 } as const;
+/** A failure's error, a completion's summary, a progress message. */
+export const MAX_WORK_NOTE_BYTES = 4096;
+export const MAX_CONTEXT_BYTES = 65_536;
+export const MAX_RESULT_BYTES = 65_536;
+export const CLAIM_TIMEOUT_MS: Range = { min: 100, max: 30_000, default: 5000 };
+
+// Messages and channels
+export const MAX_CHANNEL_DESCRIPTION_BYTES = 1024;
+export const MAX_METADATA_BYTES = 16_384;
+/** Deepest nesting of objects and arrays accepted in structured payloads (metadata, contextData, results). */
+export const MAX_JSON_DEPTH = 64;
+export const WAIT_TIMEOUT_MS: Range = { min: 0, max: 60_000, default: 20_000 };
+export const MAX_WAIT_CHANNELS = 100;
+
+/** How many entries one page of each listing may ask for. */
+export const PAGE = {
+  messages: { min: 1, max: 1000, default: 50 },
+  directMessages: { min: 1, max: 100, default: 10 },
+  workItems: { min: 1, max: 500, default: 50 },
+  deadLetters: { min: 1, max: 100, default: 20 },
+} as const satisfies Record<string, Range>;
+
+/**
+ * `value` (or the range's default when absent), refused unless it is a whole number within `range`.
+ *
+ * @example checkPageSize('limit', 0, PAGE.messages) // throws "limit: must be a whole number from 1 to 1000"
+ */
+export function checkPageSize(field: string, value: number | undefined, range: Range): number {
+  const n = value ?? range.default;
+  if (!Number.isInteger(n) || n < range.min || n > range.max)
+    throw new ValidationError(field, `must be a whole number from ${range.min} to ${range.max}`);
+  return n;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import {
+  deadLetterExpired,
+  isClaimable,
+  WorkItemAlreadyClaimed,
+  workItemDecider,
+  WorkItemNotClaimable,
+  type WorkItemEvent,
+  type WorkItemState,
+} from '../../../src/domain/index.js';
+import { fold } from '../../support/given-when-then.js';
+
+const spec = {
+  id: 'w-1',
+  taskId: 't-1',
+  description: 'Fix the bug',
+  capability: 'typescript',
+  priority: 5,
+  offeredBy: 'boss',
+  namespace: 'proj',
+};
+const offered: WorkItemEvent = { type: 'WorkOffered', v: 1, spec, maxAttempts: 3, at: 0 };
+const claimed: WorkItemEvent = { type: 'WorkClaimed', v: 1, holder: 'a1', attempt: 1, leaseUntil: 1_000, at: 0 };
+const completed: WorkItemEvent = { type: 'WorkCompleted', v: 1, holder: 'a1', at: 500 };
+const deadLettered: WorkItemEvent = { type: 'WorkDeadLettered', v: 1, reason: 'deadline', expiresAt: 9_000, at: 0 };
+const discarded: WorkItemEvent = { type: 'WorkDiscarded', v: 1, at: 100 };
+
+const histories: Record<string, readonly WorkItemEvent[]> = {
+  absent: [],
+  offered: [offered],
+  claimed: [offered, claimed],
+  completed: [offered, claimed, completed],
+  'dead-lettered': [offered, deadLettered],
+  discarded: [offered, deadLettered, discarded],
+};
+const stateAfter = (name: string): WorkItemState => fold(workItemDecider, histories[name]!);
+
+/** The decider's verdict on a claim: true unless it refuses because the item cannot be claimed. */
+function deciderAccepts(state: WorkItemState, now: number): boolean {
+  try {
+    workItemDecider.decide({ type: 'ClaimWork', holder: 'a2', leaseMs: 1_000, dlqTtlMs: 5_000, now }, state);
+    return true;
+  } catch (error) {
+    if (error instanceof WorkItemAlreadyClaimed || error instanceof WorkItemNotClaimable) return false;
+    throw error;
+  }
+}
+
+describe('isClaimable', () => {
+  it('given an offered item, a claim may take it', () => {
+    expect(isClaimable(stateAfter('offered'), 0)).toBe(true);
+  });
+
+  it('given a claimed item, it is claimable from the moment its lease runs out, not before', () => {
+    expect(isClaimable(stateAfter('claimed'), 999)).toBe(false);
+    expect(isClaimable(stateAfter('claimed'), 1_000)).toBe(true);
+  });
+
+  it.each(['absent', 'completed', 'dead-lettered', 'discarded'])('given a %s item, nothing may claim it', (name) => {
+    expect(isClaimable(stateAfter(name), 10_000)).toBe(false);
+  });
+
+  it('agrees with the decider for every state and moment around the lease end', () => {
+    for (const name of Object.keys(histories).filter((n) => n !== 'absent')) {
+      for (const now of [0, 999, 1_000, 1_001, 10_000]) {
+        expect({ name, now, claimable: isClaimable(stateAfter(name), now) }).toEqual({
+          name,
+          now,
+          claimable: deciderAccepts(stateAfter(name), now),
+        });
+      }
+    }
+  });
+});
+
+describe('deadLetterExpired', () => {
+  const dead = stateAfter('dead-lettered');
+  if (dead.status !== 'dead-lettered') throw new Error('the history must end dead-lettered');
+
+  it('given a dead letter, it stays in the queue until its expiry time and is gone from that moment', () => {
+    expect([8_999, 9_000].map((now) => deadLetterExpired(dead, now))).toEqual([false, true]);
+  });
+
+  it('agrees with the decider: a retry is refused exactly when the dead letter has expired', () => {
+    for (const now of [8_999, 9_000]) {
+      const retry = () => workItemDecider.decide({ type: 'RetryDeadLetter', resetAttempts: false, now }, dead);
+      if (deadLetterExpired(dead, now)) expect(retry).toThrow(/expired from the dead-letter queue/);
+      else expect(retry()).toHaveLength(1);
+    }
+  });
+});
