@@ -1,5 +1,6 @@
 import type { MessageView } from '../../../application/channels/message-view.js';
 import type { ReadMessagesInput } from '../../../application/channels/read-messages.js';
+import { PAGE } from '../../../domain/index.js';
 import { createChannelTool } from '../../mcp/tools/create-channel.tool.js';
 import { listChannelsTool } from '../../mcp/tools/list-channels.tool.js';
 import { readMessagesTool } from '../../mcp/tools/read-messages.tool.js';
@@ -85,7 +86,7 @@ async function follow(ctx: CliContext, first: ReadMessagesInput): Promise<void> 
       pending = false;
       // An empty channel is followed from its start: whatever arrives is new.
       const page = await ctx.app.readMessages(
-        cursor === undefined ? first : { channel: first.channel, after: cursor, limit: 1000 },
+        cursor === undefined ? first : { channel: first.channel, after: cursor, limit: PAGE.messages.max },
       );
       for (const m of page.messages) emit(ctx, m, () => [line(m)]);
       cursor = page.messages.at(-1)?.id ?? cursor ?? first.after ?? '0';
@@ -102,7 +103,11 @@ export const read: Command = {
   summary: 'print channel messages oldest first; --follow tails it live',
   arguments: [{ name: 'channel', help: 'channel name (see `warp channels`)' }],
   options: {
-    limit: { type: 'string', value: 'N', help: 'how many messages, 1-1000 (default 50, the newest)' },
+    limit: {
+      type: 'string',
+      value: 'N',
+      help: `how many messages, ${PAGE.messages.min}-${PAGE.messages.max} (default ${PAGE.messages.default}, the newest)`,
+    },
     before: { type: 'string', value: 'ID', help: 'only messages older than this message id' },
     after: { type: 'string', value: 'ID', help: 'only messages newer than this id ("0": from the start)' },
     follow: { type: 'boolean', short: 'f', help: 'keep printing new messages as they arrive, until Ctrl-C' },
