@@ -32,6 +32,18 @@ const MAX_INPUT = 1024 * 1024;
 
 const USAGE = 'warp hook session-start|user-prompt-submit|stop [--agent HANDLE]';
 
+const HELP = [
+  `usage: ${USAGE}`,
+  '',
+  "Reads the hook's JSON on stdin and answers in Claude Code's hook output: what is new for this",
+  "session's agent (DMs, mentions, work offers, who is online), each item once; `stop` blocks",
+  'while DMs or mentions are unread (never when stop_hook_active). Any error: exit 0, no output.',
+  '',
+  'options:',
+  '  --agent HANDLE  the agent to answer for (default: the Warp MCP server of the same Claude Code)',
+  '  -h, --help      show this help',
+].join('\n');
+
 export const hook: Command = {
   name: 'hook',
   usage: USAGE,
@@ -39,7 +51,7 @@ export const hook: Command = {
   run: () => Promise.reject(new UsageError(`${USAGE} runs on its own; call it as a command`)),
   async standalone(argv, io) {
     if (argv.includes('--help') || argv.includes('-h')) {
-      await io.out(`usage: ${USAGE}\n`);
+      await io.out(`${HELP}\n`);
       return 0;
     }
     // A hook must never fail the user's prompt: any problem means exit 0 and no output.

@@ -18,6 +18,18 @@ type Json = Record<string, unknown>;
 
 class SetupError extends Error {}
 
+const HELP = [
+  `usage: ${USAGE}`,
+  '',
+  "Adds Warp's MCP server to DIR/.mcp.json and its three Claude Code hooks (SessionStart,",
+  'UserPromptSubmit, Stop) to DIR/.claude/settings.json, keeping everything already there;',
+  'a second run changes nothing.',
+  '',
+  'options:',
+  '  --project DIR   the project to set up (default: the current directory)',
+  '  -h, --help      show this help',
+].join('\n');
+
 export const setup: Command = {
   name: 'setup',
   usage: USAGE,
@@ -32,7 +44,7 @@ export const setup: Command = {
         options: { project: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       });
       if (values.help) {
-        await io.out(`usage: ${USAGE}\n`);
+        await io.out(`${HELP}\n`);
         return EXIT.ok;
       }
       if (positionals.length !== 1 || positionals[0] !== 'claude-code') throw new SetupError(`usage: ${USAGE}`);
