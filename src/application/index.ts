@@ -8,3 +8,6 @@ export type { Push, PushKind } from './push/agent-feed.js';
 export type { Update } from './push/session-watch.js';
 export type { AgentDigest, DigestMoment } from './digest/agent-digest.js';
 export { Surfaced } from './digest/surfaced.js';
+export { beat, goOffline, runHeartbeat } from './registry/heartbeat.js';
+export { syncConfiguredChannels } from './channels/sync-configured-channels.js';
+export { catchUpChannel } from './channels/catch-up-channel.js';

@@ -1,4 +1,5 @@
 import type { ChannelEvent, WorkItemEvent } from '../domain/index.js';
+import type { Subscription } from '../ports/index.js';
 import { startAgentFeed } from './push/agent-feed.js';
 import { watchUpdates } from './push/session-watch.js';
 import { createChannel, type CreateChannelInput } from './channels/create-channel.js';
@@ -16,7 +17,8 @@ import { getMyHandle } from './identity/get-my-handle.js';
 import { setHandle } from './identity/set-handle.js';
 import { deregisterAgent } from './registry/deregister-agent.js';
 import { discoverAgents, getAgentInfo } from './registry/discover-agents.js';
-import { goOffline, runHeartbeat } from './registry/heartbeat.js';
+import { beat, goOffline, runHeartbeat } from './registry/heartbeat.js';
+import { catchUpChannel } from './channels/catch-up-channel.js';
 import { registerAgent } from './registry/register-agent.js';
 import { updatePresence } from './registry/update-presence.js';
 import type { AppDeps } from './shared/deps.js';
@@ -98,13 +100,58 @@ export async function startSession(
     await deps.events.subscribe<WorkItemEvent>(ns, 'work', (batch) => deps.work.apply(batch)),
   ];
   await syncConfiguredChannels(deps, configuredChannels);
+  return keepAlive(deps, subscriptions, onError, {
+    beat: () => beat(deps),
+    goOffline: () => goOffline(deps),
+  });
+}
+
+/** What a thin session leaves to the authority that keeps its namespace's state (the hub). */
+export interface Authority {
+  syncChannels(channels: readonly CreateChannelInput[]): Promise<void>;
+  beat(): Promise<void>;
+  goOffline(): Promise<void>;
+}
+
+/**
+ * A session whose commands and queries over shared state are answered by `authority`: it replays
+ * only the channel directory (bounded by the channel limit) and hears of work as it changes, so its
+ * start-up and memory do not depend on the namespace's history.
+ */
+export async function startThinSession(
+  deps: AppDeps,
+  authority: Authority,
+  configuredChannels: readonly CreateChannelInput[],
+  onError: (error: unknown) => void,
+): Promise<RunningSession> {
+  const ns = deps.session.namespace;
+  const subscriptions = [
+    await deps.events.subscribe<ChannelEvent>(ns, 'channel', (batch) => deps.channels.apply(batch)),
+    await deps.events.follow<WorkItemEvent>(ns, 'work', (batch) => deps.work.announce(batch)),
+  ];
+  try {
+    if (configuredChannels.length > 0) await authority.syncChannels(configuredChannels);
+    for (const channel of configuredChannels) await catchUpChannel(deps, channel.name);
+  } catch (error) {
+    await Promise.all(subscriptions.map((s) => s.close()));
+    throw error;
+  }
+  return keepAlive(deps, subscriptions, onError, authority);
+}
+
+function keepAlive(
+  deps: AppDeps,
+  subscriptions: readonly Subscription[],
+  onError: (error: unknown) => void,
+  presence: Pick<Authority, 'beat' | 'goOffline'>,
+): RunningSession {
   const heartbeat = new AbortController();
-  const beating = runHeartbeat(deps, heartbeat.signal, onError);
+  const beating = runHeartbeat(deps, heartbeat.signal, onError, () => presence.beat());
   return {
     async stop() {
       heartbeat.abort();
       await beating;
-      await goOffline(deps).catch(onError);
+      await presence.goOffline().catch(onError);
       await Promise.all(subscriptions.map((s) => s.close()));
     },
   };

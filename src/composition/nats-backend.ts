@@ -1,9 +1,8 @@
 import type { Logger, NatsConnectionOptions, WarpEnv } from '../adapters/config/index.js';
 import { connectNats } from '../adapters/nats/nats-connection.js';
-import { createNatsBackend } from '../adapters/nats/nats-backend.js';
+import { createNatsBackend, type NatsBackend } from '../adapters/nats/nats-backend.js';
 import { startLocalNats } from '../adapters/system/local-nats-server.js';
 import type { Quarantine } from '../ports/index.js';
-import type { Backend } from './backend-modules.js';
 
 /**
  * Connects to NATS. With no NATS_URL set and nothing on the default address, a newcomer
@@ -15,7 +14,7 @@ export async function openNatsBackend(
   logger: Logger,
   urlWasSet: boolean,
   quarantine: Quarantine,
-): Promise<Backend> {
+): Promise<NatsBackend> {
   const servers = urlWasSet ? connection.servers : (await startLocalNats({ log: (m) => logger.info(m) })).url;
   // tls:// and wss:// require TLS (with the default URL, or a local server started for us, it is nats://).
   const tls = connection.tls ? (env.natsTls ?? {}) : undefined;

@@ -1,13 +1,20 @@
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import {
+  catchUpChannel,
   startSession,
+  startThinSession,
   type AppDeps,
   type CreateChannelInput,
   type RunningSession,
   type Settings,
+  type WarpApi,
   type WarpApp,
 } from '../application/index.js';
+import { HubClient } from '../adapters/hub/hub-client.js';
+import { launchLocalHub } from '../adapters/hub/hub-launcher.js';
+import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
+import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import {
   createLogger,
   loadEnv,
@@ -26,7 +33,9 @@ import { memoryModule, natsModule } from './backend-modules.js';
 import { buildContainer, coreModule, resolveApp } from './container.js';
 
 export interface Runtime {
-  readonly app: WarpApp;
+  /** On NATS, a thin session's port (the hub decides); in memory, the use cases in process. */
+  readonly app: WarpApi;
+  /** This session's own dependencies (on NATS: no read models beyond the channel directory). */
   readonly deps: AppDeps;
   readonly env: WarpEnv;
   readonly logger: Logger;
@@ -43,7 +52,7 @@ export interface RuntimeOptions {
   readonly command?: boolean;
 }
 
-const settingsOf = (env: WarpEnv): Settings => ({
+export const settingsOf = (env: WarpEnv): Settings => ({
   maxMessageBytes: env.maxMessageBytes,
   leaseMs: env.ackTimeoutMs,
   maxAttempts: env.maxAttempts,
@@ -82,13 +91,15 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     pid: process.pid,
     command: options.command ?? false,
   };
+  let nats: NatsBackend | undefined;
   const backendModule =
     env.backend === 'memory'
       ? memoryModule
       : natsModule(async (quarantine) => {
           // Loaded on demand so the memory backend never loads the NATS client.
           const { openNatsBackend } = await import('./nats-backend.js');
-          return openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined, quarantine);
+          nats = await openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined, quarantine);
+          return nats;
         });
   const quarantine = new CountingQuarantine(({ source, subject, sequence, reason }) =>
     logger.warn('skipped a stored value Warp cannot use', {
@@ -107,19 +118,36 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {}),
     ...(c.maxAgeMs !== undefined ? { maxAgeMs: c.maxAgeMs } : {}),
   }));
+  const onError = (error: unknown): void => logger.warn('background task failed', { error: String(error) });
   let running: RunningSession;
+  let api: WarpApi = app;
   try {
+    if (nats) {
+      const hub = hubClientFor(nats, deps, options.env, connection.user !== undefined);
+      api = new HubWarpApi(hub, app, (name) => catchUpChannel(deps, name));
+      running = await startThinSession(
+        deps,
+        {
+          syncChannels: (configured) => hub.call('syncChannels', configured),
+          beat: () => hub.call('beat'),
+          goOffline: () => hub.call('goOffline'),
+        },
+        channels,
+        onError,
+      );
+    } else running = await startSession(deps, channels, onError);
     // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.
-    if (options.handle) await app.setHandle({ handle: options.handle });
-    running = await startSession(deps, channels, (error) =>
-      logger.warn('background task failed', { error: String(error) }),
-    );
+    if (options.handle)
+      await api.setHandle({ handle: options.handle }).catch(async (error: unknown) => {
+        await running.stop();
+        throw error;
+      });
   } catch (error) {
     await backend.close();
     throw error;
   }
   return {
-    app,
+    app: api,
     deps,
     env,
     logger,
@@ -128,6 +156,23 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       await backend.close();
     },
   };
+}
+
+/**
+ * The session's way to the hub. On an open NATS server (no credentials), a session that finds no
+ * hub starts one on this machine, as it starts a local nats-server; with credentials the hub is
+ * the operator's to run.
+ */
+function hubClientFor(nats: NatsBackend, deps: AppDeps, env: NodeJS.ProcessEnv, authenticated: boolean): HubClient {
+  const conn = nats.connection;
+  const server = conn.describe();
+  return new HubClient({
+    nc: conn.nc,
+    session: deps.session,
+    server,
+    connected: (deadline) => conn.whenConnected(deadline),
+    ...(authenticated || env['WARP_HUB'] === 'external' ? {} : { launch: () => launchLocalHub(env, server) }),
+  });
 }
 
 function safeUsername(): string {

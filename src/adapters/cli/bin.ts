@@ -1,19 +1,17 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { DomainError } from '../../domain/index.js';
 import { inCliTerms } from './cli-hints.js';
 import type { Command } from './command.js';
 import { exitCodeOf, EXIT, UsageError } from './exit-codes.js';
 import { processIo } from './standalone-io.js';
 
-const version = (
-  JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { version } from './version.js';
 
 /** Commands that run before Warp's environment is read; loaded alone so Claude Code hooks start fast. */
 const STANDALONE: Readonly<Record<string, () => Promise<Command>>> = {
   hook: async () => (await import('./commands/hook.js')).hook,
   setup: async () => (await import('./commands/setup.js')).setup,
+  hub: async () => (await import('./commands/hub.js')).hub,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -56,8 +54,8 @@ function fail(error: unknown): never {
   process.exit(exitCodeOf(error));
 }
 
-if (process.argv[2] !== undefined && process.argv[2] !== 'serve') {
-  // A CLI run prints no stack traces, whatever fails.
+if (process.argv[2] !== undefined && process.argv[2] !== 'serve' && process.argv[2] !== 'hub') {
+  // A CLI run prints no stack traces, whatever fails; the long-running servers log and go on.
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
 }

@@ -8,6 +8,7 @@ import { channel, channels, read, send } from './commands/channels.js';
 import { doctor } from './commands/doctor.js';
 import { localServer } from './commands/local-server.js';
 import { hook } from './commands/hook.js';
+import { hub } from './commands/hub.js';
 import { setup } from './commands/setup.js';
 import { status } from './commands/status.js';
 import { dlq } from './commands/dlq.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   status,
   doctor,
   localServer,
+  hub,
   hook,
   setup,
   web,

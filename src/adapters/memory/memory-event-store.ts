@@ -52,8 +52,17 @@ export class MemoryEventStore implements EventStore {
     kind: AggregateKind,
     handler: (batch: StoredBatch<E>) => void,
   ): Promise<Subscription> {
+    for (const batch of this.log)
+      if (batch.stream.namespace === namespace && batch.stream.kind === kind) handler(batch as StoredBatch<E>);
+    return this.follow(namespace, kind, handler);
+  }
+
+  async follow<E>(
+    namespace: string,
+    kind: AggregateKind,
+    handler: (batch: StoredBatch<E>) => void,
+  ): Promise<Subscription> {
     const matches = (b: StoredBatch<unknown>): boolean => b.stream.namespace === namespace && b.stream.kind === kind;
-    for (const batch of this.log) if (matches(batch)) handler(batch as StoredBatch<E>);
     const listener = (batch: StoredBatch<unknown>): void => {
       if (matches(batch)) handler(batch as StoredBatch<E>);
     };

@@ -132,32 +132,57 @@ export class NatsEventStore implements EventStore {
     handler: (batch: StoredBatch<E>) => void,
   ): Promise<Subscription> {
     await this.ensure();
-    const filter = `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
+    const filter = kindFilter(namespace, kind);
     // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).
     const last = await this.lastOn(filter);
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
     if (last === 0) caughtUp();
-    const deliver = (m: JsMsg): void => {
-      try {
-        const stream = streamOfSubject(m.subject);
-        if (stream?.namespace !== namespace || stream.kind !== kind) {
-          this.decoder.reject(
-            { source: EVENTS_STREAM, subject: m.subject, sequence: m.seq },
-            'not a subject Warp writes',
-          );
-          return;
+    const deliver = this.deliverer(namespace, kind, handler);
+    const feed = new ResumableFeed(
+      this.conn,
+      EVENTS_STREAM,
+      filter,
+      (m) => {
+        try {
+          deliver(m);
+        } finally {
+          // A skipped (or failed) batch still counts towards the replay's end.
+          if (m.seq >= last) caughtUp();
         }
-        const events = this.decodeBatch(stream, m);
-        if (events) handler({ stream, revision: m.seq, events: events as E[] });
-      } finally {
-        // A skipped (or failed) batch still counts towards the replay's end.
-        if (m.seq >= last) caughtUp();
-      }
-    };
-    const feed = new ResumableFeed(this.conn, EVENTS_STREAM, filter, deliver, this.onError);
+      },
+      this.onError,
+    );
     await feed.start();
     await replayed;
     return { close: () => feed.close() };
   }
+
+  async follow<E>(
+    namespace: string,
+    kind: AggregateKind,
+    handler: (batch: StoredBatch<E>) => void,
+  ): Promise<Subscription> {
+    await this.ensure();
+    const filter = kindFilter(namespace, kind);
+    const last = await this.lastOn(filter);
+    const feed = new ResumableFeed(this.conn, EVENTS_STREAM, filter, this.deliverer(namespace, kind, handler), this.onError, last);
+    await feed.start();
+    return { close: () => feed.close() };
+  }
+
+  /** Decodes each message of the kind's feed into a batch for `handler`, reporting what is not one. */
+  private deliverer<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void) {
+    return (m: JsMsg): void => {
+      const stream = streamOfSubject(m.subject);
+      if (stream?.namespace !== namespace || stream.kind !== kind) {
+        this.decoder.reject({ source: EVENTS_STREAM, subject: m.subject, sequence: m.seq }, 'not a subject Warp writes');
+        return;
+      }
+      const events = this.decodeBatch(stream, m);
+      if (events) handler({ stream, revision: m.seq, events: events as E[] });
+    };
+  }
 }
+
+const kindFilter = (namespace: string, kind: AggregateKind): string => `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;

@@ -26,12 +26,14 @@ function parseRecord(text: string): SessionRecord | undefined {
 }
 
 /** Per-user runtime directory (WARP_RUNTIME_DIR, else $XDG_RUNTIME_DIR/warp, else a private temp dir). */
-export function sessionsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base =
+export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
+  return (
     env['WARP_RUNTIME_DIR'] ??
-    (env['XDG_RUNTIME_DIR'] ? join(env['XDG_RUNTIME_DIR'], 'warp') : join(tmpdir(), `warp-${safeUid()}`));
-  return join(base, 'sessions');
+    (env['XDG_RUNTIME_DIR'] ? join(env['XDG_RUNTIME_DIR'], 'warp') : join(tmpdir(), `warp-${safeUid()}`))
+  );
 }
+
+export const sessionsDir = (env: NodeJS.ProcessEnv = process.env): string => join(runtimeDir(env), 'sessions');
 
 function safeUid(): string {
   try {

@@ -20,16 +20,17 @@ export async function beat(deps: AppDeps): Promise<void> {
   );
 }
 
-/** Beats every `heartbeatMs` until `signal` aborts; a failed beat is reported and retried on the next tick. */
+/** Beats (here, or through `beatOnce`) every `heartbeatMs` until `signal` aborts; a failed beat is reported and retried on the next tick. */
 export async function runHeartbeat(
   deps: AppDeps,
   signal: AbortSignal,
   onError: (error: unknown) => void,
+  beatOnce: () => Promise<void> = () => beat(deps),
 ): Promise<void> {
   while (!signal.aborted) {
     await deps.clock.sleep(deps.settings.heartbeatMs, signal);
     if (signal.aborted) return;
-    await beat(deps).catch(onError);
+    await beatOnce().catch(onError);
   }
 }
 

@@ -31,9 +31,17 @@ export interface AppDeps {
   readonly work: WorkIndex;
 }
 
+/** The read models of one namespace: one per session in process, shared by every request in a hub. */
+export type ReadModels = Pick<AppDeps, 'channels' | 'work'>;
+
+export const createReadModels = (quarantine: Quarantine): ReadModels => ({
+  channels: new ChannelDirectory(quarantine),
+  work: new WorkIndex(quarantine),
+});
+
 export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection' | 'quarantine'>;
 
-/** A session's dependencies over a backend: fresh read models, shared stores. */
+/** A session's dependencies over a backend and read models (fresh ones unless given). */
 export function createSessionDeps(
   backend: BackendPorts,
   clock: Clock,
@@ -41,15 +49,7 @@ export function createSessionDeps(
   session: Session,
   settings: Settings,
   processes: ProcessProbe,
+  models: ReadModels = createReadModels(backend.quarantine),
 ): AppDeps {
-  return {
-    ...backend,
-    clock,
-    ids,
-    processes,
-    session,
-    settings,
-    channels: new ChannelDirectory(backend.quarantine),
-    work: new WorkIndex(backend.quarantine),
-  };
+  return { ...backend, clock, ids, processes, session, settings, ...models };
 }

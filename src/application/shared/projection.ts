@@ -39,8 +39,15 @@ export class Projection<C, S, E> {
         skipped,
       });
     this.entries.set(batch.stream.id, { state, revision: batch.revision });
-    const seen = skipped.size ? { ...batch, events: batch.events.filter((e) => !skipped.has(e)) } : batch;
-    for (const observe of this.observers) observe(seen);
+    this.announce(skipped.size ? { ...batch, events: batch.events.filter((e) => !skipped.has(e)) } : batch);
+  }
+
+  /**
+   * Tells observers and waiters about `batch` without folding it in: how a thin session, which keeps
+   * no copy of the model, still hears of changes as they happen.
+   */
+  announce(batch: StoredBatch<E>): void {
+    for (const observe of this.observers) observe(batch);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();

@@ -1,0 +1,121 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
+import type { Session } from '../../application/index.js';
+import { BackendUnavailable } from '../../ports/index.js';
+import { errorFromWire } from './hub-errors.js';
+import { hubSubject, replySchema, type HubOp, type SessionWire } from './hub-protocol.js';
+
+/** How long an ordinary call waits for the hub; a call that waits by design (claim, wait) adds its own wait. */
+export const HUB_TIMEOUT_MS = 5_000;
+/** How long a session waits for a hub it started (or another session started) to answer. */
+const HUB_START_MS = 15_000;
+const HUB_POLL_MS = 100;
+
+export interface HubClientOptions {
+  readonly nc: NatsConnection;
+  readonly session: Session;
+  /** Where the session's NATS is, for messages. */
+  readonly server: string;
+  /** Resolves once connected, or says why not by `deadline` (calls made while reconnecting would be lost). */
+  readonly connected: (deadline: number) => Promise<void>;
+  /** Starts a hub on this machine when none answers (the embedded default); absent, the call says how to start one. */
+  readonly launch?: () => void;
+}
+
+export interface CallOptions {
+  /** How long the operation itself may wait (claim_work's timeout, wait_for_messages' timeoutMs). */
+  readonly waitMs?: number;
+}
+
+class NoHub extends Error {}
+
+/** The operations that change who the session is; other answers never touch it (they may race one that does). */
+const IDENTITY_OPS: ReadonlySet<HubOp> = new Set(['setHandle', 'registerAgent', 'deregisterAgent']);
+
+/** Requests to the hub on behalf of one session: the session travels with each request, and comes back changed. */
+export class HubClient {
+  constructor(private readonly options: HubClientOptions) {}
+
+  async call<T>(op: HubOp, input?: unknown, call: CallOptions = {}): Promise<T> {
+    const payload = JSON.stringify({ session: this.wire(), input });
+    const timeout = HUB_TIMEOUT_MS + (call.waitMs ?? 0);
+    try {
+      return await this.send<T>(op, payload, timeout);
+    } catch (error) {
+      if (!(error instanceof NoHub)) throw error;
+    }
+    const { launch } = this.options;
+    if (!launch) throw this.absent();
+    const deadline = Date.now() + HUB_START_MS;
+    for (;;) {
+      // Starting is a no-op while another start (by any session here) is under way.
+      launch();
+      await sleep(HUB_POLL_MS);
+      try {
+        return await this.send<T>(op, payload, timeout);
+      } catch (error) {
+        if (!(error instanceof NoHub)) throw error;
+        if (Date.now() > deadline) throw this.absent();
+      }
+    }
+  }
+
+  private async send<T>(op: HubOp, payload: string, timeout: number): Promise<T> {
+    const { nc, session } = this.options;
+    await this.options.connected(Date.now() + HUB_TIMEOUT_MS);
+    let raw: unknown;
+    try {
+      raw = (await nc.request(hubSubject(op, session.namespace), payload, { timeout })).json();
+    } catch (error) {
+      if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
+      if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
+        throw new BackendUnavailable(
+          `The Warp hub did not answer within ${Math.round(timeout / 1000)} s, so whether "${op}" took effect is unknown; ` +
+            'check before repeating it (`warp status` shows the hubs).',
+        );
+      throw error instanceof SyntaxError
+        ? new BackendUnavailable(
+            'The Warp hub answered something that is not JSON; is another program serving warp.hub.*?',
+          )
+        : error;
+    }
+    const reply = replySchema.safeParse(raw);
+    if (!reply.success)
+      throw new BackendUnavailable(
+        'The Warp hub answered in a form this session does not know; are both the same Warp version?',
+      );
+    if (!reply.data.ok) throw errorFromWire(reply.data.error);
+    if (IDENTITY_OPS.has(op)) this.adopt(reply.data.session);
+    return reply.data.result as T;
+  }
+
+  /** The hub's view of who this session is after a call that changed it. */
+  private adopt(changed: { readonly handle?: string | undefined; readonly guid?: string | undefined }): void {
+    const { session } = this.options;
+    if (session.handle !== changed.handle) session.handle = changed.handle;
+    if (session.guid !== changed.guid) session.guid = changed.guid;
+  }
+
+  private wire(): SessionWire {
+    const { session } = this.options;
+    return {
+      namespace: session.namespace,
+      hostname: session.hostname,
+      username: session.username,
+      holder: {
+        session: session.holder.session,
+        pid: session.holder.pid,
+        ...(session.holder.command ? { command: true as const } : {}),
+      },
+      ...(session.handle !== undefined ? { handle: session.handle } : {}),
+      ...(session.guid !== undefined ? { guid: session.guid } : {}),
+    };
+  }
+
+  private absent(): BackendUnavailable {
+    return new BackendUnavailable(
+      `No Warp hub answers on NATS at ${this.options.server}. Start one where it can stay running: ` +
+        '`warp hub` (with the same NATS_URL and credentials); `warp status` lists the hubs that answer.',
+    );
+  }
+}

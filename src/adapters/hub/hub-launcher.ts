@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runtimeDir } from '../system/session-records.js';
+
+/** A launch younger than this is still starting: other sessions wait for it instead of starting another hub. */
+const LAUNCH_GRACE_MS = 10_000;
+
+const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+
+/**
+ * Starts `warp hub` on this machine in the background, detached, with this session's environment,
+ * unless a launch is under way (a lock file in the runtime directory, per NATS address). Its log goes
+ * to `hub.log` there. The hub keeps running for the next sessions and exits when NATS is gone.
+ */
+export function launchLocalHub(env: NodeJS.ProcessEnv, server: string): void {
+  const dir = runtimeDir(env);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const lock = join(dir, `hub-${server.replace(/[^A-Za-z0-9]+/g, '_').slice(0, 100)}.lock`);
+  if (!takeLock(lock)) return;
+  const log = openSync(join(dir, 'hub.log'), 'a', 0o600);
+  try {
+    const child = spawn(process.execPath, [BIN, 'hub'], {
+      detached: true,
+      stdio: ['ignore', 'ignore', log],
+      env: { ...env, WARP_HUB_EMBEDDED: '1' },
+    });
+    child.unref();
+  } finally {
+    closeSync(log);
+  }
+}
+
+function takeLock(path: string): boolean {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(path).mtimeMs < LAUNCH_GRACE_MS) return false;
+      rmSync(path, { force: true });
+      closeSync(openSync(path, 'wx', 0o600));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { assertToken } from '../nats/nats-names.js';
+
+/** The NATS service name every hub registers under; `warp status` discovers hubs by it. */
+export const HUB_SERVICE = 'warp-hub';
+/** Hubs answer as one queue group: any of them serves any request. */
+export const HUB_QUEUE = 'warp-hub';
+
+/**
+ * The operations a hub serves: every command decided against shared state and every query over a
+ * read model. What a session does straight on JetStream (sending, reading, inboxes, live notices)
+ * is not here.
+ */
+export const HUB_OPS = [
+  'setHandle',
+  'createChannel',
+  'syncChannels',
+  'registerAgent',
+  'discoverAgents',
+  'getAgentInfo',
+  'updatePresence',
+  'deregisterAgent',
+  'beat',
+  'goOffline',
+  'broadcastWorkOffer',
+  'claimWork',
+  'completeWork',
+  'failWork',
+  'reportWorkProgress',
+  'getWorkItem',
+  'listWork',
+  'listDeadLetterItems',
+  'retryDeadLetterItem',
+  'discardDeadLetterItem',
+  'waitForMessages',
+  'agentDigest',
+] as const;
+
+export type HubOp = (typeof HUB_OPS)[number];
+
+/** One subject per operation and namespace, so a server permission can confine a credential to its project. */
+export const hubSubject = (op: HubOp, namespace: string): string => `warp.hub.${op}.${assertToken(namespace)}`;
+/** What an endpoint subscribes to: its operation in any namespace. */
+export const hubEndpointSubject = (op: HubOp): string => `warp.hub.${op}.*`;
+
+const token = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
+
+/** Who is asking: the session's identity and its current handle and agent, carried by every request. */
+export const sessionWireSchema = z.object({
+  namespace: token,
+  hostname: z.string().max(256),
+  username: z.string().max(256),
+  holder: z.object({
+    session: token,
+    pid: z.number().int().nonnegative(),
+    command: z.literal(true).optional(),
+  }),
+  handle: z.string().max(256).optional(),
+  guid: token.optional(),
+});
+
+export type SessionWire = z.infer<typeof sessionWireSchema>;
+
+export const requestSchema = z.object({ session: sessionWireSchema, input: z.unknown().optional() });
+
+/** How a refused or failed call crosses the wire, so the session rethrows what the hub threw. */
+export const errorWireSchema = z.object({
+  kind: z.enum(['domain', 'unavailable', 'internal']),
+  code: z.string().max(64),
+  message: z.string().max(10_000),
+  field: z.string().max(256).optional(),
+});
+
+export type ErrorWire = z.infer<typeof errorWireSchema>;
+
+export const replySchema = z.union([
+  z.object({
+    ok: z.literal(true),
+    result: z.unknown().optional(),
+    /** The session's handle and agent after the call (set_handle, register_agent, deregister change them). */
+    session: z.object({ handle: z.string().max(256).optional(), guid: token.optional() }),
+  }),
+  z.object({ ok: z.literal(false), error: errorWireSchema }),
+]);
+
+export type Reply = z.infer<typeof replySchema>;
+
+/** What `agentDigest` carries both ways: the Surfaced set, as plain data. */
+export const surfacedWireSchema = z.object({
+  dm: z.number(),
+  channels: z.array(z.tuple([z.string(), z.number()])),
+  work: z.array(z.string()),
+  online: z.array(z.string()).nullable(),
+});
+
+export type SurfacedWire = z.infer<typeof surfacedWireSchema>;

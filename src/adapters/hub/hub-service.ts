@@ -1,0 +1,141 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { Svcm, type ServiceMsg } from '@nats-io/services';
+import {
+  createSessionDeps,
+  Session,
+  type BackendPorts,
+  type ReadModels,
+  type Settings,
+} from '../../application/index.js';
+import type { Clock, IdGenerator, ProcessProbe } from '../../ports/index.js';
+import { errorToWire } from './hub-errors.js';
+import { runHubOp } from './hub-ops.js';
+import {
+  HUB_OPS,
+  HUB_QUEUE,
+  HUB_SERVICE,
+  hubEndpointSubject,
+  requestSchema,
+  type HubOp,
+  type Reply,
+  type SessionWire,
+} from './hub-protocol.js';
+import type { NamespaceModels } from './namespace-models.js';
+
+export interface HubServiceOptions {
+  readonly nc: NatsConnection;
+  readonly backend: BackendPorts;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly processes: ProcessProbe;
+  readonly settings: Settings;
+  /** This machine: a holder's pid is only probed for sessions on it. */
+  readonly hostname: string;
+  readonly version: string;
+  /** Loads (and keeps current) the read models of a namespace the first time it is asked about. */
+  readonly openModels: (namespace: string) => Promise<NamespaceModels>;
+  readonly onError: (error: unknown) => void;
+}
+
+export interface RunningHub {
+  readonly id: string;
+  /** Namespaces whose read models this hub keeps. */
+  namespaces(): readonly string[];
+  stop(): Promise<void>;
+}
+
+/** For sessions on other machines: their processes cannot be seen from here, so liveness rests on heartbeats. */
+const REMOTE_PROCESSES: ProcessProbe = { isAlive: () => true };
+
+/**
+ * Serves the use cases to thin sessions as the `warp-hub` NATS service: one endpoint per operation,
+ * answered by whichever hub of the queue group gets it. The hub keeps one set of read models per
+ * namespace and rebuilds the asking session from each request, so no request depends on which hub
+ * answered the one before.
+ */
+export async function startHubService(options: HubServiceOptions): Promise<RunningHub> {
+  const { backend, settings } = options;
+  const models = new Map<string, Promise<NamespaceModels>>();
+  const modelsOf = (namespace: string): Promise<NamespaceModels> => {
+    let loading = models.get(namespace);
+    if (!loading) {
+      loading = options.openModels(namespace);
+      // A load that failed (NATS away) is tried again by the next request instead of being remembered.
+      loading.catch(() => models.delete(namespace));
+      models.set(namespace, loading);
+    }
+    return loading;
+  };
+
+  const answer = async (op: HubOp, msg: ServiceMsg): Promise<Reply> => {
+    try {
+      const request = requestSchema.safeParse(msg.json());
+      if (!request.success) throw new Error(`malformed request: ${request.error.issues[0]?.message ?? 'not JSON'}`);
+      const wire = request.data.session;
+      // The namespace is in the subject, so a permission on subjects confines a credential to its project.
+      if (msg.subject !== hubEndpointSubject(op).replace('*', wire.namespace))
+        throw new Error('the request names another namespace than its subject');
+      const session = sessionOf(wire);
+      const { models: shared } = await modelsOf(wire.namespace);
+      const processes = wire.hostname === options.hostname ? options.processes : REMOTE_PROCESSES;
+      const deps = createSessionDeps(backend, options.clock, options.ids, session, settings, processes, shared);
+      const result = await runHubOp(op, deps, request.data.input);
+      return {
+        ok: true,
+        result,
+        session: {
+          ...(session.handle !== undefined ? { handle: session.handle } : {}),
+          ...(session.guid !== undefined ? { guid: session.guid } : {}),
+        },
+      };
+    } catch (error) {
+      const wire = errorToWire(error);
+      if (wire.kind === 'internal') options.onError(error);
+      return { ok: false, error: wire };
+    }
+  };
+
+  const svcm = new Svcm(options.nc as never);
+  const service = await svcm.add({
+    name: HUB_SERVICE,
+    version: options.version,
+    description: 'Warp hub: decides commands and serves read models for thin sessions',
+    queue: HUB_QUEUE,
+    metadata: { hostname: options.hostname, pid: String(process.pid) },
+    statsHandler: () => Promise.resolve({ namespaces: [...models.keys()] }),
+  });
+  for (const op of HUB_OPS) {
+    service.addEndpoint(op, {
+      subject: hubEndpointSubject(op),
+      handler: (error, msg) => {
+        if (error) return options.onError(error);
+        void answer(op, msg)
+          .then((reply) => msg.respond(JSON.stringify(reply)))
+          .catch(options.onError);
+      },
+    });
+  }
+  return {
+    id: service.info().id,
+    namespaces: () => [...models.keys()],
+    async stop() {
+      await service.stop().catch(options.onError);
+      const loaded = await Promise.allSettled(models.values());
+      for (const entry of loaded) if (entry.status === 'fulfilled') await entry.value.close().catch(options.onError);
+    },
+  };
+}
+
+function sessionOf(wire: SessionWire): Session {
+  const holder = {
+    session: wire.holder.session,
+    pid: wire.holder.pid,
+    ...(wire.holder.command ? { command: true as const } : {}),
+  };
+  const session = new Session(wire.namespace, wire.hostname, wire.username, holder);
+  if (wire.handle !== undefined) session.handle = wire.handle;
+  if (wire.guid !== undefined) session.guid = wire.guid;
+  return session;
+}
+
+export type { ReadModels };

@@ -1,0 +1,88 @@
+import { hostname } from 'node:os';
+import { startHubService } from '../adapters/hub/hub-service.js';
+import { openNamespaceModels } from '../adapters/hub/namespace-models.js';
+import { createLogger, loadEnv, resolveNatsConnection, type Logger } from '../adapters/config/index.js';
+import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
+import type { NatsBackend } from '../adapters/nats/nats-backend.js';
+import type { Clock, IdGenerator, ProcessProbe, Quarantine } from '../ports/index.js';
+import { natsModule } from './backend-modules.js';
+import { buildContainer, coreModule } from './container.js';
+import { settingsOf } from './runtime.js';
+import { TOKENS } from './tokens.js';
+
+/** How long the hub outlives its NATS server: long enough for a restart, short enough not to linger for good. */
+const ORPHAN_EXIT_MS = 60_000;
+const ORPHAN_CHECK_MS = 1_000;
+
+export interface HubProcess {
+  readonly id: string;
+  readonly logger: Logger;
+  /** Resolves when the hub stops: asked to, or its NATS server gone for a minute. */
+  readonly stopped: Promise<string>;
+  stop(reason: string): Promise<void>;
+}
+
+/** Connects to NATS as `warp serve` does and serves the hub until stopped. */
+export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, version: string): Promise<HubProcess> {
+  const env = loadEnv(processEnv, cwd);
+  const connection = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
+  const logger = createLogger(
+    env.logLevel,
+    [connection.pass, connection.user].filter((s): s is string => Boolean(s)),
+  );
+  const quarantine = new CountingQuarantine(({ source, subject, sequence, reason }) =>
+    logger.warn('skipped a stored value Warp cannot use', {
+      source,
+      subject,
+      ...(sequence !== undefined ? { sequence } : {}),
+      reason,
+    }),
+  );
+  const identity = { namespace: 'hub', hostname: hostname(), username: 'hub', pid: process.pid, command: false };
+  const container = await buildContainer(
+    coreModule(identity, settingsOf(env), quarantine),
+    natsModule(async (q: Quarantine) => {
+      const { openNatsBackend } = await import('./nats-backend.js');
+      return openNatsBackend(env, connection, logger, processEnv['NATS_URL'] !== undefined, q);
+    }),
+  );
+  const backend = await container.getAsync<NatsBackend>(TOKENS.Backend);
+  const onError = (error: unknown): void =>
+    logger.warn('hub task failed', { error: error instanceof Error ? error.message : String(error) });
+  const hub = await startHubService({
+    nc: backend.connection.nc,
+    backend,
+    clock: container.get<Clock>(TOKENS.Clock),
+    ids: container.get<IdGenerator>(TOKENS.Ids),
+    processes: container.get<ProcessProbe>(TOKENS.Processes),
+    settings: settingsOf(env),
+    hostname: identity.hostname,
+    version,
+    openModels: (namespace) => openNamespaceModels(backend.events, quarantine, namespace),
+    onError,
+  }).catch(async (error: unknown) => {
+    await backend.close();
+    throw error;
+  });
+  logger.info('hub serving', { id: hub.id, nats: backend.connection.describe() });
+
+  let finish: (reason: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => (finish = resolve));
+  let away = 0;
+  const watch = setInterval(() => {
+    away = backend.connection.state() === 'connected' ? 0 : away + ORPHAN_CHECK_MS;
+    if (away >= ORPHAN_EXIT_MS)
+      void stop(`NATS at ${backend.connection.describe()} gone for ${ORPHAN_EXIT_MS / 1000} s`);
+  }, ORPHAN_CHECK_MS);
+  watch.unref();
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string): Promise<void> =>
+    (stopping ??= (async () => {
+      clearInterval(watch);
+      logger.info('hub stopping', { reason });
+      await hub.stop();
+      await backend.close().catch(onError);
+      finish(reason);
+    })());
+  return { id: hub.id, logger, stopped, stop };
+}
