@@ -84,5 +84,26 @@ export function eventStoreContract(fixture: PortsFixture): void {
         await sub.close();
       }
     });
+
+    it('follow replays nothing and delivers only batches of its namespace and kind appended after it resolved', async () => {
+      const ns = freshNamespace();
+      await store().append<E>(stream('old', ns), [A], 0);
+      const seen: Array<StoredBatch<E>> = [];
+      const signal = new Signal();
+      const sub = await store().follow<E>(ns, 'work', (batch) => {
+        seen.push(batch);
+        signal.fire();
+      });
+      try {
+        const notWork: ChannelEvent = { type: 'ChannelReconfigured', v: 1, description: '', retention: {}, at: 1 };
+        await store().append<ChannelEvent>({ namespace: ns, kind: 'channel', id: 'general' }, [notWork], 0);
+        await store().append<E>(stream('other'), [ev(98)], 0);
+        const revision = await store().append<E>(stream('new', ns), [B], 0);
+        await eventually(seen, (s) => s.length >= 1, signal);
+        expect(seen).toEqual([{ stream: stream('new', ns), revision, events: [B] }]);
+      } finally {
+        await sub.close();
+      }
+    });
   });
 }
