@@ -14,6 +14,7 @@ import {
 import { HubClient } from '../adapters/hub/hub-client.js';
 import { launchLocalHub } from '../adapters/hub/hub-launcher.js';
 import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
+import { discoverHubs, type HubSummary } from '../adapters/hub/hub-directory.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import {
   createLogger,
@@ -39,6 +40,8 @@ export interface Runtime {
   readonly deps: AppDeps;
   readonly env: WarpEnv;
   readonly logger: Logger;
+  /** The hubs answering on this session's NATS; absent in memory mode. */
+  hubs?(): Promise<readonly HubSummary[]>;
   /** Goes offline, stops background work and disconnects. */
   close(): Promise<void>;
 }
@@ -146,8 +149,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await backend.close();
     throw error;
   }
+  const natsConnection = nats?.connection;
   return {
     app: api,
+    ...(natsConnection ? { hubs: () => discoverHubs(natsConnection.nc, Date.now()) } : {}),
     deps,
     env,
     logger,

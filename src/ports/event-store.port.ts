@@ -54,6 +54,8 @@ export interface EventStore {
   append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number>;
   /** Replays every stored event of `kind` in `namespace`, then follows new ones; resolves once caught up. */
   subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription>;
+  /** The revision of the newest batch stored in `namespace`, any kind (0 when none): how far a reader has to go. */
+  head(namespace: string): Promise<number>;
   /** Follows the events of `kind` in `namespace` appended from now on, replaying nothing (a thin session's live feed). */
   follow<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription>;
 }

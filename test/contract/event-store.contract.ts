@@ -105,5 +105,15 @@ export function eventStoreContract(fixture: PortsFixture): void {
         await sub.close();
       }
     });
+
+    it('head is the revision of the newest batch of the namespace, of any kind, and 0 for an empty one', async () => {
+      const ns = freshNamespace();
+      expect(await store().head(ns)).toBe(0);
+      await store().append<E>(stream('a', ns), [A], 0);
+      const notWork: ChannelEvent = { type: 'ChannelReconfigured', v: 1, description: '', retention: {}, at: 1 };
+      const last = await store().append<ChannelEvent>({ namespace: ns, kind: 'channel', id: 'general' }, [notWork], 0);
+      await store().append<E>(stream('a'), [B], 0);
+      expect(await store().head(ns)).toBe(last);
+    });
   });
 }

@@ -26,6 +26,9 @@ export class LaggingEventStore implements EventStore {
   ): Promise<Subscription> {
     return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)));
   }
+  head(namespace: string): Promise<number> {
+    return this.inner.head(namespace);
+  }
   follow<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription> {
     return this.inner.follow<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)));
   }

@@ -52,6 +52,7 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
       signal: stop.signal,
       env,
       cwd: process.cwd(),
+      hubs: async () => (await app.ensure()).hubs?.() ?? [],
     });
   } catch (error) {
     // Whoever read our output has gone; there is nobody to tell.

@@ -1,4 +1,5 @@
 import type { WarpApi } from '../../application/index.js';
+import type { HubSummary } from '../hub/hub-directory.js';
 import { UsageError } from './exit-codes.js';
 
 export interface CliContext {
@@ -11,6 +12,8 @@ export interface CliContext {
   /** The process environment the command runs with (doctor inspects it). */
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** The hubs answering on this session's NATS (none listed in memory mode). */
+  readonly hubs?: () => Promise<readonly HubSummary[]>;
 }
 
 export interface ParsedArgs {

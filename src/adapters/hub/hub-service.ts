@@ -95,6 +95,20 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     }
   };
 
+  // Asked once per endpoint by a STATS request: one answer serves them all for a moment.
+  let lagged: { at: number; data: Promise<{ lag: Record<string, number> }> } | undefined;
+  const lags = (): Promise<{ lag: Record<string, number> }> => {
+    if (!lagged || Date.now() - lagged.at > 1_000) {
+      const data = (async () => {
+        const lag: Record<string, number> = {};
+        for (const [namespace, loading] of models) lag[namespace] = await (await loading).lag().catch(() => -1);
+        return { lag };
+      })();
+      lagged = { at: Date.now(), data };
+    }
+    return lagged.data;
+  };
+
   const svcm = new Svcm(options.nc as never);
   const service = await svcm.add({
     name: HUB_SERVICE,
@@ -102,7 +116,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     description: 'Warp hub: decides commands and serves read models for thin sessions',
     queue: HUB_QUEUE,
     metadata: { hostname: options.hostname, pid: String(process.pid) },
-    statsHandler: () => Promise.resolve({ namespaces: [...models.keys()] }),
+    statsHandler: () => lags(),
   });
   for (const op of HUB_OPS) {
     service.addEndpoint(op, {

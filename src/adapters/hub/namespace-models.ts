@@ -5,6 +5,8 @@ import type { EventStore, Quarantine } from '../../ports/index.js';
 /** One namespace's read models, kept current by event subscriptions until closed. */
 export interface NamespaceModels {
   readonly models: ReadModels;
+  /** Stored batches of the namespace the models have not applied yet. */
+  lag(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -15,10 +17,18 @@ export async function openNamespaceModels(
   namespace: string,
 ): Promise<NamespaceModels> {
   const models = createReadModels(quarantine);
+  let applied = 0;
+  const track = (revision: number): void => void (applied = Math.max(applied, revision));
+  models.channels.observe((b) => track(b.revision));
+  models.work.observe((b) => track(b.revision));
   const channels = await events.subscribe<ChannelEvent>(namespace, 'channel', (b) => models.channels.apply(b));
   try {
     const work = await events.subscribe<WorkItemEvent>(namespace, 'work', (b) => models.work.apply(b));
-    return { models, close: async () => void (await Promise.all([channels.close(), work.close()])) };
+    return {
+      models,
+      lag: async () => Math.max(0, (await events.head(namespace)) - applied),
+      close: async () => void (await Promise.all([channels.close(), work.close()])),
+    };
   } catch (error) {
     await channels.close();
     throw error;

@@ -57,6 +57,11 @@ export class MemoryEventStore implements EventStore {
     return this.follow(namespace, kind, handler);
   }
 
+  async head(namespace: string): Promise<number> {
+    for (let i = this.log.length - 1; i >= 0; i--) if (this.log[i]!.stream.namespace === namespace) return i + 1;
+    return 0;
+  }
+
   async follow<E>(
     namespace: string,
     kind: AggregateKind,

@@ -13,7 +13,7 @@ import {
 import { batchSchema, foreignTo, streamOfSubject, type StoredEvent } from './codecs/event-batch-codec.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
-import { EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
+import { assertToken, EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
 import { ResumableFeed } from './nats-feed.js';
 import { retryTransient } from './transient.js';
 
@@ -156,6 +156,11 @@ export class NatsEventStore implements EventStore {
     await feed.start();
     await replayed;
     return { close: () => feed.close() };
+  }
+
+  async head(namespace: string): Promise<number> {
+    await this.ensure();
+    return this.lastOn(`warp.ev.${assertToken(namespace)}.>`);
   }
 
   async follow<E>(

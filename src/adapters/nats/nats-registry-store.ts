@@ -13,14 +13,16 @@ const REWATCH_DELAY_MS = 1_000;
 
 /**
  * Registry entries in KV (key = guid). Writes are compare-and-set loops that re-apply the
- * mutation to the newest revision; a watch keeps an in-memory view for fast discovery.
+ * mutation to the newest revision; a watch, started by the first `list`, keeps an in-memory view for fast discovery.
  */
 export class NatsRegistryStore implements RegistryStore {
   private readonly view = new Map<string, RegistryEntry>();
   private stopWatch: (() => void) | undefined;
   private closed = false;
+  private watching: Promise<void> | undefined;
 
   private constructor(
+    private readonly conn: NatsBackendConnection,
     private readonly kv: KV,
     private readonly retry: RetryPolicy,
     private readonly decoder: StoredValueDecoder,
@@ -33,14 +35,24 @@ export class NatsRegistryStore implements RegistryStore {
     decoder: StoredValueDecoder,
     onError: (error: unknown) => void,
   ): Promise<NatsRegistryStore> {
-    const store = new NatsRegistryStore(
+    return new NatsRegistryStore(
+      conn,
       await retryTransient(() => conn.kvm.create(REGISTRY_BUCKET, { history: 1, replicas }), conn.retry),
       conn.retry,
       decoder,
       onError,
     );
-    await store.watch(await retryTransient(() => conn.watchableBucket(REGISTRY_BUCKET), conn.retry));
-    return store;
+  }
+
+  /** The watch behind `list` starts on first use: a thin session, which only gets entries by key, never loads the registry. */
+  private ensureWatch(): Promise<void> {
+    this.watching ??= retryTransient(() => this.conn.watchableBucket(REGISTRY_BUCKET), this.retry)
+      .then((watchable) => this.watch(watchable))
+      .catch((error: unknown) => {
+        this.watching = undefined;
+        throw error;
+      });
+    return this.watching;
   }
 
   private async watch(watchable: KV): Promise<void> {
@@ -93,6 +105,7 @@ export class NatsRegistryStore implements RegistryStore {
   }
 
   async list(): Promise<readonly RegistryEntry[]> {
+    await this.ensureWatch();
     return [...this.view.values()];
   }
 

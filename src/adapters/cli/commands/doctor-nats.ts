@@ -11,6 +11,7 @@ import {
   localDataDir,
   NoLocalNats,
 } from '../../system/local-nats-server.js';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { errorText, type Check } from './doctor-check.js';
 
 const PROBE_TIMEOUT_MS = 3_000;
@@ -47,6 +48,7 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
           },
           skipped('jetstream', later),
           skipped('credentials', later),
+          skipped('hub', later),
         ]
       : [
           {
@@ -57,6 +59,7 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
           },
           skipped('jetstream', 'needs a NATS server'),
           skipped('credentials', 'needs a NATS server'),
+          skipped('hub', 'needs a NATS server'),
         ];
   }
 
@@ -73,6 +76,7 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
       return [
         { name: 'nats', status: 'ok', detail: `${servers} answers` },
         skipped('jetstream', 'needs a connection the server accepts'),
+        skipped('hub', 'needs a connection the server accepts'),
         {
           name: 'credentials',
           status: 'problem',
@@ -93,6 +97,7 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
           fix: 'start nats-server with -js (or `jetstream: enabled` in its config); on a secured server, give this account JetStream limits',
         },
         { name: 'credentials', status: 'ok', detail: hasCredentials ? 'accepted' : 'none needed' },
+        skipped('hub', 'needs JetStream'),
       ];
     }
     return [
@@ -106,6 +111,7 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
       },
       skipped('jetstream', 'needs a NATS connection'),
       skipped('credentials', 'needs a NATS connection'),
+      skipped('hub', 'needs a NATS connection'),
     ];
   }
   try {
@@ -127,6 +133,7 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
         detail: `enabled: ${account.streams} streams, ${account.storage} bytes stored`,
       },
       { name: 'credentials', status: 'ok', detail: hasCredentials ? 'accepted' : 'none needed' },
+      await hubCheck(conn, hasCredentials),
     ];
   } catch (error) {
     return [
@@ -138,8 +145,28 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
         fix: 'start nats-server with -js; on a cluster, check that a JetStream meta leader is elected',
       },
       { name: 'credentials', status: 'ok', detail: hasCredentials ? 'accepted' : 'none needed' },
+      skipped('hub', 'needs JetStream'),
     ];
   } finally {
     await conn.close().catch(() => undefined);
   }
+}
+
+/** Which hubs answer; none is fine on an open server (the first session starts one), a problem with credentials. */
+async function hubCheck(conn: { readonly nc: NatsConnection }, hasCredentials: boolean): Promise<Check> {
+  const { discoverHubs, describeHub } = await import('../../hub/hub-directory.js');
+  const hubs = await discoverHubs(conn.nc, Date.now()).catch(() => []);
+  if (hubs.length > 0) return { name: 'hub', status: 'ok', detail: hubs.map(describeHub).join('; ') };
+  return hasCredentials
+    ? {
+        name: 'hub',
+        status: 'problem',
+        detail: 'no Warp hub answers on this NATS server',
+        fix: 'start one where it can keep running, with the same NATS_URL and credentials: warp hub',
+      }
+    : {
+        name: 'hub',
+        status: 'note',
+        detail: 'no Warp hub answers yet: the first session on this machine starts one in the background',
+      };
 }

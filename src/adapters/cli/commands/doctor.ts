@@ -76,7 +76,7 @@ export async function runChecks(processEnv: NodeJS.ProcessEnv, cwd: string): Pro
     checks.push({ name: 'namespace', status: 'skipped', detail: 'needs a valid configuration' });
   }
   if (env.backend === 'memory') {
-    for (const name of ['nats', 'jetstream', 'credentials'])
+    for (const name of ['nats', 'jetstream', 'credentials', 'hub'])
       checks.push({
         name,
         status: 'n/a',
@@ -85,7 +85,6 @@ export async function runChecks(processEnv: NodeJS.ProcessEnv, cwd: string): Pro
   } else {
     checks.push(...(await natsChecks(env, processEnv)));
   }
-  checks.push({ name: 'hub', status: 'n/a', detail: 'no hub in this version' });
   return checks;
 }
 

@@ -1,9 +1,10 @@
+import { describeHub } from '../../hub/hub-directory.js';
 import { emit, type Command } from '../command.js';
 
 export const status: Command = {
   name: 'status',
   usage: 'warp status',
-  summary: 'connection, namespace, channels and queue depths and skipped stored values',
+  summary: 'connection, hubs, namespace, channels and queue depths and skipped stored values',
   arguments: [],
   options: {},
   details: ['To find out why Warp cannot connect, run `warp doctor`.'],
@@ -13,9 +14,11 @@ export const status: Command = {
       ctx.app.listChannels(),
       ctx.app.listWork({ limit: 1 }),
     ]);
-    const result = { ...me, channels: channelList.channels, queues: work.depth };
+    const hubs = me.backend === 'nats' && ctx.hubs ? await ctx.hubs() : undefined;
+    const result = { ...me, ...(hubs ? { hubs } : {}), channels: channelList.channels, queues: work.depth };
     emit(ctx, result, () => [
       `backend: ${me.backend} (${me.server}) ${me.connection}`,
+      ...(hubs ? (hubs.length ? hubs.map(describeHub) : ['hubs: none answers']) : []),
       `namespace: ${me.namespace}`,
       `channels: ${channelList.channels.map((c) => `#${c.name}(${c.messageCount})`).join(' ') || 'none'}`,
       `skipped stored values: ${

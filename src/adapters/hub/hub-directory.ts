@@ -1,0 +1,60 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { Svcm } from '@nats-io/services';
+import { z } from 'zod';
+import { HUB_SERVICE } from './hub-protocol.js';
+
+/** One hub as `warp status` and `warp doctor` show it. */
+export interface HubSummary {
+  readonly id: string;
+  readonly version: string;
+  readonly hostname: string;
+  readonly pid: number;
+  readonly uptimeMs: number;
+  readonly requests: number;
+  readonly errors: number;
+  /** How far behind its event feed each namespace it serves is, in stored batches not yet applied. */
+  readonly lag: Readonly<Record<string, number>>;
+}
+
+const statsSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  started: z.string(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  endpoints: z
+    .array(z.object({ num_requests: z.number(), num_errors: z.number(), data: z.unknown().optional() }))
+    .optional(),
+});
+
+const dataSchema = z.object({ lag: z.record(z.string(), z.number()) });
+
+/** The hubs that answer on this NATS within `waitMs`, from the services framework's STATS discovery. */
+export async function discoverHubs(nc: NatsConnection, now: number, waitMs = 1_000): Promise<HubSummary[]> {
+  const client = new Svcm(nc as never).client({ strategy: 'stall', maxWait: waitMs } as never);
+  const hubs: HubSummary[] = [];
+  for await (const raw of await client.stats(HUB_SERVICE)) {
+    const stats = statsSchema.safeParse(raw);
+    if (!stats.success) continue;
+    const { id, version, started, metadata, endpoints = [] } = stats.data;
+    const data = endpoints.map((e) => dataSchema.safeParse(e.data)).find((d) => d.success)?.data;
+    hubs.push({
+      id,
+      version,
+      hostname: metadata?.['hostname'] ?? '?',
+      pid: Number(metadata?.['pid'] ?? 0),
+      uptimeMs: Math.max(0, now - Date.parse(started)),
+      requests: endpoints.reduce((n, e) => n + e.num_requests, 0),
+      errors: endpoints.reduce((n, e) => n + e.num_errors, 0),
+      lag: data?.lag ?? {},
+    });
+  }
+  return hubs.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** One line per hub, for people. */
+export const describeHub = (h: HubSummary): string => {
+  const lag = Object.entries(h.lag)
+    .map(([ns, n]) => `${ns} ${n}`)
+    .join(', ');
+  return `hub ${h.id} v${h.version} on ${h.hostname} (pid ${h.pid}), up ${Math.round(h.uptimeMs / 1000)} s, ${h.requests} requests, lag ${lag || 'none'}`;
+};
