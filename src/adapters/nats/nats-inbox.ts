@@ -1,5 +1,5 @@
 import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
-import type { DirectMessage, InboxFilter, InboxPeek, NewDirectMessage } from '../../ports/index.js';
+import type { DirectMessage, Inbox, InboxFilter, InboxPeek, NewDirectMessage, PeekWindow } from '../../ports/index.js';
 import { storedDirectMessageSchema } from './codecs/domain-schemas.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
@@ -7,7 +7,7 @@ import { directNotice, ensureStream, INBOX_STREAM, inboxStreamConfig, inboxSubje
 import { retryTransient, retryUndelivered } from './transient.js';
 
 /** Inboxes are subjects of WARP_INBOX; reading deletes exactly the returned messages, so filters consume nothing else. */
-export class NatsInbox {
+export class NatsInbox implements Inbox {
   private ready: Promise<void> | undefined;
 
   constructor(
@@ -16,7 +16,8 @@ export class NatsInbox {
     private readonly decoder: StoredValueDecoder,
   ) {}
 
-  ensure(): Promise<void> {
+  /** One stream holds every inbox, so opening one makes sure that stream exists. */
+  open(): Promise<void> {
     this.ready ??= retryTransient(
       () => ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas)),
       this.conn.retry,
@@ -28,7 +29,7 @@ export class NatsInbox {
   }
 
   async deliver(message: NewDirectMessage, idempotencyKey?: string): Promise<DirectMessage> {
-    await this.ensure();
+    await this.open();
     const subject = inboxSubject(message.recipientGuid);
     const payload = JSON.stringify(message);
     this.conn.checkPayload('message', payload);
@@ -46,7 +47,7 @@ export class NatsInbox {
   }
 
   async unread(guid: string): Promise<number> {
-    await this.ensure();
+    await this.open();
     const subject = inboxSubject(guid);
     const info = await retryTransient(
       () => this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject }),
@@ -72,7 +73,7 @@ export class NatsInbox {
   }
 
   /** Unread messages above `after` and the newest unread id, reading (and deleting) nothing. */
-  async peek(guid: string, after: number, limit: number): Promise<InboxPeek> {
+  async peek(guid: string, { after = 0, limit }: PeekWindow): Promise<InboxPeek> {
     const newest = await this.newest(guid);
     if (newest <= after) return { messages: [], newest };
     const messages = await retryTransient(async () => {
@@ -95,7 +96,7 @@ export class NatsInbox {
   }
 
   private async newest(guid: string): Promise<number> {
-    await this.ensure();
+    await this.open();
     try {
       const last = await retryTransient(
         () => this.conn.jsm.streams.getMessage(INBOX_STREAM, { last_by_subj: inboxSubject(guid) }),
