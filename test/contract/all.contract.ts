@@ -1,6 +1,8 @@
+import { channelLogContract } from './channel-log.contract.js';
 import { cursorStoreContract } from './cursor-store.contract.js';
 import { eventStoreContract } from './event-store.contract.js';
-import { messageBusContract } from './message-bus.contract.js';
+import { inboxContract } from './inbox.contract.js';
+import { noticesContract } from './notices.contract.js';
 import type { PortsFixture } from './ports.js';
 import { registryStoreContract } from './registry-store.contract.js';
 import { workQueueContract } from './work-queue.contract.js';
@@ -8,7 +10,9 @@ import { workQueueContract } from './work-queue.contract.js';
 /** Every port's contract, and the work queue built on them, against one backend. */
 export function portContracts(fixture: PortsFixture): void {
   eventStoreContract(fixture);
-  messageBusContract(fixture);
+  channelLogContract(fixture);
+  inboxContract(fixture);
+  noticesContract(fixture);
   registryStoreContract(fixture);
   cursorStoreContract(fixture);
   workQueueContract(fixture);

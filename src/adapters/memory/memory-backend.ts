@@ -1,8 +1,10 @@
 import type { Clock, Connection, Quarantine } from '../../ports/index.js';
 import { CountingQuarantine } from '../system/counting-quarantine.js';
+import { MemoryChannelLog } from './memory-channel-log.js';
 import { MemoryCursorStore } from './memory-cursor-store.js';
 import { MemoryEventStore } from './memory-event-store.js';
-import { MemoryMessageBus } from './memory-message-bus.js';
+import { MemoryInbox } from './memory-inbox.js';
+import { MemoryNotices } from './memory-notices.js';
 import { MemoryRegistryStore } from './memory-registry-store.js';
 
 export const memoryConnection: Connection = {
@@ -16,9 +18,12 @@ export const memoryConnection: Connection = {
  * decoded here, so only replay reports to `quarantine` (events the decider rejects).
  */
 export function createMemoryBackend(clock: Clock, quarantine: Quarantine = new CountingQuarantine()) {
+  const notices = new MemoryNotices();
   return {
     events: new MemoryEventStore(),
-    bus: new MemoryMessageBus(clock),
+    channelLog: new MemoryChannelLog(clock, notices),
+    inbox: new MemoryInbox(notices),
+    notices,
     registry: new MemoryRegistryStore(),
     cursors: new MemoryCursorStore(),
     connection: memoryConnection,

@@ -2,9 +2,11 @@ import type { Quarantine } from '../../ports/index.js';
 import { CountingQuarantine } from '../system/counting-quarantine.js';
 import { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import { NatsBackendConnection } from './nats-connection.js';
+import { NatsChannelLog } from './nats-channel-log.js';
 import { NatsCursorStore } from './nats-cursor-store.js';
 import { NatsEventStore } from './nats-event-store.js';
-import { NatsMessageBus } from './nats-message-bus.js';
+import { NatsInbox } from './nats-inbox.js';
+import { NatsNotices } from './nats-notices.js';
 import { NatsRegistryStore } from './nats-registry-store.js';
 
 export interface NatsBackendOptions {
@@ -32,7 +34,9 @@ export async function createNatsBackend(conn: NatsBackendConnection, options: Na
   ]);
   return {
     events: new NatsEventStore(conn, options.replicas, decoder, onError),
-    bus: new NatsMessageBus(conn, options.replicas, decoder, onError),
+    channelLog: new NatsChannelLog(conn, options.replicas, decoder),
+    inbox: new NatsInbox(conn, options.replicas, decoder),
+    notices: new NatsNotices(conn, decoder, onError),
     registry,
     cursors,
     connection: conn,

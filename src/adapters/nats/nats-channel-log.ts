@@ -1,6 +1,6 @@
 import { DeliverPolicy, DiscardPolicy, JetStreamApiError } from '@nats-io/jetstream';
 import type { ChannelMessage, Retention } from '../../domain/index.js';
-import type { ChannelPage, ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
+import type { ChannelLog, ChannelPage, ChannelPosition, NewChannelMessage, ReadWindow } from '../../ports/index.js';
 import { channelMessageSchema } from './codecs/domain-schemas.js';
 import type { Origin, StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
@@ -10,7 +10,7 @@ import { retryTransient, retryUndelivered } from './transient.js';
 const DUPLICATE_WINDOW_MS = 120_000;
 
 /** A channel is its own stream (so retention is per channel); a message id is its stream sequence. */
-export class NatsChannelLog {
+export class NatsChannelLog implements ChannelLog {
   constructor(
     private readonly conn: NatsBackendConnection,
     private readonly replicas: number,
@@ -89,7 +89,8 @@ export class NatsChannelLog {
     const messages: ChannelMessage[] = [];
     for await (const m of batch) {
       if (m.seq > end) break;
-      const message = this.decode(
+      const message = decodeChannelMessage(
+        this.decoder,
         { source: channelStream(ns, channel), subject: m.subject, sequence: m.seq },
         channel,
         m.data,
@@ -99,19 +100,20 @@ export class NatsChannelLog {
     }
     return { messages, position };
   }
+}
 
-  /** The message of `channel` stored at `origin.sequence`, or undefined (reported) when the bytes are not one. */
-  decode(
-    origin: Origin & { readonly sequence: number },
-    channel: string,
-    data: Uint8Array,
-  ): ChannelMessage | undefined {
-    const message = this.decoder.decode(channelMessageSchema, data, origin);
-    if (!message) return undefined;
-    if (message.channel === channel) return { ...message, id: String(origin.sequence) };
-    this.decoder.reject(origin, `a message of channel ${message.channel} found in channel ${channel}`);
-    return undefined;
-  }
+/** The message of `channel` stored at `origin.sequence`, or undefined (reported) when the bytes are not one. */
+export function decodeChannelMessage(
+  decoder: StoredValueDecoder,
+  origin: Origin & { readonly sequence: number },
+  channel: string,
+  data: Uint8Array,
+): ChannelMessage | undefined {
+  const message = decoder.decode(channelMessageSchema, data, origin);
+  if (!message) return undefined;
+  if (message.channel === channel) return { ...message, id: String(origin.sequence) };
+  decoder.reject(origin, `a message of channel ${message.channel} found in channel ${channel}`);
+  return undefined;
 }
 
 export const isStreamMissing = (error: unknown): boolean => error instanceof JetStreamApiError && error.code === 10059;

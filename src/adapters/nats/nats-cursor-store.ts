@@ -3,7 +3,7 @@ import type { CursorStore } from '../../ports/index.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
-import { provablyUndelivered, retryTransient, type RetryPolicy } from './transient.js';
+import { provablyUndelivered, retryTransient, withinBudget, type RetryPolicy } from './transient.js';
 import { assertToken, CURSOR_BUCKET } from './nats-names.js';
 
 const SEQUENCE = /^(0|[1-9][0-9]{0,15})$/;
@@ -56,27 +56,30 @@ export class NatsCursorStore implements CursorStore {
     return value;
   }
 
-  async advance(ns: string, guid: string, channel: string, sequence: number): Promise<void> {
-    const key = this.key(ns, guid, channel);
-    for (;;) {
-      const entry = await retryTransient(() => this.kv.get(key), this.retry);
-      const current = this.decode(entry);
-      if (current >= sequence) {
-        this.cache.set(key, current);
-        return;
+  advance(ns: string, guid: string, channel: string, sequence: number): Promise<void> {
+    return withinBudget(this.retry, async () => {
+      const key = this.key(ns, guid, channel);
+      for (;;) {
+        const entry = await retryTransient(() => this.kv.get(key), this.retry);
+        const current = this.decode(entry);
+        if (current >= sequence) {
+          this.cache.set(key, current);
+          return;
+        }
+        try {
+          // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
+          await retryTransient(
+            () =>
+              entry ? this.kv.update(key, String(sequence), entry.revision) : this.kv.create(key, String(sequence)),
+            this.retry,
+            provablyUndelivered,
+          );
+          this.cache.set(key, sequence);
+          return;
+        } catch (error) {
+          if (!isCasConflict(error)) throw error;
+        }
       }
-      try {
-        // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
-        await retryTransient(
-          () => (entry ? this.kv.update(key, String(sequence), entry.revision) : this.kv.create(key, String(sequence))),
-          this.retry,
-          provablyUndelivered,
-        );
-        this.cache.set(key, sequence);
-        return;
-      } catch (error) {
-        if (!isCasConflict(error)) throw error;
-      }
-    }
+    });
   }
 }

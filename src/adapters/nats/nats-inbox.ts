@@ -1,13 +1,13 @@
 import { DeliverPolicy, JetStreamApiError } from '@nats-io/jetstream';
-import type { DirectMessage, InboxFilter, InboxPeek, NewDirectMessage } from '../../ports/index.js';
+import type { DirectMessage, Inbox, InboxFilter, InboxPeek, NewDirectMessage, PeekWindow } from '../../ports/index.js';
 import { storedDirectMessageSchema } from './codecs/domain-schemas.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { directNotice, ensureStream, INBOX_STREAM, inboxStreamConfig, inboxSubject } from './nats-names.js';
-import { retryTransient, retryUndelivered } from './transient.js';
+import { retryTransient, retryUndelivered, withinBudget } from './transient.js';
 
 /** Inboxes are subjects of WARP_INBOX; reading deletes exactly the returned messages, so filters consume nothing else. */
-export class NatsInbox {
+export class NatsInbox implements Inbox {
   private ready: Promise<void> | undefined;
 
   constructor(
@@ -16,7 +16,8 @@ export class NatsInbox {
     private readonly decoder: StoredValueDecoder,
   ) {}
 
-  ensure(): Promise<void> {
+  /** One stream holds every inbox, so opening one makes sure that stream exists. */
+  open(): Promise<void> {
     this.ready ??= retryTransient(
       () => ensureStream(this.conn.jsm, inboxStreamConfig(this.replicas)),
       this.conn.retry,
@@ -28,7 +29,7 @@ export class NatsInbox {
   }
 
   async deliver(message: NewDirectMessage, idempotencyKey?: string): Promise<DirectMessage> {
-    await this.ensure();
+    await this.open();
     const subject = inboxSubject(message.recipientGuid);
     const payload = JSON.stringify(message);
     this.conn.checkPayload('message', payload);
@@ -46,7 +47,7 @@ export class NatsInbox {
   }
 
   async unread(guid: string): Promise<number> {
-    await this.ensure();
+    await this.open();
     const subject = inboxSubject(guid);
     const info = await retryTransient(
       () => this.conn.jsm.streams.info(INBOX_STREAM, { subjects_filter: subject }),
@@ -55,47 +56,51 @@ export class NatsInbox {
     return info.state.subjects?.[subject] ?? 0;
   }
 
-  async take(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
-    const waiting = await this.unread(guid);
-    if (waiting === 0) return [];
-    const { taken, junk } = await retryTransient(() => this.collect(guid, filter, waiting), this.conn.retry);
-    // Deleting is what marks read; a delete whose answer was lost is found already done. Junk
-    // (reported when found) is deleted too, or it would count as unread for ever.
-    await Promise.all(
-      [...taken, ...junk].map(({ seq }) =>
-        retryTransient(() => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false), this.conn.retry).catch(
-          alreadyDeleted,
+  take(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
+    return withinBudget(this.conn.retry, async () => {
+      const waiting = await this.unread(guid);
+      if (waiting === 0) return [];
+      const { taken, junk } = await retryTransient(() => this.collect(guid, filter, waiting), this.conn.retry);
+      // Deleting is what marks read; a delete whose answer was lost is found already done. Junk
+      // (reported when found) is deleted too, or it would count as unread for ever.
+      await Promise.all(
+        [...taken, ...junk].map(({ seq }) =>
+          retryTransient(() => this.conn.jsm.streams.deleteMessage(INBOX_STREAM, seq, false), this.conn.retry).catch(
+            alreadyDeleted,
+          ),
         ),
-      ),
-    );
-    return taken.map(({ message }) => message);
+      );
+      return taken.map(({ message }) => message);
+    });
   }
 
   /** Unread messages above `after` and the newest unread id, reading (and deleting) nothing. */
-  async peek(guid: string, after: number, limit: number): Promise<InboxPeek> {
-    const newest = await this.newest(guid);
-    if (newest <= after) return { messages: [], newest };
-    const messages = await retryTransient(async () => {
-      const consumer = await this.conn.orderedConsumer(INBOX_STREAM, {
-        filter_subjects: inboxSubject(guid),
-        deliver_policy: DeliverPolicy.StartSequence,
-        opt_start_seq: after + 1,
-      });
-      const found: DirectMessage[] = [];
-      const batch = await consumer.fetch({ max_messages: limit, expires: 5000 });
-      for await (const m of batch) {
-        if (m.seq > newest) break;
-        const stored = this.decode(guid, m.subject, m.seq, m.data);
-        if (stored) found.push({ ...stored, id: String(m.seq) });
-        if (found.length >= limit || m.seq === newest || m.info.pending === 0) break;
-      }
-      return found;
-    }, this.conn.retry);
-    return { messages, newest };
+  peek(guid: string, { after = 0, limit }: PeekWindow): Promise<InboxPeek> {
+    return withinBudget(this.conn.retry, async () => {
+      const newest = await this.newest(guid);
+      if (newest <= after) return { messages: [], newest };
+      const messages = await retryTransient(async () => {
+        const consumer = await this.conn.orderedConsumer(INBOX_STREAM, {
+          filter_subjects: inboxSubject(guid),
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: after + 1,
+        });
+        const found: DirectMessage[] = [];
+        const batch = await consumer.fetch({ max_messages: limit, expires: 5000 });
+        for await (const m of batch) {
+          if (m.seq > newest) break;
+          const stored = this.decode(guid, m.subject, m.seq, m.data);
+          if (stored) found.push({ ...stored, id: String(m.seq) });
+          if (found.length >= limit || m.seq === newest || m.info.pending === 0) break;
+        }
+        return found;
+      }, this.conn.retry);
+      return { messages, newest };
+    });
   }
 
   private async newest(guid: string): Promise<number> {
-    await this.ensure();
+    await this.open();
     try {
       const last = await retryTransient(
         () => this.conn.jsm.streams.getMessage(INBOX_STREAM, { last_by_subj: inboxSubject(guid) }),

@@ -5,7 +5,7 @@ import { registryEntrySchema } from './codecs/domain-schemas.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { isCasConflict } from './nats-kv.js';
-import { provablyUndelivered, retryTransient, type RetryPolicy } from './transient.js';
+import { provablyUndelivered, retryTransient, withinBudget, type RetryPolicy } from './transient.js';
 import { assertToken, REGISTRY_BUCKET } from './nats-names.js';
 
 const MAX_TRIES = 50;
@@ -109,32 +109,34 @@ export class NatsRegistryStore implements RegistryStore {
     return [...this.view.values()];
   }
 
-  async update(
+  update(
     guid: string,
     mutate: (current: RegistryEntry | undefined) => RegistryEntry | undefined,
   ): Promise<RegistryEntry | undefined> {
-    const key = assertToken(guid);
-    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-      const entry = await retryTransient(() => this.kv.get(key), this.retry);
-      // An undecodable value is treated as absent, so this write replaces it.
-      const current = this.decode(entry);
-      const next = mutate(current);
-      if (!next) return undefined;
-      try {
-        // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
-        const value = JSON.stringify(next);
-        await retryTransient(
-          () => (entry ? this.kv.update(key, value, entry.revision) : this.kv.create(key, value)),
-          this.retry,
-          provablyUndelivered,
-        );
-        this.view.set(key, next);
-        return next;
-      } catch (error) {
-        if (!isCasConflict(error)) throw error;
+    return withinBudget(this.retry, async () => {
+      const key = assertToken(guid);
+      for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+        const entry = await retryTransient(() => this.kv.get(key), this.retry);
+        // An undecodable value is treated as absent, so this write replaces it.
+        const current = this.decode(entry);
+        const next = mutate(current);
+        if (!next) return undefined;
+        try {
+          // A compare-and-set that timed out may have landed, so only unsent writes are repeated here.
+          const value = JSON.stringify(next);
+          await retryTransient(
+            () => (entry ? this.kv.update(key, value, entry.revision) : this.kv.create(key, value)),
+            this.retry,
+            provablyUndelivered,
+          );
+          this.view.set(key, next);
+          return next;
+        } catch (error) {
+          if (!isCasConflict(error)) throw error;
+        }
       }
-    }
-    throw new Error(`registry entry ${guid} is changing too fast; try again`);
+      throw new Error(`registry entry ${guid} is changing too fast; try again`);
+    });
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,8 +22,19 @@ export function isTransient(error: unknown): boolean {
 
 const isNoResponders = (error: unknown): boolean => error instanceof RequestError && error.isNoResponders();
 
+/** Time as retries measure it; tests pass a virtual one. */
+export interface RetryClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_TIME: RetryClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+
 export interface RetryPolicy {
-  /** No new attempt starts after this long, so a call still fails within seconds. */
+  /**
+   * No new attempt starts after this long, so a call still fails within seconds. One budget
+   * bounds the outermost call: retries nested in it, or run one after another inside it, share it.
+   */
   readonly budgetMs: number;
   readonly firstDelayMs: number;
   readonly maxDelayMs: number;
@@ -33,6 +45,7 @@ export interface RetryPolicy {
   readonly connected?: (deadline: number) => Promise<void>;
   /** How long after the first attempt `connected` may wait (default: the whole budget). */
   readonly reconnectWaitMs?: number;
+  readonly clock?: RetryClock;
 }
 
 /**
@@ -69,28 +82,66 @@ export async function retryUndelivered<T>(op: () => Promise<T>, policy: RetryPol
   }
 }
 
+interface Budget {
+  /** No attempt starts after this (epoch ms). */
+  readonly deadline: number;
+  /** A dropped connection is waited for until then. */
+  readonly reconnectBy: number;
+  /** Cleared when the call that started it returns, so a task it left running is not bound by it. */
+  running: boolean;
+}
+
+const budgets = new AsyncLocalStorage<Budget>();
+
+function onBudget<T>(policy: RetryPolicy, op: (budget: Budget) => Promise<T>): Promise<T> {
+  const outer = budgets.getStore();
+  if (outer?.running) return op(outer);
+  const started = (policy.clock ?? REAL_TIME).now();
+  const budget: Budget = {
+    deadline: started + policy.budgetMs,
+    reconnectBy: started + Math.min(policy.budgetMs, policy.reconnectWaitMs ?? policy.budgetMs),
+    running: true,
+  };
+  return budgets.run(budget, async () => {
+    try {
+      return await op(budget);
+    } finally {
+      budget.running = false;
+    }
+  });
+}
+
 /**
- * Runs `op` again after a transient failure, with exponential backoff and jitter, within
- * the budget; any other failure, or the last transient one, is thrown as it is. Only for
- * operations that are safe to repeat: reads, and publishes that carry a message id.
+ * Runs `op` on the retry budget of the call already running, or on a new one: for an
+ * operation made of several requests, so that all of them together fail within one budget.
  */
-export async function retryTransient<T>(
+export const withinBudget = <T>(policy: RetryPolicy, op: () => Promise<T>): Promise<T> => onBudget(policy, op);
+
+/**
+ * Runs `op` again after a transient failure, with exponential backoff and jitter, until the
+ * budget is spent; any other failure, or the last transient one, is thrown as it is. Inside
+ * another retry (or `withinBudget`) it shares that budget and never waits past its end. Only
+ * for operations that are safe to repeat: reads, and publishes that carry a message id.
+ */
+export function retryTransient<T>(
   op: () => Promise<T>,
   policy: RetryPolicy = BOUNDED_RETRY,
   retryable: (error: unknown) => boolean = isTransient,
 ): Promise<T> {
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    await policy.connected?.(started + Math.min(policy.budgetMs, policy.reconnectWaitMs ?? policy.budgetMs));
-    try {
-      return await op();
-    } catch (error) {
-      const delay = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-      if (!retryable(error)) throw error;
-      if (Date.now() - started + delay > policy.budgetMs) throw giveUp(error);
-      await sleep(delay);
+  const clock = policy.clock ?? REAL_TIME;
+  return onBudget(policy, async (budget) => {
+    for (let attempt = 0; ; attempt++) {
+      await policy.connected?.(budget.reconnectBy);
+      try {
+        return await op();
+      } catch (error) {
+        const delay = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+        if (!retryable(error)) throw error;
+        if (clock.now() + delay > budget.deadline) throw giveUp(error);
+        await clock.sleep(delay);
+      }
     }
-  }
+  });
 }
 
 /** The last transient failure, said as what the caller can do about it. */

@@ -16,7 +16,7 @@ const contentKey = (s: DashboardSnapshot): string => JSON.stringify({ ...s, now:
 
 /**
  * Server-sent events to every open dashboard: a snapshot when anything shown changed.
- * Reads run one at a time; a nudge (a bus notice, an operator action) asks for one now.
+ * Reads run one at a time; a nudge (a live notice, an operator action) asks for one now.
  */
 export class SnapshotStream {
   private readonly clients = new Set<ServerResponse>();

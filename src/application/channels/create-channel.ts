@@ -62,7 +62,7 @@ export async function defineChannel(
     now: deps.clock.now(),
   });
   const applied = effectiveRetention(retention, limits);
-  await deps.bus.ensureChannel(deps.session.namespace, name, description, applied);
+  await deps.channelLog.ensure(deps.session.namespace, name, description, applied);
   return {
     channel: { name, description, ...applied },
     created: outcome.events.some((e) => e.type === 'ChannelCreated'),

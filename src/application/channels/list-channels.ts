@@ -9,10 +9,10 @@ export interface ChannelSummary extends ChannelView {
 }
 
 export async function listChannels(deps: AppDeps): Promise<{ channels: ChannelSummary[] }> {
-  const { session, bus, cursors } = deps;
+  const { session, channelLog, cursors } = deps;
   const channels = await Promise.all(
     deps.channels.open().map(async (c): Promise<ChannelSummary> => {
-      const { first, last } = await bus.position(session.namespace, c.name);
+      const { first, last } = await channelLog.position(session.namespace, c.name);
       const count = last === 0 || first === 0 ? 0 : last - first + 1;
       const base = {
         name: c.name,

@@ -23,7 +23,7 @@ export interface ReadMessagesOutput {
 }
 
 export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Promise<ReadMessagesOutput> {
-  const { session, bus, cursors } = deps;
+  const { session, channelLog, cursors } = deps;
   const channel = checkName('channel', input.channel);
   if (deps.channels.get(channel)?.state.status !== 'open') throw new ChannelNotFound(channel);
   const limit = checkPageSize('limit', input.limit, PAGE.messages);
@@ -35,7 +35,7 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   // An unread read starts at the cursor; other reads fetch the page and the cursor side by side.
   if (input.unreadOnly) after = Math.max(after ?? 0, await cursorRead);
   const [{ messages: page, position }, cursor] = await Promise.all([
-    bus.read(session.namespace, channel, {
+    channelLog.read(session.namespace, channel, {
       limit,
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),

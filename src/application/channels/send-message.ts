@@ -11,14 +11,14 @@ export interface SendMessageInput {
 }
 
 export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promise<{ message: MessageView }> {
-  const { session, bus, clock, settings } = deps;
+  const { session, channelLog, clock, settings } = deps;
   const channel = checkName('channel', input.channel);
   const known = deps.channels.get(channel);
   if (!known || known.state.status !== 'open') throw new ChannelNotFound(channel);
   const key = checkIdempotencyKey(input.idempotencyKey);
   if (input.replyTo !== undefined) {
     const target = parseMessageId('replyTo', input.replyTo);
-    const { last } = await bus.position(session.namespace, channel);
+    const { last } = await channelLog.position(session.namespace, channel);
     if (target > last) throw new ValidationError('replyTo', `message ${input.replyTo} does not exist in #${channel}`);
   }
   const [posted] = channelDecider.decide(
@@ -37,6 +37,6 @@ export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promi
   );
   if (posted?.type !== 'MessagePosted') throw new Error('PostMessage decided no MessagePosted event');
   const { type: _t, v: _v, at, ...fields } = posted;
-  const stored = await bus.publish(session.namespace, { ...fields, timestamp: at }, key);
+  const stored = await channelLog.publish(session.namespace, { ...fields, timestamp: at }, key);
   return { message: messageView(stored) };
 }

@@ -46,14 +46,14 @@ const cut = (text: string): string => (text.length > TEXT_LIMIT ? `${text.slice(
  * since those are what should keep the agent from stopping. Marks nothing read.
  */
 export async function agentDigest(deps: AppDeps, surfaced: Surfaced, moment: DigestMoment): Promise<AgentDigest> {
-  const { session, bus } = deps;
+  const { session, channelLog, inbox } = deps;
   const guid = session.guid;
   const handle = session.handle;
   if (!guid || !handle) return { directMessages: [], mentions: [], offers: [], online: [], more: 0 };
   const all = moment === 'stop';
 
-  const peek = await bus.peekInbox(guid, { after: all ? 0 : surfaced.dm, limit: MAX_ITEMS });
-  const unreadDms = all ? await bus.unreadInbox(guid) : 0;
+  const peek = await inbox.peek(guid, { after: all ? 0 : surfaced.dm, limit: MAX_ITEMS });
+  const unreadDms = all ? await inbox.unread(guid) : 0;
   const directMessages = peek.messages
     .filter((m) => m.senderGuid !== guid)
     .map((m) => ({ id: m.id, from: m.senderHandle, fromGuid: m.senderGuid, text: cut(m.body) }));
@@ -62,12 +62,12 @@ export async function agentDigest(deps: AppDeps, surfaced: Surfaced, moment: Dig
   const found: DigestMessage[] = [];
   for (const channel of deps.channels.open().map((c) => c.name)) {
     const [position, cursor] = await Promise.all([
-      bus.position(session.namespace, channel),
+      channelLog.position(session.namespace, channel),
       deps.cursors.get(session.namespace, guid, channel),
     ]);
     const from = Math.max(cursor, all ? 0 : (surfaced.channels.get(channel) ?? 0), position.last - SCAN_LIMIT);
     if (position.last <= from) continue;
-    const { messages } = await bus.read(session.namespace, channel, { after: from, limit: SCAN_LIMIT });
+    const { messages } = await channelLog.read(session.namespace, channel, { after: from, limit: SCAN_LIMIT });
     for (const m of messages)
       if (m.senderGuid !== guid && mentions(m.body, handle))
         found.push({ id: m.id, channel, from: m.senderHandle, text: cut(m.body) });

@@ -18,10 +18,10 @@ export async function readDirectMessages(
   const limit = checkPageSize('limit', input.limit, PAGE.directMessages);
   const messageType = input.messageType !== undefined ? checkCapability('messageType', input.messageType) : undefined;
   const senderGuid = input.senderGuid !== undefined ? checkId('senderGuid', input.senderGuid) : undefined;
-  const messages = await deps.bus.takeInbox(guid, {
+  const messages = await deps.inbox.take(guid, {
     limit,
     ...(messageType ? { messageType } : {}),
     ...(senderGuid ? { senderGuid } : {}),
   });
-  return { messages: messages.map(directView), remaining: await deps.bus.unreadInbox(guid) };
+  return { messages: messages.map(directView), remaining: await deps.inbox.unread(guid) };
 }

@@ -42,7 +42,7 @@ export async function sendDirectMessage(
   }
   const recipient = await deps.registry.get(agentId(recipientGuid));
   if (!recipient || !canSee(viewerOf(session), recipient.profile)) throw new AgentNotFound(recipientGuid);
-  const message = await deps.bus.deliver(
+  const message = await deps.inbox.deliver(
     {
       recipientGuid,
       senderGuid,

@@ -1,5 +1,5 @@
 import { mentions, type WorkItemEvent } from '../../domain/index.js';
-import type { BusNotice, StoredBatch, Subscription } from '../../ports/index.js';
+import type { Notice, StoredBatch, Subscription } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { watchSession } from './session-watch.js';
 
@@ -23,7 +23,7 @@ export async function startAgentFeed(
 ): Promise<Subscription> {
   const { session } = deps;
 
-  const onNotice = (notice: BusNotice): void => {
+  const onNotice = (notice: Notice): void => {
     if (notice.kind === 'direct') {
       const m = notice.message;
       if (!kinds.has('dm') || m.recipientGuid !== session.guid || m.senderGuid === session.guid) return;

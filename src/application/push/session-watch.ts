@@ -1,14 +1,14 @@
-import type { BusNotice, Subscription } from '../../ports/index.js';
+import type { Notice, Subscription } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
 
-/** Watches the bus for this session's namespace and inbox, re-aimed whenever the agent's guid changes. */
-export async function watchSession(deps: AppDeps, listener: (notice: BusNotice) => void): Promise<Subscription> {
+/** Watches the notices of this session's namespace and inbox, re-aimed whenever the agent's guid changes. */
+export async function watchSession(deps: AppDeps, listener: (notice: Notice) => void): Promise<Subscription> {
   const { session } = deps;
   let current: Subscription | undefined;
   let aimedAt = session.guid;
   let closed = false;
   const aim = async (): Promise<void> => {
-    const next = await deps.bus.watch(session.namespace, session.guid, listener);
+    const next = await deps.notices.watch(session.namespace, session.guid, listener);
     const previous = current;
     current = next;
     await previous?.close();

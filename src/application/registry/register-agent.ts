@@ -78,7 +78,7 @@ export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): P
     ...(sighting ? { sighting } : {}),
     now,
   });
-  await deps.bus.openInbox(guid);
+  await deps.inbox.open(guid);
   const entry = await projectAgent(deps.registry, state, now);
   // Registering under another handle lets go of the identity this session held before.
   const previous = session.guid;

@@ -1,10 +1,12 @@
 import type {
+  ChannelLog,
   Clock,
   Connection,
   CursorStore,
   EventStore,
   IdGenerator,
-  MessageBus,
+  Inbox,
+  Notices,
   ProcessProbe,
   Quarantine,
   RegistryStore,
@@ -16,7 +18,9 @@ import type { Session, Settings } from './session.js';
 /** Everything a use case may touch; built once per session by the composition root. */
 export interface AppDeps {
   readonly events: EventStore;
-  readonly bus: MessageBus;
+  readonly channelLog: ChannelLog;
+  readonly inbox: Inbox;
+  readonly notices: Notices;
   readonly registry: RegistryStore;
   readonly cursors: CursorStore;
   readonly clock: Clock;
@@ -39,7 +43,10 @@ export const createReadModels = (quarantine: Quarantine): ReadModels => ({
   work: new WorkIndex(quarantine),
 });
 
-export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection' | 'quarantine'>;
+export type BackendPorts = Pick<
+  AppDeps,
+  'events' | 'channelLog' | 'inbox' | 'notices' | 'registry' | 'cursors' | 'connection' | 'quarantine'
+>;
 
 /** A session's dependencies over a backend and read models (fresh ones unless given). */
 export function createSessionDeps(

@@ -61,7 +61,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
   for (const c of channels)
     if (!known.has(c)) throw new ValidationError('channels', `channel "${c}" does not exist; see list_channels`);
   const since = input.since !== undefined ? parseWaitPosition(input.since) : undefined;
-  const { session, bus } = deps;
+  const { session, channelLog, inbox, notices } = deps;
   const me = session.guid;
   const includeDirect = (input.includeDirect ?? true) && me !== undefined;
   const capabilities =
@@ -124,7 +124,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
   };
 
   const watching = new Set(channels);
-  const subscription = await bus.watch(session.namespace, includeDirect ? me : undefined, (notice) => {
+  const subscription = await notices.watch(session.namespace, includeDirect ? me : undefined, (notice) => {
     const handle = (): void => {
       if (notice.kind === 'channel') {
         if (watching.has(notice.message.channel)) onChannel(notice.message);
@@ -144,14 +144,14 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
       ...channels.map(async (channel) => {
         const from = since?.channels.get(channel);
         if (from === undefined) {
-          const { last } = await bus.position(session.namespace, channel);
+          const { last } = await channelLog.position(session.namespace, channel);
           return void covered.set(`#${channel}`, Math.max(covered.get(`#${channel}`) ?? 0, last));
         }
         covered.set(`#${channel}`, from);
         // Pages on past the agent's own messages (never arrivals) until a full answer's worth is found.
         const messages: ChannelMessage[] = [];
         for (let after = from, pages = 0; pages < 10; pages++) {
-          const page = await bus.read(session.namespace, channel, { after, limit: MAX_ARRIVALS + 1 });
+          const page = await channelLog.read(session.namespace, channel, { after, limit: MAX_ARRIVALS + 1 });
           messages.push(...page.messages);
           if (page.messages.length <= MAX_ARRIVALS || messages.filter((m) => !own(m)).length > MAX_ARRIVALS) break;
           after = Number(page.messages.at(-1)!.id);
@@ -160,7 +160,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
       }),
       (async () => {
         if (!includeDirect) return;
-        const peek = await bus.peekInbox(me, { after: since?.dm ?? 0, limit: MAX_ARRIVALS + 1 });
+        const peek = await inbox.peek(me, { after: since?.dm ?? 0, limit: MAX_ARRIVALS + 1 });
         if (since?.dm === undefined) return void covered.set('dm', Math.max(covered.get('dm') ?? 0, peek.newest));
         covered.set('dm', since.dm);
         caughtUp.push(() => peek.messages.forEach(onDirect));
@@ -210,7 +210,7 @@ async function pendingBesides(
   await Promise.all(
     channels.map(async (channel) => {
       const [{ first, last }, cursor] = await Promise.all([
-        deps.bus.position(deps.session.namespace, channel),
+        deps.channelLog.position(deps.session.namespace, channel),
         deps.cursors.get(deps.session.namespace, guid, channel),
       ]);
       const unread = Math.max(0, last - Math.max(cursor, first - 1) - arrived('channel', channel));
@@ -220,6 +220,6 @@ async function pendingBesides(
   const work = deps.work.items(
     (s) => s.status === 'offered' && capabilities.includes(s.spec.capability) && s.spec.offeredBy !== guid,
   ).length;
-  const inbox = includeDirect ? Math.max(0, (await deps.bus.unreadInbox(guid)) - arrived('direct')) : 0;
+  const inbox = includeDirect ? Math.max(0, (await deps.inbox.unread(guid)) - arrived('direct')) : 0;
   return { inbox, channels: counts, work: Math.max(0, work - arrived('work')) };
 }

@@ -165,7 +165,7 @@ function post(cmd: Extract<ChannelCommand, { type: 'PostMessage' }>, state: Chan
 
 /**
  * Channel lifecycle and posting rules. Posted messages are high-volume events kept
- * on the channel's own stream (the message bus), not in the aggregate's event stream.
+ * on the channel's own stream (its channel log), not in the aggregate's event stream.
  *
  * @example
  *   decideChannel({ type: 'CreateChannel', name: 'roadmap', description: '', retention: {}, now: 1 }, initialChannelState())

@@ -1,87 +1,34 @@
-import type { ChannelMessage, Retention } from '../../domain/index.js';
-import type {
-  BusNotice,
-  ChannelPage,
-  ChannelPosition,
-  DirectMessage,
-  InboxFilter,
-  InboxPeek,
-  MessageBus,
-  NewChannelMessage,
-  NewDirectMessage,
-  ReadWindow,
-  Subscription,
-} from '../../ports/index.js';
 import type { Msg } from '@nats-io/nats-core';
+import type { ChannelMessage } from '../../domain/index.js';
+import type { Notice, Notices, Subscription } from '../../ports/index.js';
 import { directMessageSchema } from './codecs/domain-schemas.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
-import { NatsChannelLog } from './nats-channel-log.js';
+import { decodeChannelMessage } from './nats-channel-log.js';
 import type { NatsBackendConnection } from './nats-connection.js';
-import { NatsInbox } from './nats-inbox.js';
 import { assertToken, directNotice } from './nats-names.js';
 
 /** Reported as the source of a notice that does not decode. */
 const NOTICES = 'warp.notify';
 const SEQUENCE = /^[1-9][0-9]{0,15}$/;
 
-/** Channels and inboxes on JetStream; live notices are core-NATS hints published after each store. */
-export class NatsMessageBus implements MessageBus {
-  private readonly channels: NatsChannelLog;
-  private readonly inbox: NatsInbox;
-
+/**
+ * Live notices are core-NATS hints: channel streams republish each stored message, and an
+ * inbox delivery publishes the stored message after the store.
+ */
+export class NatsNotices implements Notices {
   constructor(
     private readonly conn: NatsBackendConnection,
-    replicas: number,
     private readonly decoder: StoredValueDecoder,
     private readonly onError: (error: unknown) => void,
-  ) {
-    this.channels = new NatsChannelLog(conn, replicas, decoder);
-    this.inbox = new NatsInbox(conn, replicas, decoder);
-  }
-
-  ensureChannel(ns: string, channel: string, description: string, retention: Retention): Promise<void> {
-    return this.channels.ensure(ns, channel, description, retention);
-  }
-
-  publish(ns: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage> {
-    return this.channels.publish(ns, message, idempotencyKey);
-  }
-
-  read(ns: string, channel: string, window: ReadWindow): Promise<ChannelPage> {
-    return this.channels.read(ns, channel, window);
-  }
-
-  position(ns: string, channel: string): Promise<ChannelPosition> {
-    return this.channels.position(ns, channel);
-  }
-
-  openInbox(): Promise<void> {
-    return this.inbox.ensure();
-  }
-
-  deliver(message: NewDirectMessage, idempotencyKey?: string): Promise<DirectMessage> {
-    return this.inbox.deliver(message, idempotencyKey);
-  }
-
-  takeInbox(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]> {
-    return this.inbox.take(guid, filter);
-  }
-
-  unreadInbox(guid: string): Promise<number> {
-    return this.inbox.unread(guid);
-  }
-
-  peekInbox(guid: string, window: { readonly after?: number; readonly limit: number }): Promise<InboxPeek> {
-    return this.inbox.peek(guid, window.after ?? 0, window.limit);
-  }
+  ) {}
 
   /**
    * Anyone on the server can publish a notice, so each is decoded like a stored value, and the
    * callbacks never throw: an exception there would end the client's reader loop (and print to stdout).
    */
-  async watch(ns: string, guid: string | undefined, listener: (notice: BusNotice) => void): Promise<Subscription> {
+  async watch(ns: string, guid: string | undefined, listener: (notice: Notice) => void): Promise<Subscription> {
     const contained =
-      (decode: (m: Msg) => BusNotice | undefined) =>
+      (decode: (m: Msg) => Notice | undefined) =>
       (error: Error | null, m: Msg): void => {
         try {
           if (error) return this.onError(error);
@@ -128,6 +75,7 @@ export class NatsMessageBus implements MessageBus {
       return undefined;
     }
     const channel = m.subject.split('.').pop() ?? '';
-    return this.channels.decode({ source: NOTICES, subject: m.subject, sequence: Number(sequence) }, channel, m.data);
+    const origin = { source: NOTICES, subject: m.subject, sequence: Number(sequence) };
+    return decodeChannelMessage(this.decoder, origin, channel, m.data);
   }
 }
