@@ -43,7 +43,7 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     coreModule(identity, settingsOf(env), quarantine),
     natsModule(async (q: Quarantine) => {
       const { openNatsBackend } = await import('./nats-backend.js');
-      return openNatsBackend(env, connection, logger, processEnv['NATS_URL'] !== undefined, q);
+      return openNatsBackend(env, connection, logger, processEnv['NATS_URL'] !== undefined, q, true);
     }),
   );
   const backend = await container.getAsync<NatsBackend>(TOKENS.Backend);

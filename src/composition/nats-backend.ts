@@ -14,6 +14,7 @@ export async function openNatsBackend(
   logger: Logger,
   urlWasSet: boolean,
   quarantine: Quarantine,
+  shared = false,
 ): Promise<NatsBackend> {
   const servers = urlWasSet ? connection.servers : (await startLocalNats({ log: (m) => logger.info(m) })).url;
   // tls:// and wss:// require TLS (with the default URL, or a local server started for us, it is nats://).
@@ -23,6 +24,7 @@ export async function openNatsBackend(
     return await createNatsBackend(conn, {
       replicas: env.replicas,
       quarantine,
+      shared,
       onError: (error) => logger.warn('background task failed', { error }),
     });
   } catch (error) {

@@ -19,8 +19,14 @@ function project(channels: readonly object[]): string {
 /** Limits that keep one agent from filling the disk, through real MCP clients of the built server. */
 describe('channel limits over NATS', () => {
   const fleet = stdioFleetOnNats();
-  const streamConfig = async (ns: string, channel: string): Promise<StreamConfig> => {
-    const nc = await connect({ servers: `nats://127.0.0.1:${await fleet.port()}` });
+  // Limits from the environment are the hub's: it decides every channel command.
+  const lowered = stdioFleetOnNats(
+    {},
+    { hub: { WARP_CHANNEL_MAX_MESSAGES: '2000', WARP_CHANNEL_MAX_BYTES: '1048576' } },
+  );
+  const fewChannels = stdioFleetOnNats({}, { hub: { WARP_MAX_CHANNELS: '4' } });
+  const streamConfig = async (ns: string, channel: string, on = fleet): Promise<StreamConfig> => {
+    const nc = await connect({ servers: `nats://127.0.0.1:${await on.port()}` });
     try {
       return (await (await jetstreamManager(nc)).streams.info(`WARP_CH_${ns}_${channel}`)).config;
     } finally {
@@ -56,20 +62,15 @@ describe('channel limits over NATS', () => {
     expect((await agent.call('list_channels')).channels.map((c: { name: string }) => c.name)).not.toContain('huge');
   });
 
-  it('overrides from .loom-config.json and from the environment are applied to the streams', async () => {
+  it("overrides from .loom-config.json and from the hub's environment are applied to the streams", async () => {
     const dir = project([
       { name: 'planning', description: 'Plans', maxMessages: 500, maxBytes: 65_536 },
       { name: 'chatter', description: 'Defaults' },
     ]);
-    const agent = await fleet.start({
-      WARP_NAMESPACE: 'limits-b',
-      MCP_PROJECT_PATH: dir,
-      WARP_CHANNEL_MAX_MESSAGES: '2000',
-      WARP_CHANNEL_MAX_BYTES: '1048576',
-    });
+    const agent = await lowered.start({ WARP_NAMESPACE: 'limits-b', MCP_PROJECT_PATH: dir });
     await agent.call('list_channels');
-    expect(await streamConfig('limits-b', 'planning')).toMatchObject({ max_msgs: 500, max_bytes: 65_536 });
-    expect(await streamConfig('limits-b', 'chatter')).toMatchObject({ max_msgs: 2000, max_bytes: 1_048_576 });
+    expect(await streamConfig('limits-b', 'planning', lowered)).toMatchObject({ max_msgs: 500, max_bytes: 65_536 });
+    expect(await streamConfig('limits-b', 'chatter', lowered)).toMatchObject({ max_msgs: 2000, max_bytes: 1_048_576 });
   });
 
   it('a value in .loom-config.json above the limit is refused with the limit named, and creates nothing', async () => {
@@ -86,13 +87,13 @@ describe('channel limits over NATS', () => {
 
   it('a project at WARP_MAX_CHANNELS cannot create another channel', async () => {
     // The three default channels plus one.
-    const agent = await fleet.start({ WARP_NAMESPACE: 'limits-d', WARP_MAX_CHANNELS: '4' });
+    const agent = await fewChannels.start({ WARP_NAMESPACE: 'limits-d' });
     await agent.call('create_channel', { name: 'fourth', description: '' });
     const error = await agent.callError('create_channel', { name: 'fifth', description: '' });
     expect(error).toMatch(/has 4 channels and the limit is 4 \(WARP_MAX_CHANNELS\), so no new channel fits/);
-    await expect(streamConfig('limits-d', 'fifth')).rejects.toThrow(/stream not found/);
+    await expect(streamConfig('limits-d', 'fifth', fewChannels)).rejects.toThrow(/stream not found/);
     // Another session of the project sees the same count.
-    const other = await fleet.start({ WARP_NAMESPACE: 'limits-d', WARP_MAX_CHANNELS: '4' });
+    const other = await fewChannels.start({ WARP_NAMESPACE: 'limits-d' });
     expect(await other.callError('create_channel', { name: 'sixth', description: '' })).toMatch(/WARP_MAX_CHANNELS/);
     expect(await other.call('create_channel', { name: 'fourth', description: '' })).toMatchObject({ created: false });
   });

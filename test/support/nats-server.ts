@@ -41,6 +41,11 @@ const NOT_FOUND = 'nats-server not found: install it (apt-get install -y nats-se
 // Children must not outlive the test process, even when a test forgets dispose().
 // Vitest ends fork workers with SIGTERM, which skips 'exit' hooks: handle the signals too.
 const live = new Set<ChildProcess>();
+/** Kills `child` with the test process if nobody stopped it before; it leaves the set when it exits. */
+export function killWithTests(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
 const killAll = (): void => {
   for (const child of live) child.kill('SIGKILL');
 };

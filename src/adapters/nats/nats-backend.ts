@@ -16,6 +16,8 @@ export interface NatsBackendOptions {
   readonly quarantine?: Quarantine;
   /** Owner of the background loops (feeds, watches, notice callbacks): what fails there is handed here, never thrown. */
   readonly onError?: (error: unknown) => void;
+  /** Serves many sessions (a hub): caches nothing that sessions write elsewhere. */
+  readonly shared?: boolean;
 }
 
 const toStderr = (error: unknown): void =>
@@ -30,7 +32,7 @@ export async function createNatsBackend(conn: NatsBackendConnection, options: Na
   const decoder = new StoredValueDecoder(quarantine);
   const [registry, cursors] = await Promise.all([
     NatsRegistryStore.open(conn, options.replicas, decoder, onError),
-    NatsCursorStore.open(conn, options.replicas, decoder),
+    NatsCursorStore.open(conn, options.replicas, decoder, options.shared),
   ]);
   return {
     events: new NatsEventStore(conn, options.replicas, decoder, onError),

@@ -10,24 +10,30 @@ const SEQUENCE = /^(0|[1-9][0-9]{0,15})$/;
 
 /** Read cursors in KV, key `<ns>.<guid>.<channel>`; they only move forward (compare-and-set). */
 export class NatsCursorStore implements CursorStore {
-  // Only this session moves its own cursors, so what it read or wrote last is current.
-  private readonly cache = new Map<string, number>();
+  // A session is the only one moving its own cursors, so what it read or wrote last is current;
+  // a hub reads cursors that sessions move, so it keeps no cache (`shared`).
+  private readonly cache: Map<string, number> | undefined;
 
   private constructor(
     private readonly kv: KV,
     private readonly retry: RetryPolicy,
     private readonly decoder: StoredValueDecoder,
-  ) {}
+    shared: boolean,
+  ) {
+    this.cache = shared ? undefined : new Map();
+  }
 
   static async open(
     conn: NatsBackendConnection,
     replicas: number,
     decoder: StoredValueDecoder,
+    shared = false,
   ): Promise<NatsCursorStore> {
     return new NatsCursorStore(
       await retryTransient(() => conn.kvm.create(CURSOR_BUCKET, { history: 1, replicas }), conn.retry),
       conn.retry,
       decoder,
+      shared,
     );
   }
 
@@ -48,11 +54,11 @@ export class NatsCursorStore implements CursorStore {
 
   async get(ns: string, guid: string, channel: string): Promise<number> {
     const key = this.key(ns, guid, channel);
-    const cached = this.cache.get(key);
+    const cached = this.cache?.get(key);
     if (cached !== undefined) return cached;
     const entry = await retryTransient(() => this.kv.get(key), this.retry);
     const value = this.decode(entry);
-    this.cache.set(key, value);
+    this.cache?.set(key, value);
     return value;
   }
 
@@ -63,7 +69,7 @@ export class NatsCursorStore implements CursorStore {
         const entry = await retryTransient(() => this.kv.get(key), this.retry);
         const current = this.decode(entry);
         if (current >= sequence) {
-          this.cache.set(key, current);
+          this.cache?.set(key, current);
           return;
         }
         try {
@@ -74,7 +80,7 @@ export class NatsCursorStore implements CursorStore {
             this.retry,
             provablyUndelivered,
           );
-          this.cache.set(key, sequence);
+          this.cache?.set(key, sequence);
           return;
         } catch (error) {
           if (!isCasConflict(error)) throw error;

@@ -171,7 +171,14 @@ export class NatsEventStore implements EventStore {
     await this.ensure();
     const filter = kindFilter(namespace, kind);
     const last = await this.lastOn(filter);
-    const feed = new ResumableFeed(this.conn, EVENTS_STREAM, filter, this.deliverer(namespace, kind, handler), this.onError, last);
+    const feed = new ResumableFeed(
+      this.conn,
+      EVENTS_STREAM,
+      filter,
+      this.deliverer(namespace, kind, handler),
+      this.onError,
+      last,
+    );
     await feed.start();
     return { close: () => feed.close() };
   }
@@ -181,7 +188,10 @@ export class NatsEventStore implements EventStore {
     return (m: JsMsg): void => {
       const stream = streamOfSubject(m.subject);
       if (stream?.namespace !== namespace || stream.kind !== kind) {
-        this.decoder.reject({ source: EVENTS_STREAM, subject: m.subject, sequence: m.seq }, 'not a subject Warp writes');
+        this.decoder.reject(
+          { source: EVENTS_STREAM, subject: m.subject, sequence: m.seq },
+          'not a subject Warp writes',
+        );
         return;
       }
       const events = this.decodeBatch(stream, m);
@@ -190,4 +200,5 @@ export class NatsEventStore implements EventStore {
   }
 }
 
-const kindFilter = (namespace: string, kind: AggregateKind): string => `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
+const kindFilter = (namespace: string, kind: AggregateKind): string =>
+  `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
