@@ -1,9 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import {
-  catchUpChannel,
   startSession,
-  startThinSession,
   type AppDeps,
   type CreateChannelInput,
   type RunningSession,
@@ -11,9 +9,7 @@ import {
   type WarpApi,
   type WarpApp,
 } from '../application/index.js';
-import { HubClient } from '../adapters/hub/hub-client.js';
 import { launchLocalHub } from '../adapters/hub/hub-launcher.js';
-import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
 import { discoverHubs, type HubSummary } from '../adapters/hub/hub-directory.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import {
@@ -32,6 +28,7 @@ import {
 import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
 import { memoryModule, natsModule } from './backend-modules.js';
 import { buildContainer, coreModule, resolveApp } from './container.js';
+import { openThinSession } from './thin-session.js';
 
 export interface Runtime {
   /** On NATS, a thin session's port (the hub decides); in memory, the use cases in process. */
@@ -126,18 +123,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   let api: WarpApi = app;
   try {
     if (nats) {
-      const hub = hubClientFor(nats, deps, options.env, connection.user !== undefined);
-      api = new HubWarpApi(hub, app, (name) => catchUpChannel(deps, name));
-      running = await startThinSession(
-        deps,
-        {
-          syncChannels: (configured) => hub.call('syncChannels', configured),
-          beat: () => hub.call('beat'),
-          goOffline: () => hub.call('goOffline'),
-        },
-        channels,
-        onError,
-      );
+      // On an open NATS server a session that finds no hub starts one here, as it starts a local
+      // nats-server; with credentials the hub is the operator's to run.
+      const server = nats.connection.describe();
+      const launch =
+        connection.user !== undefined || options.env['WARP_HUB'] === 'external'
+          ? undefined
+          : () => launchLocalHub(options.env, server);
+      ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch));
     } else running = await startSession(deps, channels, onError);
     // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.
     if (options.handle)
@@ -161,23 +154,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       await backend.close();
     },
   };
-}
-
-/**
- * The session's way to the hub. On an open NATS server (no credentials), a session that finds no
- * hub starts one on this machine, as it starts a local nats-server; with credentials the hub is
- * the operator's to run.
- */
-function hubClientFor(nats: NatsBackend, deps: AppDeps, env: NodeJS.ProcessEnv, authenticated: boolean): HubClient {
-  const conn = nats.connection;
-  const server = conn.describe();
-  return new HubClient({
-    nc: conn.nc,
-    session: deps.session,
-    server,
-    connected: (deadline) => conn.whenConnected(deadline),
-    ...(authenticated || env['WARP_HUB'] === 'external' ? {} : { launch: () => launchLocalHub(env, server) }),
-  });
 }
 
 function safeUsername(): string {

@@ -5,14 +5,14 @@ import {
   Session,
   startSession,
   type Settings,
-  type WarpApp,
+  type WarpApi,
 } from '../../src/application/index.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import { freshNamespace, type PortsFixture } from './ports.js';
 
 const LEASE_MS = 400;
-const settings: Settings = {
+export const settings: Settings = {
   maxMessageBytes: 4096,
   leaseMs: LEASE_MS,
   maxAttempts: 2,
@@ -22,39 +22,53 @@ const settings: Settings = {
   channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
 };
 
+/** Opens an agent session of namespace `ns` on host `host`: in process, or a thin one served by a hub. */
+export type SessionFactory = (
+  ns: string,
+  host: string,
+  settings: Settings,
+) => Promise<{ app: WarpApi; stop(): Promise<void> }>;
+
+const ids = new CryptoIds();
+
+const inProcess =
+  (fixture: PortsFixture): SessionFactory =>
+  async (ns, host, settings) => {
+    const deps = createSessionDeps(
+      fixture.ports(),
+      fixture.clock,
+      ids,
+      new Session(ns, host, 'alice', { session: ids.newId(), pid: process.pid }),
+      settings,
+      new OsProcessProbe(),
+    );
+    const running = await startSession(deps, [], (error) => {
+      throw error;
+    });
+    return { app: createWarpApp(deps), stop: () => running.stop() };
+  };
+
 /**
  * The work queue is WorkItem streams in the event store plus each session's index of them,
  * so its contract runs through the use cases: the same behaviour on every backend.
  */
-export function workQueueContract(fixture: PortsFixture): void {
-  const ids = new CryptoIds();
-  async function team(): Promise<{ ns: string; boss: WarpApp; a: WarpApp; b: WarpApp; close(): Promise<void> }> {
+export function workQueueContract(fixture: PortsFixture, sessions: SessionFactory = inProcess(fixture)): void {
+  async function team(): Promise<{ ns: string; boss: WarpApi; a: WarpApi; b: WarpApi; close(): Promise<void> }> {
     const ns = freshNamespace();
     const stops: Array<() => Promise<void>> = [];
-    const agent = async (host: string, capabilities: string[]): Promise<WarpApp> => {
-      const deps = createSessionDeps(
-        fixture.ports(),
-        fixture.clock,
-        ids,
-        new Session(ns, host, 'alice', { session: ids.newId(), pid: process.pid }),
-        settings,
-        new OsProcessProbe(),
-      );
-      const running = await startSession(deps, [], (error) => {
-        throw error;
-      });
-      stops.push(() => running.stop());
-      const app = createWarpApp(deps);
+    const agent = async (host: string, capabilities: string[]): Promise<WarpApi> => {
+      const { app, stop } = await sessions(ns, host, settings);
+      stops.push(stop);
       await app.registerAgent({ agentType: `dev-${host}`, capabilities });
       return app;
     };
     const [boss, a, b] = [await agent('boss', ['plan']), await agent('a', ['ts']), await agent('b', ['ts'])];
     return { ns, boss, a, b, close: async () => void (await Promise.all(stops.map((stop) => stop()))) };
   }
-  const claim = (app: WarpApp, capability = 'ts', timeout = 100) =>
+  const claim = (app: WarpApi, capability = 'ts', timeout = 100) =>
     fixture.settle(app.claimWork({ capability, timeout }));
   // A claim that must succeed may wait for the news of a release to reach this agent.
-  const claimNow = async (app: WarpApp, capability = 'ts') => {
+  const claimNow = async (app: WarpApi, capability = 'ts') => {
     const result = await claim(app, capability, 5_000);
     if (!result.claimed) throw new Error(`expected a claimable ${capability} item`);
     return result.workItem;

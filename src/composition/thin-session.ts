@@ -1,0 +1,49 @@
+import {
+  catchUpChannel,
+  createWarpApp,
+  startThinSession,
+  type AppDeps,
+  type CreateChannelInput,
+  type RunningSession,
+  type WarpApi,
+} from '../application/index.js';
+import { HubClient } from '../adapters/hub/hub-client.js';
+import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
+import type { NatsBackendConnection } from '../adapters/nats/nats-backend.js';
+
+export interface ThinSession {
+  readonly app: WarpApi;
+  readonly running: RunningSession;
+}
+
+/**
+ * A session on NATS whose shared-state operations a hub answers: its own use cases for what goes
+ * straight to JetStream, the hub for the rest. `launch` starts a hub when none answers.
+ */
+export async function openThinSession(
+  deps: AppDeps,
+  conn: NatsBackendConnection,
+  configuredChannels: readonly CreateChannelInput[],
+  onError: (error: unknown) => void,
+  launch?: () => void,
+): Promise<ThinSession> {
+  const hub = new HubClient({
+    nc: conn.nc,
+    session: deps.session,
+    server: conn.describe(),
+    connected: (deadline) => conn.whenConnected(deadline),
+    ...(launch ? { launch } : {}),
+  });
+  const app = new HubWarpApi(hub, createWarpApp(deps), (name) => catchUpChannel(deps, name));
+  const running = await startThinSession(
+    deps,
+    {
+      syncChannels: (configured) => hub.call('syncChannels', configured),
+      beat: () => hub.call('beat'),
+      goOffline: () => hub.call('goOffline'),
+    },
+    configuredChannels,
+    onError,
+  );
+  return { app, running };
+}
