@@ -18,7 +18,8 @@ export class HubProcess {
   /** Starts `warp hub` with `env` (NATS_URL at least) and resolves once it serves. */
   static async start(env: Record<string, string>): Promise<HubProcess> {
     const child = spawn(process.execPath, [BIN, 'hub'], {
-      env: { ...process.env, LOG_LEVEL: 'INFO', ...env },
+      // At INFO at least: readiness is read from the log.
+      env: { ...process.env, ...env, LOG_LEVEL: env['LOG_LEVEL'] === 'DEBUG' ? 'DEBUG' : 'INFO' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     killWithTests(child);
