@@ -127,7 +127,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       // nats-server; with credentials the hub is the operator's to run.
       const server = nats.connection.describe();
       const launch =
-        connection.user !== undefined || options.env['WARP_HUB'] === 'external'
+        connection.user !== undefined || env.hub === 'external'
           ? undefined
           : () => launchLocalHub(options.env, server);
       ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch));

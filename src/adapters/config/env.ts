@@ -43,6 +43,8 @@ export interface WarpEnv {
   readonly maxAttempts: number;
   readonly dlqTtlMs: number;
   readonly backend: BackendKind;
+  /** `external`: never start a hub; `auto`: a session on an open NATS starts one when none answers. */
+  readonly hub: 'auto' | 'external';
   readonly namespace?: string;
   readonly heartbeatMs: number;
   readonly staleAfterMs: number;
@@ -133,6 +135,7 @@ const envSchema = z.object({
   WORKQUEUE_MAX_ATTEMPTS: integer(3, 1, 100),
   WORKQUEUE_DLQ_TTL: integer(7 * DAY, 1_000, 365 * DAY),
   WARP_BACKEND: choice(BACKENDS, 'nats', (v) => v.toLowerCase()),
+  WARP_HUB: choice(['auto', 'external'] as const, 'auto', (v) => v.toLowerCase()),
   WARP_NAMESPACE: text.transform((v, ctx) => {
     if (v === undefined || NAME_PATTERN.test(v)) return v;
     ctx.addIssue({
@@ -183,6 +186,7 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     maxAttempts: e.WORKQUEUE_MAX_ATTEMPTS,
     dlqTtlMs: e.WORKQUEUE_DLQ_TTL,
     backend: e.WARP_BACKEND,
+    hub: e.WARP_HUB,
     ...(e.WARP_NAMESPACE !== undefined ? { namespace: e.WARP_NAMESPACE } : {}),
     heartbeatMs: e.WARP_HEARTBEAT_MS,
     staleAfterMs: e.WARP_STALE_AFTER_MS,
