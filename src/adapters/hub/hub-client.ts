@@ -65,7 +65,7 @@ export class HubClient {
     await this.options.connected(Date.now() + HUB_TIMEOUT_MS);
     let raw: unknown;
     try {
-      raw = (await nc.request(hubSubject(op, session.namespace), payload, { timeout })).json();
+      raw = (await nc.request(hubSubject(op, session.namespace, session.holder.session), payload, { timeout })).json();
     } catch (error) {
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))

@@ -38,10 +38,22 @@ export const HUB_OPS = [
 
 export type HubOp = (typeof HUB_OPS)[number];
 
-/** One subject per operation and namespace, so a server permission can confine a credential to its project. */
-export const hubSubject = (op: HubOp, namespace: string): string => `warp.hub.${op}.${assertToken(namespace)}`;
-/** What an endpoint subscribes to: its operation in any namespace. */
-export const hubEndpointSubject = (op: HubOp): string => `warp.hub.${op}.*`;
+/**
+ * One subject per operation, namespace and caller, so a server permission can confine a credential
+ * to its project and to itself: `warp.hub.<op>.<namespace>.<caller>`. The caller is the session id
+ * (or, with credentials, the identity they carry).
+ */
+export const hubSubject = (op: HubOp, namespace: string, caller: string): string =>
+  `warp.hub.${op}.${assertToken(namespace)}.${assertToken(caller)}`;
+/** What an endpoint subscribes to: its operation for any namespace and caller. */
+export const hubEndpointSubject = (op: HubOp): string => `warp.hub.${op}.*.*`;
+
+/** The namespace and caller a request's subject names, or undefined when it is not a hub subject of `op`. */
+export function callerOf(op: HubOp, subject: string): { namespace: string; caller: string } | undefined {
+  const [warp, hub, named, namespace, caller, ...rest] = subject.split('.');
+  if (warp !== 'warp' || hub !== 'hub' || named !== op || !namespace || !caller || rest.length) return undefined;
+  return { namespace, caller };
+}
 
 const token = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 

@@ -14,6 +14,7 @@ import {
   HUB_OPS,
   HUB_QUEUE,
   HUB_SERVICE,
+  callerOf,
   hubEndpointSubject,
   requestSchema,
   type HubOp,
@@ -73,7 +74,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       if (!request.success) throw new Error(`malformed request: ${request.error.issues[0]?.message ?? 'not JSON'}`);
       const wire = request.data.session;
       // The namespace is in the subject, so a permission on subjects confines a credential to its project.
-      if (msg.subject !== hubEndpointSubject(op).replace('*', wire.namespace))
+      if (callerOf(op, msg.subject)?.namespace !== wire.namespace)
         throw new Error('the request names another namespace than its subject');
       const session = sessionOf(wire);
       const { models: shared } = await modelsOf(wire.namespace);
