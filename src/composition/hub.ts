@@ -4,6 +4,7 @@ import { openNamespaceModels } from '../adapters/hub/namespace-models.js';
 import { createLogger, loadEnv, resolveNatsConnection, type Logger } from '../adapters/config/index.js';
 import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
+import { withinBudget } from '../adapters/nats/transient.js';
 import type { Clock, IdGenerator, ProcessProbe, Quarantine } from '../ports/index.js';
 import { natsModule } from './backend-modules.js';
 import { buildContainer, coreModule } from './container.js';
@@ -60,6 +61,7 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     version,
     openModels: (namespace) => openNamespaceModels(backend.events, quarantine, namespace),
     onError,
+    budget: (request) => withinBudget(backend.connection.retry, request),
   }).catch(async (error: unknown) => {
     await backend.close();
     throw error;

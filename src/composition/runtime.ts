@@ -7,7 +7,6 @@ import {
   type RunningSession,
   type Settings,
   type WarpApi,
-  type WarpApp,
 } from '../application/index.js';
 import { launchLocalHub } from '../adapters/hub/hub-launcher.js';
 import { discoverHubs, type HubSummary } from '../adapters/hub/hub-directory.js';
@@ -127,9 +126,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       // nats-server; with credentials the hub is the operator's to run.
       const server = nats.connection.describe();
       const launch =
-        connection.user !== undefined || env.hub === 'external'
-          ? undefined
-          : () => launchLocalHub(options.env, server);
+        connection.user !== undefined || env.hub === 'external' ? undefined : () => launchLocalHub(options.env, server);
       ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch));
     } else running = await startSession(deps, channels, onError);
     // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.

@@ -29,6 +29,18 @@ export interface CallOptions {
 
 class NoHub extends Error {}
 
+/** The hub took the request and never answered (it died, or is stuck): whether it took effect is unknown. */
+class Unanswered extends BackendUnavailable {}
+
+/** Operations that change nothing: one whose hub died before answering is asked again (another hub may answer). */
+const READS: ReadonlySet<HubOp> = new Set([
+  'discoverAgents',
+  'getAgentInfo',
+  'getWorkItem',
+  'listWork',
+  'listDeadLetterItems',
+]);
+
 /** The operations that change who the session is; other answers never touch it (they may race one that does). */
 const IDENTITY_OPS: ReadonlySet<HubOp> = new Set(['setHandle', 'registerAgent', 'deregisterAgent']);
 
@@ -42,6 +54,7 @@ export class HubClient {
     try {
       return await this.send<T>(op, payload, timeout);
     } catch (error) {
+      if (error instanceof Unanswered && READS.has(op)) return this.send<T>(op, payload, timeout);
       if (!(error instanceof NoHub)) throw error;
     }
     const { launch } = this.options;
@@ -69,7 +82,7 @@ export class HubClient {
     } catch (error) {
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
-        throw new BackendUnavailable(
+        throw new Unanswered(
           `The Warp hub did not answer within ${Math.round(timeout / 1000)} s, so whether "${op}" took effect is unknown; ` +
             'check before repeating it (`warp status` shows the hubs).',
         );

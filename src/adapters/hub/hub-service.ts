@@ -36,7 +36,12 @@ export interface HubServiceOptions {
   /** Loads (and keeps current) the read models of a namespace the first time it is asked about. */
   readonly openModels: (namespace: string) => Promise<NamespaceModels>;
   readonly onError: (error: unknown) => void;
+  /** Runs one request under one retry budget (the backend's), so the request, not each store call, is bounded. */
+  readonly budget?: <T>(request: () => Promise<T>) => Promise<T>;
 }
+
+/** Operations that wait by design (up to their own timeout): they are not bounded by the retry budget. */
+const WAITING: ReadonlySet<HubOp> = new Set(['claimWork', 'waitForMessages']);
 
 export interface RunningHub {
   readonly id: string;
@@ -80,7 +85,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       const { models: shared } = await modelsOf(wire.namespace);
       const processes = wire.hostname === options.hostname ? options.processes : REMOTE_PROCESSES;
       const deps = createSessionDeps(backend, options.clock, options.ids, session, settings, processes, shared);
-      const result = await runHubOp(op, deps, request.data.input);
+      const run = (): Promise<unknown> => runHubOp(op, deps, request.data.input);
+      const result = await (options.budget && !WAITING.has(op) ? options.budget(run) : run());
       return {
         ok: true,
         result,
