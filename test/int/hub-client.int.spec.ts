@@ -1,0 +1,126 @@
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Session } from '../../src/application/index.js';
+import { DomainError } from '../../src/domain/index.js';
+import { BackendUnavailable } from '../../src/ports/index.js';
+import { HubClient } from '../../src/adapters/hub/hub-client.js';
+import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+
+/** A stand-in hub on a real nats-server: it answers `warp.hub.>` as `answer` says, so the client's edge can be tried. */
+describe('HubClient against a stand-in hub on a real nats-server', () => {
+  let server: NatsServerHandle;
+  let nc: NatsConnection;
+  let hub: NatsConnection;
+  beforeAll(async () => {
+    server = await startNatsServer();
+    nc = await connect({ servers: server.url });
+    hub = await connect({ servers: server.url });
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await hub?.close();
+    await server?.dispose();
+  });
+
+  const session = (): Session => new Session('proj', 'host', 'alice', { session: 'sess-1', pid: 1 });
+  const client = (s: Session, launch?: () => void): HubClient =>
+    new HubClient({
+      nc,
+      session: s,
+      server: server.url,
+      connected: () => Promise.resolve(),
+      ...(launch ? { launch } : {}),
+    });
+  /** Serves hub requests with `answer` (undefined: take the request and never reply) until stopped. */
+  const serve = (answer: (subject: string, body: any) => unknown): Subscription =>
+    hub.subscribe('warp.hub.>', {
+      callback: (_error, msg) => {
+        const reply = answer(msg.subject, msg.json());
+        if (reply !== undefined) msg.respond(typeof reply === 'string' ? reply : JSON.stringify(reply));
+      },
+    });
+
+  it('sends the session on the subject of its operation, namespace and caller, and adopts identity changes only from identity operations', async () => {
+    const seen: string[] = [];
+    const sub = serve((subject, body) => {
+      seen.push(subject);
+      expect(body.session).toMatchObject({ namespace: 'proj', holder: { session: 'sess-1', pid: 1 } });
+      return { ok: true, result: { echoed: body.input }, session: { handle: 'bob', guid: 'g-1' } };
+    });
+    await hub.flush();
+    try {
+      const s = session();
+      expect(await client(s).call('listWork', { limit: 1 })).toEqual({ echoed: { limit: 1 } });
+      expect([s.handle, s.guid]).toEqual([undefined, undefined]);
+      await client(s).call('registerAgent', {});
+      expect([s.handle, s.guid]).toEqual(['bob', 'g-1']);
+      expect(seen).toEqual(['warp.hub.listWork.proj.sess-1', 'warp.hub.registerAgent.proj.sess-1']);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it("rethrows the hub's refusal as a DomainError with its code, and refuses replies it cannot read", async () => {
+    let reply: unknown = {
+      ok: false,
+      error: { kind: 'domain', code: 'not_found', message: 'Work item x was not found' },
+    };
+    const sub = serve(() => reply);
+    await hub.flush();
+    try {
+      const refused = await client(session())
+        .call('getWorkItem', { workItemId: 'x' })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DomainError);
+      expect(refused).toMatchObject({ code: 'not_found', message: 'Work item x was not found' });
+      reply = 'not json {';
+      await expect(client(session()).call('listWork', {})).rejects.toThrow(/not JSON/);
+      reply = { ok: 'maybe' };
+      await expect(client(session()).call('listWork', {})).rejects.toThrow(/form this session does not know/);
+      reply = { ok: false, error: { kind: 'unavailable', code: 'unavailable', message: 'NATS is away' } };
+      await expect(client(session()).call('listWork', {})).rejects.toBeInstanceOf(BackendUnavailable);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('with no hub and nobody to start one, says at once to start `warp hub`', async () => {
+    await expect(client(session()).call('listWork', {})).rejects.toThrow(/No Warp hub answers.*`warp hub`/);
+  });
+
+  it('with no hub, starts one and waits for it to answer', async () => {
+    let launches = 0;
+    let sub: Subscription | undefined;
+    const launch = (): void => {
+      launches++;
+      sub ??= serve(() => ({ ok: true, result: 'served', session: {} }));
+    };
+    try {
+      expect(await client(session(), launch).call('listWork', {})).toBe('served');
+      expect(launches).toBeGreaterThanOrEqual(1);
+    } finally {
+      sub?.unsubscribe();
+    }
+  });
+
+  it('asks again when a hub took a read and died without answering, but never repeats a change', async () => {
+    const asked: string[] = [];
+    const sub = serve((subject) => {
+      asked.push(subject.split('.')[2]!);
+      // The first request of each operation is swallowed, as by a hub killed mid-request.
+      return asked.filter((op) => op === subject.split('.')[2]).length === 1
+        ? undefined
+        : { ok: true, result: 'second answer', session: {} };
+    });
+    await hub.flush();
+    try {
+      expect(await client(session()).call('listWork', {})).toBe('second answer');
+      await expect(client(session()).call('completeWork', { workItemId: 'w' })).rejects.toThrow(
+        /did not answer within 5 s, so whether "completeWork" took effect is unknown/,
+      );
+      expect(asked).toEqual(['listWork', 'listWork', 'completeWork']);
+    } finally {
+      sub.unsubscribe();
+    }
+  }, 20_000);
+});
