@@ -7,6 +7,8 @@ import {
   type ReadModels,
   type Settings,
 } from '../../application/index.js';
+import { ValidationError } from '../../domain/index.js';
+import { describeIssues } from '../nats/codecs/stored-value-decoder.js';
 import type { Clock, IdGenerator, ProcessProbe } from '../../ports/index.js';
 import { errorToWire } from './hub-errors.js';
 import { runHubOp } from './hub-ops.js';
@@ -75,12 +77,14 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
 
   const answer = async (op: HubOp, msg: ServiceMsg): Promise<Reply> => {
     try {
-      const request = requestSchema.safeParse(msg.json());
-      if (!request.success) throw new Error(`malformed request: ${request.error.issues[0]?.message ?? 'not JSON'}`);
+      const body = parseJson(msg.string());
+      if (body === undefined) throw new ValidationError('request', 'malformed: not JSON');
+      const request = requestSchema.safeParse(body);
+      if (!request.success) throw new ValidationError('request', `malformed: ${describeIssues(request.error)}`);
       const wire = request.data.session;
       // The namespace is in the subject, so a permission on subjects confines a credential to its project.
       if (callerOf(op, msg.subject)?.namespace !== wire.namespace)
-        throw new Error('the request names another namespace than its subject');
+        throw new ValidationError('request', 'it names another namespace than its subject');
       const session = sessionOf(wire);
       const { models: shared } = await modelsOf(wire.namespace);
       const processes = wire.hostname === options.hostname ? options.processes : REMOTE_PROCESSES;
@@ -145,6 +149,14 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       for (const entry of loaded) if (entry.status === 'fulfilled') await entry.value.close().catch(options.onError);
     },
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function sessionOf(wire: SessionWire): Session {

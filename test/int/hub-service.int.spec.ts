@@ -1,0 +1,84 @@
+import { hostname } from 'node:os';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHubService, type RunningHub } from '../../src/adapters/hub/hub-service.js';
+import { openNamespaceModels } from '../../src/adapters/hub/namespace-models.js';
+import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
+import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
+import { SystemClock } from '../../src/adapters/system/system-clock.js';
+import { discoverHubs } from '../../src/adapters/hub/hub-directory.js';
+import { settings } from '../contract/work-queue.contract.js';
+import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+
+const who = { namespace: 'proj', hostname: 'h', username: 'u', holder: { session: 's1', pid: 1 } };
+
+/** The hub's edge: whatever a client sends, it answers with an error that says what is wrong and keeps serving. */
+describe('the hub service on a real nats-server', () => {
+  let server: NatsServerHandle;
+  let backend: NatsBackend;
+  let hub: RunningHub;
+  let raw: NatsConnection;
+  const failures: unknown[] = [];
+  beforeAll(async () => {
+    server = await startNatsServer();
+    backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), {
+      replicas: 1,
+      shared: true,
+    });
+    hub = await startHubService({
+      nc: backend.connection.nc,
+      backend,
+      clock: new SystemClock(),
+      ids: new CryptoIds(),
+      processes: new OsProcessProbe(),
+      settings,
+      hostname: hostname(),
+      version: '1.2.3',
+      openModels: (ns) => openNamespaceModels(backend.events, backend.quarantine, ns),
+      onError: (error) => failures.push(error),
+    });
+    raw = await connect({ servers: server.url });
+  });
+  afterAll(async () => {
+    await raw?.close();
+    await hub?.stop();
+    await backend?.close();
+    await server?.dispose();
+  });
+
+  const ask = async (subject: string, body: unknown): Promise<any> =>
+    (await raw.request(subject, typeof body === 'string' ? body : JSON.stringify(body), { timeout: 5_000 })).json();
+
+  it('answers garbage, a wrong shape and a namespace other than the subject’s with an error, and goes on serving', async () => {
+    expect(await ask('warp.hub.listWork.proj.s1', 'not json')).toMatchObject({
+      ok: false,
+      error: { kind: 'domain', code: 'invalid_input', message: 'request: malformed: not JSON' },
+    });
+    expect(await ask('warp.hub.listWork.proj.s1', { session: { namespace: 'proj' } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/request: malformed/) },
+    });
+    expect(await ask('warp.hub.listWork.other.s1', { session: who, input: {} })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/another namespace than its subject/) },
+    });
+    expect(await ask('warp.hub.listWork.proj.s1', { session: who, input: { limit: 'many' } })).toMatchObject({
+      ok: false,
+      error: { kind: 'domain', code: 'invalid_input' },
+    });
+    expect(await ask('warp.hub.listWork.proj.s1', { session: who, input: {} })).toMatchObject({
+      ok: true,
+      result: { items: [], total: 0 },
+    });
+    // A client's mistakes are the client's: nothing of it is logged as the hub failing.
+    expect(failures).toEqual([]);
+  });
+
+  it('is discoverable with its version, host and the namespaces it keeps', async () => {
+    const [found, ...others] = await discoverHubs(raw, Date.now());
+    expect(others).toEqual([]);
+    expect(found).toMatchObject({ id: hub.id, version: '1.2.3', hostname: hostname(), lag: { proj: 0 } });
+    expect(found!.requests).toBeGreaterThan(0);
+  });
+});
