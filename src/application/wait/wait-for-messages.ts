@@ -1,4 +1,4 @@
-import { checkName, ValidationError, WAIT_TIMEOUT_MS, type ChannelMessage, type WorkSpec } from '../../domain/index.js';
+import { checkName, MAX_WAIT_CHANNELS, ValidationError, WAIT_TIMEOUT_MS, type ChannelMessage, type WorkSpec } from '../../domain/index.js';
 import type { DirectMessage } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { formatWaitPosition, parseWaitPosition } from './wait-position.js';
@@ -57,6 +57,9 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
       `must be a whole number of ms from ${WAIT_TIMEOUT_MS.min} to ${WAIT_TIMEOUT_MS.max}`,
     );
   const known = new Set(deps.channels.open().map((c) => c.name));
+  // Checked here too, not only in the tool's schema: a hub takes this input from any NATS client.
+  if (input.channels !== undefined && (!Array.isArray(input.channels) || input.channels.length > MAX_WAIT_CHANNELS))
+    throw new ValidationError('channels', `must be a list of at most ${MAX_WAIT_CHANNELS} channel names`);
   const channels = (input.channels ?? [...known]).map((c, i) => checkName(`channels[${i}]`, c));
   for (const c of channels)
     if (!known.has(c)) throw new ValidationError('channels', `channel "${c}" does not exist; see list_channels`);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_WAIT_CHANNELS } from '../../../src/domain/index.js';
 import { MAX_ARRIVALS, TEXT_LIMIT } from '../../../src/application/wait/wait-for-messages.js';
 import { createFleet } from '../../support/memory-fleet.js';
 
@@ -124,6 +125,13 @@ describe('wait_for_messages', () => {
     await waitingStarted(idle);
     await fleet.clock.advance(5_000);
     expect(await waiting).toMatchObject({ arrivals: [], timedOut: true });
+  });
+
+  it('refuses more channels than MAX_WAIT_CHANNELS, or channels that are not a list, whoever calls', async () => {
+    const { a } = await pair();
+    const many = Array.from({ length: MAX_WAIT_CHANNELS + 1 }, () => 'general');
+    await expect(a.waitForMessages({ channels: many, timeoutMs: 0 })).rejects.toThrow(/at most 100 channel names/);
+    await expect(a.waitForMessages({ channels: 'general' as never, timeoutMs: 0 })).rejects.toThrow(/channels: must/);
   });
 
   it('rejects a position it did not write, naming what to pass', async () => {
