@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_OPS } from '../../src/adapters/hub/hub-protocol.js';
 import { startHubService, type RunningHub } from '../../src/adapters/hub/hub-service.js';
 import { openNamespaceModels } from '../../src/adapters/hub/namespace-models.js';
 import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
@@ -74,6 +76,23 @@ describe('the hub service on a real nats-server', () => {
     // A client's mistakes are the client's: nothing of it is logged as the hub failing.
     expect(failures).toEqual([]);
   });
+
+  it('answers every operation, whatever JSON it is given as input, and still serves afterwards', async () => {
+    const ops = HUB_OPS.filter((op) => op !== 'claimWork' && op !== 'waitForMessages');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ops), fc.jsonValue(), async (op, input) => {
+        const reply = await ask(`warp.hub.${op}.proj.fuzz`, {
+          session: { ...who, holder: { session: 'fuzz', pid: 2 } },
+          input,
+        });
+        expect(typeof reply.ok).toBe('boolean');
+      }),
+      { numRuns: 150 },
+    );
+    // Inputs of the wrong type are refusals, never the hub failing.
+    expect(failures.map(String)).toEqual([]);
+    expect((await ask('warp.hub.listWork.proj.s1', { session: who, input: {} })).ok).toBe(true);
+  }, 60_000);
 
   it('is discoverable with its version, host and the namespaces it keeps', async () => {
     const [found, ...others] = await discoverHubs(raw, Date.now());

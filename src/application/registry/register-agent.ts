@@ -24,6 +24,7 @@ export interface RegisterAgentInput {
 }
 
 export function checkCapabilities(list: readonly string[]): string[] {
+  if (!Array.isArray(list)) throw new ValidationError('capabilities', 'must be a list of capability names');
   if (list.length > MAX_CAPABILITIES)
     throw new ValidationError('capabilities', `at most ${MAX_CAPABILITIES} are allowed`);
   return [...new Set(list.map((c, i) => checkCapability(`capabilities[${i}]`, c)))];
@@ -46,7 +47,7 @@ export function handleFromType(agentType: string): string {
  */
 export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): Promise<{ agent: AgentView }> {
   const { session, clock, ids } = deps;
-  const agentType = input.agentType.trim();
+  const agentType = typeof input.agentType === 'string' ? input.agentType.trim() : '';
   if (agentType.length === 0 || agentType.length > MAX_AGENT_TYPE_CHARS)
     throw new ValidationError('agentType', `must be 1-${MAX_AGENT_TYPE_CHARS} characters, e.g. "developer"`);
   const capabilities = checkCapabilities(input.capabilities ?? []);

@@ -23,6 +23,7 @@ export const byteLength = (text: string): number => encoder.encode(text).length;
 
 /** Bounds free text fields (descriptions, errors, summaries) so nothing unbounded is stored. */
 export function checkText(field: string, value: string, maxBytes: number, { allowEmpty = false } = {}): string {
+  if (typeof value !== 'string') throw new ValidationError(field, 'must be text');
   if (!allowEmpty && value.trim().length === 0) throw new ValidationError(field, 'must not be empty');
   const size = byteLength(value);
   if (size > maxBytes) throw new ValidationError(field, `is ${size} bytes; the limit is ${maxBytes} bytes`);

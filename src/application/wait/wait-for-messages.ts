@@ -1,4 +1,11 @@
-import { checkName, MAX_WAIT_CHANNELS, ValidationError, WAIT_TIMEOUT_MS, type ChannelMessage, type WorkSpec } from '../../domain/index.js';
+import {
+  checkName,
+  MAX_WAIT_CHANNELS,
+  ValidationError,
+  WAIT_TIMEOUT_MS,
+  type ChannelMessage,
+  type WorkSpec,
+} from '../../domain/index.js';
 import type { DirectMessage } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { formatWaitPosition, parseWaitPosition } from './wait-position.js';

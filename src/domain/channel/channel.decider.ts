@@ -142,7 +142,8 @@ function configure(cmd: Extract<ChannelCommand, { type: 'ConfigureChannel' }>, s
 function post(cmd: Extract<ChannelCommand, { type: 'PostMessage' }>, state: ChannelState): ChannelEvent[] {
   if (state.status === 'absent') throw new ChannelNotFound(cmd.channel);
   if (!cmd.senderHandle) throw new HandleRequired();
-  if (cmd.body.trim().length === 0) throw new ValidationError('message', 'must not be empty');
+  if (typeof cmd.body !== 'string' || cmd.body.trim().length === 0)
+    throw new ValidationError('message', 'must not be empty');
   if (cmd.bodyBytes > cmd.maxBytes) {
     throw new ValidationError(
       'message',

@@ -8,6 +8,8 @@ export const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 function check(pattern: RegExp, field: string, value: string, hint: string): string {
+  // The type says string, but values also come from JSON any client sent (a hub's requests).
+  if (typeof value !== 'string') throw new ValidationError(field, `must be a string; ${hint}`);
   if (!pattern.test(value)) {
     throw new ValidationError(field, `${JSON.stringify(value.slice(0, 80))} is not valid; ${hint}`);
   }
