@@ -52,6 +52,14 @@ export interface EventStore {
   read<E>(stream: StreamId): Promise<ReadResult<E>>;
   /** Returns the new revision. `idempotencyKey` stores a retried append once. */
   append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number>;
+  /**
+   * Replaces the stream's history with `snapshot` (one batch, e.g. a finished aggregate's whole
+   * state) if it is still at `expectedRevision` (else RevisionConflict); returns the new revision.
+   * Subscribers see the snapshot as a new batch; a later `read` returns only it.
+   */
+  compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number>;
+  /** Forgets the stream: it reads as empty at revision 0 afterwards. */
+  purge(stream: StreamId): Promise<void>;
   /** Replays every stored event of `kind` in `namespace`, then follows new ones; resolves once caught up. */
   subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription>;
 }

@@ -90,7 +90,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
       return h;
     };
     const poisoners: Record<string, () => Promise<unknown>> = {
-      EVENTS_STREAM: async () => {
+      eventsStream: async () => {
         for (const kind of ['work', 'channel', 'agent'] as const) {
           await js.publish(names.eventSubject(NS, kind, `junk-${kind}`), NOT_JSON);
           await js.publish(names.eventSubject(NS, kind, `shape-${kind}`), events({ type: 'WorkOffered', spec: null }));
@@ -189,7 +189,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     // --- The running agents saw it all go by, live, and counted it. ---
     await eventually(async () => {
       const { skipped } = await lead.call('get_my_handle');
-      expect(Object.keys(skipped).sort()).toEqual(['WARP_EVENTS', 'replay', 'warp-registry', 'warp.notify']);
+      expect(Object.keys(skipped).sort()).toEqual([names.eventsStream(NS), 'replay', 'warp-registry', 'warp.notify']);
     });
     await eventually(async () => {
       expect((await worker.call('get_my_handle')).skipped['warp.notify']).toBe(7);
@@ -278,7 +278,11 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     expect((await newcomer.call('read_messages', { channel: 'roadmap', unreadOnly: true })).messages).toEqual([]);
     expect((await newcomer.call('read_messages', { channel: 'errors', unreadOnly: true })).messages).toEqual([]);
     const { skipped } = await newcomer.call('get_my_handle');
-    expect(skipped).toMatchObject({ WARP_EVENTS: expect.any(Number), replay: expect.any(Number), 'warp-cursors': 2 });
+    expect(skipped).toMatchObject({
+      [names.eventsStream(NS)]: expect.any(Number),
+      replay: expect.any(Number),
+      'warp-cursors': 2,
+    });
     const elsewhere = await start('elsewhere');
     expect((await elsewhere.call('register_agent', { agentType: 'other' })).agent.status).toBe('online');
     // An honest project skips only the server-wide registry junk: nothing of its own history.
@@ -291,7 +295,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     });
     const status = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(status.skipped).toMatchObject({
-      WARP_EVENTS: expect.any(Number),
+      [names.eventsStream(NS)]: expect.any(Number),
       replay: expect.any(Number),
       'warp-registry': 3,
     });

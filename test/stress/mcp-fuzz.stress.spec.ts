@@ -26,7 +26,7 @@ const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 // ---------- the naming scheme Warp must keep to (src/adapters/nats/nats-names.ts, src/domain/shared/names.ts) ----------
 const NAME = '[a-z0-9][a-z0-9-]{0,63}';
 const ID = '[a-z0-9][a-z0-9-]{0,63}';
-const STREAM_NAME = new RegExp(`^(WARP_EVENTS|WARP_INBOX|KV_warp-registry|KV_warp-cursors|WARP_CH_${NS}_${NAME})$`);
+const STREAM_NAME = new RegExp(`^(WARP_EV_${NS}|WARP_INBOX|KV_warp-registry|KV_warp-cursors|WARP_CH_${NS}_${NAME})$`);
 const STORED_SUBJECT = [
   new RegExp(`^warp\\.ev\\.${NS}\\.(agent|work|channel)\\.${ID}$`),
   new RegExp(`^warp\\.inbox\\.${ID}$`),

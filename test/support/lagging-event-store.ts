@@ -19,6 +19,12 @@ export class LaggingEventStore implements EventStore {
   ): Promise<number> {
     return this.inner.append(stream, events, expectedRevision, idempotencyKey);
   }
+  compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {
+    return this.inner.compact(stream, snapshot, expectedRevision);
+  }
+  purge(stream: StreamId): Promise<void> {
+    return this.inner.purge(stream);
+  }
   subscribe<E>(
     namespace: string,
     kind: AggregateKind,

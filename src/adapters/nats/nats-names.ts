@@ -7,11 +7,12 @@ export function assertToken(value: string): string {
   return value;
 }
 
-export const EVENTS_STREAM = 'WARP_EVENTS';
 export const INBOX_STREAM = 'WARP_INBOX';
 export const REGISTRY_BUCKET = 'warp-registry';
 export const CURSOR_BUCKET = 'warp-cursors';
 
+/** Each namespace's events live in a stream of their own, so one project's history never slows another's. */
+export const eventsStream = (ns: string): string => `WARP_EV_${assertToken(ns)}`;
 export const eventSubject = (ns: string, kind: string, id: string): string =>
   `warp.ev.${assertToken(ns)}.${assertToken(kind)}.${assertToken(id)}`;
 export const channelStream = (ns: string, channel: string): string =>
@@ -43,11 +44,13 @@ export async function ensureStream(
   }
 }
 
-export const eventsStreamConfig = (replicas: number): Partial<StreamConfig> & { name: string } => ({
-  name: EVENTS_STREAM,
-  subjects: ['warp.ev.>'],
+export const eventsStreamConfig = (ns: string, replicas: number): Partial<StreamConfig> & { name: string } => ({
+  name: eventsStream(ns),
+  subjects: [`warp.ev.${assertToken(ns)}.>`],
   num_replicas: replicas,
   duplicate_window: nanos(120_000),
+  // Compaction replaces a finished aggregate's subject with one snapshot message (Nats-Rollup: sub).
+  allow_rollup_hdrs: true,
 });
 
 export const inboxStreamConfig = (replicas: number): Partial<StreamConfig> & { name: string } => ({
