@@ -8,3 +8,5 @@ export type { Push, PushKind } from './push/agent-feed.js';
 export type { Update } from './push/session-watch.js';
 export type { AgentDigest, DigestMoment } from './digest/agent-digest.js';
 export { Surfaced } from './digest/surfaced.js';
+export { compactFinishedWork } from './work/compact-finished-work.js';
+export { maintain, runMaintenance } from './work/maintenance.js';

@@ -30,6 +30,7 @@ import { failWork } from './work/fail-work.js';
 import { reportWorkProgress } from './work/report-work-progress.js';
 import { getWorkItem } from './work/get-work-item.js';
 import { listWork } from './work/list-work.js';
+import { runMaintenance } from './work/maintenance.js';
 
 type UseCase<I, O> = (deps: AppDeps, input: I) => Promise<O>;
 const bind =
@@ -86,11 +87,17 @@ export interface RunningSession {
   stop(): Promise<void>;
 }
 
-/** Catches the read models up with the store, applies configured channels and starts the heartbeat. */
+export interface SessionOptions {
+  /** Sweep, compact and purge in this session (memory mode, where no hub does it). */
+  readonly maintain?: boolean;
+}
+
+/** Catches the read models up with the store, applies configured channels and starts the heartbeat (and upkeep). */
 export async function startSession(
   deps: AppDeps,
   configuredChannels: readonly CreateChannelInput[],
   onError: (error: unknown) => void,
+  options: SessionOptions = {},
 ): Promise<RunningSession> {
   const ns = deps.session.namespace;
   const subscriptions = [
@@ -100,10 +107,12 @@ export async function startSession(
   await syncConfiguredChannels(deps, configuredChannels);
   const heartbeat = new AbortController();
   const beating = runHeartbeat(deps, heartbeat.signal, onError);
+  const upkeep = options.maintain ? runMaintenance(deps, heartbeat.signal, onError) : undefined;
   return {
     async stop() {
       heartbeat.abort();
       await beating;
+      await upkeep;
       await goOffline(deps).catch(onError);
       await Promise.all(subscriptions.map((s) => s.close()));
     },

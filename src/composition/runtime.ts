@@ -111,8 +111,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.
     if (options.handle) await app.setHandle({ handle: options.handle });
-    running = await startSession(deps, channels, (error) =>
-      logger.warn('background task failed', { error: String(error) }),
+    running = await startSession(
+      deps,
+      channels,
+      (error) => logger.warn('background task failed', { error: String(error) }),
+      // On NATS the hub keeps the namespace bounded; in memory this process is all there is.
+      { maintain: env.backend === 'memory' },
     );
   } catch (error) {
     await backend.close();

@@ -13,7 +13,7 @@ export interface Entry<S> {
  * both the subscription and the writer's own appends is safe.
  */
 export class Projection<C, S, E> {
-  private readonly entries = new Map<string, Entry<S>>();
+  protected readonly entries = new Map<string, Entry<S>>();
   private waiters: Array<() => void> = [];
   private readonly observers = new Set<(batch: StoredBatch<E>) => void>();
 
@@ -28,7 +28,7 @@ export class Projection<C, S, E> {
    * Observers see only the events replay accepted (a forged offer is never pushed as work).
    */
   apply(batch: StoredBatch<E>, resulting?: S): void {
-    const current = this.entries.get(batch.stream.id);
+    const current = this.get(batch.stream.id);
     if (current && current.revision >= batch.revision) return;
     const skipped = new Set<E>();
     const state =
@@ -38,12 +38,17 @@ export class Projection<C, S, E> {
         sequence: batch.revision,
         skipped,
       });
-    this.entries.set(batch.stream.id, { state, revision: batch.revision });
     const seen = skipped.size ? { ...batch, events: batch.events.filter((e) => !skipped.has(e)) } : batch;
+    this.keep(batch.stream.id, { state, revision: batch.revision }, seen);
     for (const observe of this.observers) observe(seen);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /** Where an aggregate's new state goes (`batch` holds the events that led to it); a model that forgets some overrides it. */
+  protected keep(id: string, entry: Entry<S>, _batch: StoredBatch<E>): void {
+    this.entries.set(id, entry);
   }
 
   /** Sees each batch once, when it first changes the model. */

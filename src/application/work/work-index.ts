@@ -1,27 +1,78 @@
 import {
   isClaimable,
+  isFinished,
+  RECENT_FINISHED_WORK,
   workItemDecider,
+  type FinishedWorkItem,
   type WorkItemCommand,
   type WorkItemEvent,
   type WorkItemState,
 } from '../../domain/index.js';
-import type { Quarantine } from '../../ports/index.js';
+import type { Quarantine, StoredBatch } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
-/** The work items of this session's namespace, projected from WorkItem events. */
+const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
+  batch.events.length === 1 && batch.events[0]!.type === 'WorkItemCompacted';
+
+/**
+ * The work items of this session's namespace, projected from WorkItem events. Memory follows live
+ * work, not history: once an item is compacted it moves to a window of the `recentLimit` most
+ * recently compacted ones, and falls out of the index when newer ones push it out.
+ */
 export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkItemEvent> {
-  constructor(quarantine: Quarantine) {
+  private readonly recent = new Map<string, Entry<FinishedWorkItem>>();
+
+  constructor(
+    quarantine: Quarantine,
+    private readonly recentLimit = RECENT_FINISHED_WORK,
+  ) {
     super(workItemDecider, quarantine);
+  }
+
+  override get(id: string): Entry<WorkItemState> | undefined {
+    return this.entries.get(id) ?? this.recent.get(id);
+  }
+
+  protected override keep(id: string, entry: Entry<WorkItemState>, batch: StoredBatch<WorkItemEvent>): void {
+    this.recent.delete(id);
+    const { state, revision } = entry;
+    // A snapshot only ever holds a finished item (any dead letter counts, hence no `now`).
+    if (!isSnapshot(batch) || !isFinished(state, Number.POSITIVE_INFINITY)) {
+      this.entries.set(id, entry);
+      return;
+    }
+    this.entries.delete(id);
+    this.recent.set(id, { state, revision });
+    for (const oldest of this.recent.keys()) {
+      if (this.recent.size <= this.recentLimit) break;
+      this.recent.delete(oldest);
+    }
+  }
+
+  /** Drops an item (purged from the store) from the index. */
+  forget(id: string): void {
+    this.entries.delete(id);
+    this.recent.delete(id);
   }
 
   items(filter: (item: LiveItem) => boolean = () => true): Array<Entry<LiveItem>> {
     const result: Array<Entry<LiveItem>> = [];
-    for (const [, entry] of this.all()) {
-      const state = entry.state;
-      if (state.status !== 'absent' && filter(state)) result.push({ state, revision: entry.revision });
+    for (const entries of [this.entries.values(), this.recent.values()]) {
+      for (const entry of entries) {
+        const state = entry.state;
+        if (state.status !== 'absent' && filter(state)) result.push({ state, revision: entry.revision });
+      }
     }
+    return result;
+  }
+
+  /** Items finished at `now` whose history is still kept whole: what compaction has to do. */
+  uncompacted(now: number): Array<Entry<FinishedWorkItem>> {
+    const result: Array<Entry<FinishedWorkItem>> = [];
+    for (const { state, revision } of this.entries.values())
+      if (isFinished(state, now)) result.push({ state, revision });
     return result;
   }
 

@@ -7,6 +7,8 @@ import {
   type AgentEvent,
   type AgentHolder,
   type AgentProfile,
+  type KnownAgent,
+  type FinishedWorkItem,
   type ChannelEvent,
   type ChannelMessage,
   type JsonValue,
@@ -50,6 +52,17 @@ const agentHolderSchema = z.object({
   command: z.boolean().optional(),
 });
 
+/** An agent's whole state, as its compaction snapshot stores it. */
+const knownAgentSchema = z.object({
+  status: z.enum(['registered', 'deregistered']),
+  profile: agentProfileSchema,
+  holder: agentHolderSchema.optional(),
+  presence,
+  currentTaskCount: count,
+  registeredAt: time,
+  updatedAt: time,
+});
+
 export const agentEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('AgentRegistered'),
@@ -68,6 +81,7 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('AgentDeregistered'), v: z.literal(1), at: time }),
   z.object({ type: z.literal('AgentSessionEnded'), v: z.literal(1), at: time }),
+  z.object({ type: z.literal('AgentCompacted'), v: z.literal(1), state: knownAgentSchema, at: time }),
 ]);
 
 const retentionSchema = z.object({
@@ -116,6 +130,37 @@ const workSpecSchema = z.object({
   namespace: name,
 });
 
+const attemptRecordSchema = z.object({ attempt: count, holder: z.string(), reason: z.string(), at: time });
+const deadLetterReason = z.enum(['max-attempts', 'non-retryable', 'deadline']);
+
+const workCommon = {
+  spec: workSpecSchema,
+  offeredAt: time,
+  attempts: count,
+  maxAttempts: count,
+  history: z.array(attemptRecordSchema),
+};
+
+/** A finished item's whole state, as its compaction snapshot stores it. */
+export const finishedWorkItemSchema = z.discriminatedUnion('status', [
+  z.object({
+    ...workCommon,
+    status: z.literal('completed'),
+    completedBy: z.string(),
+    completedAt: time,
+    result: json.optional(),
+    summary: z.string().optional(),
+  }),
+  z.object({
+    ...workCommon,
+    status: z.literal('dead-lettered'),
+    reason: deadLetterReason,
+    deadLetteredAt: time,
+    expiresAt: time,
+  }),
+  z.object({ ...workCommon, status: z.literal('discarded'), discardedAt: time }),
+]);
+
 export const workItemEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('WorkOffered'), v: z.literal(1), spec: workSpecSchema, maxAttempts: count, at: time }),
   z.object({
@@ -155,7 +200,7 @@ export const workItemEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('WorkDeadLettered'),
     v: z.literal(1),
-    reason: z.enum(['max-attempts', 'non-retryable', 'deadline']),
+    reason: deadLetterReason,
     expiresAt: time,
     at: time,
   }),
@@ -167,6 +212,7 @@ export const workItemEventSchema = z.discriminatedUnion('type', [
     at: time,
   }),
   z.object({ type: z.literal('WorkDiscarded'), v: z.literal(1), at: time }),
+  z.object({ type: z.literal('WorkItemCompacted'), v: z.literal(1), state: finishedWorkItemSchema, at: time }),
 ]);
 
 /** A channel message as stored (its id is its stream sequence). */
@@ -206,10 +252,12 @@ export const registryEntrySchema = z.object({
 
 proof<Decodes<typeof agentProfileSchema, AgentProfile>>();
 proof<Decodes<typeof agentHolderSchema, AgentHolder>>();
+proof<Decodes<typeof knownAgentSchema, KnownAgent>>();
 proof<Decodes<typeof agentEventSchema, AgentEvent>>();
 proof<Decodes<typeof retentionSchema, Retention>>();
 proof<Decodes<typeof channelEventSchema, ChannelEvent>>();
 proof<Decodes<typeof workSpecSchema, WorkSpec>>();
+proof<Decodes<typeof finishedWorkItemSchema, FinishedWorkItem>>();
 proof<Decodes<typeof workItemEventSchema, WorkItemEvent>>();
 proof<Decodes<typeof channelMessageSchema, Omit<ChannelMessage, 'id'>>>();
 proof<Decodes<typeof storedDirectMessageSchema, Omit<DirectMessage, 'id'>>>();

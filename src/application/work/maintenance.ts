@@ -1,0 +1,26 @@
+import { MAINTENANCE_INTERVAL_MS } from '../../domain/index.js';
+import type { AppDeps } from '../shared/deps.js';
+import { compactFinishedWork } from './compact-finished-work.js';
+import { sweepExpiredLeases } from './sweep-leases.js';
+
+/** One round of upkeep: expired leases recorded, finished items compacted. */
+export async function maintain(deps: AppDeps): Promise<void> {
+  await sweepExpiredLeases(deps);
+  await compactFinishedWork(deps);
+}
+
+/**
+ * Keeps a long-running process's state bounded: a round every MAINTENANCE_INTERVAL_MS until
+ * `signal` aborts; a failed round is reported and tried again on the next tick.
+ */
+export async function runMaintenance(
+  deps: AppDeps,
+  signal: AbortSignal,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  while (!signal.aborted) {
+    await deps.clock.sleep(MAINTENANCE_INTERVAL_MS, signal);
+    if (signal.aborted) return;
+    await maintain(deps).catch(onError);
+  }
+}
