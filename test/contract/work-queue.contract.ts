@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compactFinishedWork,
   createSessionDeps,
   createWarpApp,
   Session,
@@ -170,6 +171,30 @@ export function workQueueContract(fixture: PortsFixture): void {
         });
         const claim = await waiting;
         expect(claim.claimed && claim.workItem.workItemId).toBe(workItem.workItemId);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('compacts a finished item to its one snapshot, which every session reads back as the same item', async () => {
+      const t = await team();
+      try {
+        const { workItem } = await t.boss.broadcastWorkOffer({
+          taskId: 'done',
+          description: 'x',
+          requiredCapability: 'ts',
+        });
+        const claimed = await claimNow(t.a);
+        await t.a.completeWork({ workItemId: claimed.workItemId, result: { ok: true }, summary: 'done' });
+        const before = (await t.boss.getWorkItem({ workItemId: workItem.workItemId })).workItem;
+        expect(await compactFinishedWork(t.a.deps)).toBe(1);
+        const stream = { namespace: t.ns, kind: 'work' as const, id: workItem.workItemId };
+        const stored = await fixture.ports().events.read<{ type: string }>(stream);
+        expect(stored.events.map((e) => e.type)).toEqual(['WorkItemCompacted']);
+        const after = await t.b.getWorkItem({ workItemId: workItem.workItemId });
+        expect(after.workItem).toEqual(before);
+        expect((await t.a.completeWork({ workItemId: workItem.workItemId })).alreadyCompleted).toBe(true);
+        expect((await t.boss.listWork({ capability: 'ts' })).items).toContainEqual(before);
       } finally {
         await t.close();
       }
