@@ -10,3 +10,4 @@ export type { AgentDigest, DigestMoment } from './digest/agent-digest.js';
 export { Surfaced } from './digest/surfaced.js';
 export { compactFinishedWork } from './work/compact-finished-work.js';
 export { maintain, runMaintenance } from './work/maintenance.js';
+export { purgeExpiredWork } from './work/purge-expired-work.js';

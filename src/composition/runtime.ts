@@ -48,6 +48,7 @@ const settingsOf = (env: WarpEnv): Settings => ({
   leaseMs: env.ackTimeoutMs,
   maxAttempts: env.maxAttempts,
   dlqTtlMs: env.dlqTtlMs,
+  workRetentionMs: env.workRetentionMs,
   heartbeatMs: env.heartbeatMs,
   staleAfterMs: env.staleAfterMs,
   channelLimits: { maxMessages: env.channelMaxMessages, maxBytes: env.channelMaxBytes, maxChannels: env.maxChannels },

@@ -3,6 +3,7 @@ import { eventStoreContract } from './event-store.contract.js';
 import { messageBusContract } from './message-bus.contract.js';
 import type { PortsFixture } from './ports.js';
 import { registryStoreContract } from './registry-store.contract.js';
+import { tombstoneStoreContract } from './tombstone-store.contract.js';
 import { workQueueContract } from './work-queue.contract.js';
 
 /** Every port's contract, and the work queue built on them, against one backend. */
@@ -11,5 +12,6 @@ export function portContracts(fixture: PortsFixture): void {
   messageBusContract(fixture);
   registryStoreContract(fixture);
   cursorStoreContract(fixture);
+  tombstoneStoreContract(fixture);
   workQueueContract(fixture);
 }

@@ -18,6 +18,7 @@ const settings: Settings = {
   leaseMs: LEASE_MS,
   maxAttempts: 2,
   dlqTtlMs: 60_000,
+  workRetentionMs: 604_800_000,
   heartbeatMs: 60_000,
   staleAfterMs: 180_000,
   channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },

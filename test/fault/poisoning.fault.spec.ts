@@ -174,6 +174,11 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
         // A real entry under another agent's key.
         await registry.put('impostor', (await registry.get(leadGuid))!.value);
       },
+      TOMBSTONE_BUCKET: async () => {
+        // What get_work_item reads for an item with no history.
+        const tombstones: KV = await new Kvm(js).create(names.TOMBSTONE_BUCKET, { history: 1 });
+        await tombstones.put(`${NS}.ghost-purged`, NOT_JSON);
+      },
       CURSOR_BUCKET: async () => {
         // Read by the next agent (a session caches its own cursors).
         await cursors.put(`${NS}.${newcomerGuid}.roadmap`, 'NaN!');
@@ -258,6 +263,8 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     const listed = await call(lead, 'list_work', { capability: 'poison' });
     expect(listed.depth.poison).toMatchObject({ offered: 0, claimed: 0, completed: 2 });
     expect(listed.items.map((i: { workItemId: string }) => i.workItemId)).not.toContain('ghost-3');
+    expect(await lead.callError('get_work_item', { workItemId: 'ghost-purged' })).toMatch(/not found/);
+    expect((await lead.call('get_my_handle')).skipped[names.TOMBSTONE_BUCKET]).toBe(1);
     expect((await call(worker, 'deregister_agent')).deregistered).toBe(true);
     const tools = (await lead.client.listTools()).tools.map((t) => t.name);
     expect([...called].sort(), 'every tool was called after the poison').toEqual(tools.sort());

@@ -42,6 +42,7 @@ export interface WarpEnv {
   readonly ackTimeoutMs: number;
   readonly maxAttempts: number;
   readonly dlqTtlMs: number;
+  readonly workRetentionMs: number;
   readonly backend: BackendKind;
   readonly namespace?: string;
   readonly heartbeatMs: number;
@@ -132,6 +133,7 @@ const envSchema = z.object({
   WORKQUEUE_ACK_TIMEOUT: integer(300_000, 100, DAY),
   WORKQUEUE_MAX_ATTEMPTS: integer(3, 1, 100),
   WORKQUEUE_DLQ_TTL: integer(7 * DAY, 1_000, 365 * DAY),
+  WARP_WORK_RETENTION: integer(7 * DAY, 1_000, 3650 * DAY),
   WARP_BACKEND: choice(BACKENDS, 'nats', (v) => v.toLowerCase()),
   WARP_NAMESPACE: text.transform((v, ctx) => {
     if (v === undefined || NAME_PATTERN.test(v)) return v;
@@ -182,6 +184,7 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     ackTimeoutMs: e.WORKQUEUE_ACK_TIMEOUT,
     maxAttempts: e.WORKQUEUE_MAX_ATTEMPTS,
     dlqTtlMs: e.WORKQUEUE_DLQ_TTL,
+    workRetentionMs: e.WARP_WORK_RETENTION,
     backend: e.WARP_BACKEND,
     ...(e.WARP_NAMESPACE !== undefined ? { namespace: e.WARP_NAMESPACE } : {}),
     heartbeatMs: e.WARP_HEARTBEAT_MS,

@@ -1,3 +1,4 @@
+import { TOMBSTONE_RETENTIONS } from '../../domain/index.js';
 import type { Quarantine } from '../../ports/index.js';
 import { CountingQuarantine } from '../system/counting-quarantine.js';
 import { StoredValueDecoder } from './codecs/stored-value-decoder.js';
@@ -6,15 +7,20 @@ import { NatsCursorStore } from './nats-cursor-store.js';
 import { NatsEventStore } from './nats-event-store.js';
 import { NatsMessageBus } from './nats-message-bus.js';
 import { NatsRegistryStore } from './nats-registry-store.js';
+import { NatsTombstoneStore } from './nats-tombstone-store.js';
 
 export interface NatsBackendOptions {
   /** JetStream replicas for streams and buckets (3 on a cluster). */
   readonly replicas: number;
+  /** WARP_WORK_RETENTION: tombstones of purged items are kept TOMBSTONE_RETENTIONS times it (default a week). */
+  readonly workRetentionMs?: number;
   /** Where values read back that do not decode are reported (default: counted only). */
   readonly quarantine?: Quarantine;
   /** Owner of the background loops (feeds, watches, notice callbacks): what fails there is handed here, never thrown. */
   readonly onError?: (error: unknown) => void;
 }
+
+const WEEK = 7 * 86_400_000;
 
 const toStderr = (error: unknown): void =>
   void process.stderr.write(
@@ -35,6 +41,12 @@ export async function createNatsBackend(conn: NatsBackendConnection, options: Na
     bus: new NatsMessageBus(conn, options.replicas, decoder, onError),
     registry,
     cursors,
+    tombstones: new NatsTombstoneStore(
+      conn,
+      options.replicas,
+      TOMBSTONE_RETENTIONS * (options.workRetentionMs ?? WEEK),
+      decoder,
+    ),
     connection: conn,
     quarantine,
     async close(): Promise<void> {

@@ -10,6 +10,7 @@ export function assertToken(value: string): string {
 export const INBOX_STREAM = 'WARP_INBOX';
 export const REGISTRY_BUCKET = 'warp-registry';
 export const CURSOR_BUCKET = 'warp-cursors';
+export const TOMBSTONE_BUCKET = 'warp-purged';
 
 /** Each namespace's events live in a stream of their own, so one project's history never slows another's. */
 export const eventsStream = (ns: string): string => `WARP_EV_${assertToken(ns)}`;

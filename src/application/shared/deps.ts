@@ -8,6 +8,7 @@ import type {
   ProcessProbe,
   Quarantine,
   RegistryStore,
+  TombstoneStore,
 } from '../../ports/index.js';
 import { ChannelDirectory } from '../channels/channel-directory.js';
 import { WorkIndex } from '../work/work-index.js';
@@ -19,6 +20,7 @@ export interface AppDeps {
   readonly bus: MessageBus;
   readonly registry: RegistryStore;
   readonly cursors: CursorStore;
+  readonly tombstones: TombstoneStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly processes: ProcessProbe;
@@ -31,7 +33,10 @@ export interface AppDeps {
   readonly work: WorkIndex;
 }
 
-export type BackendPorts = Pick<AppDeps, 'events' | 'bus' | 'registry' | 'cursors' | 'connection' | 'quarantine'>;
+export type BackendPorts = Pick<
+  AppDeps,
+  'events' | 'bus' | 'registry' | 'cursors' | 'tombstones' | 'connection' | 'quarantine'
+>;
 
 /** A session's dependencies over a backend: fresh read models, shared stores. */
 export function createSessionDeps(

@@ -1,12 +1,14 @@
 import { MAINTENANCE_INTERVAL_MS } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { compactFinishedWork } from './compact-finished-work.js';
+import { purgeExpiredWork } from './purge-expired-work.js';
 import { sweepExpiredLeases } from './sweep-leases.js';
 
-/** One round of upkeep: expired leases recorded, finished items compacted. */
+/** One round of upkeep: expired leases recorded, finished items compacted, those past the retention purged. */
 export async function maintain(deps: AppDeps): Promise<void> {
   await sweepExpiredLeases(deps);
   await compactFinishedWork(deps);
+  await purgeExpiredWork(deps);
 }
 
 /**

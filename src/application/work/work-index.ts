@@ -1,4 +1,5 @@
 import {
+  finishedAt,
   isClaimable,
   isFinished,
   RECENT_FINISHED_WORK,
@@ -13,6 +14,13 @@ import { Projection, type Entry } from '../shared/projection.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
+/** A compacted item in the purge schedule. */
+export interface Finished {
+  readonly id: string;
+  readonly status: FinishedWorkItem['status'];
+  readonly finishedAt: number;
+}
+
 const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
   batch.events.length === 1 && batch.events[0]!.type === 'WorkItemCompacted';
 
@@ -23,6 +31,8 @@ const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
  */
 export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkItemEvent> {
   private readonly recent = new Map<string, Entry<FinishedWorkItem>>();
+  /** Every compacted item not yet purged, with how and when it finished: bounded by the retention. */
+  private readonly finished = new Map<string, Finished>();
 
   constructor(
     quarantine: Quarantine,
@@ -44,6 +54,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
       return;
     }
     this.entries.delete(id);
+    this.finished.set(id, { id, status: state.status, finishedAt: finishedAt(state) });
     this.recent.set(id, { state, revision });
     for (const oldest of this.recent.keys()) {
       if (this.recent.size <= this.recentLimit) break;
@@ -55,6 +66,12 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   forget(id: string): void {
     this.entries.delete(id);
     this.recent.delete(id);
+    this.finished.delete(id);
+  }
+
+  /** Compacted items that finished before `cutoff`: what the retention purges. */
+  finishedBefore(cutoff: number): Finished[] {
+    return [...this.finished.values()].filter((f) => f.finishedAt < cutoff);
   }
 
   items(filter: (item: LiveItem) => boolean = () => true): Array<Entry<LiveItem>> {

@@ -5,6 +5,7 @@ import { VirtualClock } from '../../../src/adapters/memory/virtual-clock.js';
 import { CryptoIds } from '../../../src/adapters/system/crypto-ids.js';
 import {
   compactFinishedWork,
+  maintain,
   createSessionDeps,
   createWarpApp,
   Session,
@@ -76,5 +77,30 @@ describe('compaction of finished aggregates (memory backend)', () => {
     // The other session saw the compaction through its subscription and agrees.
     expect(await compactFinishedWork(worker.deps)).toBe(0);
     expect((await worker.completeWork({ workItemId: done, summary: 'ok' })).alreadyCompleted).toBe(true);
+  });
+
+  it('after the retention a finished item is purged: get_work_item says when it finished and was purged', async () => {
+    const boss = await fleet.agent({ hostname: 'h1' });
+    await boss.registerAgent({ agentType: 'dev', capabilities: ['ts'] });
+    const { workItem } = await boss.broadcastWorkOffer({ taskId: 'old', description: 'x', requiredCapability: 'ts' });
+    const claim = await boss.claimWork({ capability: 'ts', timeout: 100 });
+    if (!claim.claimed) throw new Error('no claim');
+    await boss.completeWork({ workItemId: workItem.workItemId });
+    const finishedAt = fleet.clock.now();
+    await maintain(boss.deps);
+    await fleet.clock.advance(testSettings.workRetentionMs - 1);
+    await maintain(boss.deps);
+    expect((await boss.getWorkItem({ workItemId: workItem.workItemId })).workItem.status).toBe('completed');
+
+    await fleet.clock.advance(2);
+    await maintain(boss.deps);
+    const stream = { namespace: 'proj', kind: 'work' as const, id: workItem.workItemId };
+    expect(await fleet.backend.events.read(stream)).toEqual({ events: [], revision: 0 });
+    expect((await boss.listWork({})).items).toEqual([]);
+    const lookUp = boss.getWorkItem({ workItemId: workItem.workItemId });
+    await expect(lookUp).rejects.toThrow(
+      `finished (completed) at ${new Date(finishedAt).toISOString()} and was purged at ${new Date(fleet.clock.now()).toISOString()}`,
+    );
+    await expect(boss.getWorkItem({ workItemId: 'w-never' })).rejects.toThrow(/not found/);
   });
 });

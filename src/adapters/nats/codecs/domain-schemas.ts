@@ -16,7 +16,7 @@ import {
   type WorkItemEvent,
   type WorkSpec,
 } from '../../../domain/index.js';
-import type { DirectMessage, RegistryEntry } from '../../../ports/index.js';
+import type { DirectMessage, RegistryEntry, WorkTombstone } from '../../../ports/index.js';
 import { proof, type Decodes } from './type-proof.js';
 
 /**
@@ -250,6 +250,14 @@ export const registryEntrySchema = z.object({
   deregistered: z.boolean(),
 });
 
+/** What is kept of a purged work item. */
+export const workTombstoneSchema = z.object({
+  status: z.enum(['completed', 'dead-lettered', 'discarded']),
+  finishedAt: time,
+  purgedAt: time,
+});
+
+proof<Decodes<typeof workTombstoneSchema, WorkTombstone>>();
 proof<Decodes<typeof agentProfileSchema, AgentProfile>>();
 proof<Decodes<typeof agentHolderSchema, AgentHolder>>();
 proof<Decodes<typeof knownAgentSchema, KnownAgent>>();
