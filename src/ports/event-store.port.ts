@@ -20,6 +20,11 @@ export interface ReadResult<E> {
   readonly revision: number;
 }
 
+export interface SubscribeOptions {
+  /** Deliver only batches stored at a revision above this one. */
+  readonly after?: number;
+}
+
 export interface Subscription {
   close(): Promise<void>;
 }
@@ -60,6 +65,14 @@ export interface EventStore {
   compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number>;
   /** Forgets the stream: it reads as empty at revision 0 afterwards. */
   purge(stream: StreamId): Promise<void>;
-  /** Replays every stored event of `kind` in `namespace`, then follows new ones; resolves once caught up. */
-  subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription>;
+  /**
+   * Replays every stored event of `kind` in `namespace` (only those stored after revision
+   * `options.after`, when given: the tail after a checkpoint), then follows new ones; resolves once caught up.
+   */
+  subscribe<E>(
+    namespace: string,
+    kind: AggregateKind,
+    handler: (batch: StoredBatch<E>) => void,
+    options?: SubscribeOptions,
+  ): Promise<Subscription>;
 }

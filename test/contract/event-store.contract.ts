@@ -133,5 +133,31 @@ export function eventStoreContract(fixture: PortsFixture): void {
       const again = await store().append<E>(s, [C], 0);
       expect(await store().read<E>(s)).toEqual({ events: [C], revision: again });
     });
+
+    it('subscribe after a revision replays only the tail stored after it, then follows', async () => {
+      const ns = freshNamespace();
+      await store().append<E>(stream('one', ns), [A], 0);
+      const mark = await store().append<E>(stream('two', ns), [B], 0);
+      const tail = await store().append<E>(stream('one', ns), [C], (await store().read(stream('one', ns))).revision);
+      const seen: Array<StoredBatch<E>> = [];
+      const signal = new Signal();
+      const sub = await store().subscribe<E>(
+        ns,
+        'work',
+        (batch) => {
+          seen.push(batch);
+          signal.fire();
+        },
+        { after: mark },
+      );
+      try {
+        expect(seen).toEqual([{ stream: stream('one', ns), revision: tail, events: [C] }]);
+        const next = await store().append<E>(stream('two', ns), [A], mark);
+        await eventually(seen, (s) => s.length >= 2, signal);
+        expect(seen[1]).toEqual({ stream: stream('two', ns), revision: next, events: [A] });
+      } finally {
+        await sub.close();
+      }
+    });
   });
 }

@@ -1,4 +1,11 @@
-import type { AggregateKind, EventStore, StoredBatch, StreamId, Subscription } from '../../src/ports/index.js';
+import type {
+  AggregateKind,
+  EventStore,
+  StoredBatch,
+  StreamId,
+  SubscribeOptions,
+  Subscription,
+} from '../../src/ports/index.js';
 
 /**
  * An event store whose subscribers lag: every delivery is held until the test says
@@ -29,8 +36,9 @@ export class LaggingEventStore implements EventStore {
     namespace: string,
     kind: AggregateKind,
     handler: (batch: StoredBatch<E>) => void,
+    options?: SubscribeOptions,
   ): Promise<Subscription> {
-    return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)));
+    return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)), options);
   }
   deliver(): void {
     const held = this.held;

@@ -5,6 +5,7 @@ import {
   type ReadResult,
   type StoredBatch,
   type StreamId,
+  type SubscribeOptions,
   type Subscription,
 } from '../../ports/index.js';
 
@@ -77,8 +78,11 @@ export class MemoryEventStore implements EventStore {
     namespace: string,
     kind: AggregateKind,
     handler: (batch: StoredBatch<E>) => void,
+    options: SubscribeOptions = {},
   ): Promise<Subscription> {
-    const matches = (b: StoredBatch<unknown>): boolean => b.stream.namespace === namespace && b.stream.kind === kind;
+    const after = options.after ?? 0;
+    const matches = (b: StoredBatch<unknown>): boolean =>
+      b.stream.namespace === namespace && b.stream.kind === kind && b.revision > after;
     for (const batch of this.log.values()) if (matches(batch)) handler(batch as StoredBatch<E>);
     const listener = (batch: StoredBatch<unknown>): void => {
       if (matches(batch)) handler(batch as StoredBatch<E>);

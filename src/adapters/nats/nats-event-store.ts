@@ -9,6 +9,7 @@ import {
   type ReadResult,
   type StoredBatch,
   type StreamId,
+  type SubscribeOptions,
   type Subscription,
 } from '../../ports/index.js';
 import { batchSchema, foreignTo, streamOfSubject, type StoredEvent } from './codecs/event-batch-codec.js';
@@ -163,15 +164,17 @@ export class NatsEventStore implements EventStore {
     namespace: string,
     kind: AggregateKind,
     handler: (batch: StoredBatch<E>) => void,
+    options: SubscribeOptions = {},
   ): Promise<Subscription> {
     await this.ensure(namespace);
+    const after = options.after ?? 0;
     const source = eventsStream(namespace);
     const filter = `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;
     // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).
     const last = await this.lastOn(namespace, filter);
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
-    if (last === 0) caughtUp();
+    if (last <= after) caughtUp();
     const deliver = (m: JsMsg): void => {
       try {
         const stream = streamOfSubject(m.subject);
@@ -186,7 +189,7 @@ export class NatsEventStore implements EventStore {
         if (m.seq >= last) caughtUp();
       }
     };
-    const feed = new ResumableFeed(this.conn, source, filter, deliver, this.onError);
+    const feed = new ResumableFeed(this.conn, source, filter, deliver, this.onError, after);
     await feed.start();
     await replayed;
     return { close: () => feed.close() };

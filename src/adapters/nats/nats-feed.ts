@@ -35,7 +35,11 @@ export class ResumableFeed {
     private readonly filter: string,
     private readonly deliver: (m: JsMsg) => void,
     private readonly onError: (error: unknown) => void,
-  ) {}
+    /** The sequence the feed starts after (0: from the beginning). */
+    after = 0,
+  ) {
+    this.delivered = after;
+  }
 
   /** Opens the first consumer (failing like any request would); from then on it keeps itself open. */
   async start(): Promise<void> {
