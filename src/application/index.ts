@@ -11,3 +11,4 @@ export { Surfaced } from './digest/surfaced.js';
 export { compactFinishedWork } from './work/compact-finished-work.js';
 export { maintain, runMaintenance } from './work/maintenance.js';
 export { purgeExpiredWork } from './work/purge-expired-work.js';
+export * from './namespace-models.js';

@@ -12,6 +12,8 @@ export interface StoredBatch<E> {
   readonly stream: StreamId;
   readonly revision: number;
   readonly events: readonly E[];
+  /** Set on a compaction: this batch is now the stream's whole history (what came before it is gone). */
+  readonly replaces?: true;
 }
 
 /** Revision 0 means "the stream has no events yet". */

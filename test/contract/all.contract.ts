@@ -1,3 +1,4 @@
+import { checkpointContract } from './checkpoint.contract.js';
 import { cursorStoreContract } from './cursor-store.contract.js';
 import { eventStoreContract } from './event-store.contract.js';
 import { messageBusContract } from './message-bus.contract.js';
@@ -14,4 +15,5 @@ export function portContracts(fixture: PortsFixture): void {
   cursorStoreContract(fixture);
   tombstoneStoreContract(fixture);
   workQueueContract(fixture);
+  checkpointContract(fixture);
 }

@@ -119,7 +119,7 @@ export function eventStoreContract(fixture: PortsFixture): void {
       const seen: Array<StoredBatch<E>> = [];
       const sub = await store().subscribe<E>(ns, 'work', (batch) => void seen.push(batch));
       await sub.close();
-      expect(seen).toEqual([{ stream: stream('one', ns), revision: compacted, events: [C] }]);
+      expect(seen).toEqual([{ stream: stream('one', ns), revision: compacted, events: [C], replaces: true }]);
     });
 
     it('purge forgets a stream: it reads as empty at revision 0, and may start again', async () => {

@@ -6,6 +6,8 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as names from '../../src/adapters/nats/nats-names.js';
+import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import { CountingQuarantine } from '../../src/adapters/system/counting-quarantine.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 import { BIN, type StdioAgent } from '../support/stdio-agent.js';
@@ -18,7 +20,14 @@ const run = promisify(execFile);
 const NOT_JSON = 'this is {not json';
 
 /** Exports of nats-names.ts that name no place Warp reads (helpers); everything else must be poisoned below. */
-const NOT_PLACES = ['assertToken', 'nanos', 'ensureStream', 'eventsStreamConfig', 'inboxStreamConfig'];
+const NOT_PLACES = [
+  'assertToken',
+  'nanos',
+  'ensureStream',
+  'eventsStreamConfig',
+  'inboxStreamConfig',
+  'checkpointStreamConfig',
+];
 
 const spec = (id: string) => ({
   id,
@@ -48,6 +57,9 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
   let nats: NatsServerHandle;
   let nc: NatsConnection;
   let js: JetStreamClient;
+  // Checkpoints are read by long-running processes, not sessions: this one reads them in process.
+  const hubQuarantine = new CountingQuarantine();
+  let hub: NatsBackend;
   const pool = agentPool();
   const start = (namespace = NS): Promise<StdioAgent> => pool.start({ NATS_URL: nats.url, WARP_NAMESPACE: namespace });
 
@@ -55,8 +67,13 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     nats = await startNatsServer();
     nc = await connect({ servers: nats.url });
     js = jetstream(nc);
+    hub = await createNatsBackend(await NatsBackendConnection.open({ servers: nats.url, transport: 'tcp' }), {
+      replicas: 1,
+      quarantine: hubQuarantine,
+    });
   });
   afterAll(async () => {
+    await hub?.close();
     await pool.closeAll();
     await nc?.close();
     await nats?.dispose();
@@ -179,6 +196,15 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
         const tombstones: KV = await new Kvm(js).create(names.TOMBSTONE_BUCKET, { history: 1 });
         await tombstones.put(`${NS}.ghost-purged`, NOT_JSON);
       },
+      CHECKPOINT_STREAM: async () => {
+        await hub.checkpoints.load(NS); // makes the stream
+        await js.publish(names.checkpointSubject(NS, 'head'), NOT_JSON);
+      },
+      checkpointSubject: async () => {
+        // A well-formed manifest whose chunk is not a checkpoint.
+        const chunk = await js.publish(names.checkpointSubject(`${NS}x`, 'abc'), JSON.stringify({ after: null }));
+        await js.publish(names.checkpointSubject(`${NS}x`, 'head'), JSON.stringify({ id: 'abc', chunks: [chunk.seq] }));
+      },
       CURSOR_BUCKET: async () => {
         // Read by the next agent (a session caches its own cursors).
         await cursors.put(`${NS}.${newcomerGuid}.roadmap`, 'NaN!');
@@ -190,6 +216,10 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
       places.sort(),
     );
     for (const poison of Object.values(poisoners)) await poison();
+    // A poisoned checkpoint loads as none (a full replay follows) and is counted.
+    expect(await hub.checkpoints.load(NS)).toBeUndefined();
+    expect(await hub.checkpoints.load(`${NS}x`)).toBeUndefined();
+    expect(hubQuarantine.counts()[names.CHECKPOINT_STREAM]).toBe(2);
 
     // --- The running agents saw it all go by, live, and counted it. ---
     await eventually(async () => {

@@ -1,6 +1,7 @@
 import { TOMBSTONE_RETENTIONS } from '../../domain/index.js';
 import type { Clock, Connection, Quarantine } from '../../ports/index.js';
 import { CountingQuarantine } from '../system/counting-quarantine.js';
+import { MemoryCheckpointStore } from './memory-checkpoint-store.js';
 import { MemoryCursorStore } from './memory-cursor-store.js';
 import { MemoryEventStore } from './memory-event-store.js';
 import { MemoryMessageBus } from './memory-message-bus.js';
@@ -30,6 +31,7 @@ export function createMemoryBackend(
     bus: new MemoryMessageBus(clock),
     registry: new MemoryRegistryStore(),
     cursors: new MemoryCursorStore(),
+    checkpoints: new MemoryCheckpointStore(),
     tombstones: new MemoryTombstoneStore(clock, TOMBSTONE_RETENTIONS * workRetentionMs),
     connection: memoryConnection,
     quarantine,

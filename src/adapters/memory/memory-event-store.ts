@@ -60,7 +60,12 @@ export class MemoryEventStore implements EventStore {
     const key = keyOf(stream);
     const actual = this.revisions.get(key) ?? 0;
     if (actual !== expectedRevision) throw new RevisionConflict(stream, expectedRevision, actual);
-    const batch: StoredBatch<E> = { stream, revision: ++this.sequence, events: structuredClone(events) };
+    const batch: StoredBatch<E> = {
+      stream,
+      revision: ++this.sequence,
+      events: structuredClone(events),
+      ...(rollup ? { replaces: true as const } : {}),
+    };
     const earlier = this.streams.get(key) ?? [];
     if (rollup) for (const seq of earlier.splice(0)) this.log.delete(seq);
     earlier.push(batch.revision);

@@ -2,6 +2,7 @@ import { TOMBSTONE_RETENTIONS } from '../../domain/index.js';
 import type { Quarantine } from '../../ports/index.js';
 import { CountingQuarantine } from '../system/counting-quarantine.js';
 import { StoredValueDecoder } from './codecs/stored-value-decoder.js';
+import { NatsCheckpointStore } from './nats-checkpoint-store.js';
 import { NatsBackendConnection } from './nats-connection.js';
 import { NatsCursorStore } from './nats-cursor-store.js';
 import { NatsEventStore } from './nats-event-store.js';
@@ -41,6 +42,7 @@ export async function createNatsBackend(conn: NatsBackendConnection, options: Na
     bus: new NatsMessageBus(conn, options.replicas, decoder, onError),
     registry,
     cursors,
+    checkpoints: new NatsCheckpointStore(conn, options.replicas, decoder),
     tombstones: new NatsTombstoneStore(
       conn,
       options.replicas,

@@ -23,6 +23,7 @@ const WRONG_LAST_SEQUENCE = 10071;
 const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
+const ROLLUP = 'Nats-Rollup';
 
 /** One stream per namespace (WARP_EV_<ns>), one subject per aggregate, one message per decision; revision = stream sequence. */
 export class NatsEventStore implements EventStore {
@@ -139,7 +140,7 @@ export class NatsEventStore implements EventStore {
       if (rollup) {
         // The server keeps only this message on the subject.
         const h = headers();
-        h.set('Nats-Rollup', 'sub');
+        h.set(ROLLUP, 'sub');
         Object.assign(options, { headers: h });
       }
       const ack = await retryTransient(() => this.conn.js.publish(subject, payload, options), this.conn.retry);
@@ -183,7 +184,8 @@ export class NatsEventStore implements EventStore {
           return;
         }
         const events = this.decodeBatch(stream, m);
-        if (events) handler({ stream, revision: m.seq, events: events as E[] });
+        const replaces = m.headers?.get(ROLLUP) === 'sub' ? { replaces: true as const } : {};
+        if (events) handler({ stream, revision: m.seq, events: events as E[], ...replaces });
       } finally {
         // A skipped (or failed) batch still counts towards the replay's end.
         if (m.seq >= last) caughtUp();

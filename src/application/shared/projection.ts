@@ -1,5 +1,5 @@
 import type { Decider } from '../../domain/index.js';
-import type { Quarantine, StoredBatch } from '../../ports/index.js';
+import type { KeptState, Quarantine, StoredBatch } from '../../ports/index.js';
 import { replayStored } from './replay-stored.js';
 
 export interface Entry<S> {
@@ -34,7 +34,8 @@ export class Projection<C, S, E> {
     const state =
       resulting ??
       replayStored(this.decider, this.quarantine, batch.stream, batch.events, {
-        from: current?.state,
+        // A compaction starts the stream afresh: the events between what this model saw and it may be gone.
+        from: batch.replaces ? undefined : current?.state,
         sequence: batch.revision,
         skipped,
       });
@@ -44,6 +45,16 @@ export class Projection<C, S, E> {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /** The states it holds, for a checkpoint. */
+  kept(): Array<KeptState<S>> {
+    return [...this.entries].map(([id, { state, revision }]) => ({ id, revision, state }));
+  }
+
+  /** Puts back states from a checkpoint, before any batch is applied. */
+  restore(kept: ReadonlyArray<KeptState<S>>): void {
+    for (const { id, revision, state } of kept) this.entries.set(id, { state, revision });
   }
 
   /** Where an aggregate's new state goes (`batch` holds the events that led to it); a model that forgets some overrides it. */

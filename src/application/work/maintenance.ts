@@ -1,4 +1,5 @@
-import { MAINTENANCE_INTERVAL_MS } from '../../domain/index.js';
+import { CHECKPOINT_INTERVAL_MS, MAINTENANCE_INTERVAL_MS } from '../../domain/index.js';
+import type { NamespaceModels } from '../namespace-models.js';
 import type { AppDeps } from '../shared/deps.js';
 import { compactFinishedWork } from './compact-finished-work.js';
 import { purgeExpiredWork } from './purge-expired-work.js';
@@ -13,16 +14,22 @@ export async function maintain(deps: AppDeps): Promise<void> {
 
 /**
  * Keeps a long-running process's state bounded: a round every MAINTENANCE_INTERVAL_MS until
- * `signal` aborts; a failed round is reported and tried again on the next tick.
+ * `signal` aborts, and a checkpoint of `models` (when given: the models `deps` reads) every
+ * CHECKPOINT_INTERVAL_MS. A failed round or checkpoint is reported and tried again on the next tick.
  */
 export async function runMaintenance(
   deps: AppDeps,
   signal: AbortSignal,
   onError: (error: unknown) => void,
+  models?: Pick<NamespaceModels, 'checkpoint'>,
 ): Promise<void> {
+  let checkpointed = deps.clock.now();
   while (!signal.aborted) {
     await deps.clock.sleep(MAINTENANCE_INTERVAL_MS, signal);
     if (signal.aborted) return;
     await maintain(deps).catch(onError);
+    if (models && deps.clock.now() - checkpointed >= CHECKPOINT_INTERVAL_MS) {
+      await models.checkpoint().then(() => (checkpointed = deps.clock.now()), onError);
+    }
   }
 }

@@ -10,7 +10,9 @@ export async function purgeExpiredWork(deps: AppDeps): Promise<number> {
   const now = deps.clock.now();
   const due = deps.work.finishedBefore(now - deps.settings.workRetentionMs);
   for (const { id, status, finishedAt } of due) {
-    await deps.tombstones.record(deps.session.namespace, id, { status, finishedAt, purgedAt: now });
+    // Another process (or this one, before a restart) may have purged it already: its tombstone stands.
+    const known = await deps.tombstones.get(deps.session.namespace, id);
+    if (!known) await deps.tombstones.record(deps.session.namespace, id, { status, finishedAt, purgedAt: now });
     await deps.events.purge(workStream(deps, id));
     deps.work.forget(id);
   }

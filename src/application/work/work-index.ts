@@ -9,17 +9,12 @@ import {
   type WorkItemEvent,
   type WorkItemState,
 } from '../../domain/index.js';
-import type { Quarantine, StoredBatch } from '../../ports/index.js';
+import type { Checkpoint, KeptState, Quarantine, ScheduledPurge, StoredBatch } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
-/** A compacted item in the purge schedule. */
-export interface Finished {
-  readonly id: string;
-  readonly status: FinishedWorkItem['status'];
-  readonly finishedAt: number;
-}
+export type WorkCheckpoint = Checkpoint['work'];
 
 const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
   batch.events.length === 1 && batch.events[0]!.type === 'WorkItemCompacted';
@@ -32,7 +27,7 @@ const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
 export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkItemEvent> {
   private readonly recent = new Map<string, Entry<FinishedWorkItem>>();
   /** Every compacted item not yet purged, with how and when it finished: bounded by the retention. */
-  private readonly finished = new Map<string, Finished>();
+  private readonly finished = new Map<string, ScheduledPurge>();
 
   constructor(
     quarantine: Quarantine,
@@ -62,6 +57,22 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     }
   }
 
+  /** Live items, the recently finished window (oldest first) and the purge schedule, for a checkpoint. */
+  saved(): WorkCheckpoint {
+    const live: Array<KeptState<LiveItem>> = [];
+    for (const [id, { state, revision }] of this.entries)
+      if (state.status !== 'absent') live.push({ id, revision, state });
+    const recent = [...this.recent].map(([id, { state, revision }]) => ({ id, revision, state }));
+    return { live, recent, purges: [...this.finished.values()] };
+  }
+
+  /** Puts back what `saved` returned, before any batch is applied. */
+  restoreSaved(saved: WorkCheckpoint): void {
+    this.restore(saved.live);
+    for (const { id, revision, state } of saved.recent) this.recent.set(id, { state, revision });
+    for (const purge of saved.purges) this.finished.set(purge.id, purge);
+  }
+
   /** Drops an item (purged from the store) from the index. */
   forget(id: string): void {
     this.entries.delete(id);
@@ -70,7 +81,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   }
 
   /** Compacted items that finished before `cutoff`: what the retention purges. */
-  finishedBefore(cutoff: number): Finished[] {
+  finishedBefore(cutoff: number): ScheduledPurge[] {
     return [...this.finished.values()].filter((f) => f.finishedAt < cutoff);
   }
 

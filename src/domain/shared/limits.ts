@@ -32,6 +32,8 @@ export const RECENT_FINISHED_WORK = 1000;
 export const TOMBSTONE_RETENTIONS = 4;
 /** How often a long-running process sweeps leases, compacts finished aggregates and purges expired ones. */
 export const MAINTENANCE_INTERVAL_MS = 60_000;
+/** How often a long-running process saves a checkpoint of its read models (so a restart replays only the tail). */
+export const CHECKPOINT_INTERVAL_MS = 300_000;
 
 // Messages and channels
 export const MAX_CHANNEL_DESCRIPTION_BYTES = 1024;

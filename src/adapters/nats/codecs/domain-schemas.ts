@@ -16,7 +16,7 @@ import {
   type WorkItemEvent,
   type WorkSpec,
 } from '../../../domain/index.js';
-import type { DirectMessage, RegistryEntry, WorkTombstone } from '../../../ports/index.js';
+import type { Checkpoint, DirectMessage, RegistryEntry, WorkTombstone } from '../../../ports/index.js';
 import { proof, type Decodes } from './type-proof.js';
 
 /**
@@ -141,8 +141,7 @@ const workCommon = {
   history: z.array(attemptRecordSchema),
 };
 
-/** A finished item's whole state, as its compaction snapshot stores it. */
-export const finishedWorkItemSchema = z.discriminatedUnion('status', [
+const finishedStates = [
   z.object({
     ...workCommon,
     status: z.literal('completed'),
@@ -159,6 +158,22 @@ export const finishedWorkItemSchema = z.discriminatedUnion('status', [
     expiresAt: time,
   }),
   z.object({ ...workCommon, status: z.literal('discarded'), discardedAt: time }),
+] as const;
+
+/** A finished item's whole state, as its compaction snapshot stores it. */
+export const finishedWorkItemSchema = z.discriminatedUnion('status', [...finishedStates]);
+
+/** Any existing item's state, as a checkpoint of the work index stores it. */
+const liveWorkItemSchema = z.discriminatedUnion('status', [
+  z.object({ ...workCommon, status: z.literal('offered') }),
+  z.object({
+    ...workCommon,
+    status: z.literal('claimed'),
+    holder: z.string(),
+    leaseUntil: time,
+    progress: z.number().finite().optional(),
+  }),
+  ...finishedStates,
 ]);
 
 export const workItemEventSchema = z.discriminatedUnion('type', [
@@ -250,6 +265,27 @@ export const registryEntrySchema = z.object({
   deregistered: z.boolean(),
 });
 
+const openChannelSchema = z.object({
+  status: z.literal('open'),
+  name,
+  description: z.string(),
+  retention: retentionSchema,
+  createdAt: time,
+});
+
+const kept = <S extends z.ZodType>(state: S) => z.object({ id: z.string(), revision: count, state });
+
+/** A namespace's read models as a checkpoint stores them. */
+export const checkpointSchema = z.object({
+  after: z.object({ channel: count, work: count }),
+  channels: z.array(kept(openChannelSchema)),
+  work: z.object({
+    live: z.array(kept(liveWorkItemSchema)),
+    recent: z.array(kept(finishedWorkItemSchema)),
+    purges: z.array(z.object({ id, status: z.enum(['completed', 'dead-lettered', 'discarded']), finishedAt: time })),
+  }),
+});
+
 /** What is kept of a purged work item. */
 export const workTombstoneSchema = z.object({
   status: z.enum(['completed', 'dead-lettered', 'discarded']),
@@ -258,6 +294,7 @@ export const workTombstoneSchema = z.object({
 });
 
 proof<Decodes<typeof workTombstoneSchema, WorkTombstone>>();
+proof<Decodes<typeof checkpointSchema, Checkpoint>>();
 proof<Decodes<typeof agentProfileSchema, AgentProfile>>();
 proof<Decodes<typeof agentHolderSchema, AgentHolder>>();
 proof<Decodes<typeof knownAgentSchema, KnownAgent>>();
