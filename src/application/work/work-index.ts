@@ -85,14 +85,23 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     return [...this.finished.values()].filter((f) => f.finishedAt < cutoff);
   }
 
+  /** Every item the index holds, the recently finished window included. */
   items(filter: (item: LiveItem) => boolean = () => true): Array<Entry<LiveItem>> {
+    return [...this.unfinished(filter), ...this.collect(this.recent.values(), filter)];
+  }
+
+  /** Items not compacted yet (what claims look at), without the finished window. */
+  private unfinished(filter: (item: LiveItem) => boolean): Array<Entry<LiveItem>> {
+    return this.collect(this.entries.values(), filter);
+  }
+
+  private collect(
+    entries: Iterable<Entry<WorkItemState>>,
+    filter: (item: LiveItem) => boolean,
+  ): Array<Entry<LiveItem>> {
     const result: Array<Entry<LiveItem>> = [];
-    for (const entries of [this.entries.values(), this.recent.values()]) {
-      for (const entry of entries) {
-        const state = entry.state;
-        if (state.status !== 'absent' && filter(state)) result.push({ state, revision: entry.revision });
-      }
-    }
+    for (const { state, revision } of entries)
+      if (state.status !== 'absent' && filter(state)) result.push({ state, revision });
     return result;
   }
 
@@ -106,7 +115,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
 
   /** Items a claim may take now: offered, or claimed with an expired lease; highest priority first, then oldest. */
   claimable(capability: string, now: number): Array<Entry<LiveItem>> {
-    return this.items((s) => s.spec.capability === capability && isClaimable(s, now)).sort(
+    return this.unfinished((s) => s.spec.capability === capability && isClaimable(s, now)).sort(
       (a, b) => b.state.spec.priority - a.state.spec.priority || a.state.offeredAt - b.state.offeredAt,
     );
   }
@@ -114,7 +123,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   /** When the earliest current lease for `capability` runs out (so a waiting claim can wake then). */
   nextLeaseExpiry(capability: string): number | undefined {
     let next: number | undefined;
-    for (const { state } of this.items((s) => s.spec.capability === capability && s.status === 'claimed')) {
+    for (const { state } of this.unfinished((s) => s.spec.capability === capability && s.status === 'claimed')) {
       if (state.status === 'claimed' && (next === undefined || state.leaseUntil < next)) next = state.leaseUntil;
     }
     return next;
