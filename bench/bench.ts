@@ -22,6 +22,7 @@ const settings: Settings = {
   leaseMs: 60_000,
   maxAttempts: 3,
   dlqTtlMs: 3_600_000,
+  workRetentionMs: 604_800_000,
   heartbeatMs: 30_000,
   staleAfterMs: 90_000,
   channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },

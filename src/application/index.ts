@@ -11,3 +11,7 @@ export { Surfaced } from './digest/surfaced.js';
 export { beat, goOffline, runHeartbeat } from './registry/heartbeat.js';
 export { syncConfiguredChannels } from './channels/sync-configured-channels.js';
 export { catchUpChannel } from './channels/catch-up-channel.js';
+export { compactFinishedWork } from './work/compact-finished-work.js';
+export { maintain, runMaintenance } from './work/maintenance.js';
+export { purgeExpiredWork } from './work/purge-expired-work.js';
+export * from './namespace-models.js';

@@ -32,6 +32,7 @@ import { failWork } from './work/fail-work.js';
 import { reportWorkProgress } from './work/report-work-progress.js';
 import { getWorkItem } from './work/get-work-item.js';
 import { listWork } from './work/list-work.js';
+import { runMaintenance } from './work/maintenance.js';
 
 type UseCase<I, O> = (deps: AppDeps, input: I) => Promise<O>;
 const bind =
@@ -88,11 +89,17 @@ export interface RunningSession {
   stop(): Promise<void>;
 }
 
-/** Catches the read models up with the store, applies configured channels and starts the heartbeat. */
+export interface SessionOptions {
+  /** Sweep, compact and purge in this session (memory mode, where no hub does it). */
+  readonly maintain?: boolean;
+}
+
+/** Catches the read models up with the store, applies configured channels and starts the heartbeat (and upkeep). */
 export async function startSession(
   deps: AppDeps,
   configuredChannels: readonly CreateChannelInput[],
   onError: (error: unknown) => void,
+  options: SessionOptions = {},
 ): Promise<RunningSession> {
   const ns = deps.session.namespace;
   const subscriptions = [
@@ -100,10 +107,13 @@ export async function startSession(
     await deps.events.subscribe<WorkItemEvent>(ns, 'work', (batch) => deps.work.apply(batch)),
   ];
   await syncConfiguredChannels(deps, configuredChannels);
-  return keepAlive(deps, subscriptions, onError, {
-    beat: () => beat(deps),
-    goOffline: () => goOffline(deps),
-  });
+  return keepAlive(
+    deps,
+    subscriptions,
+    onError,
+    { beat: () => beat(deps), goOffline: () => goOffline(deps) },
+    options.maintain ?? false,
+  );
 }
 
 /** What a thin session leaves to the authority that keeps its namespace's state (the hub). */
@@ -136,7 +146,7 @@ export async function startThinSession(
     await Promise.all(subscriptions.map((s) => s.close()));
     throw error;
   }
-  return keepAlive(deps, subscriptions, onError, authority);
+  return keepAlive(deps, subscriptions, onError, authority, false);
 }
 
 function keepAlive(
@@ -144,13 +154,16 @@ function keepAlive(
   subscriptions: readonly Subscription[],
   onError: (error: unknown) => void,
   presence: Pick<Authority, 'beat' | 'goOffline'>,
+  maintain: boolean,
 ): RunningSession {
   const heartbeat = new AbortController();
   const beating = runHeartbeat(deps, heartbeat.signal, onError, () => presence.beat());
+  const upkeep = maintain ? runMaintenance(deps, heartbeat.signal, onError) : undefined;
   return {
     async stop() {
       heartbeat.abort();
       await beating;
+      await upkeep;
       await presence.goOffline().catch(onError);
       await Promise.all(subscriptions.map((s) => s.close()));
     },

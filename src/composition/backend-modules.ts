@@ -1,7 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { createMemoryBackend } from '../adapters/memory/memory-backend.js';
 import type { Clock, Quarantine } from '../ports/index.js';
-import type { BackendPorts } from '../application/index.js';
+import type { BackendPorts, Settings } from '../application/index.js';
 import { TOKENS } from './tokens.js';
 
 /** A backend as the session sees it, plus how to let it go. */
@@ -13,8 +13,11 @@ export interface Backend extends BackendPorts {
 export const memoryModule = new ContainerModule(({ bind }) => {
   bind<Backend>(TOKENS.Backend)
     .toResolvedValue(
-      (clock: Clock, quarantine: Quarantine) => ({ ...createMemoryBackend(clock, quarantine), close: async () => {} }),
-      [TOKENS.Clock, TOKENS.Quarantine],
+      (clock: Clock, quarantine: Quarantine, settings: Settings) => ({
+        ...createMemoryBackend(clock, quarantine, settings.workRetentionMs),
+        close: async () => {},
+      }),
+      [TOKENS.Clock, TOKENS.Quarantine, TOKENS.Settings],
     )
     .inSingletonScope();
 });

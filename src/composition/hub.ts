@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { startHubService } from '../adapters/hub/hub-service.js';
-import { openNamespaceModels } from '../adapters/hub/namespace-models.js';
+import { openHubNamespace } from '../adapters/hub/hub-namespace.js';
 import { createLogger, loadEnv, resolveNatsConnection, type Logger } from '../adapters/config/index.js';
 import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
@@ -50,17 +50,20 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
   const backend = await container.getAsync<NatsBackend>(TOKENS.Backend);
   const onError = (error: unknown): void =>
     logger.warn('hub task failed', { error: error instanceof Error ? error.message : String(error) });
-  const hub = await startHubService({
-    nc: backend.connection.nc,
+  const shared = {
     backend,
     clock: container.get<Clock>(TOKENS.Clock),
     ids: container.get<IdGenerator>(TOKENS.Ids),
     processes: container.get<ProcessProbe>(TOKENS.Processes),
     settings: settingsOf(env),
     hostname: identity.hostname,
-    version,
-    openModels: (namespace) => openNamespaceModels(backend.events, quarantine, namespace),
     onError,
+  };
+  const hub = await startHubService({
+    ...shared,
+    nc: backend.connection.nc,
+    version,
+    openModels: (namespace) => openHubNamespace(shared, namespace),
     budget: (request) => withinBudget(backend.connection.retry, request),
   }).catch(async (error: unknown) => {
     await backend.close();

@@ -23,6 +23,7 @@ export async function openNatsBackend(
   try {
     return await createNatsBackend(conn, {
       replicas: env.replicas,
+      workRetentionMs: env.workRetentionMs,
       quarantine,
       shared,
       onError: (error) => logger.warn('background task failed', { error }),

@@ -56,6 +56,7 @@ export const settingsOf = (env: WarpEnv): Settings => ({
   leaseMs: env.ackTimeoutMs,
   maxAttempts: env.maxAttempts,
   dlqTtlMs: env.dlqTtlMs,
+  workRetentionMs: env.workRetentionMs,
   heartbeatMs: env.heartbeatMs,
   staleAfterMs: env.staleAfterMs,
   channelLimits: { maxMessages: env.channelMaxMessages, maxBytes: env.channelMaxBytes, maxChannels: env.maxChannels },
@@ -128,7 +129,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       const launch =
         connection.user !== undefined || env.hub === 'external' ? undefined : () => launchLocalHub(options.env, server);
       ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch));
-    } else running = await startSession(deps, channels, onError);
+      // In memory this process is all there is: it keeps the namespace bounded itself.
+    } else running = await startSession(deps, channels, onError, { maintain: true });
     // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.
     if (options.handle)
       await api.setHandle({ handle: options.handle }).catch(async (error: unknown) => {

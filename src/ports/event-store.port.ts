@@ -12,12 +12,19 @@ export interface StoredBatch<E> {
   readonly stream: StreamId;
   readonly revision: number;
   readonly events: readonly E[];
+  /** Set on a compaction: this batch is now the stream's whole history (what came before it is gone). */
+  readonly replaces?: true;
 }
 
 /** Revision 0 means "the stream has no events yet". */
 export interface ReadResult<E> {
   readonly events: readonly E[];
   readonly revision: number;
+}
+
+export interface SubscribeOptions {
+  /** Deliver only batches stored at a revision above this one. */
+  readonly after?: number;
 }
 
 export interface Subscription {
@@ -52,8 +59,24 @@ export interface EventStore {
   read<E>(stream: StreamId): Promise<ReadResult<E>>;
   /** Returns the new revision. `idempotencyKey` stores a retried append once. */
   append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number>;
-  /** Replays every stored event of `kind` in `namespace`, then follows new ones; resolves once caught up. */
-  subscribe<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription>;
+  /**
+   * Replaces the stream's history with `snapshot` (one batch, e.g. a finished aggregate's whole
+   * state) if it is still at `expectedRevision` (else RevisionConflict); returns the new revision.
+   * Subscribers see the snapshot as a new batch; a later `read` returns only it.
+   */
+  compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number>;
+  /** Forgets the stream: it reads as empty at revision 0 afterwards. */
+  purge(stream: StreamId): Promise<void>;
+  /**
+   * Replays every stored event of `kind` in `namespace` (only those stored after revision
+   * `options.after`, when given: the tail after a checkpoint), then follows new ones; resolves once caught up.
+   */
+  subscribe<E>(
+    namespace: string,
+    kind: AggregateKind,
+    handler: (batch: StoredBatch<E>) => void,
+    options?: SubscribeOptions,
+  ): Promise<Subscription>;
   /** The revision of the newest batch stored in `namespace`, any kind (0 when none): how far a reader has to go. */
   head(namespace: string): Promise<number>;
   /** Follows the events of `kind` in `namespace` appended from now on, replaying nothing (a thin session's live feed). */

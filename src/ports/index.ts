@@ -9,3 +9,5 @@ export * from './ids.port.js';
 export * from './connection.port.js';
 export * from './process-probe.port.js';
 export * from './quarantine.port.js';
+export * from './tombstone-store.port.js';
+export * from './checkpoint-store.port.js';

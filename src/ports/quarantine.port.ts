@@ -1,6 +1,6 @@
 /** A value read back from the backend that Warp cannot use; it is skipped, never fatal. */
 export interface RejectedValue {
-  /** Where it came from: a stream, a bucket or a family of notices (e.g. `WARP_EVENTS`, `warp-registry`). */
+  /** Where it came from: a stream, a bucket or a family of notices (e.g. `WARP_EV_p`, `warp-registry`). */
   readonly source: string;
   /** Its subject or key. */
   readonly subject: string;
@@ -18,8 +18,8 @@ export interface RejectedValue {
  * for `warp status` and get_my_handle.
  *
  * @example
- *   quarantine.reject({ source: 'WARP_EVENTS', subject: 'warp.ev.p.work.w1', sequence: 7, reason: 'not JSON' });
- *   quarantine.counts(); // → { WARP_EVENTS: 1 }
+ *   quarantine.reject({ source: 'WARP_EV_p', subject: 'warp.ev.p.work.w1', sequence: 7, reason: 'not JSON' });
+ *   quarantine.counts(); // → { WARP_EV_p: 1 }
  */
 export interface Quarantine {
   reject(value: RejectedValue): void;

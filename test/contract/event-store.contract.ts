@@ -85,6 +85,81 @@ export function eventStoreContract(fixture: PortsFixture): void {
       }
     });
 
+    it('compact leaves only the snapshot: read returns it at the revision compact returned, and the next append builds on it', async () => {
+      const s = stream();
+      const first = await store().append<E>(s, [A], 0);
+      const second = await store().append<E>(s, [B], first);
+      const compacted = await store().compact<E>(s, [C], second);
+      expect(compacted).toBeGreaterThan(second);
+      expect(await store().read<E>(s)).toEqual({ events: [C], revision: compacted });
+      const next = await store().append<E>(s, [ev(4)], compacted);
+      expect(await store().read<E>(s)).toEqual({ events: [C, ev(4)], revision: next });
+    });
+
+    it('refuses a compaction at a stale revision with RevisionConflict and keeps the history', async () => {
+      const s = stream();
+      const first = await store().append<E>(s, [A], 0);
+      const second = await store().append<E>(s, [B], first);
+      await expect(store().compact<E>(s, [C], first)).rejects.toBeInstanceOf(RevisionConflict);
+      expect(await store().read<E>(s)).toEqual({ events: [A, B], revision: second });
+    });
+
+    it('compacts one stream only: its neighbours keep their history', async () => {
+      const ns = freshNamespace();
+      const a = await store().append<E>(stream('a', ns), [A], 0);
+      const b = await store().append<E>(stream('b', ns), [B], 0);
+      await store().compact<E>(stream('a', ns), [C], a);
+      expect(await store().read<E>(stream('b', ns))).toEqual({ events: [B], revision: b });
+    });
+
+    it('a subscriber replaying after a compaction sees only the snapshot', async () => {
+      const ns = freshNamespace();
+      const first = await store().append<E>(stream('one', ns), [A], 0);
+      const compacted = await store().compact<E>(stream('one', ns), [C], first);
+      const seen: Array<StoredBatch<E>> = [];
+      const sub = await store().subscribe<E>(ns, 'work', (batch) => void seen.push(batch));
+      await sub.close();
+      expect(seen).toEqual([{ stream: stream('one', ns), revision: compacted, events: [C], replaces: true }]);
+    });
+
+    it('purge forgets a stream: it reads as empty at revision 0, and may start again', async () => {
+      const ns = freshNamespace();
+      const s = stream('gone', ns);
+      await store().append<E>(s, [A], 0);
+      const kept = await store().append<E>(stream('kept', ns), [B], 0);
+      await store().purge(s);
+      expect(await store().read<E>(s)).toEqual({ events: [], revision: 0 });
+      expect(await store().read<E>(stream('kept', ns))).toEqual({ events: [B], revision: kept });
+      const again = await store().append<E>(s, [C], 0);
+      expect(await store().read<E>(s)).toEqual({ events: [C], revision: again });
+    });
+
+    it('subscribe after a revision replays only the tail stored after it, then follows', async () => {
+      const ns = freshNamespace();
+      await store().append<E>(stream('one', ns), [A], 0);
+      const mark = await store().append<E>(stream('two', ns), [B], 0);
+      const tail = await store().append<E>(stream('one', ns), [C], (await store().read(stream('one', ns))).revision);
+      const seen: Array<StoredBatch<E>> = [];
+      const signal = new Signal();
+      const sub = await store().subscribe<E>(
+        ns,
+        'work',
+        (batch) => {
+          seen.push(batch);
+          signal.fire();
+        },
+        { after: mark },
+      );
+      try {
+        expect(seen).toEqual([{ stream: stream('one', ns), revision: tail, events: [C] }]);
+        const next = await store().append<E>(stream('two', ns), [A], mark);
+        await eventually(seen, (s) => s.length >= 2, signal);
+        expect(seen[1]).toEqual({ stream: stream('two', ns), revision: next, events: [A] });
+      } finally {
+        await sub.close();
+      }
+    });
+
     it('follow replays nothing and delivers only batches of its namespace and kind appended after it resolved', async () => {
       const ns = freshNamespace();
       await store().append<E>(stream('old', ns), [A], 0);

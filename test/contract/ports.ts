@@ -1,9 +1,9 @@
 import type { BackendPorts } from '../../src/application/index.js';
-import type { Clock } from '../../src/ports/index.js';
+import type { CheckpointStore, Clock } from '../../src/ports/index.js';
 
 export interface PortsFixture {
   /** The backend under test (valid after the suite's beforeAll). */
-  ports(): BackendPorts;
+  ports(): BackendPorts & { readonly checkpoints: CheckpointStore };
   /** The clock the backend's sessions run on. */
   readonly clock: Clock;
   /** Lets time pass as the backend sees it: virtual on memory, real on NATS (leases are time itself). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compactFinishedWork,
   createSessionDeps,
   createWarpApp,
   Session,
@@ -17,17 +18,21 @@ export const settings: Settings = {
   leaseMs: LEASE_MS,
   maxAttempts: 2,
   dlqTtlMs: 60_000,
+  workRetentionMs: 604_800_000,
   heartbeatMs: 60_000,
   staleAfterMs: 180_000,
   channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
 };
 
 /** Opens an agent session of namespace `ns` on host `host`: in process, or a thin one served by a hub. */
-export type SessionFactory = (
-  ns: string,
-  host: string,
-  settings: Settings,
-) => Promise<{ app: WarpApi; stop(): Promise<void> }>;
+export type SessionFactory = (ns: string, host: string, settings: Settings) => Promise<AgentSession>;
+
+export interface AgentSession {
+  readonly app: WarpApi;
+  stop(): Promise<void>;
+  /** Compacts the finished items of the session's namespace, where that is done (here or in the hub); how many. */
+  compact(): Promise<number>;
+}
 
 const ids = new CryptoIds();
 
@@ -45,7 +50,7 @@ const inProcess =
     const running = await startSession(deps, [], (error) => {
       throw error;
     });
-    return { app: createWarpApp(deps), stop: () => running.stop() };
+    return { app: createWarpApp(deps), stop: () => running.stop(), compact: () => compactFinishedWork(deps) };
   };
 
 /**
@@ -53,17 +58,31 @@ const inProcess =
  * so its contract runs through the use cases: the same behaviour on every backend.
  */
 export function workQueueContract(fixture: PortsFixture, sessions: SessionFactory = inProcess(fixture)): void {
-  async function team(): Promise<{ ns: string; boss: WarpApi; a: WarpApi; b: WarpApi; close(): Promise<void> }> {
+  async function team(): Promise<{
+    ns: string;
+    boss: WarpApi;
+    a: WarpApi;
+    b: WarpApi;
+    compact(): Promise<number>;
+    close(): Promise<void>;
+  }> {
     const ns = freshNamespace();
-    const stops: Array<() => Promise<void>> = [];
+    const opened: AgentSession[] = [];
     const agent = async (host: string, capabilities: string[]): Promise<WarpApi> => {
-      const { app, stop } = await sessions(ns, host, settings);
-      stops.push(stop);
-      await app.registerAgent({ agentType: `dev-${host}`, capabilities });
-      return app;
+      const session = await sessions(ns, host, settings);
+      opened.push(session);
+      await session.app.registerAgent({ agentType: `dev-${host}`, capabilities });
+      return session.app;
     };
     const [boss, a, b] = [await agent('boss', ['plan']), await agent('a', ['ts']), await agent('b', ['ts'])];
-    return { ns, boss, a, b, close: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+    return {
+      ns,
+      boss,
+      a,
+      b,
+      compact: () => opened[1]!.compact(),
+      close: async () => void (await Promise.all(opened.map((s) => s.stop()))),
+    };
   }
   const claim = (app: WarpApi, capability = 'ts', timeout = 100) =>
     fixture.settle(app.claimWork({ capability, timeout }));
@@ -184,6 +203,30 @@ export function workQueueContract(fixture: PortsFixture, sessions: SessionFactor
         });
         const claim = await waiting;
         expect(claim.claimed && claim.workItem.workItemId).toBe(workItem.workItemId);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('compacts a finished item to its one snapshot, which every session reads back as the same item', async () => {
+      const t = await team();
+      try {
+        const { workItem } = await t.boss.broadcastWorkOffer({
+          taskId: 'done',
+          description: 'x',
+          requiredCapability: 'ts',
+        });
+        const claimed = await claimNow(t.a);
+        await t.a.completeWork({ workItemId: claimed.workItemId, result: { ok: true }, summary: 'done' });
+        const before = (await t.boss.getWorkItem({ workItemId: workItem.workItemId })).workItem;
+        expect(await t.compact()).toBe(1);
+        const stream = { namespace: t.ns, kind: 'work' as const, id: workItem.workItemId };
+        const stored = await fixture.ports().events.read<{ type: string }>(stream);
+        expect(stored.events.map((e) => e.type)).toEqual(['WorkItemCompacted']);
+        const after = await t.b.getWorkItem({ workItemId: workItem.workItemId });
+        expect(after.workItem).toEqual(before);
+        expect((await t.a.completeWork({ workItemId: workItem.workItemId })).alreadyCompleted).toBe(true);
+        expect((await t.boss.listWork({ capability: 'ts' })).items).toContainEqual(before);
       } finally {
         await t.close();
       }

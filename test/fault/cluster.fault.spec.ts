@@ -1,3 +1,4 @@
+import { eventsStream } from '../../src/adapters/nats/nats-names.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsCluster, type NatsClusterHandle, type NatsServerHandle } from '../support/nats-server.js';
 import type { StdioAgent } from '../support/stdio-agent.js';
@@ -75,7 +76,7 @@ describe('a node of a 3-node cluster killed under running agents', () => {
 
       let round = 0;
       for (; round < 6; round++) await traffic(round);
-      const victim = await streamLeader(cluster, 'WARP_EVENTS');
+      const victim = await streamLeader(cluster, eventsStream('cluster'));
       let killed = false;
       const during = (async () => {
         // Traffic flows until the node is gone, and for a few rounds while leaders are elected.

@@ -6,6 +6,8 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as names from '../../src/adapters/nats/nats-names.js';
+import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import { CountingQuarantine } from '../../src/adapters/system/counting-quarantine.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 import { BIN, type StdioAgent } from '../support/stdio-agent.js';
@@ -18,7 +20,14 @@ const run = promisify(execFile);
 const NOT_JSON = 'this is {not json';
 
 /** Exports of nats-names.ts that name no place Warp reads (helpers); everything else must be poisoned below. */
-const NOT_PLACES = ['assertToken', 'nanos', 'ensureStream', 'eventsStreamConfig', 'inboxStreamConfig'];
+const NOT_PLACES = [
+  'assertToken',
+  'nanos',
+  'ensureStream',
+  'eventsStreamConfig',
+  'inboxStreamConfig',
+  'checkpointStreamConfig',
+];
 
 const spec = (id: string) => ({
   id,
@@ -48,6 +57,9 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
   let nats: NatsServerHandle;
   let nc: NatsConnection;
   let js: JetStreamClient;
+  // Checkpoints are read by long-running processes, not sessions: this one reads them in process.
+  const hubQuarantine = new CountingQuarantine();
+  let hub: NatsBackend;
   const pool = agentPool();
   const start = (namespace = NS): Promise<StdioAgent> => pool.start({ NATS_URL: nats.url, WARP_NAMESPACE: namespace });
 
@@ -55,8 +67,13 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     nats = await startNatsServer();
     nc = await connect({ servers: nats.url });
     js = jetstream(nc);
+    hub = await createNatsBackend(await NatsBackendConnection.open({ servers: nats.url, transport: 'tcp' }), {
+      replicas: 1,
+      quarantine: hubQuarantine,
+    });
   });
   afterAll(async () => {
+    await hub?.close();
     await pool.closeAll();
     await nc?.close();
     await nats?.dispose();
@@ -90,7 +107,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
       return h;
     };
     const poisoners: Record<string, () => Promise<unknown>> = {
-      EVENTS_STREAM: async () => {
+      eventsStream: async () => {
         for (const kind of ['work', 'channel', 'agent'] as const) {
           await js.publish(names.eventSubject(NS, kind, `junk-${kind}`), NOT_JSON);
           await js.publish(names.eventSubject(NS, kind, `shape-${kind}`), events({ type: 'WorkOffered', spec: null }));
@@ -174,6 +191,20 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
         // A real entry under another agent's key.
         await registry.put('impostor', (await registry.get(leadGuid))!.value);
       },
+      TOMBSTONE_BUCKET: async () => {
+        // What get_work_item reads for an item with no history.
+        const tombstones: KV = await new Kvm(js).create(names.TOMBSTONE_BUCKET, { history: 1 });
+        await tombstones.put(`${NS}.ghost-purged`, NOT_JSON);
+      },
+      CHECKPOINT_STREAM: async () => {
+        await hub.checkpoints.load(NS); // makes the stream
+        await js.publish(names.checkpointSubject(NS, 'head'), NOT_JSON);
+      },
+      checkpointSubject: async () => {
+        // A well-formed manifest whose chunk is not a checkpoint.
+        const chunk = await js.publish(names.checkpointSubject(`${NS}x`, 'abc'), JSON.stringify({ after: null }));
+        await js.publish(names.checkpointSubject(`${NS}x`, 'head'), JSON.stringify({ id: 'abc', chunks: [chunk.seq] }));
+      },
       CURSOR_BUCKET: async () => {
         // Read by the next agent (a session caches its own cursors).
         await cursors.put(`${NS}.${newcomerGuid}.roadmap`, 'NaN!');
@@ -185,11 +216,15 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
       places.sort(),
     );
     for (const poison of Object.values(poisoners)) await poison();
+    // A poisoned checkpoint loads as none (a full replay follows) and is counted.
+    expect(await hub.checkpoints.load(NS)).toBeUndefined();
+    expect(await hub.checkpoints.load(`${NS}x`)).toBeUndefined();
+    expect(hubQuarantine.counts()[names.CHECKPOINT_STREAM]).toBe(2);
 
     // --- The running agents saw it all go by, live, and counted it. ---
     await eventually(async () => {
       const { skipped } = await lead.call('get_my_handle');
-      expect(Object.keys(skipped).sort()).toEqual(['WARP_EVENTS', 'replay', 'warp-registry', 'warp.notify']);
+      expect(Object.keys(skipped).sort()).toEqual([names.eventsStream(NS), 'replay', 'warp-registry', 'warp.notify']);
     });
     await eventually(async () => {
       expect((await worker.call('get_my_handle')).skipped['warp.notify']).toBe(7);
@@ -258,6 +293,8 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     const listed = await call(lead, 'list_work', { capability: 'poison' });
     expect(listed.depth.poison).toMatchObject({ offered: 0, claimed: 0, completed: 2 });
     expect(listed.items.map((i: { workItemId: string }) => i.workItemId)).not.toContain('ghost-3');
+    expect(await lead.callError('get_work_item', { workItemId: 'ghost-purged' })).toMatch(/not found/);
+    expect((await lead.call('get_my_handle')).skipped[names.TOMBSTONE_BUCKET]).toBe(1);
     expect((await call(worker, 'deregister_agent')).deregistered).toBe(true);
     const tools = (await lead.client.listTools()).tools.map((t) => t.name);
     expect([...called].sort(), 'every tool was called after the poison').toEqual(tools.sort());
@@ -278,7 +315,11 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     expect((await newcomer.call('read_messages', { channel: 'roadmap', unreadOnly: true })).messages).toEqual([]);
     expect((await newcomer.call('read_messages', { channel: 'errors', unreadOnly: true })).messages).toEqual([]);
     const { skipped } = await newcomer.call('get_my_handle');
-    expect(skipped).toMatchObject({ WARP_EVENTS: expect.any(Number), replay: expect.any(Number), 'warp-cursors': 2 });
+    expect(skipped).toMatchObject({
+      [names.eventsStream(NS)]: expect.any(Number),
+      replay: expect.any(Number),
+      'warp-cursors': 2,
+    });
     const elsewhere = await start('elsewhere');
     expect((await elsewhere.call('register_agent', { agentType: 'other' })).agent.status).toBe('online');
     // An honest project skips only the server-wide registry junk: nothing of its own history.
@@ -291,7 +332,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     });
     const status = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(status.skipped).toMatchObject({
-      WARP_EVENTS: expect.any(Number),
+      [names.eventsStream(NS)]: expect.any(Number),
       replay: expect.any(Number),
       'warp-registry': 3,
     });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_OPS } from '../../src/adapters/hub/hub-protocol.js';
 import { startHubService, type RunningHub } from '../../src/adapters/hub/hub-service.js';
-import { openNamespaceModels } from '../../src/adapters/hub/namespace-models.js';
+import { openHubNamespace } from '../../src/adapters/hub/hub-namespace.js';
 import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
@@ -28,17 +28,20 @@ describe('the hub service on a real nats-server', () => {
       replicas: 1,
       shared: true,
     });
-    hub = await startHubService({
-      nc: backend.connection.nc,
+    const shared = {
       backend,
       clock: new SystemClock(),
       ids: new CryptoIds(),
       processes: new OsProcessProbe(),
       settings,
       hostname: hostname(),
+      onError: (error: unknown) => failures.push(error),
+    };
+    hub = await startHubService({
+      ...shared,
+      nc: backend.connection.nc,
       version: '1.2.3',
-      openModels: (ns) => openNamespaceModels(backend.events, backend.quarantine, ns),
-      onError: (error) => failures.push(error),
+      openModels: (ns) => openHubNamespace(shared, ns),
     });
     raw = await connect({ servers: server.url });
   });

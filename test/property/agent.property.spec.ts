@@ -9,7 +9,7 @@ import {
   type AgentProfile,
   type AgentState,
 } from '../../src/domain/index.js';
-import { playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
+import { checkCompaction, playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
 
 const capabilities = fc.subarray(['typescript', 'rust', 'review']);
 
@@ -61,6 +61,7 @@ const command: fc.Arbitrary<Untimed<AgentCommand>> = fc.oneof(
     ),
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('DeregisterAgent' as const) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('CompactAgent' as const) }) },
 );
 
 const histories = fc
@@ -84,6 +85,13 @@ function checkStep(s: Step<AgentCommand, AgentState, AgentEvent>): void {
     return;
   }
   const { events, after } = s;
+  if (command.type === 'CompactAgent') {
+    // Only an agent no session holds is compacted.
+    const atRest = before.status === 'deregistered' || (before.status === 'registered' && !before.holder);
+    expect(events.length).toBe(atRest ? 1 : 0);
+    checkCompaction(agentDecider, before, events, after);
+    return;
+  }
   if (command.type === 'EndSession') {
     // Ends only the session that holds the identity, and then nobody holds it.
     if (events.length === 0) {

@@ -73,3 +73,18 @@ export function timed<C>(steps: ReadonlyArray<{ readonly dt: number; readonly co
     return { ...command, now } as C;
   });
 }
+
+/**
+ * The law of a compaction: its events alone — all a compacted stream keeps — replay (accepted
+ * from the initial state) to the very state it was taken of, and it changes nothing.
+ */
+export function checkCompaction<C, S, E>(decider: Decider<C, S, E>, before: S, events: readonly E[], after: S): void {
+  expect(after, 'a compaction changes nothing').toEqual(before);
+  if (events.length === 0) return;
+  let state = decider.initialState();
+  for (const event of events) {
+    expect(decider.rejects(state, event), 'a snapshot opens a compacted stream').toBeUndefined();
+    state = decider.evolve(state, event);
+  }
+  expect(state, 'the snapshot alone replays to the state').toEqual(before);
+}

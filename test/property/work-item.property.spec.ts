@@ -7,7 +7,7 @@ import {
   type WorkItemState,
   type WorkSpec,
 } from '../../src/domain/index.js';
-import { playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
+import { checkCompaction, playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
 
 /** Mostly two agents, so finishing commands often come from the holder; a third now and then. */
 const holder = fc.oneof(
@@ -69,6 +69,7 @@ const command: fc.Arbitrary<Untimed<WorkItemCommand>> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant('ExpireLease' as const), dlqTtlMs }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('RetryDeadLetter' as const), resetAttempts: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('DiscardDeadLetter' as const) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('CompactWork' as const) }) },
 );
 
 const step = <T>(arbitrary: fc.Arbitrary<T>) => fc.record({ dt: fc.nat({ max: 1_500 }), command: arbitrary });
@@ -109,6 +110,7 @@ function mustAccept(command: WorkItemCommand, s: WorkItemState): boolean {
     case 'FailWork':
       return holds(command.holder);
     case 'ExpireLease':
+    case 'CompactWork':
       return true;
     case 'RetryDeadLetter':
     case 'DiscardDeadLetter':
@@ -126,6 +128,16 @@ function checkStep(s: WorkStep): void {
     expect(e.at).toBe(command.now);
   }
   checkState(after);
+  if (command.type === 'CompactWork') {
+    // Only a finished item is compacted (completed, discarded, or a dead letter past its expiry).
+    const finished =
+      before.status === 'completed' ||
+      before.status === 'discarded' ||
+      (before.status === 'dead-lettered' && command.now >= before.expiresAt);
+    expect(events.length, `CompactWork on a ${before.status} item`).toBe(finished ? 1 : 0);
+    checkCompaction(workItemDecider, before, events, after);
+    return;
+  }
 
   // A dead-lettered item is never handed out; a completed one never changes.
   if (before.status === 'dead-lettered') expect(events.some((e) => e.type === 'WorkClaimed')).toBe(false);

@@ -26,13 +26,16 @@ const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 // ---------- the naming scheme Warp must keep to (src/adapters/nats/nats-names.ts, src/domain/shared/names.ts) ----------
 const NAME = '[a-z0-9][a-z0-9-]{0,63}';
 const ID = '[a-z0-9][a-z0-9-]{0,63}';
-const STREAM_NAME = new RegExp(`^(WARP_EVENTS|WARP_INBOX|KV_warp-registry|KV_warp-cursors|WARP_CH_${NS}_${NAME})$`);
+const STREAM_NAME = new RegExp(
+  `^(WARP_EV_${NS}|WARP_INBOX|KV_warp-registry|KV_warp-cursors|KV_warp-purged|WARP_CH_${NS}_${NAME})$`,
+);
 const STORED_SUBJECT = [
   new RegExp(`^warp\\.ev\\.${NS}\\.(agent|work|channel)\\.${ID}$`),
   new RegExp(`^warp\\.inbox\\.${ID}$`),
   new RegExp(`^warp\\.ch\\.${NS}\\.${NAME}$`),
   new RegExp(`^\\$KV\\.warp-registry\\.${ID}$`),
   new RegExp(`^\\$KV\\.warp-cursors\\.${NS}\\.${ID}\\.${NAME}$`),
+  new RegExp(`^\\$KV\\.warp-purged\\.${NS}\\.${ID}$`),
 ];
 const REGISTRY_KEY = new RegExp(`^${ID}$`);
 const CURSOR_KEY = new RegExp(`^${NS}\\.${ID}\\.${NAME}$`);
@@ -42,7 +45,7 @@ const WELL_FORMED_SUBJECT = /^(?:[A-Za-z0-9_$-]+|\*)(?:\.(?:[A-Za-z0-9_$-]+|\*))
 const WARP_SUBSCRIPTION = [
   new RegExp(`^warp\\.notify\\.${NS}\\.ch\\.\\*$`),
   new RegExp(`^warp\\.notify\\.dm\\.${ID}$`),
-  /^warp\.ev\.>$/,
+  new RegExp(`^warp\\.ev\\.${NS}\\.>$`),
   /^warp\.inbox\.\*$/,
   new RegExp(`^warp\\.ch\\.${NS}\\.${NAME}$`),
 ];

@@ -1,4 +1,11 @@
-import type { AggregateKind, EventStore, StoredBatch, StreamId, Subscription } from '../../src/ports/index.js';
+import type {
+  AggregateKind,
+  EventStore,
+  StoredBatch,
+  StreamId,
+  SubscribeOptions,
+  Subscription,
+} from '../../src/ports/index.js';
 
 /**
  * An event store whose subscribers lag: every delivery is held until the test says
@@ -19,12 +26,19 @@ export class LaggingEventStore implements EventStore {
   ): Promise<number> {
     return this.inner.append(stream, events, expectedRevision, idempotencyKey);
   }
+  compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {
+    return this.inner.compact(stream, snapshot, expectedRevision);
+  }
+  purge(stream: StreamId): Promise<void> {
+    return this.inner.purge(stream);
+  }
   subscribe<E>(
     namespace: string,
     kind: AggregateKind,
     handler: (batch: StoredBatch<E>) => void,
+    options?: SubscribeOptions,
   ): Promise<Subscription> {
-    return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)));
+    return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)), options);
   }
   head(namespace: string): Promise<number> {
     return this.inner.head(namespace);

@@ -16,6 +16,7 @@ export const testSettings: Settings = {
   leaseMs: 10_000,
   maxAttempts: 3,
   dlqTtlMs: 60_000,
+  workRetentionMs: 604_800_000,
   heartbeatMs: 1_000,
   staleAfterMs: 3_000,
   channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },

@@ -42,6 +42,7 @@ export interface WarpEnv {
   readonly ackTimeoutMs: number;
   readonly maxAttempts: number;
   readonly dlqTtlMs: number;
+  readonly workRetentionMs: number;
   readonly backend: BackendKind;
   /** `external`: never start a hub; `auto`: a session on an open NATS starts one when none answers. */
   readonly hub: 'auto' | 'external';
@@ -134,6 +135,7 @@ const envSchema = z.object({
   WORKQUEUE_ACK_TIMEOUT: integer(300_000, 100, DAY),
   WORKQUEUE_MAX_ATTEMPTS: integer(3, 1, 100),
   WORKQUEUE_DLQ_TTL: integer(7 * DAY, 1_000, 365 * DAY),
+  WARP_WORK_RETENTION: integer(7 * DAY, 1_000, 3650 * DAY),
   WARP_BACKEND: choice(BACKENDS, 'nats', (v) => v.toLowerCase()),
   WARP_HUB: choice(['auto', 'external'] as const, 'auto', (v) => v.toLowerCase()),
   WARP_NAMESPACE: text.transform((v, ctx) => {
@@ -185,6 +187,7 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     ackTimeoutMs: e.WORKQUEUE_ACK_TIMEOUT,
     maxAttempts: e.WORKQUEUE_MAX_ATTEMPTS,
     dlqTtlMs: e.WORKQUEUE_DLQ_TTL,
+    workRetentionMs: e.WARP_WORK_RETENTION,
     backend: e.WARP_BACKEND,
     hub: e.WARP_HUB,
     ...(e.WARP_NAMESPACE !== undefined ? { namespace: e.WARP_NAMESPACE } : {}),

@@ -23,7 +23,7 @@ import {
   type Reply,
   type SessionWire,
 } from './hub-protocol.js';
-import type { NamespaceModels } from './namespace-models.js';
+import type { HubNamespace } from './hub-namespace.js';
 
 export interface HubServiceOptions {
   readonly nc: NatsConnection;
@@ -36,7 +36,7 @@ export interface HubServiceOptions {
   readonly hostname: string;
   readonly version: string;
   /** Loads (and keeps current) the read models of a namespace the first time it is asked about. */
-  readonly openModels: (namespace: string) => Promise<NamespaceModels>;
+  readonly openModels: (namespace: string) => Promise<HubNamespace>;
   readonly onError: (error: unknown) => void;
   /** Runs one request under one retry budget (the backend's), so the request, not each store call, is bounded. */
   readonly budget?: <T>(request: () => Promise<T>) => Promise<T>;
@@ -63,8 +63,8 @@ const REMOTE_PROCESSES: ProcessProbe = { isAlive: () => true };
  */
 export async function startHubService(options: HubServiceOptions): Promise<RunningHub> {
   const { backend, settings } = options;
-  const models = new Map<string, Promise<NamespaceModels>>();
-  const modelsOf = (namespace: string): Promise<NamespaceModels> => {
+  const models = new Map<string, Promise<HubNamespace>>();
+  const modelsOf = (namespace: string): Promise<HubNamespace> => {
     let loading = models.get(namespace);
     if (!loading) {
       loading = options.openModels(namespace);

@@ -1,6 +1,8 @@
+import { TOMBSTONE_RETENTIONS } from '../../domain/index.js';
 import type { Quarantine } from '../../ports/index.js';
 import { CountingQuarantine } from '../system/counting-quarantine.js';
 import { StoredValueDecoder } from './codecs/stored-value-decoder.js';
+import { NatsCheckpointStore } from './nats-checkpoint-store.js';
 import { NatsBackendConnection } from './nats-connection.js';
 import { NatsChannelLog } from './nats-channel-log.js';
 import { NatsCursorStore } from './nats-cursor-store.js';
@@ -8,10 +10,13 @@ import { NatsEventStore } from './nats-event-store.js';
 import { NatsInbox } from './nats-inbox.js';
 import { NatsNotices } from './nats-notices.js';
 import { NatsRegistryStore } from './nats-registry-store.js';
+import { NatsTombstoneStore } from './nats-tombstone-store.js';
 
 export interface NatsBackendOptions {
   /** JetStream replicas for streams and buckets (3 on a cluster). */
   readonly replicas: number;
+  /** WARP_WORK_RETENTION: tombstones of purged items are kept TOMBSTONE_RETENTIONS times it (default a week). */
+  readonly workRetentionMs?: number;
   /** Where values read back that do not decode are reported (default: counted only). */
   readonly quarantine?: Quarantine;
   /** Owner of the background loops (feeds, watches, notice callbacks): what fails there is handed here, never thrown. */
@@ -19,6 +24,8 @@ export interface NatsBackendOptions {
   /** Serves many sessions (a hub): caches nothing that sessions write elsewhere. */
   readonly shared?: boolean;
 }
+
+const WEEK = 7 * 86_400_000;
 
 const toStderr = (error: unknown): void =>
   void process.stderr.write(
@@ -41,6 +48,13 @@ export async function createNatsBackend(conn: NatsBackendConnection, options: Na
     notices: new NatsNotices(conn, decoder, onError),
     registry,
     cursors,
+    checkpoints: new NatsCheckpointStore(conn, options.replicas, decoder),
+    tombstones: new NatsTombstoneStore(
+      conn,
+      options.replicas,
+      TOMBSTONE_RETENTIONS * (options.workRetentionMs ?? WEEK),
+      decoder,
+    ),
     connection: conn,
     quarantine,
     async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 import {
   BackendUnavailable,
   RevisionConflict,
@@ -8,12 +9,13 @@ import {
   type ReadResult,
   type StoredBatch,
   type StreamId,
+  type SubscribeOptions,
   type Subscription,
 } from '../../ports/index.js';
 import { batchSchema, foreignTo, streamOfSubject, type StoredEvent } from './codecs/event-batch-codec.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
-import { assertToken, EVENTS_STREAM, ensureStream, eventSubject, eventsStreamConfig } from './nats-names.js';
+import { assertToken, ensureStream, eventSubject, eventsStream, eventsStreamConfig } from './nats-names.js';
 import { ResumableFeed } from './nats-feed.js';
 import { retryTransient } from './transient.js';
 
@@ -21,10 +23,12 @@ const WRONG_LAST_SEQUENCE = 10071;
 const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
+const ROLLUP = 'Nats-Rollup';
 
-/** One subject per aggregate in WARP_EVENTS; one message per decision; revision = stream sequence. */
+/** One stream per namespace (WARP_EV_<ns>), one subject per aggregate, one message per decision; revision = stream sequence. */
 export class NatsEventStore implements EventStore {
-  private ready: Promise<void> | undefined;
+  /** Streams made sure of, by namespace: each is created on its first use. */
+  private readonly ready = new Map<string, Promise<void>>();
 
   constructor(
     private readonly conn: NatsBackendConnection,
@@ -33,27 +37,31 @@ export class NatsEventStore implements EventStore {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  private ensure(): Promise<void> {
-    this.ready ??= retryTransient(
-      () => ensureStream(this.conn.jsm, eventsStreamConfig(this.replicas)),
-      this.conn.retry,
-    ).catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    return this.ready;
+  private ensure(namespace: string): Promise<void> {
+    let ready = this.ready.get(namespace);
+    if (!ready) {
+      ready = retryTransient(
+        () => ensureStream(this.conn.jsm, eventsStreamConfig(namespace, this.replicas)),
+        this.conn.retry,
+      ).catch((error: unknown) => {
+        this.ready.delete(namespace);
+        throw error;
+      });
+      this.ready.set(namespace, ready);
+    }
+    return ready;
   }
 
   async read<E>(stream: StreamId): Promise<ReadResult<E>> {
-    await this.ensure();
+    await this.ensure(stream.namespace);
     return retryTransient(() => this.readOnce<E>(stream), this.conn.retry);
   }
 
   private async readOnce<E>(stream: StreamId): Promise<ReadResult<E>> {
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
-    const last = await this.lastOn(subject);
+    const last = await this.lastOn(stream.namespace, subject);
     if (last === 0) return { events: [], revision: 0 };
-    const consumer = await this.conn.orderedConsumer(EVENTS_STREAM, {
+    const consumer = await this.conn.orderedConsumer(eventsStream(stream.namespace), {
       filter_subjects: subject,
       deliver_policy: DeliverPolicy.All,
     });
@@ -78,7 +86,7 @@ export class NatsEventStore implements EventStore {
 
   /** The events of one stored decision, or undefined (reported) when the message is not one of `stream`'s. */
   private decodeBatch(stream: StreamId, m: JsMsg): StoredEvent[] | undefined {
-    const origin = { source: EVENTS_STREAM, subject: m.subject, sequence: m.seq };
+    const origin = { source: eventsStream(stream.namespace), subject: m.subject, sequence: m.seq };
     const batch = this.decoder.decode(batchSchema(stream.kind), m.data, origin);
     if (!batch) return undefined;
     const foreign = batch.events.map((event) => foreignTo(stream, event)).find((reason) => reason !== undefined);
@@ -88,10 +96,10 @@ export class NatsEventStore implements EventStore {
   }
 
   /** Sequence of the newest message on `subject` (wildcards allowed), 0 when there is none. */
-  private async lastOn(subject: string): Promise<number> {
+  private async lastOn(namespace: string, subject: string): Promise<number> {
     try {
       const message = await retryTransient(
-        () => this.conn.jsm.streams.getMessage(EVENTS_STREAM, { last_by_subj: subject }),
+        () => this.conn.jsm.streams.getMessage(eventsStream(namespace), { last_by_subj: subject }),
         this.conn.retry,
       );
       return message?.seq ?? 0;
@@ -107,17 +115,35 @@ export class NatsEventStore implements EventStore {
     expectedRevision: number,
     idempotencyKey?: string,
   ): Promise<number> {
-    await this.ensure();
+    // Every append carries a message id, so a retry after a lost ack is stored once.
+    return this.publish(stream, events, expectedRevision, idempotencyKey ?? randomUUID(), false);
+  }
+
+  compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {
+    return this.publish(stream, snapshot, expectedRevision, `compact-${expectedRevision}`, true);
+  }
+
+  private async publish<E>(
+    stream: StreamId,
+    events: readonly E[],
+    expectedRevision: number,
+    idempotencyKey: string,
+    rollup: boolean,
+  ): Promise<number> {
+    await this.ensure(stream.namespace);
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     try {
-      // Every append carries a message id, so a retry after a lost ack is stored once.
-      const msgID = `${subject}:${idempotencyKey ?? randomUUID()}`;
+      const msgID = `${subject}:${idempotencyKey}`;
       const payload = JSON.stringify({ events });
       this.conn.checkPayload(`the ${stream.kind} record`, payload);
-      const ack = await retryTransient(
-        () => this.conn.js.publish(subject, payload, { expect: { lastSubjectSequence: expectedRevision }, msgID }),
-        this.conn.retry,
-      );
+      const options = { expect: { lastSubjectSequence: expectedRevision }, msgID };
+      if (rollup) {
+        // The server keeps only this message on the subject.
+        const h = headers();
+        h.set(ROLLUP, 'sub');
+        Object.assign(options, { headers: h });
+      }
+      const ack = await retryTransient(() => this.conn.js.publish(subject, payload, options), this.conn.retry);
       return ack.seq;
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
@@ -126,22 +152,33 @@ export class NatsEventStore implements EventStore {
     }
   }
 
+  async purge(stream: StreamId): Promise<void> {
+    await this.ensure(stream.namespace);
+    const filter = eventSubject(stream.namespace, stream.kind, stream.id);
+    await retryTransient(
+      () => this.conn.jsm.streams.purge(eventsStream(stream.namespace), { filter }),
+      this.conn.retry,
+    );
+  }
+
   async subscribe<E>(
     namespace: string,
     kind: AggregateKind,
     handler: (batch: StoredBatch<E>) => void,
+    options: SubscribeOptions = {},
   ): Promise<Subscription> {
-    await this.ensure();
+    await this.ensure(namespace);
+    const after = options.after ?? 0;
     const filter = kindFilter(namespace, kind);
     // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).
-    const last = await this.lastOn(filter);
+    const last = await this.lastOn(namespace, filter);
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
-    if (last === 0) caughtUp();
+    if (last <= after) caughtUp();
     const deliver = this.deliverer(namespace, kind, handler);
     const feed = new ResumableFeed(
       this.conn,
-      EVENTS_STREAM,
+      eventsStream(namespace),
       filter,
       (m) => {
         try {
@@ -152,6 +189,7 @@ export class NatsEventStore implements EventStore {
         }
       },
       this.onError,
+      after,
     );
     await feed.start();
     await replayed;
@@ -159,8 +197,8 @@ export class NatsEventStore implements EventStore {
   }
 
   async head(namespace: string): Promise<number> {
-    await this.ensure();
-    return this.lastOn(`warp.ev.${assertToken(namespace)}.>`);
+    await this.ensure(namespace);
+    return this.lastOn(namespace, `warp.ev.${assertToken(namespace)}.>`);
   }
 
   async follow<E>(
@@ -168,12 +206,12 @@ export class NatsEventStore implements EventStore {
     kind: AggregateKind,
     handler: (batch: StoredBatch<E>) => void,
   ): Promise<Subscription> {
-    await this.ensure();
+    await this.ensure(namespace);
     const filter = kindFilter(namespace, kind);
-    const last = await this.lastOn(filter);
+    const last = await this.lastOn(namespace, filter);
     const feed = new ResumableFeed(
       this.conn,
-      EVENTS_STREAM,
+      eventsStream(namespace),
       filter,
       this.deliverer(namespace, kind, handler),
       this.onError,
@@ -185,17 +223,16 @@ export class NatsEventStore implements EventStore {
 
   /** Decodes each message of the kind's feed into a batch for `handler`, reporting what is not one. */
   private deliverer<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void) {
+    const source = eventsStream(namespace);
     return (m: JsMsg): void => {
       const stream = streamOfSubject(m.subject);
       if (stream?.namespace !== namespace || stream.kind !== kind) {
-        this.decoder.reject(
-          { source: EVENTS_STREAM, subject: m.subject, sequence: m.seq },
-          'not a subject Warp writes',
-        );
+        this.decoder.reject({ source, subject: m.subject, sequence: m.seq }, 'not a subject Warp writes');
         return;
       }
       const events = this.decodeBatch(stream, m);
-      if (events) handler({ stream, revision: m.seq, events: events as E[] });
+      const replaces = m.headers?.get(ROLLUP) === 'sub' ? { replaces: true as const } : {};
+      if (events) handler({ stream, revision: m.seq, events: events as E[], ...replaces });
     };
   }
 }

@@ -35,7 +35,7 @@ export class ResumableFeed {
     private readonly filter: string,
     private readonly deliver: (m: JsMsg) => void,
     private readonly onError: (error: unknown) => void,
-    /** Deliver only what comes after this stream sequence (default: everything). */
+    /** The sequence the feed starts after (0: from the beginning). */
     after = 0,
   ) {
     this.delivered = after;

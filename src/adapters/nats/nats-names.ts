@@ -7,13 +7,19 @@ export function assertToken(value: string): string {
   return value;
 }
 
-export const EVENTS_STREAM = 'WARP_EVENTS';
 export const INBOX_STREAM = 'WARP_INBOX';
 export const REGISTRY_BUCKET = 'warp-registry';
 export const CURSOR_BUCKET = 'warp-cursors';
+export const TOMBSTONE_BUCKET = 'warp-purged';
+export const CHECKPOINT_STREAM = 'WARP_CHECKPOINTS';
 
+/** Each namespace's events live in a stream of their own, so one project's history never slows another's. */
+export const eventsStream = (ns: string): string => `WARP_EV_${assertToken(ns)}`;
 export const eventSubject = (ns: string, kind: string, id: string): string =>
   `warp.ev.${assertToken(ns)}.${assertToken(kind)}.${assertToken(id)}`;
+/** A namespace's checkpoint: its chunks under `warp.cp.<ns>.<checkpoint id>`, the newest manifest under `warp.cp.<ns>.head`. */
+export const checkpointSubject = (ns: string, part: string): string =>
+  `warp.cp.${assertToken(ns)}.${assertToken(part)}`;
 export const channelStream = (ns: string, channel: string): string =>
   `WARP_CH_${assertToken(ns)}_${assertToken(channel)}`;
 export const channelSubject = (ns: string, channel: string): string =>
@@ -43,11 +49,13 @@ export async function ensureStream(
   }
 }
 
-export const eventsStreamConfig = (replicas: number): Partial<StreamConfig> & { name: string } => ({
-  name: EVENTS_STREAM,
-  subjects: ['warp.ev.>'],
+export const eventsStreamConfig = (ns: string, replicas: number): Partial<StreamConfig> & { name: string } => ({
+  name: eventsStream(ns),
+  subjects: [`warp.ev.${assertToken(ns)}.>`],
   num_replicas: replicas,
   duplicate_window: nanos(120_000),
+  // Compaction replaces a finished aggregate's subject with one snapshot message (Nats-Rollup: sub).
+  allow_rollup_hdrs: true,
 });
 
 export const inboxStreamConfig = (replicas: number): Partial<StreamConfig> & { name: string } => ({
@@ -56,4 +64,13 @@ export const inboxStreamConfig = (replicas: number): Partial<StreamConfig> & { n
   num_replicas: replicas,
   max_age: nanos(30 * DAY),
   duplicate_window: nanos(120_000),
+});
+
+/** Checkpoints only speed a start up: one not refreshed for a day is dropped (a full replay rebuilds it). */
+export const checkpointStreamConfig = (replicas: number): Partial<StreamConfig> & { name: string } => ({
+  name: CHECKPOINT_STREAM,
+  subjects: ['warp.cp.>'],
+  num_replicas: replicas,
+  max_age: nanos(DAY),
+  allow_rollup_hdrs: true,
 });

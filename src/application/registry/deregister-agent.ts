@@ -1,5 +1,6 @@
 import { agentDecider } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import { compactStream } from '../shared/compact.js';
 import { execute } from '../shared/execute.js';
 import { requireGuid } from '../shared/require.js';
 import { projectAgent } from './project-agent.js';
@@ -9,8 +10,9 @@ export async function deregisterAgent(deps: AppDeps): Promise<{ guid: string; de
   const guid = requireGuid(deps.session, 'deregister');
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps, stream, agentDecider, { type: 'DeregisterAgent', now });
-  await projectAgent(deps.registry, state, now);
+  const outcome = await execute(deps, stream, agentDecider, { type: 'DeregisterAgent', now });
+  await projectAgent(deps.registry, outcome.state, now);
+  await compactStream(deps, stream, agentDecider, { type: 'CompactAgent', now }, outcome);
   deps.session.guid = undefined;
   return { guid, deregistered: true };
 }

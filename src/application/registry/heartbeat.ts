@@ -1,5 +1,6 @@
 import { agentDecider } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import { compactStream } from '../shared/compact.js';
 import { execute } from '../shared/execute.js';
 import { projectAgent } from './project-agent.js';
 
@@ -38,12 +39,15 @@ export async function runHeartbeat(
 export async function endSession(deps: AppDeps, guid: string): Promise<void> {
   const now = deps.clock.now();
   const stream = { namespace: deps.session.namespace, kind: 'agent' as const, id: guid };
-  const { state, events } = await execute(deps, stream, agentDecider, {
+  const outcome = await execute(deps, stream, agentDecider, {
     type: 'EndSession',
     session: deps.session.holder.session,
     now,
   });
-  if (events.length > 0) await projectAgent(deps.registry, state, now);
+  if (outcome.events.length === 0) return;
+  await projectAgent(deps.registry, outcome.state, now);
+  // No session holds the agent now: its history becomes one snapshot, so registering stays cheap.
+  await compactStream(deps, stream, agentDecider, { type: 'CompactAgent', now }, outcome);
 }
 
 /** On a clean shutdown the agent says it is offline instead of waiting to go stale. */

@@ -10,6 +10,7 @@ import type {
   ProcessProbe,
   Quarantine,
   RegistryStore,
+  TombstoneStore,
 } from '../../ports/index.js';
 import { ChannelDirectory } from '../channels/channel-directory.js';
 import { WorkIndex } from '../work/work-index.js';
@@ -23,6 +24,7 @@ export interface AppDeps {
   readonly notices: Notices;
   readonly registry: RegistryStore;
   readonly cursors: CursorStore;
+  readonly tombstones: TombstoneStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly processes: ProcessProbe;
@@ -45,7 +47,7 @@ export const createReadModels = (quarantine: Quarantine): ReadModels => ({
 
 export type BackendPorts = Pick<
   AppDeps,
-  'events' | 'channelLog' | 'inbox' | 'notices' | 'registry' | 'cursors' | 'connection' | 'quarantine'
+  'events' | 'channelLog' | 'inbox' | 'notices' | 'registry' | 'cursors' | 'tombstones' | 'connection' | 'quarantine'
 >;
 
 /** A session's dependencies over a backend and read models (fresh ones unless given). */

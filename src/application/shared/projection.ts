@@ -1,5 +1,5 @@
 import type { Decider } from '../../domain/index.js';
-import type { Quarantine, StoredBatch } from '../../ports/index.js';
+import type { KeptState, Quarantine, StoredBatch } from '../../ports/index.js';
 import { replayStored } from './replay-stored.js';
 
 export interface Entry<S> {
@@ -13,7 +13,7 @@ export interface Entry<S> {
  * both the subscription and the writer's own appends is safe.
  */
 export class Projection<C, S, E> {
-  private readonly entries = new Map<string, Entry<S>>();
+  protected readonly entries = new Map<string, Entry<S>>();
   private waiters: Array<() => void> = [];
   private readonly observers = new Set<(batch: StoredBatch<E>) => void>();
 
@@ -28,18 +28,20 @@ export class Projection<C, S, E> {
    * Observers see only the events replay accepted (a forged offer is never pushed as work).
    */
   apply(batch: StoredBatch<E>, resulting?: S): void {
-    const current = this.entries.get(batch.stream.id);
+    const current = this.get(batch.stream.id);
     if (current && current.revision >= batch.revision) return;
     const skipped = new Set<E>();
     const state =
       resulting ??
       replayStored(this.decider, this.quarantine, batch.stream, batch.events, {
-        from: current?.state,
+        // A compaction starts the stream afresh: the events between what this model saw and it may be gone.
+        from: batch.replaces ? undefined : current?.state,
         sequence: batch.revision,
         skipped,
       });
-    this.entries.set(batch.stream.id, { state, revision: batch.revision });
-    this.announce(skipped.size ? { ...batch, events: batch.events.filter((e) => !skipped.has(e)) } : batch);
+    const seen = skipped.size ? { ...batch, events: batch.events.filter((e) => !skipped.has(e)) } : batch;
+    this.keep(batch.stream.id, { state, revision: batch.revision }, seen);
+    this.announce(seen);
   }
 
   /**
@@ -51,6 +53,21 @@ export class Projection<C, S, E> {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /** The states it holds, for a checkpoint. */
+  kept(): Array<KeptState<S>> {
+    return [...this.entries].map(([id, { state, revision }]) => ({ id, revision, state }));
+  }
+
+  /** Puts back states from a checkpoint, before any batch is applied. */
+  restore(kept: ReadonlyArray<KeptState<S>>): void {
+    for (const { id, revision, state } of kept) this.entries.set(id, { state, revision });
+  }
+
+  /** Where an aggregate's new state goes (`batch` holds the events that led to it); a model that forgets some overrides it. */
+  protected keep(id: string, entry: Entry<S>, _batch: StoredBatch<E>): void {
+    this.entries.set(id, entry);
   }
 
   /** Sees each batch once, when it first changes the model. */

@@ -4,6 +4,8 @@ export interface Settings {
   readonly leaseMs: number;
   readonly maxAttempts: number;
   readonly dlqTtlMs: number;
+  /** How long a finished work item's (compacted) history is kept before it is purged. */
+  readonly workRetentionMs: number;
   readonly heartbeatMs: number;
   readonly staleAfterMs: number;
   readonly channelLimits: ChannelLimits;

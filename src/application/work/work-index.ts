@@ -1,33 +1,121 @@
 import {
+  finishedAt,
   isClaimable,
+  isFinished,
+  RECENT_FINISHED_WORK,
   workItemDecider,
+  type FinishedWorkItem,
   type WorkItemCommand,
   type WorkItemEvent,
   type WorkItemState,
 } from '../../domain/index.js';
-import type { Quarantine } from '../../ports/index.js';
+import type { Checkpoint, KeptState, Quarantine, ScheduledPurge, StoredBatch } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
-/** The work items of this session's namespace, projected from WorkItem events. */
+export type WorkCheckpoint = Checkpoint['work'];
+
+const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
+  batch.events.length === 1 && batch.events[0]!.type === 'WorkItemCompacted';
+
+/**
+ * The work items of this session's namespace, projected from WorkItem events. Memory follows live
+ * work, not history: once an item is compacted it moves to a window of the `recentLimit` most
+ * recently compacted ones, and falls out of the index when newer ones push it out.
+ */
 export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkItemEvent> {
-  constructor(quarantine: Quarantine) {
+  private readonly recent = new Map<string, Entry<FinishedWorkItem>>();
+  /** Every compacted item not yet purged, with how and when it finished: bounded by the retention. */
+  private readonly finished = new Map<string, ScheduledPurge>();
+
+  constructor(
+    quarantine: Quarantine,
+    private readonly recentLimit = RECENT_FINISHED_WORK,
+  ) {
     super(workItemDecider, quarantine);
   }
 
-  items(filter: (item: LiveItem) => boolean = () => true): Array<Entry<LiveItem>> {
-    const result: Array<Entry<LiveItem>> = [];
-    for (const [, entry] of this.all()) {
-      const state = entry.state;
-      if (state.status !== 'absent' && filter(state)) result.push({ state, revision: entry.revision });
+  override get(id: string): Entry<WorkItemState> | undefined {
+    return this.entries.get(id) ?? this.recent.get(id);
+  }
+
+  protected override keep(id: string, entry: Entry<WorkItemState>, batch: StoredBatch<WorkItemEvent>): void {
+    this.recent.delete(id);
+    const { state, revision } = entry;
+    // A snapshot only ever holds a finished item (any dead letter counts, hence no `now`).
+    if (!isSnapshot(batch) || !isFinished(state, Number.POSITIVE_INFINITY)) {
+      this.entries.set(id, entry);
+      return;
     }
+    this.entries.delete(id);
+    this.finished.set(id, { id, status: state.status, finishedAt: finishedAt(state) });
+    this.recent.set(id, { state, revision });
+    for (const oldest of this.recent.keys()) {
+      if (this.recent.size <= this.recentLimit) break;
+      this.recent.delete(oldest);
+    }
+  }
+
+  /** Live items, the recently finished window (oldest first) and the purge schedule, for a checkpoint. */
+  saved(): WorkCheckpoint {
+    const live: Array<KeptState<LiveItem>> = [];
+    for (const [id, { state, revision }] of this.entries)
+      if (state.status !== 'absent') live.push({ id, revision, state });
+    const recent = [...this.recent].map(([id, { state, revision }]) => ({ id, revision, state }));
+    return { live, recent, purges: [...this.finished.values()] };
+  }
+
+  /** Puts back what `saved` returned, before any batch is applied. */
+  restoreSaved(saved: WorkCheckpoint): void {
+    this.restore(saved.live);
+    for (const { id, revision, state } of saved.recent) this.recent.set(id, { state, revision });
+    for (const purge of saved.purges) this.finished.set(purge.id, purge);
+  }
+
+  /** Drops an item (purged from the store) from the index. */
+  forget(id: string): void {
+    this.entries.delete(id);
+    this.recent.delete(id);
+    this.finished.delete(id);
+  }
+
+  /** Compacted items that finished before `cutoff`: what the retention purges. */
+  finishedBefore(cutoff: number): ScheduledPurge[] {
+    return [...this.finished.values()].filter((f) => f.finishedAt < cutoff);
+  }
+
+  /** Every item the index holds, the recently finished window included. */
+  items(filter: (item: LiveItem) => boolean = () => true): Array<Entry<LiveItem>> {
+    return [...this.unfinished(filter), ...this.collect(this.recent.values(), filter)];
+  }
+
+  /** Items not compacted yet (what claims look at), without the finished window. */
+  private unfinished(filter: (item: LiveItem) => boolean): Array<Entry<LiveItem>> {
+    return this.collect(this.entries.values(), filter);
+  }
+
+  private collect(
+    entries: Iterable<Entry<WorkItemState>>,
+    filter: (item: LiveItem) => boolean,
+  ): Array<Entry<LiveItem>> {
+    const result: Array<Entry<LiveItem>> = [];
+    for (const { state, revision } of entries)
+      if (state.status !== 'absent' && filter(state)) result.push({ state, revision });
+    return result;
+  }
+
+  /** Items finished at `now` whose history is still kept whole: what compaction has to do. */
+  uncompacted(now: number): Array<Entry<FinishedWorkItem>> {
+    const result: Array<Entry<FinishedWorkItem>> = [];
+    for (const { state, revision } of this.entries.values())
+      if (isFinished(state, now)) result.push({ state, revision });
     return result;
   }
 
   /** Items a claim may take now: offered, or claimed with an expired lease; highest priority first, then oldest. */
   claimable(capability: string, now: number): Array<Entry<LiveItem>> {
-    return this.items((s) => s.spec.capability === capability && isClaimable(s, now)).sort(
+    return this.unfinished((s) => s.spec.capability === capability && isClaimable(s, now)).sort(
       (a, b) => b.state.spec.priority - a.state.spec.priority || a.state.offeredAt - b.state.offeredAt,
     );
   }
@@ -35,7 +123,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   /** When the earliest current lease for `capability` runs out (so a waiting claim can wake then). */
   nextLeaseExpiry(capability: string): number | undefined {
     let next: number | undefined;
-    for (const { state } of this.items((s) => s.spec.capability === capability && s.status === 'claimed')) {
+    for (const { state } of this.unfinished((s) => s.spec.capability === capability && s.status === 'claimed')) {
       if (state.status === 'claimed' && (next === undefined || state.leaseUntil < next)) next = state.leaseUntil;
     }
     return next;

@@ -24,7 +24,9 @@ export type AgentCommand =
     }
   | { readonly type: 'DeregisterAgent'; readonly now: number }
   /** A session shutting down cleanly lets go of the identity, if it still holds it. */
-  | { readonly type: 'EndSession'; readonly session: string; readonly now: number };
+  | { readonly type: 'EndSession'; readonly session: string; readonly now: number }
+  /** Replaces the history of an agent no session holds with one snapshot of its state. */
+  | { readonly type: 'CompactAgent'; readonly now: number };
 
 export type AgentEvent =
   | {
@@ -44,7 +46,9 @@ export type AgentEvent =
       readonly at: number;
     }
   | { readonly type: 'AgentDeregistered'; readonly v: 1; readonly at: number }
-  | { readonly type: 'AgentSessionEnded'; readonly v: 1; readonly at: number };
+  | { readonly type: 'AgentSessionEnded'; readonly v: 1; readonly at: number }
+  /** The whole state of an agent at rest: stored alone once its history is compacted. */
+  | { readonly type: 'AgentCompacted'; readonly v: 1; readonly state: KnownAgent; readonly at: number };
 
 export type AgentState =
   | { readonly status: 'unregistered' }
@@ -58,6 +62,15 @@ export type AgentState =
       readonly registeredAt: number;
       readonly updatedAt: number;
     };
+
+export type KnownAgent = Exclude<AgentState, { status: 'unregistered' }>;
+
+/**
+ * Whether no session holds the agent (it ended cleanly, or the agent deregistered): its history
+ * may then be compacted, so registering costs the same after thousands of sessions as after one.
+ */
+export const agentAtRest = (state: AgentState): state is KnownAgent =>
+  state.status === 'deregistered' || (state.status === 'registered' && state.holder === undefined);
 
 export class AgentNotRegistered extends NotFound {
   constructor(readonly guid: string) {
@@ -109,6 +122,10 @@ function endSession(cmd: Extract<AgentCommand, { type: 'EndSession' }>, state: A
   return [{ type: 'AgentSessionEnded', v: 1, at: cmd.now }];
 }
 
+function compact(cmd: Extract<AgentCommand, { type: 'CompactAgent' }>, state: AgentState): AgentEvent[] {
+  return agentAtRest(state) ? [{ type: 'AgentCompacted', v: 1, state, at: cmd.now }] : [];
+}
+
 const guidOf = (state: AgentState): string => (state.status === 'unregistered' ? 'unknown' : state.profile.guid);
 
 /**
@@ -127,6 +144,8 @@ export function decideAgent(command: AgentCommand, state: AgentState): AgentEven
       return deregister(command, state);
     case 'EndSession':
       return endSession(command, state);
+    case 'CompactAgent':
+      return compact(command, state);
     default: {
       const unknown: never = command;
       throw new UnknownCommand(unknown);
@@ -158,6 +177,8 @@ export function evolveAgent(state: AgentState, event: AgentEvent): AgentState {
     case 'AgentDeregistered':
       if (state.status === 'unregistered') return state;
       return { ...state, status: 'deregistered', presence: 'offline', updatedAt: event.at };
+    case 'AgentCompacted':
+      return event.state;
     case 'AgentSessionEnded': {
       if (state.status === 'unregistered') return state;
       const { holder: _ended, ...rest } = state;
@@ -170,11 +191,21 @@ export function evolveAgent(state: AgentState, event: AgentEvent): AgentState {
   }
 }
 
-/** A stored event replay skips (Decider.rejects): presence and deregistration only follow a registration. */
-export const rejectsAgentEvent = (state: AgentState, event: AgentEvent): string | undefined =>
-  event.type === 'AgentRegistered' || state.status === 'registered'
+/**
+ * A stored event replay skips (Decider.rejects): presence and deregistration only follow a
+ * registration; a snapshot of an agent at rest opens a compacted stream or follows that agent.
+ */
+export function rejectsAgentEvent(state: AgentState, event: AgentEvent): string | undefined {
+  if (event.type === 'AgentCompacted') {
+    if (!agentAtRest(event.state)) return 'AgentCompacted holds an agent a session still holds';
+    return state.status === 'unregistered' || agentAtRest(state)
+      ? undefined
+      : 'AgentCompacted cannot follow an agent a session holds';
+  }
+  return event.type === 'AgentRegistered' || state.status === 'registered'
     ? undefined
     : `${event.type} cannot follow an agent that is ${state.status}`;
+}
 
 export const agentDecider: Decider<AgentCommand, AgentState, AgentEvent> = {
   decide: decideAgent,

@@ -26,6 +26,14 @@ export const MAX_WORK_NOTE_BYTES = 4096;
 export const MAX_CONTEXT_BYTES = 65_536;
 export const MAX_RESULT_BYTES = 65_536;
 export const CLAIM_TIMEOUT_MS: Range = { min: 100, max: 30_000, default: 5000 };
+/** Finished (compacted) items the work index keeps for listings, newest first; older ones are read from the store. */
+export const RECENT_FINISHED_WORK = 1000;
+/** A purged item's tombstone is kept this many retentions (WARP_WORK_RETENTION) after the purge, then forgotten. */
+export const TOMBSTONE_RETENTIONS = 4;
+/** How often a long-running process sweeps leases, compacts finished aggregates and purges expired ones. */
+export const MAINTENANCE_INTERVAL_MS = 60_000;
+/** How often a long-running process saves a checkpoint of its read models (so a restart replays only the tail). */
+export const CHECKPOINT_INTERVAL_MS = 300_000;
 
 // Messages and channels
 export const MAX_CHANNEL_DESCRIPTION_BYTES = 1024;

@@ -1,7 +1,7 @@
 import { Conflict, NotFound, UnknownCommand } from '../shared/domain-error.js';
 import type { DeadLetterReason, WorkSpec, WorkItemCommand, WorkItemEvent, WorkItemState } from './work-item.types.js';
 import { WorkItemAlreadyClaimed, WorkItemNotClaimable, NotTheHolder, NotDeadLettered } from './work-item.errors.js';
-import { deadLetterExpired, isClaimable, leaseExpired } from './work-item.rules.js';
+import { deadLetterExpired, isClaimable, isFinished, leaseExpired } from './work-item.rules.js';
 
 export const initialWorkItemState = (): WorkItemState => ({ status: 'absent' });
 
@@ -154,6 +154,11 @@ function discard(cmd: Cmd<'DiscardDeadLetter'>, current: WorkItemState): WorkIte
   return [{ type: 'WorkDiscarded', v: 1, at: cmd.now }];
 }
 
+/** A finished item's history becomes one snapshot; anything else is left alone. */
+function compact(cmd: Cmd<'CompactWork'>, state: WorkItemState): WorkItemEvent[] {
+  return isFinished(state, cmd.now) ? [{ type: 'WorkItemCompacted', v: 1, state, at: cmd.now }] : [];
+}
+
 /**
  * The work item state machine: offered → claimed (lease, attempt n) → completed,
  * or failed / lease expired → offered again or dead-lettered → retried or discarded.
@@ -180,6 +185,8 @@ export function decideWorkItem(command: WorkItemCommand, state: WorkItemState): 
       return retry(command, state);
     case 'DiscardDeadLetter':
       return discard(command, state);
+    case 'CompactWork':
+      return compact(command, state);
     default: {
       const unknown: never = command;
       throw new UnknownCommand(unknown);

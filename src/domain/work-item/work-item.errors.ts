@@ -1,4 +1,4 @@
-import { Conflict, NotAllowed } from '../shared/domain-error.js';
+import { Conflict, NotAllowed, NotFound } from '../shared/domain-error.js';
 
 export class WorkItemAlreadyClaimed extends Conflict {
   constructor(
@@ -38,5 +38,20 @@ export class NotDeadLettered extends Conflict {
     readonly status: string,
   ) {
     super(`Work item ${workItemId} is ${status}, not in the dead-letter queue; see list_dead_letter_items.`);
+  }
+}
+
+/** The item finished and, after the retention, its history was purged: only this is known of it. */
+export class WorkItemPurged extends NotFound {
+  constructor(
+    readonly workItemId: string,
+    readonly status: string,
+    readonly finishedAt: number,
+    readonly purgedAt: number,
+  ) {
+    super(
+      `Work item ${workItemId} finished (${status}) at ${new Date(finishedAt).toISOString()} and was purged at ` +
+        `${new Date(purgedAt).toISOString()}, after the work retention (WARP_WORK_RETENTION); its details are no longer kept.`,
+    );
   }
 }

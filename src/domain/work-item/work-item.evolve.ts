@@ -22,6 +22,7 @@ export function evolveWorkItem(state: WorkItemState, event: WorkItemEvent): Work
       history: [],
     };
   }
+  if (event.type === 'WorkItemCompacted') return event.state;
   if (state.status === 'absent') return state;
   switch (event.type) {
     case 'WorkClaimed':

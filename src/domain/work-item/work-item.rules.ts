@@ -1,4 +1,4 @@
-import type { WorkItemState } from './work-item.types.js';
+import type { FinishedWorkItem, WorkItemState } from './work-item.types.js';
 
 type Claimed = Extract<WorkItemState, { status: 'claimed' }>;
 type DeadLettered = Extract<WorkItemState, { status: 'dead-lettered' }>;
@@ -17,3 +17,26 @@ export const isClaimable = (state: WorkItemState, now: number): boolean =>
 
 /** A dead letter leaves the queue at `expiresAt` (WORKQUEUE_DLQ_TTL): from then on it can be neither listed, retried nor discarded. */
 export const deadLetterExpired = (state: DeadLettered, now: number): boolean => now >= state.expiresAt;
+
+/**
+ * Whether the item is finished at `now`: completed, discarded, or a dead letter past its expiry.
+ * Only a finished item is compacted (and, after the retention, purged).
+ *
+ * @example isFinished({ status: 'dead-lettered', expiresAt: 10, ... }, 10) // true
+ */
+export const isFinished = (state: WorkItemState, now: number): state is FinishedWorkItem =>
+  state.status === 'completed' ||
+  state.status === 'discarded' ||
+  (state.status === 'dead-lettered' && deadLetterExpired(state, now));
+
+/** When a finished item finished: its completion, its discard, or its dead letter's expiry. */
+export function finishedAt(state: FinishedWorkItem): number {
+  switch (state.status) {
+    case 'completed':
+      return state.completedAt;
+    case 'discarded':
+      return state.discardedAt;
+    case 'dead-lettered':
+      return state.expiresAt;
+  }
+}

@@ -2,6 +2,8 @@ import type { WorkItemEvent, WorkItemState } from './work-item.types.js';
 
 type Status = WorkItemState['status'];
 
+const FINISHED: readonly Status[] = ['completed', 'dead-lettered', 'discarded'];
+
 /**
  * Which stored events may follow which state: exactly what `decideWorkItem` emits there. Replay
  * skips any other (see Decider.rejects), so a forged or corrupt event cannot move an item.
@@ -35,6 +37,10 @@ export function rejectsWorkItemEvent(state: WorkItemState, event: WorkItemEvent)
     case 'WorkRetried':
     case 'WorkDiscarded':
       return unless('dead-lettered');
+    case 'WorkItemCompacted':
+      // A snapshot opens a compacted stream, or follows the finished item it snapshots.
+      if (!FINISHED.includes(event.state.status)) return `WorkItemCompacted holds a ${event.state.status} item`;
+      return state.status === 'absent' ? undefined : unless(event.state.status);
     default: {
       const unknown: never = event;
       return `unknown event ${JSON.stringify(unknown)}`;

@@ -56,6 +56,9 @@ export type WorkItemState =
     })
   | (Common & { readonly status: 'discarded'; readonly discardedAt: number });
 
+/** An item nothing more can happen to but a look: completed, discarded, or dead-lettered (until it expires). */
+export type FinishedWorkItem = Extract<WorkItemState, { status: 'completed' | 'dead-lettered' | 'discarded' }>;
+
 export type WorkItemCommand =
   | { readonly type: 'OfferWork'; readonly spec: WorkSpec; readonly maxAttempts: number; readonly now: number }
   | {
@@ -90,7 +93,9 @@ export type WorkItemCommand =
     }
   | { readonly type: 'ExpireLease'; readonly dlqTtlMs: number; readonly now: number }
   | { readonly type: 'RetryDeadLetter'; readonly resetAttempts: boolean; readonly now: number }
-  | { readonly type: 'DiscardDeadLetter'; readonly now: number };
+  | { readonly type: 'DiscardDeadLetter'; readonly now: number }
+  /** Replaces a finished item's history with one snapshot of its state. */
+  | { readonly type: 'CompactWork'; readonly now: number };
 
 export type WorkItemEvent =
   | {
@@ -154,4 +159,6 @@ export type WorkItemEvent =
       readonly maxAttempts: number;
       readonly at: number;
     }
-  | { readonly type: 'WorkDiscarded'; readonly v: 1; readonly at: number };
+  | { readonly type: 'WorkDiscarded'; readonly v: 1; readonly at: number }
+  /** The whole state of a finished item: stored alone once its history is compacted. */
+  | { readonly type: 'WorkItemCompacted'; readonly v: 1; readonly state: FinishedWorkItem; readonly at: number };

@@ -28,7 +28,7 @@ describe('codecs of values read back from NATS', () => {
     const reports: RejectedValue[] = [];
     const quarantine = new CountingQuarantine((r) => reports.push(r));
     const decoder = new StoredValueDecoder(quarantine);
-    const at = (sequence: number) => ({ source: 'WARP_EVENTS', subject: 'warp.ev.p.work.w-1', sequence });
+    const at = (sequence: number) => ({ source: 'WARP_EV_p', subject: 'warp.ev.p.work.w-1', sequence });
     const discarded = { type: 'WorkDiscarded', v: 1, at: 5 };
     expect(decoder.decode(workItemEventSchema, JSON.stringify(discarded), at(1))).toEqual(discarded);
     expect(decoder.decode(workItemEventSchema, 'not {json', at(2))).toBeUndefined();
@@ -40,7 +40,7 @@ describe('codecs of values read back from NATS', () => {
       { sequence: 2, reason: 'not JSON' },
       { sequence: 3, reason: expect.stringMatching(/^v: .*; spec: .*; maxAttempts: /) },
     ]);
-    expect(quarantine.counts()).toEqual({ WARP_EVENTS: 2 });
+    expect(quarantine.counts()).toEqual({ WARP_EV_p: 2 });
   });
 
   it('tells values without a sequence apart by their bytes', () => {

@@ -7,6 +7,8 @@ import {
   type AgentEvent,
   type AgentHolder,
   type AgentProfile,
+  type KnownAgent,
+  type FinishedWorkItem,
   type ChannelEvent,
   type ChannelMessage,
   type JsonValue,
@@ -14,7 +16,7 @@ import {
   type WorkItemEvent,
   type WorkSpec,
 } from '../../../domain/index.js';
-import type { DirectMessage, RegistryEntry } from '../../../ports/index.js';
+import type { Checkpoint, DirectMessage, RegistryEntry, WorkTombstone } from '../../../ports/index.js';
 import { proof, type Decodes } from './type-proof.js';
 
 /**
@@ -50,6 +52,17 @@ const agentHolderSchema = z.object({
   command: z.boolean().optional(),
 });
 
+/** An agent's whole state, as its compaction snapshot stores it. */
+const knownAgentSchema = z.object({
+  status: z.enum(['registered', 'deregistered']),
+  profile: agentProfileSchema,
+  holder: agentHolderSchema.optional(),
+  presence,
+  currentTaskCount: count,
+  registeredAt: time,
+  updatedAt: time,
+});
+
 export const agentEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('AgentRegistered'),
@@ -68,6 +81,7 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('AgentDeregistered'), v: z.literal(1), at: time }),
   z.object({ type: z.literal('AgentSessionEnded'), v: z.literal(1), at: time }),
+  z.object({ type: z.literal('AgentCompacted'), v: z.literal(1), state: knownAgentSchema, at: time }),
 ]);
 
 const retentionSchema = z.object({
@@ -116,6 +130,52 @@ const workSpecSchema = z.object({
   namespace: name,
 });
 
+const attemptRecordSchema = z.object({ attempt: count, holder: z.string(), reason: z.string(), at: time });
+const deadLetterReason = z.enum(['max-attempts', 'non-retryable', 'deadline']);
+
+const workCommon = {
+  spec: workSpecSchema,
+  offeredAt: time,
+  attempts: count,
+  maxAttempts: count,
+  history: z.array(attemptRecordSchema),
+};
+
+const finishedStates = [
+  z.object({
+    ...workCommon,
+    status: z.literal('completed'),
+    completedBy: z.string(),
+    completedAt: time,
+    result: json.optional(),
+    summary: z.string().optional(),
+  }),
+  z.object({
+    ...workCommon,
+    status: z.literal('dead-lettered'),
+    reason: deadLetterReason,
+    deadLetteredAt: time,
+    expiresAt: time,
+  }),
+  z.object({ ...workCommon, status: z.literal('discarded'), discardedAt: time }),
+] as const;
+
+/** A finished item's whole state, as its compaction snapshot stores it. */
+export const finishedWorkItemSchema = z.discriminatedUnion('status', [...finishedStates]);
+
+/** Any existing item's state, as a checkpoint of the work index stores it. */
+const liveWorkItemSchema = z.discriminatedUnion('status', [
+  z.object({ ...workCommon, status: z.literal('offered') }),
+  z.object({
+    ...workCommon,
+    status: z.literal('claimed'),
+    holder: z.string(),
+    leaseUntil: time,
+    progress: z.number().finite().optional(),
+  }),
+  ...finishedStates,
+]);
+
 export const workItemEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('WorkOffered'), v: z.literal(1), spec: workSpecSchema, maxAttempts: count, at: time }),
   z.object({
@@ -155,7 +215,7 @@ export const workItemEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('WorkDeadLettered'),
     v: z.literal(1),
-    reason: z.enum(['max-attempts', 'non-retryable', 'deadline']),
+    reason: deadLetterReason,
     expiresAt: time,
     at: time,
   }),
@@ -167,6 +227,7 @@ export const workItemEventSchema = z.discriminatedUnion('type', [
     at: time,
   }),
   z.object({ type: z.literal('WorkDiscarded'), v: z.literal(1), at: time }),
+  z.object({ type: z.literal('WorkItemCompacted'), v: z.literal(1), state: finishedWorkItemSchema, at: time }),
 ]);
 
 /** A channel message as stored (its id is its stream sequence). */
@@ -204,12 +265,44 @@ export const registryEntrySchema = z.object({
   deregistered: z.boolean(),
 });
 
+const openChannelSchema = z.object({
+  status: z.literal('open'),
+  name,
+  description: z.string(),
+  retention: retentionSchema,
+  createdAt: time,
+});
+
+const kept = <S extends z.ZodType>(state: S) => z.object({ id: z.string(), revision: count, state });
+
+/** A namespace's read models as a checkpoint stores them. */
+export const checkpointSchema = z.object({
+  after: z.object({ channel: count, work: count }),
+  channels: z.array(kept(openChannelSchema)),
+  work: z.object({
+    live: z.array(kept(liveWorkItemSchema)),
+    recent: z.array(kept(finishedWorkItemSchema)),
+    purges: z.array(z.object({ id, status: z.enum(['completed', 'dead-lettered', 'discarded']), finishedAt: time })),
+  }),
+});
+
+/** What is kept of a purged work item. */
+export const workTombstoneSchema = z.object({
+  status: z.enum(['completed', 'dead-lettered', 'discarded']),
+  finishedAt: time,
+  purgedAt: time,
+});
+
+proof<Decodes<typeof workTombstoneSchema, WorkTombstone>>();
+proof<Decodes<typeof checkpointSchema, Checkpoint>>();
 proof<Decodes<typeof agentProfileSchema, AgentProfile>>();
 proof<Decodes<typeof agentHolderSchema, AgentHolder>>();
+proof<Decodes<typeof knownAgentSchema, KnownAgent>>();
 proof<Decodes<typeof agentEventSchema, AgentEvent>>();
 proof<Decodes<typeof retentionSchema, Retention>>();
 proof<Decodes<typeof channelEventSchema, ChannelEvent>>();
 proof<Decodes<typeof workSpecSchema, WorkSpec>>();
+proof<Decodes<typeof finishedWorkItemSchema, FinishedWorkItem>>();
 proof<Decodes<typeof workItemEventSchema, WorkItemEvent>>();
 proof<Decodes<typeof channelMessageSchema, Omit<ChannelMessage, 'id'>>>();
 proof<Decodes<typeof storedDirectMessageSchema, Omit<DirectMessage, 'id'>>>();

@@ -39,6 +39,16 @@ export function foreignTo(stream: StreamId, event: StoredEvent): string | undefi
         elsewhere('agent', event.profile.guid, stream.id) ??
         elsewhere('project', event.profile.namespace, stream.namespace)
       );
+    case 'WorkItemCompacted':
+      return (
+        elsewhere('item', event.state.spec.id, stream.id) ??
+        elsewhere('project', event.state.spec.namespace, stream.namespace)
+      );
+    case 'AgentCompacted':
+      return (
+        elsewhere('agent', event.state.profile.guid, stream.id) ??
+        elsewhere('project', event.state.profile.namespace, stream.namespace)
+      );
     case 'ChannelCreated':
       return elsewhere('channel', event.name, stream.id);
     default:

@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CountingQuarantine } from '../../src/adapters/system/counting-quarantine.js';
+import { WorkIndex } from '../../src/application/work/work-index.js';
+import {
+  DomainError,
+  isFinished,
+  workItemDecider,
+  type WorkItemCommand,
+  type WorkItemEvent,
+  type WorkItemState,
+} from '../../src/domain/index.js';
+
+const IDS = ['w-1', 'w-2', 'w-3', 'w-4', 'w-5'];
+const spec = (id: string) => ({
+  id,
+  taskId: id,
+  description: id,
+  capability: 'ts',
+  priority: 5,
+  offeredBy: 'boss',
+  namespace: 'proj',
+});
+
+type Untimed = (now: number, id: string) => WorkItemCommand;
+const command: fc.Arbitrary<Untimed> = fc.constantFrom<Untimed>(
+  (now, id) => ({ type: 'OfferWork', spec: spec(id), maxAttempts: 2, now }),
+  (now) => ({ type: 'ClaimWork', holder: 'a', leaseMs: 100, dlqTtlMs: 50, now }),
+  (now) => ({ type: 'CompleteWork', holder: 'a', now }),
+  (now) => ({ type: 'FailWork', holder: 'a', error: 'x', retryable: false, dlqTtlMs: 50, now }),
+  (now) => ({ type: 'DiscardDeadLetter', now }),
+  (now) => ({ type: 'CompactWork', now }),
+  (now) => ({ type: 'CompactWork', now }),
+);
+const steps = fc.array(fc.record({ id: fc.constantFrom(...IDS), dt: fc.nat({ max: 40 }), command }), {
+  maxLength: 80,
+});
+
+const fold = (events: readonly WorkItemEvent[]): WorkItemState =>
+  events.reduce(workItemDecider.evolve, workItemDecider.initialState());
+
+describe('the work index forgets finished items', () => {
+  it('its live items equal a full fold of every history, whatever the window of finished ones keeps', () => {
+    fc.assert(
+      fc.property(steps, fc.nat({ max: 3 }), (ops, recentLimit) => {
+        const index = new WorkIndex(new CountingQuarantine(() => undefined), recentLimit);
+        const history = new Map<string, WorkItemEvent[]>();
+        let revision = 0;
+        let now = 0;
+        for (const { id, dt, command: make } of ops) {
+          now += dt;
+          const cmd = make(now, id);
+          const before = fold(history.get(id) ?? []);
+          let events: WorkItemEvent[];
+          try {
+            events = workItemDecider.decide(cmd, before);
+          } catch (error) {
+            if (error instanceof DomainError) continue;
+            throw error;
+          }
+          if (events.length === 0) continue;
+          history.set(id, [...(history.get(id) ?? []), ...events]);
+          index.apply({ stream: { namespace: 'proj', kind: 'work', id }, revision: ++revision, events });
+        }
+        const live = (state: WorkItemState) => state.status !== 'absent' && !isFinished(state, now);
+        const expected = IDS.map((id) => [id, fold(history.get(id) ?? [])] as const).filter(([, s]) => live(s));
+        const indexed = IDS.map((id) => [id, index.get(id)?.state] as const).filter(([, s]) => s && live(s));
+        expect(indexed).toEqual(expected);
+        // Whatever it still holds of finished items is their true state, and no more than the window.
+        const compacted = index.items((s) => isFinished(s, now) && !index.uncompacted(now).some((u) => u.state === s));
+        expect(compacted.length).toBeLessThanOrEqual(recentLimit);
+        for (const { state } of index.items()) expect(state).toEqual(fold(history.get(state.spec.id)!));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
