@@ -14,6 +14,8 @@ export interface HubSummary {
   readonly errors: number;
   /** How far behind its event feed each namespace it serves is, in stored batches not yet applied. */
   readonly lag: Readonly<Record<string, number>>;
+  /** Stored values the hub skipped (undecodable, or rejected on replay), by source. */
+  readonly skipped: Readonly<Record<string, number>>;
 }
 
 const statsSchema = z.object({
@@ -26,7 +28,10 @@ const statsSchema = z.object({
     .optional(),
 });
 
-const dataSchema = z.object({ lag: z.record(z.string(), z.number()) });
+const dataSchema = z.object({
+  lag: z.record(z.string(), z.number()),
+  skipped: z.record(z.string(), z.number()).optional(),
+});
 
 /** The hubs that answer on this NATS within `waitMs`, from the services framework's STATS discovery. */
 export async function discoverHubs(nc: NatsConnection, now: number, waitMs = 1_000): Promise<HubSummary[]> {
@@ -46,6 +51,7 @@ export async function discoverHubs(nc: NatsConnection, now: number, waitMs = 1_0
       requests: endpoints.reduce((n, e) => n + e.num_requests, 0),
       errors: endpoints.reduce((n, e) => n + e.num_errors, 0),
       lag: data?.lag ?? {},
+      skipped: data?.skipped ?? {},
     });
   }
   return hubs.sort((a, b) => a.id.localeCompare(b.id));
@@ -56,5 +62,6 @@ export const describeHub = (h: HubSummary): string => {
   const lag = Object.entries(h.lag)
     .map(([ns, n]) => `${ns} ${n}`)
     .join(', ');
-  return `hub ${h.id} v${h.version} on ${h.hostname} (pid ${h.pid}), up ${Math.round(h.uptimeMs / 1000)} s, ${h.requests} requests, lag ${lag || 'none'}`;
+  const skipped = Object.values(h.skipped).reduce((n, c) => n + c, 0);
+  return `hub ${h.id} v${h.version} on ${h.hostname} (pid ${h.pid}), up ${Math.round(h.uptimeMs / 1000)} s, ${h.requests} requests, lag ${lag || 'none'}, ${skipped} stored values skipped`;
 };

@@ -52,6 +52,12 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
+/** What a hub adds to the services framework's STATS: how far behind each namespace is, and what it skipped. */
+interface HubStatsData {
+  readonly lag: Record<string, number>;
+  readonly skipped: Record<string, number>;
+}
+
 /** For sessions on other machines: their processes cannot be seen from here, so liveness rests on heartbeats. */
 const REMOTE_PROCESSES: ProcessProbe = { isAlive: () => true };
 
@@ -107,13 +113,13 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   };
 
   // Asked once per endpoint by a STATS request: one answer serves them all for a moment.
-  let lagged: { at: number; data: Promise<{ lag: Record<string, number> }> } | undefined;
-  const lags = (): Promise<{ lag: Record<string, number> }> => {
+  let lagged: { at: number; data: Promise<HubStatsData> } | undefined;
+  const lags = (): Promise<HubStatsData> => {
     if (!lagged || Date.now() - lagged.at > 1_000) {
       const data = (async () => {
         const lag: Record<string, number> = {};
         for (const [namespace, loading] of models) lag[namespace] = await (await loading).lag().catch(() => -1);
-        return { lag };
+        return { lag, skipped: { ...backend.quarantine.counts() } };
       })();
       lagged = { at: Date.now(), data };
     }
