@@ -32,6 +32,7 @@ export async function openThinSession(
     session: deps.session,
     server: conn.describe(),
     connected: (deadline) => conn.whenConnected(deadline),
+    checkPayload: (what, payload) => conn.checkPayload(what, payload),
     ...(launch ? { launch } : {}),
   });
   const app = new HubWarpApi(hub, createWarpApp(deps), (name) => catchUpChannel(deps, name));

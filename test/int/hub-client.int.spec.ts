@@ -29,6 +29,7 @@ describe('HubClient against a stand-in hub on a real nats-server', () => {
       session: s,
       server: server.url,
       connected: () => Promise.resolve(),
+      checkPayload: () => undefined,
       ...(launch ? { launch } : {}),
     });
   /** Serves hub requests with `answer` (undefined: take the request and never reply) until stopped. */

@@ -5,6 +5,7 @@ import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_OPS } from '../../src/adapters/hub/hub-protocol.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 import { BIN, StdioAgent } from '../support/stdio-agent.js';
 
@@ -27,7 +28,7 @@ const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 const NAME = '[a-z0-9][a-z0-9-]{0,63}';
 const ID = '[a-z0-9][a-z0-9-]{0,63}';
 const STREAM_NAME = new RegExp(
-  `^(WARP_EV_${NS}|WARP_INBOX|KV_warp-registry|KV_warp-cursors|KV_warp-purged|WARP_CH_${NS}_${NAME})$`,
+  `^(WARP_EV_${NS}|WARP_INBOX|WARP_CHECKPOINTS|KV_warp-registry|KV_warp-cursors|KV_warp-purged|WARP_CH_${NS}_${NAME})$`,
 );
 const STORED_SUBJECT = [
   new RegExp(`^warp\\.ev\\.${NS}\\.(agent|work|channel)\\.${ID}$`),
@@ -36,6 +37,7 @@ const STORED_SUBJECT = [
   new RegExp(`^\\$KV\\.warp-registry\\.${ID}$`),
   new RegExp(`^\\$KV\\.warp-cursors\\.${NS}\\.${ID}\\.${NAME}$`),
   new RegExp(`^\\$KV\\.warp-purged\\.${NS}\\.${ID}$`),
+  new RegExp(`^warp\\.cp\\.${NS}\\.${ID}$`),
 ];
 const REGISTRY_KEY = new RegExp(`^${ID}$`);
 const CURSOR_KEY = new RegExp(`^${NS}\\.${ID}\\.${NAME}$`);
@@ -47,7 +49,10 @@ const WARP_SUBSCRIPTION = [
   new RegExp(`^warp\\.notify\\.dm\\.${ID}$`),
   new RegExp(`^warp\\.ev\\.${NS}\\.>$`),
   /^warp\.inbox\.\*$/,
+  /^warp\.cp\.>$/,
   new RegExp(`^warp\\.ch\\.${NS}\\.${NAME}$`),
+  // The hub's endpoints: one per operation, for any namespace and caller.
+  new RegExp(`^warp\\.hub\\.(${HUB_OPS.join('|')})\\.\\*\\.\\*$`),
 ];
 
 // ---------- adversarial values ----------

@@ -64,7 +64,7 @@ export async function claimWork(deps: AppDeps, input: ClaimWorkInput): Promise<C
   const { clock, work } = deps;
   const giveUpAt = clock.now() + timeout;
   for (;;) {
-    const claimed = await tryClaim(deps, guid, capability);
+    const claimed = await work.exclusive(capability, () => tryClaim(deps, guid, capability));
     if (claimed) return { claimed: true, workItem: claimed };
     const now = clock.now();
     if (now >= giveUpAt)

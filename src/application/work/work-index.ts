@@ -113,6 +113,24 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     return result;
   }
 
+  private readonly claiming = new Map<string, Promise<unknown>>();
+
+  /**
+   * Runs `claim` after the claims for `capability` already running in this process: concurrent
+   * claims would all pick the same best item and all but one lose the append, each then reading the
+   * stream again — in a hub serving many agents that was most of its work.
+   */
+  exclusive<T>(capability: string, claim: () => Promise<T>): Promise<T> {
+    const previous = this.claiming.get(capability) ?? Promise.resolve();
+    const next = previous.then(claim, claim);
+    const settled = next.catch(() => undefined);
+    this.claiming.set(capability, settled);
+    void settled.then(() => {
+      if (this.claiming.get(capability) === settled) this.claiming.delete(capability);
+    });
+    return next;
+  }
+
   /** Items a claim may take now: offered, or claimed with an expired lease; highest priority first, then oldest. */
   claimable(capability: string, now: number): Array<Entry<LiveItem>> {
     return this.unfinished((s) => s.spec.capability === capability && isClaimable(s, now)).sort(
