@@ -9,6 +9,7 @@ import * as names from '../../src/adapters/nats/nats-names.js';
 import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
 import { CountingQuarantine } from '../../src/adapters/system/counting-quarantine.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
+import { HubProcess } from '../support/hub-process.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 import { BIN, type StdioAgent } from '../support/stdio-agent.js';
 import { agentPool, drainInbox } from './fault-support.js';
@@ -40,6 +41,13 @@ const spec = (id: string) => ({
 });
 const events = (...list: unknown[]): string => JSON.stringify({ events: list });
 
+/** How many times a process logged that it skipped a stored value matching `pattern`. */
+const reports = (process: { stderr(): string }, pattern: RegExp): number =>
+  process
+    .stderr()
+    .split('\n')
+    .filter((line) => line.includes('skipped a stored value') && pattern.test(line)).length;
+
 /** Resolves once `check` passes, retrying until the deadline (the agents see poison asynchronously). */
 async function eventually(check: () => Promise<void>, deadlineMs = 15_000): Promise<void> {
   const until = Date.now() + deadlineMs;
@@ -58,23 +66,28 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
   let nc: NatsConnection;
   let js: JetStreamClient;
   // Checkpoints are read by long-running processes, not sessions: this one reads them in process.
-  const hubQuarantine = new CountingQuarantine();
-  let hub: NatsBackend;
+  const readerQuarantine = new CountingQuarantine();
+  let reader: NatsBackend;
+  let hub: HubProcess;
   const pool = agentPool();
-  const start = (namespace = NS): Promise<StdioAgent> => pool.start({ NATS_URL: nats.url, WARP_NAMESPACE: namespace });
+  const start = (namespace = NS): Promise<StdioAgent> =>
+    pool.start({ NATS_URL: nats.url, WARP_NAMESPACE: namespace, WARP_HUB: 'external' });
 
   beforeAll(async () => {
     nats = await startNatsServer();
+    // The authority replays the history, so most of what is skipped is skipped (and logged) there.
+    hub = await HubProcess.start({ NATS_URL: nats.url });
     nc = await connect({ servers: nats.url });
     js = jetstream(nc);
-    hub = await createNatsBackend(await NatsBackendConnection.open({ servers: nats.url, transport: 'tcp' }), {
+    reader = await createNatsBackend(await NatsBackendConnection.open({ servers: nats.url, transport: 'tcp' }), {
       replicas: 1,
-      quarantine: hubQuarantine,
+      quarantine: readerQuarantine,
     });
   });
   afterAll(async () => {
-    await hub?.close();
+    await reader?.close();
     await pool.closeAll();
+    await hub?.stop();
     await nc?.close();
     await nats?.dispose();
   });
@@ -197,7 +210,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
         await tombstones.put(`${NS}.ghost-purged`, NOT_JSON);
       },
       CHECKPOINT_STREAM: async () => {
-        await hub.checkpoints.load(NS); // makes the stream
+        await reader.checkpoints.load(NS); // makes the stream
         await js.publish(names.checkpointSubject(NS, 'head'), NOT_JSON);
       },
       checkpointSubject: async () => {
@@ -217,14 +230,15 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     );
     for (const poison of Object.values(poisoners)) await poison();
     // A poisoned checkpoint loads as none (a full replay follows) and is counted.
-    expect(await hub.checkpoints.load(NS)).toBeUndefined();
-    expect(await hub.checkpoints.load(`${NS}x`)).toBeUndefined();
-    expect(hubQuarantine.counts()[names.CHECKPOINT_STREAM]).toBe(2);
+    expect(await reader.checkpoints.load(NS)).toBeUndefined();
+    expect(await reader.checkpoints.load(`${NS}x`)).toBeUndefined();
+    expect(readerQuarantine.counts()[names.CHECKPOINT_STREAM]).toBe(2);
 
     // --- The running agents saw it all go by, live, and counted it. ---
     await eventually(async () => {
       const { skipped } = await lead.call('get_my_handle');
-      expect(Object.keys(skipped).sort()).toEqual([names.eventsStream(NS), 'replay', 'warp-registry', 'warp.notify']);
+      // A thin session reads the channel directory, live work events and notices; the registry is the hub's.
+      expect(Object.keys(skipped).sort()).toEqual([names.eventsStream(NS), 'replay', 'warp.notify']);
     });
     await eventually(async () => {
       expect((await worker.call('get_my_handle')).skipped['warp.notify']).toBe(7);
@@ -294,7 +308,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     expect(listed.depth.poison).toMatchObject({ offered: 0, claimed: 0, completed: 2 });
     expect(listed.items.map((i: { workItemId: string }) => i.workItemId)).not.toContain('ghost-3');
     expect(await lead.callError('get_work_item', { workItemId: 'ghost-purged' })).toMatch(/not found/);
-    expect((await lead.call('get_my_handle')).skipped[names.TOMBSTONE_BUCKET]).toBe(1);
+    expect(reports(hub, new RegExp(`source=${names.TOMBSTONE_BUCKET}`))).toBe(1);
     expect((await call(worker, 'deregister_agent')).deregistered).toBe(true);
     const tools = (await lead.client.listTools()).tools.map((t) => t.name);
     expect([...called].sort(), 'every tool was called after the poison').toEqual(tools.sort());
@@ -322,8 +336,8 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     });
     const elsewhere = await start('elsewhere');
     expect((await elsewhere.call('register_agent', { agentType: 'other' })).agent.status).toBe('online');
-    // An honest project skips only the server-wide registry junk: nothing of its own history.
-    expect((await elsewhere.call('get_my_handle')).skipped).toEqual({ 'warp-registry': 3 });
+    // An honest project skips nothing of its own history (the server-wide registry junk is the hub's to skip).
+    expect((await elsewhere.call('get_my_handle')).skipped).toEqual({});
 
     // --- warp status counts what it skipped. ---
     const { stdout } = await run(process.execPath, [BIN, 'status', '--json'], {
@@ -331,24 +345,23 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
       timeout: 30_000,
     });
     const status = JSON.parse(stdout.trim().split('\n').at(-1)!);
-    expect(status.skipped).toMatchObject({
+    expect(status.skipped).toMatchObject({ [names.eventsStream(NS)]: expect.any(Number), replay: expect.any(Number) });
+    expect(status.hubs).toHaveLength(1);
+    expect(status.hubs[0].skipped).toMatchObject({
       [names.eventsStream(NS)]: expect.any(Number),
       replay: expect.any(Number),
       'warp-registry': 3,
+      [names.TOMBSTONE_BUCKET]: 1,
     });
 
     // --- Each bad value was reported once, however often it was read again; stdout carried only protocol. ---
-    const reports = (agent: StdioAgent, pattern: RegExp): number =>
-      agent
-        .stderr()
-        .split('\n')
-        .filter((line) => line.includes('skipped a stored value') && pattern.test(line)).length;
-    expect(reports(lead, /WorkOffered cannot follow a work item that is completed/)).toBe(1);
-    expect(reports(lead, /subject=junk-key/)).toBe(1);
+    expect(reports(hub, /WorkOffered cannot follow a work item that is completed/)).toBe(1);
+    expect(reports(hub, /subject=junk-key/)).toBe(1);
     expect(reports(worker, /source=WARP_CH_poison_roadmap/)).toBe(3);
     for (const agent of [lead, worker, newcomer, elsewhere]) {
       expect(agent.protocolErrors, 'stdout carried only JSON-RPC').toEqual([]);
       expect(agent.stderr()).not.toMatch(/uncaught exception|unhandled rejection|background task failed/);
     }
+    expect(hub.stderr()).not.toMatch(/uncaught exception|unhandled rejection/);
   }, 180_000);
 });
