@@ -7,7 +7,8 @@ import { HubClient } from '../../src/adapters/hub/hub-client.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 
 /** A stand-in hub on a real nats-server: it answers `warp.hub.>` as `answer` says, so the client's edge can be tried. */
-describe('HubClient against a stand-in hub on a real nats-server', () => {
+// Generous per-test time: on a busy machine a request round trip is slow, and none of these waits by sleeping.
+describe('HubClient against a stand-in hub on a real nats-server', { timeout: 30_000 }, () => {
   let server: NatsServerHandle;
   let nc: NatsConnection;
   let hub: NatsConnection;

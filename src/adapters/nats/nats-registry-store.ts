@@ -20,6 +20,7 @@ export class NatsRegistryStore implements RegistryStore {
   private stopWatch: (() => void) | undefined;
   private closed = false;
   private watching: Promise<void> | undefined;
+  private loaded = false;
 
   private constructor(
     private readonly conn: NatsBackendConnection,
@@ -48,6 +49,7 @@ export class NatsRegistryStore implements RegistryStore {
   private ensureWatch(): Promise<void> {
     this.watching ??= retryTransient(() => this.conn.watchableBucket(REGISTRY_BUCKET), this.retry)
       .then((watchable) => this.watch(watchable))
+      .then(() => void (this.loaded = true))
       .catch((error: unknown) => {
         this.watching = undefined;
         throw error;
@@ -101,6 +103,8 @@ export class NatsRegistryStore implements RegistryStore {
   }
 
   async get(guid: string): Promise<RegistryEntry | undefined> {
+    // Once the watch has loaded the bucket (a hub's), it answers without a round trip.
+    if (this.loaded && this.view.has(guid)) return this.view.get(guid);
     return this.decode(await retryTransient(() => this.kv.get(assertToken(guid)), this.retry));
   }
 

@@ -76,7 +76,10 @@ export async function executeOn<C, S, E>(
   stream: StreamId,
   command: C,
 ): Promise<Outcome<S, E>> {
-  const outcome = await execute(store, stream, model.decider, command, model.get(stream.id));
+  // An aggregate the model does not hold is taken as new (a new offer, say): the append at revision 0
+  // confirms it, and a stream that exists after all (compacted and forgotten) conflicts and is read.
+  const known = model.get(stream.id) ?? { state: model.decider.initialState(), revision: 0 };
+  const outcome = await execute(store, stream, model.decider, command, known);
   model.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
   return outcome;
 }
