@@ -71,7 +71,7 @@ export class HubClient {
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
         throw new BackendUnavailable(
           `The Warp hub did not answer within ${Math.round(timeout / 1000)} s, so whether "${op}" took effect is unknown; ` +
-            'check before repeating it (`warp status` shows the hubs).',
+            'check before repeating it. `warp status` lists the hubs that answer; if none does, start one with `warp hub`.',
         );
       throw error instanceof SyntaxError
         ? new BackendUnavailable(
