@@ -175,6 +175,7 @@ function hubClientFor(nats: NatsBackend, deps: AppDeps, env: NodeJS.ProcessEnv, 
     session: deps.session,
     server,
     connected: (deadline) => conn.whenConnected(deadline),
+    checkPayload: (field, payload) => conn.checkPayload(field, payload),
     ...(authenticated || env['WARP_HUB'] === 'external' ? {} : { launch: () => launchLocalHub(env, server) }),
   });
 }

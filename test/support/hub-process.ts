@@ -18,7 +18,8 @@ export class HubProcess {
   /** Starts `warp hub` with `env` (NATS_URL at least) and resolves once it serves. */
   static async start(env: Record<string, string>): Promise<HubProcess> {
     const child = spawn(process.execPath, [BIN, 'hub'], {
-      env: { ...process.env, LOG_LEVEL: 'INFO', ...env },
+      // Readiness is read from its INFO log, so a fleet's quieter LOG_LEVEL does not apply to it.
+      env: { ...process.env, ...env, LOG_LEVEL: env['LOG_LEVEL'] === 'DEBUG' ? 'DEBUG' : 'INFO' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     killWithTests(child);

@@ -3,6 +3,7 @@ import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-c
 import type { Session } from '../../application/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
 import { errorFromWire } from './hub-errors.js';
+import { encodeRequest } from './hub-request.js';
 import { hubSubject, replySchema, type HubOp, type SessionWire } from './hub-protocol.js';
 
 /** How long an ordinary call waits for the hub; a call that waits by design (claim, wait) adds its own wait. */
@@ -18,6 +19,8 @@ export interface HubClientOptions {
   readonly server: string;
   /** Resolves once connected, or says why not by `deadline` (calls made while reconnecting would be lost). */
   readonly connected: (deadline: number) => Promise<void>;
+  /** Refuses a payload the NATS server would not take (ValidationError naming `field`). */
+  readonly checkPayload: (field: string, payload: string) => void;
   /** Starts a hub on this machine when none answers (the embedded default); absent, the call says how to start one. */
   readonly launch?: () => void;
 }
@@ -37,7 +40,7 @@ export class HubClient {
   constructor(private readonly options: HubClientOptions) {}
 
   async call<T>(op: HubOp, input?: unknown, call: CallOptions = {}): Promise<T> {
-    const payload = JSON.stringify({ session: this.wire(), input });
+    const payload = encodeRequest(this.wire(), input, this.options.checkPayload);
     const timeout = HUB_TIMEOUT_MS + (call.waitMs ?? 0);
     try {
       return await this.send<T>(op, payload, timeout);
