@@ -45,6 +45,8 @@ const WARP_SUBSCRIPTION = [
   /^warp\.ev\.>$/,
   /^warp\.inbox\.\*$/,
   new RegExp(`^warp\\.ch\\.${NS}\\.${NAME}$`),
+  // The hub's endpoints: one per operation, any namespace (hub-protocol.ts).
+  /^warp\.hub\.[A-Za-z]+\.\*$/,
 ];
 
 // ---------- adversarial values ----------
