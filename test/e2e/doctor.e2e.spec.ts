@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HubProcess } from '../support/hub-process.js';
 import { freePorts, startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 
 const run = promisify(execFile);
@@ -49,7 +50,7 @@ describe('warp doctor', () => {
     });
     afterAll(async () => server.dispose());
 
-    it('passes every check, exits 0 and says the hub is not part of this version', async () => {
+    it('passes every check, exits 0 and notes that the first session will start a hub', async () => {
       const human = await doctor({ NATS_URL: server.url });
       expect(human.code).toBe(0);
       expect(human.stdout).toMatch(/^ok\s+node\s+v\d+/m);
@@ -58,7 +59,7 @@ describe('warp doctor', () => {
       expect(human.stdout).toMatch(/^ok\s+nats\s+connected to nats:\/\/127\.0\.0\.1:\d+ \(nats-server \d/m);
       expect(human.stdout).toMatch(/^ok\s+jetstream\s+enabled/m);
       expect(human.stdout).toMatch(/^ok\s+credentials\s+none needed/m);
-      expect(human.stdout).toMatch(/^n\/a\s+hub\s+no hub in this version/m);
+      expect(human.stdout).toMatch(/^note\s+hub\s+no Warp hub answers yet: the first session .* starts one/m);
       expect(human.stdout).not.toMatch(/PROBLEM/);
       expect(human.stderr).toBe('');
 
@@ -68,10 +69,22 @@ describe('warp doctor', () => {
 
     it('never shows the credentials it connected with', async () => {
       const secret = 'Sup3r-s3cret';
-      const result = await doctor({ NATS_URL: server.url.replace('nats://', `nats://someone:${secret}@`) }, '--json');
-      expect(result.code).toBe(0);
-      expect(checks(result.stdout)['credentials']?.detail).toBe('accepted');
-      expect(result.stdout + result.stderr).not.toContain(secret);
+      const url = server.url.replace('nats://', `nats://someone:${secret}@`);
+      // With credentials no session starts a hub: none answering is a problem that says how to start one.
+      const alone = await doctor({ NATS_URL: url }, '--json');
+      expect(alone.code).toBe(1);
+      expect(checks(alone.stdout)['hub']).toMatchObject({ status: 'problem', fix: expect.stringMatching(/warp hub/) });
+      const hub = await HubProcess.start({ NATS_URL: url });
+      try {
+        const result = await doctor({ NATS_URL: url }, '--json');
+        expect(result.code).toBe(0);
+        expect(checks(result.stdout)['credentials']?.detail).toBe('accepted');
+        expect(checks(result.stdout)['hub']?.status).toBe('ok');
+        for (const output of [alone, result]) expect(output.stdout + output.stderr).not.toContain(secret);
+        expect(hub.stderr()).not.toContain(secret);
+      } finally {
+        await hub.stop();
+      }
     });
 
     it('reports a bad project file with the field to fix and exits 1', async () => {
@@ -117,7 +130,9 @@ describe('warp doctor', () => {
       expect(checks(wrong.stdout)['credentials']?.detail).toMatch(/rejected/);
       expect(checks(wrong.stdout)['credentials']?.fix).toMatch(/NATS_USER/);
       expect(wrong.stdout + wrong.stderr).not.toContain('guessed-Pa55');
-      const right = await doctor({ NATS_URL: secured.url, NATS_USER: 'alice', NATS_PASS: 'wonder-land' }, '--json');
+      const alice = { NATS_URL: secured.url, NATS_USER: 'alice', NATS_PASS: 'wonder-land' };
+      const hub = await HubProcess.start(alice);
+      const right = await doctor(alice, '--json').finally(() => hub.stop());
       expect(right.code).toBe(0);
       expect(checks(right.stdout)['credentials']?.detail).toBe('accepted');
     } finally {
