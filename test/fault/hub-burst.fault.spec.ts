@@ -9,6 +9,8 @@ import { agentPool } from './fault-support.js';
 
 const NAMESPACE = 'burst';
 const OFFERS = 50_000;
+/** Offers before the burst, so the memory it starts from is a working session's, not an idle one's. */
+const WARM_UP = 1_000;
 /** Raw clients publishing the burst, and the requests each keeps in flight. */
 const CLIENTS = 4;
 const IN_FLIGHT = 64;
@@ -81,6 +83,8 @@ describe(`a burst of ${OFFERS} offers into a running hub and session`, () => {
     await agent.call('register_agent', { agentType: 'watcher', capabilities: ['burst'] });
     await agent.call('list_work', { capability: 'burst', limit: 1 });
     for (let i = 0; i < CLIENTS; i++) raw.push(await connect({ servers: nats.url }));
+    await offerBurst(raw[0]!, 0, WARM_UP, OFFERS);
+    await agent.waitForPush(() => agent.pushes.length >= WARM_UP);
     const before = { hub: rss(hub.pid!), session: rss(agent.pid) };
 
     const started = Date.now();
@@ -102,9 +106,9 @@ describe(`a burst of ${OFFERS} offers into a running hub and session`, () => {
     const seconds = (Date.now() - started) / 1000;
 
     // The session kept up with the burst: every offer reaches the agent as a push.
-    await agent.waitForPush(() => agent.pushes.length >= OFFERS);
+    await agent.waitForPush(() => agent.pushes.length >= WARM_UP + OFFERS);
     const listed = await agent.call('list_work', { capability: 'burst', limit: 1 });
-    expect(listed.depth['burst'].offered).toBe(OFFERS);
+    expect(listed.depth['burst'].offered).toBe(WARM_UP + OFFERS);
     expect(acknowledged).toBe(OFFERS);
     expect(answeredDuring).toBeGreaterThan(0);
     // New work still flows to the agent, after the burst.
@@ -117,7 +121,7 @@ describe(`a burst of ${OFFERS} offers into a running hub and session`, () => {
     peakSession = Math.max(peakSession, after.session);
     const mib = (n: number): string => `${(n / MIB).toFixed(0)} MiB`;
     console.info(
-      `burst: ${OFFERS} offers (${agent.pushes.length} pushed to the session) in ${seconds.toFixed(1)} s (${Math.round(OFFERS / seconds)}/s), ` +
+      `burst: ${OFFERS} offers after ${WARM_UP} (${agent.pushes.length} pushed to the session) in ${seconds.toFixed(1)} s (${Math.round(OFFERS / seconds)}/s), ` +
         `${answeredDuring} rounds of calls answered during it; ` +
         `session RSS ${mib(before.session)} -> ${mib(after.session)} (peak ${mib(peakSession)}), ` +
         `hub RSS ${mib(before.hub)} -> ${mib(after.hub)}`,
