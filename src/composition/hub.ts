@@ -11,14 +11,12 @@ import { buildContainer, coreModule } from './container.js';
 import { settingsOf } from './runtime.js';
 import { TOKENS } from './tokens.js';
 
-/** How long the hub outlives its NATS server: long enough for a restart, short enough not to linger for good. */
-const ORPHAN_EXIT_MS = 60_000;
 const ORPHAN_CHECK_MS = 1_000;
 
 export interface HubProcess {
   readonly id: string;
   readonly logger: Logger;
-  /** Resolves when the hub stops: asked to, or its NATS server gone for a minute. */
+  /** Resolves when the hub stops: asked to, or its NATS server gone for WARP_HUB_ORPHAN_MS. */
   readonly stopped: Promise<string>;
   stop(reason: string): Promise<void>;
 }
@@ -74,11 +72,11 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
   let finish: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (finish = resolve));
   let away = 0;
+  const check = Math.min(ORPHAN_CHECK_MS, env.hubOrphanMs);
   const watch = setInterval(() => {
-    away = backend.connection.state() === 'connected' ? 0 : away + ORPHAN_CHECK_MS;
-    if (away >= ORPHAN_EXIT_MS)
-      void stop(`NATS at ${backend.connection.describe()} gone for ${ORPHAN_EXIT_MS / 1000} s`);
-  }, ORPHAN_CHECK_MS);
+    away = backend.connection.state() === 'connected' ? 0 : away + check;
+    if (away >= env.hubOrphanMs) void stop(`NATS at ${backend.connection.describe()} gone for ${away / 1000} s`);
+  }, check);
   watch.unref();
   let stopping: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> =>

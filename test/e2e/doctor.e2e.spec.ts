@@ -73,14 +73,28 @@ describe('warp doctor', () => {
       const json = await doctor({ NATS_URL: server.url }, '--json');
       expect(JSON.parse(json.stdout).ok).toBe(true);
       expect(checks(json.stdout)['hub']).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^hub \w+ v\d/) });
+      await hub.stop();
+      hub = undefined;
     });
 
     it('never shows the credentials it connected with', async () => {
       const secret = 'Sup3r-s3cret';
-      const result = await doctor({ NATS_URL: server.url.replace('nats://', `nats://someone:${secret}@`) }, '--json');
-      expect(result.code).toBe(0);
-      expect(checks(result.stdout)['credentials']?.detail).toBe('accepted');
-      expect(result.stdout + result.stderr).not.toContain(secret);
+      const url = server.url.replace('nats://', `nats://someone:${secret}@`);
+      // With credentials no session starts a hub: none answering is a problem that says how to start one.
+      const alone = await doctor({ NATS_URL: url }, '--json');
+      expect(alone.code).toBe(1);
+      expect(checks(alone.stdout)['hub']).toMatchObject({ status: 'problem', fix: expect.stringMatching(/warp hub/) });
+      const hub = await HubProcess.start({ NATS_URL: url });
+      try {
+        const result = await doctor({ NATS_URL: url }, '--json');
+        expect(result.code).toBe(0);
+        expect(checks(result.stdout)['credentials']?.detail).toBe('accepted');
+        expect(checks(result.stdout)['hub']?.status).toBe('ok');
+        for (const output of [alone, result]) expect(output.stdout + output.stderr).not.toContain(secret);
+        expect(hub.stderr()).not.toContain(secret);
+      } finally {
+        await hub.stop();
+      }
     });
 
     it('reports a bad project file with the field to fix and exits 1', async () => {

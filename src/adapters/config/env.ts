@@ -57,6 +57,8 @@ export interface WarpEnv {
   readonly maxChannels: number;
   readonly tools: ReadonlySet<ToolProfile>;
   readonly push: ReadonlySet<PushKind>;
+  /** How long `warp hub` outlives its NATS server. */
+  readonly hubOrphanMs: number;
 }
 
 export const DEFAULT_NATS_URL = 'nats://localhost:4222';
@@ -157,6 +159,8 @@ const envSchema = z.object({
   WARP_MAX_CHANNELS: integer(256, 1, 100_000),
   WARP_TOOLS: nameSet(TOOL_PROFILES, false),
   WARP_PUSH: nameSet(PUSH_KINDS, true),
+  // Long enough for a NATS restart, short enough that a hub does not linger for good.
+  WARP_HUB_ORPHAN_MS: integer(60_000, 100, DAY),
 });
 
 /**
@@ -200,5 +204,6 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     maxChannels: e.WARP_MAX_CHANNELS,
     tools: e.WARP_TOOLS,
     push: e.WARP_PUSH,
+    hubOrphanMs: e.WARP_HUB_ORPHAN_MS,
   };
 }

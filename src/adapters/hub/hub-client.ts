@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import type { Session } from '../../application/index.js';
-import { MAX_JSON_DEPTH, ValidationError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
 import { errorFromWire } from './hub-errors.js';
+import { encodeRequest } from './hub-request.js';
 import { hubSubject, replySchema, type HubOp, type SessionWire } from './hub-protocol.js';
 
 /** How long an ordinary call waits for the hub; a call that waits by design (claim, wait) adds its own wait. */
@@ -19,8 +19,8 @@ export interface HubClientOptions {
   readonly server: string;
   /** Resolves once connected, or says why not by `deadline` (calls made while reconnecting would be lost). */
   readonly connected: (deadline: number) => Promise<void>;
-  /** Refuses (ValidationError) a request larger than the server takes, saying so. */
-  readonly checkPayload: (what: string, payload: string) => void;
+  /** Refuses a payload the NATS server would not take (ValidationError naming `field`). */
+  readonly checkPayload: (field: string, payload: string) => void;
   /** Starts a hub on this machine when none answers (the embedded default); absent, the call says how to start one. */
   readonly launch?: () => void;
 }
@@ -31,17 +31,6 @@ export interface CallOptions {
 }
 
 class NoHub extends Error {}
-
-/** The request as JSON; input nested too deep to serialise is refused as the use cases refuse it. */
-function encode(request: unknown): string {
-  try {
-    return JSON.stringify(request);
-  } catch (error) {
-    if (error instanceof RangeError)
-      throw new ValidationError('input', `is nested more than ${MAX_JSON_DEPTH} levels deep; flatten it`);
-    throw error;
-  }
-}
 
 /** The hub took the request and never answered (it died, or is stuck): whether it took effect is unknown. */
 class Unanswered extends BackendUnavailable {}
@@ -63,8 +52,7 @@ export class HubClient {
   constructor(private readonly options: HubClientOptions) {}
 
   async call<T>(op: HubOp, input?: unknown, call: CallOptions = {}): Promise<T> {
-    const payload = encode({ session: this.wire(), input });
-    this.options.checkPayload('input', payload);
+    const payload = encodeRequest(this.wire(), input, this.options.checkPayload);
     const timeout = HUB_TIMEOUT_MS + (call.waitMs ?? 0);
     try {
       return await this.send<T>(op, payload, timeout);
@@ -99,7 +87,7 @@ export class HubClient {
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
         throw new Unanswered(
           `The Warp hub did not answer within ${Math.round(timeout / 1000)} s, so whether "${op}" took effect is unknown; ` +
-            'check before repeating it (`warp status` shows the hubs).',
+            'check before repeating it. `warp status` lists the hubs that answer; if none does, start one with `warp hub`.',
         );
       throw error instanceof SyntaxError
         ? new BackendUnavailable(

@@ -141,7 +141,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       handler: (error, msg) => {
         if (error) return options.onError(error);
         void answer(op, msg)
-          .then((reply) => msg.respond(JSON.stringify(reply)))
+          .then((reply) => respond(options.nc, msg, reply))
           .catch(options.onError);
       },
     });
@@ -163,6 +163,28 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Sends the reply. One larger than the server takes (a long work history, say) is refused by the
+ * client; the session is told so at once instead of waiting out its timeout.
+ */
+function respond(nc: NatsConnection, msg: ServiceMsg, reply: Reply): void {
+  const body = JSON.stringify(reply);
+  const max = nc.info?.max_payload;
+  const size = Buffer.byteLength(body);
+  if (max === undefined || size <= max) return void msg.respond(body);
+  const tooLarge: Reply = {
+    ok: false,
+    error: {
+      kind: 'domain',
+      code: 'too_large',
+      message:
+        `The answer is ${size} bytes, more than this NATS server takes (max_payload ${max}): ` +
+        'ask for less (a smaller limit), or raise max_payload in the server configuration.',
+    },
+  };
+  msg.respond(JSON.stringify(tooLarge));
 }
 
 function sessionOf(wire: SessionWire): Session {

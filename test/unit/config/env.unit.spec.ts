@@ -31,6 +31,7 @@ describe('loadEnv', () => {
       channelMaxMessages: 100_000,
       channelMaxBytes: 1_073_741_824,
       maxChannels: 256,
+      hubOrphanMs: 60_000,
     });
     expect(env.natsUser).toBeUndefined();
     expect(env.natsPass).toBeUndefined();
@@ -68,6 +69,7 @@ describe('loadEnv', () => {
       WARP_MAX_CHANNELS: '12',
       WARP_TOOLS: 'channels, Work',
       WARP_PUSH: 'dm',
+      WARP_HUB_ORPHAN_MS: '2000',
     });
     expect(env).toMatchObject({
       natsUrl: 'wss://nats.example.com',
@@ -88,6 +90,7 @@ describe('loadEnv', () => {
       channelMaxMessages: 5000,
       channelMaxBytes: 10_485_760,
       maxChannels: 12,
+      hubOrphanMs: 2000,
     });
     expect([...env.tools]).toEqual(['channels', 'work']);
     expect([...env.push]).toEqual(['dm']);

@@ -12,7 +12,7 @@ export const hub: Command = {
     'every session on its NATS server; sessions replay nothing. Several hubs may run on one NATS: they',
     'share the requests (a queue group) and killing one loses nothing. On a NATS server without',
     'credentials the first session starts a hub on its machine when none answers; it exits by itself',
-    'when its NATS server is gone for a minute. Logs go to stderr (LOG_LEVEL).',
+    'when its NATS server is gone for a minute (WARP_HUB_ORPHAN_MS). Logs go to stderr (LOG_LEVEL).',
   ],
   async run() {
     throw new Error('warp hub runs on its own');
