@@ -67,6 +67,20 @@ export function freshSession(env: NodeJS.ProcessEnv): Promise<FreshSession> {
   });
 }
 
+const summary = (runs: readonly FreshSession[]): FreshSession => ({
+  firstAnswerMs: median(runs.map((r) => r.firstAnswerMs)),
+  rssBytes: median(runs.map((r) => r.rssBytes)),
+  peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
+});
+
+/** `count` fresh sessions after one unmeasured (which has the hub load the namespace); the median. */
+export async function freshSessions(env: NodeJS.ProcessEnv, count: number): Promise<FreshSession> {
+  await freshSession(env);
+  const runs: FreshSession[] = [];
+  for (let i = 0; i < count; i++) runs.push(await freshSession(env));
+  return summary(runs);
+}
+
 /** Alternates fresh sessions between two environments `rounds` times; the median of each side. */
 export async function freshSessionsSideBySide(
   a: NodeJS.ProcessEnv,
@@ -79,10 +93,5 @@ export async function freshSessionsSideBySide(
     as.push(await freshSession(a));
     bs.push(await freshSession(b));
   }
-  const summary = (runs: FreshSession[]): FreshSession => ({
-    firstAnswerMs: median(runs.map((r) => r.firstAnswerMs)),
-    rssBytes: median(runs.map((r) => r.rssBytes)),
-    peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
-  });
   return [summary(as), summary(bs)];
 }
