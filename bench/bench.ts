@@ -387,6 +387,7 @@ async function historyRows(clean: FreshSession): Promise<Row[]> {
   };
   return [
     sized('fresh session: first list_work answer', clean.firstAnswerMs, freshFull.firstAnswerMs, 'ms', 1.2),
+    sized('fresh session: of which opening it', clean.openMs, freshFull.openMs, 'ms', 1.2),
     sized('fresh session: RSS after it', clean.rssBytes / MIB, freshFull.rssBytes / MIB, 'MiB', 1.2),
     sized('fresh session: peak RSS (VmHWM)', clean.peakRssBytes / MIB, freshFull.peakRssBytes / MIB, 'MiB', 1.2),
     {

@@ -41,6 +41,8 @@ export async function seedFinishedWork(
 }
 
 export interface FreshSession {
+  /** From opening the runtime until it was open (the session's own start-up). */
+  readonly openMs: number;
   /** From opening the runtime to the first list_work answer. */
   readonly firstAnswerMs: number;
   /** The process's RSS right after that answer. */
@@ -68,6 +70,7 @@ export function freshSession(env: NodeJS.ProcessEnv): Promise<FreshSession> {
 }
 
 const summary = (runs: readonly FreshSession[]): FreshSession => ({
+  openMs: median(runs.map((r) => r.openMs)),
   firstAnswerMs: median(runs.map((r) => r.firstAnswerMs)),
   rssBytes: median(runs.map((r) => r.rssBytes)),
   peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
