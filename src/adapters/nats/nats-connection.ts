@@ -46,7 +46,7 @@ async function dial(options: NatsOptions): Promise<NatsConnection> {
     timeout: options.timeoutMs ?? 3000,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
-    // The client otherwise builds two stack-traced errors per request in case it fails, a third of a
+    // The client otherwise builds two stack-traced errors per request in case it fails, over a quarter of a
     // send's CPU; Warp turns a failed request into a message of its own and never shows that stack.
     noAsyncTraces: true,
     ...(options.user !== undefined ? { user: options.user } : {}),
