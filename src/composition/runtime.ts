@@ -9,7 +9,6 @@ import {
   type RunningSession,
   type Settings,
   type WarpApi,
-  type WarpApp,
 } from '../application/index.js';
 import { HubClient } from '../adapters/hub/hub-client.js';
 import { launchLocalHub } from '../adapters/hub/hub-launcher.js';
