@@ -1,72 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, RetentionPolicy } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { agentId } from '../src/domain/index.js';
-import {
-  createSessionDeps,
-  createWarpApp,
-  Session,
-  startSession,
-  type Settings,
-  type WarpApp,
-} from '../src/application/index.js';
+import type { WarpApi } from '../src/application/index.js';
+import { openRuntime } from '../src/composition/runtime.js';
 import { connectNats } from '../src/adapters/nats/nats-connection.js';
 import { createNatsBackend } from '../src/adapters/nats/nats-backend.js';
 import { CryptoIds } from '../src/adapters/system/crypto-ids.js';
-import { OsProcessProbe } from '../src/adapters/system/os-process-probe.js';
-import { SystemClock } from '../src/adapters/system/system-clock.js';
+import { BackendUnavailable } from '../src/ports/index.js';
+import { HubProcess } from '../test/support/hub-process.js';
 import { startNatsServer } from '../test/support/nats-server.js';
+import { freshSessions, freshSessionsSideBySide, seedFinishedWork, type FreshSession } from './history.js';
 import { fmt, pipelined, printTable, progress, time, timeBlock, timeSideBySide, type Row } from './measure.js';
 
-const settings: Settings = {
-  maxMessageBytes: 65_536,
-  leaseMs: 60_000,
-  maxAttempts: 3,
-  dlqTtlMs: 3_600_000,
-  workRetentionMs: 604_800_000,
-  heartbeatMs: 30_000,
-  staleAfterMs: 90_000,
-  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
-};
 const SENDS = 2000;
 const READS = 300;
 const WORK_ITEMS = 2000;
+const WORK_CYCLES = 300;
 const WORKERS = 4;
 const AGENTS = 5000;
 const BIG_HISTORY = 100_000;
+const FINISHED_ITEMS = 100_000;
+const FRESH_SESSIONS = 5;
+const LIST_WORK_CALLS = 50;
 const PUSHES = 300;
+const MIB = 1024 * 1024;
 
 const server = await startNatsServer();
 const ids = new CryptoIds();
-const clock = new SystemClock();
 const body = 'x'.repeat(200);
+// No project config and no git remote: the namespace comes from WARP_NAMESPACE alone.
+const projectDir = mkdtempSync(join(tmpdir(), 'warp-bench-'));
+let hub = await HubProcess.start({ NATS_URL: server.url });
 
-async function warpSession(host: string): Promise<{ app: WarpApp; close(): Promise<void> }> {
-  const conn = await connectNats({ servers: server.url, transport: 'tcp', name: `bench-${host}` });
-  const backend = await createNatsBackend(conn, { replicas: 1 });
-  const deps = createSessionDeps(
-    backend,
-    clock,
-    ids,
-    new Session('bench', host, 'bench', { session: ids.newId(), pid: process.pid }),
-    settings,
-    new OsProcessProbe(),
-  );
-  const running = await startSession(
-    deps,
-    [
-      { name: 'small', description: '' },
-      { name: 'big', description: '' },
-      { name: 'send', description: '' },
-    ],
-    () => {},
-  );
-  return {
-    app: createWarpApp(deps),
-    close: async () => {
-      await running.stop();
-      await backend.close();
-    },
-  };
+/** What a session on this machine is given: the bench's NATS, a namespace, and the bench's own hub. */
+const sessionEnv = (namespace: string): NodeJS.ProcessEnv => ({
+  PATH: process.env['PATH'] ?? '',
+  HOME: process.env['HOME'] ?? projectDir,
+  NATS_URL: server.url,
+  WARP_NAMESPACE: namespace,
+  // The bench runs its hub itself; a session must not start another one.
+  WARP_HUB: 'external',
+  LOG_LEVEL: 'ERROR',
+});
+
+/** A thin session in this process, as an MCP server opens it: the hub decides, messages go straight to JetStream. */
+async function warpSession(namespace = 'bench'): Promise<{ app: WarpApi; close(): Promise<void> }> {
+  const runtime = await openRuntime({ env: sessionEnv(namespace), cwd: projectDir });
+  return { app: runtime.app, close: () => runtime.close() };
 }
 
 try {
@@ -94,8 +78,12 @@ try {
     };
   };
 
-  const lead = await warpSession('lead');
+  progress('fresh sessions on a server with no history');
+  const clean = await freshSessions(sessionEnv('clean'), FRESH_SESSIONS);
+
+  const lead = await warpSession();
   await lead.app.setHandle({ handle: 'bench' });
+  for (const name of ['small', 'big', 'send']) await lead.app.createChannel({ name, description: '' });
 
   progress(`send: ${SENDS} sequential publishes each way`);
   // Raw stores the same JSON record a channel message is; Warp adds validation, the decision and the notice.
@@ -175,8 +163,11 @@ try {
       deregistered: false,
     })),
   );
-  const viewer = await warpSession('viewer');
-  await waitFor(async () => (await viewer.app.discoverAgents({ includeOffline: true })).count >= AGENTS);
+  const viewer = await warpSession();
+  // Waits on the rare tenth: all 5000 agents in one answer exceed NATS's max payload, which a hub reply must fit.
+  await waitFor(
+    async () => (await viewer.app.discoverAgents({ capability: 'rare', includeOffline: true })).count >= AGENTS / 10,
+  );
   const discover = await time('discover_agents over 5000', 200, () =>
     viewer.app.discoverAgents({ capability: 'rare' }),
   );
@@ -211,9 +202,14 @@ try {
       }),
     );
   });
-  const workers = await Promise.all(Array.from({ length: WORKERS }, (_, i) => warpSession(`worker-${i}`)));
-  for (const w of workers) await w.app.registerAgent({ agentType: 'worker', capabilities: ['bench'] });
+  const workers = await Promise.all(Array.from({ length: WORKERS }, () => warpSession()));
+  for (const [i, w] of workers.entries()) {
+    await w.app.setHandle({ handle: `worker-${i}` });
+    await w.app.registerAgent({ agentType: 'worker', capabilities: ['bench'] });
+  }
   const completedBy = new Map<string, number>();
+  // A call that fails ends the drain and is reported in its row, so the other rows are still measured.
+  let failed: unknown;
   const warpWork = await timeBlock('warp work', WORK_ITEMS, async () => {
     await pipelined(WORK_ITEMS, 1, (i) =>
       lead.app.broadcastWorkOffer({ taskId: `task-${i}`, description: 'bench', requiredCapability: 'bench' }),
@@ -221,14 +217,18 @@ try {
     let done = 0;
     await Promise.all(
       workers.map(async (w) => {
-        while (done < WORK_ITEMS) {
-          const claim = await w.app.claimWork({ capability: 'bench', timeout: 200 });
-          if (!claim.claimed) continue;
-          const result = await w.app.completeWork({ workItemId: claim.workItem.workItemId });
-          if (!result.alreadyCompleted) {
-            completedBy.set(claim.workItem.workItemId, (completedBy.get(claim.workItem.workItemId) ?? 0) + 1);
-            done++;
+        try {
+          while (done < WORK_ITEMS && failed === undefined) {
+            const claim = await w.app.claimWork({ capability: 'bench', timeout: 200 });
+            if (!claim.claimed) continue;
+            const result = await w.app.completeWork({ workItemId: claim.workItem.workItemId });
+            if (!result.alreadyCompleted) {
+              completedBy.set(claim.workItem.workItemId, (completedBy.get(claim.workItem.workItemId) ?? 0) + 1);
+              done++;
+            }
           }
+        } catch (error) {
+          failed ??= error;
         }
       }),
     );
@@ -236,16 +236,41 @@ try {
   const lost = WORK_ITEMS - completedBy.size;
   const twice = [...completedBy.values()].filter((n) => n > 1).length;
   const rawRate = WORK_ITEMS / (rawWork.totalMs / 1000);
-  const warpRate = WORK_ITEMS / (warpWork.totalMs / 1000);
+  const warpRate = completedBy.size / (warpWork.totalMs / 1000);
   rows.push({
     ...ratioRow(`work drain (${WORKERS} workers)`, rawRate, warpRate, 'items/s', 0.3, true),
     target: '≥ 0.3×, 0 lost, 0 twice',
     ok: warpRate / rawRate >= 0.3 && lost === 0 && twice === 0,
   });
+  if (failed !== undefined)
+    process.stdout.write(`\nwork drain stopped after ${completedBy.size} items: ${String(failed)}\n`);
   process.stdout.write(`\nwork: ${lost} lost, ${twice} completed twice\n\n`);
 
+  progress(`work cycle: ${WORK_CYCLES} items one at a time, raw publish+next+ack vs offer+claim+complete`);
+  const cycler = workers[0]!;
+  await cycler.app.registerAgent({ agentType: 'worker', capabilities: ['bench', 'cycle'] });
+  const rawConsumer = await js.consumers.get('RAW_WQ', 'workers');
+  let cycles = 0;
+  const [rawCycle, warpCycle] = await timeSideBySide(
+    WORK_CYCLES,
+    async () => {
+      await js.publish('raw.wq', JSON.stringify({ cycle: true }));
+      const m = await rawConsumer.next({ expires: 5000 });
+      if (!m) throw new Error('bench: the raw work queue delivered nothing');
+      await m.ackAck();
+    },
+    async () => {
+      const taskId = `cycle-${cycles++}`;
+      await lead.app.broadcastWorkOffer({ taskId, description: 'bench', requiredCapability: 'cycle' });
+      const claim = await cycler.app.claimWork({ capability: 'cycle', timeout: 5000 });
+      if (!claim.claimed) throw new Error(`bench: ${taskId} was offered but not claimed`);
+      await cycler.app.completeWork({ workItemId: claim.workItem.workItemId });
+    },
+  );
+  rows.push(ratioRow('work cycle (one item, sequential)', rawCycle.perOpUs, warpCycle.perOpUs, 'µs', 2));
+
   progress(`push: ${PUSHES} direct messages, each timed from send to the recipient's push`);
-  const listener = await warpSession('listener');
+  const listener = await warpSession();
   const { agent } = await listener.app.registerAgent({ agentType: 'listener' });
   await lead.app.registerAgent({ agentType: 'lead' });
   const rawPush = await pushLatency(PUSHES, async (deliver) => {
@@ -267,12 +292,20 @@ try {
     ok: true,
   });
 
-  printTable(rows);
   for (const s of [lead, viewer, listener, ...workers]) await s.close();
+
+  rows.push(...(await historyRows(clean)));
+  printTable(rows);
   await registryBackend.close();
   await nc.close();
+} catch (error) {
+  // What the hub said is often the reason a call failed.
+  process.stderr.write(`bench failed; the hub's log:\n${hub.stderr().slice(-4000)}\n`);
+  throw error;
 } finally {
+  await hub.stop();
   await server.dispose();
+  rmSync(projectDir, { recursive: true, force: true });
 }
 
 /** Mean time from starting a send to its delivery callback, one message at a time. */
@@ -296,5 +329,98 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promi
   while (!(await check())) {
     if (Date.now() > until) throw new Error('bench: timed out waiting for the registry view');
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Fresh thin sessions at FINISHED_ITEMS finished work items against `clean` ones (measured before
+ * any history was stored), the same in an empty namespace beside that history (one project's
+ * history must not slow another's), list_work at both sizes (alternately), and the hub's restart:
+ * from starting `warp hub` to its first answer for the namespace with the history.
+ */
+async function historyRows(clean: FreshSession): Promise<Row[]> {
+  const empty = await warpSession('empty');
+  const full = await warpSession('history');
+  const seeding = await createNatsBackend(await connectNats({ servers: server.url, transport: 'tcp' }), {
+    replicas: 1,
+  });
+  progress(`history: seeding ${FINISHED_ITEMS} finished work items (offered, claimed, completed)`);
+  const seedStart = performance.now();
+  await seedFinishedWork(seeding.events, 'history', FINISHED_ITEMS, () => ids.newId());
+  progress(`history: seeded in ${fmt((performance.now() - seedStart) / 1000)} s`);
+  await seeding.close();
+
+  progress('history: restarting the hub');
+  await hub.stop();
+  const restartStart = performance.now();
+  hub = await HubProcess.start({ NATS_URL: server.url });
+  const servingMs = performance.now() - restartStart;
+  await untilAnswered(() => full.app.listWork({ limit: 1 }));
+  const restartMs = performance.now() - restartStart;
+
+  progress(`history: list_work, ${LIST_WORK_CALLS} calls at each size`);
+  const [listEmpty, listFull] = await timeSideBySide(
+    LIST_WORK_CALLS,
+    () => empty.app.listWork({}),
+    () => full.app.listWork({}),
+  );
+  progress(`history: ${FRESH_SESSIONS} fresh sessions at each size, each a process of its own`);
+  const [freshEmpty, freshFull] = await freshSessionsSideBySide(
+    sessionEnv('empty'),
+    sessionEnv('history'),
+    FRESH_SESSIONS,
+  );
+  await empty.close();
+  await full.close();
+
+  const k = `${FINISHED_ITEMS / 1000}k`;
+  const sized = (name: string, at0: number, atFull: number, unit: string, target: number, digits = 1): Row => {
+    const ratio = atFull / at0;
+    return {
+      name,
+      raw: `${fmt(at0, digits)} ${unit} @0`,
+      warp: `${fmt(atFull, digits)} ${unit} @${k}`,
+      ratio: `${fmt(ratio, 2)}×`,
+      target: `≤ ${target}×`,
+      ok: ratio <= target,
+    };
+  };
+  return [
+    sized('fresh session: first list_work answer', clean.firstAnswerMs, freshFull.firstAnswerMs, 'ms', 1.2),
+    sized('fresh session: of which opening it', clean.openMs, freshFull.openMs, 'ms', 1.2),
+    sized('fresh session: RSS after it', clean.rssBytes / MIB, freshFull.rssBytes / MIB, 'MiB', 1.2),
+    sized('fresh session: peak RSS (VmHWM)', clean.peakRssBytes / MIB, freshFull.peakRssBytes / MIB, 'MiB', 1.2),
+    {
+      ...sized(
+        `fresh session: 0 items, another namespace at ${k}`,
+        clean.firstAnswerMs,
+        freshEmpty.firstAnswerMs,
+        'ms',
+        1.2,
+      ),
+      warp: `${fmt(freshEmpty.firstAnswerMs)} ms @0 beside ${k}`,
+    },
+    sized('list_work (hub)', listEmpty.perOpUs / 1000, listFull.perOpUs / 1000, 'ms', 1.5, 2),
+    {
+      name: `hub restart → first answer @${k}`,
+      raw: `${fmt(servingMs / 1000, 2)} s serving`,
+      warp: `${fmt(restartMs / 1000, 2)} s`,
+      ratio: '—',
+      target: '≤ 2 s',
+      ok: restartMs <= 2000,
+    },
+  ];
+}
+
+/** Calls `op` until the hub answers it: a hub still loading a namespace lets the first calls time out. */
+async function untilAnswered(op: () => Promise<unknown>, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await op();
+      return;
+    } catch (error) {
+      if (!(error instanceof BackendUnavailable) || Date.now() > until) throw error;
+    }
   }
 }
