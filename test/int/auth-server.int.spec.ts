@@ -60,6 +60,7 @@ describe('warp auth against a nats-server started with the configuration it writ
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const identity = credsIdentity(readFileSync(file, 'utf8'));
     expect(identity).toEqual({
+      maxPayload: 262_144,
       namespace: 'proj-a',
       handle: 'alice',
       user: 'ann',

@@ -9,6 +9,8 @@ export const CREDENTIAL_HOST = 'nats-credential';
 
 /** Who a credential says its holder is: written into the user JWT by `warp auth add-agent`. */
 export const credentialIdentitySchema = z.object({
+  /** The server's per-message limit for this agent (-1: none), from the same JWT. */
+  maxPayload: z.number().optional(),
   namespace: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
   handle: z.string().min(1).max(64),
   guid: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
@@ -24,6 +26,7 @@ const userClaimsSchema = z.object({
   nats: z.object({
     type: z.literal('user'),
     issuer_account: z.string().optional(),
+    payload: z.number().optional(),
     warp: credentialIdentitySchema,
   }),
 });
@@ -41,7 +44,7 @@ export function verifiedIdentity(jwt: string, account: string, nowSeconds: numbe
     const { iss, exp, nats } = claims.data;
     if ((nats.issuer_account ?? iss) !== account || iss !== account) return undefined;
     if (exp !== undefined && exp <= nowSeconds) return undefined;
-    return nats.warp;
+    return { ...nats.warp, ...(nats.payload !== undefined ? { maxPayload: nats.payload } : {}) };
   } catch {
     return undefined;
   }

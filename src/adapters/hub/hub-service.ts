@@ -1,15 +1,11 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type ServiceMsg } from '@nats-io/services';
-import {
-  createSessionDeps,
-  Session,
-  type BackendPorts,
-  type ReadModels,
-  type Settings,
-} from '../../application/index.js';
+import { createSessionDeps, type BackendPorts, type ReadModels, type Settings } from '../../application/index.js';
 import type { Clock, IdGenerator, ProcessProbe } from '../../ports/index.js';
+import { CallerRate, checkPinned, resolveCaller, type HubTrust } from './hub-caller.js';
 import { errorToWire } from './hub-errors.js';
 import { runHubOp } from './hub-ops.js';
+import { publishWorkNotice } from './work-notice.js';
 import {
   HUB_OPS,
   HUB_QUEUE,
@@ -19,7 +15,6 @@ import {
   requestSchema,
   type HubOp,
   type Reply,
-  type SessionWire,
 } from './hub-protocol.js';
 import type { NamespaceModels } from './namespace-models.js';
 
@@ -36,6 +31,8 @@ export interface HubServiceOptions {
   /** Loads (and keeps current) the read models of a namespace the first time it is asked about. */
   readonly openModels: (namespace: string) => Promise<NamespaceModels>;
   readonly onError: (error: unknown) => void;
+  /** On a server with credentials: agents are who their credential says, at a bounded rate (ADR 0022). */
+  readonly trust?: HubTrust;
 }
 
 export interface RunningHub {
@@ -68,19 +65,27 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     return loading;
   };
 
+  const rate = options.trust ? new CallerRate(options.trust.ratePerSecond) : undefined;
   const answer = async (op: HubOp, msg: ServiceMsg): Promise<Reply> => {
     try {
       const request = requestSchema.safeParse(msg.json());
       if (!request.success) throw new Error(`malformed request: ${request.error.issues[0]?.message ?? 'not JSON'}`);
       const wire = request.data.session;
       // The namespace is in the subject, so a permission on subjects confines a credential to its project.
-      if (callerOf(op, msg.subject)?.namespace !== wire.namespace)
+      const subject = callerOf(op, msg.subject);
+      if (!subject || subject.namespace !== wire.namespace)
         throw new Error('the request names another namespace than its subject');
-      const session = sessionOf(wire);
+      const now = options.clock.now();
+      const { session, identity } = resolveCaller(options.trust, subject.caller, wire, request.data.credential, now);
+      if (identity) rate?.take(subject.caller, now);
+      checkPinned(op, identity, request.data.input);
       const { models: shared } = await modelsOf(wire.namespace);
       const processes = wire.hostname === options.hostname ? options.processes : REMOTE_PROCESSES;
       const deps = createSessionDeps(backend, options.clock, options.ids, session, settings, processes, shared);
       const result = await runHubOp(op, deps, request.data.input);
+      if (identity && session.guid !== undefined && session.guid !== identity.guid)
+        throw new Error(`agent ${identity.handle} registered under another guid than its credential's`);
+      if (op === 'broadcastWorkOffer') publishWorkNotice(options.nc, wire.namespace, result, options.onError);
       return {
         ok: true,
         result,
@@ -139,18 +144,6 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       for (const entry of loaded) if (entry.status === 'fulfilled') await entry.value.close().catch(options.onError);
     },
   };
-}
-
-function sessionOf(wire: SessionWire): Session {
-  const holder = {
-    session: wire.holder.session,
-    pid: wire.holder.pid,
-    ...(wire.holder.command ? { command: true as const } : {}),
-  };
-  const session = new Session(wire.namespace, wire.hostname, wire.username, holder);
-  if (wire.handle !== undefined) session.handle = wire.handle;
-  if (wire.guid !== undefined) session.guid = wire.guid;
-  return session;
 }
 
 export type { ReadModels };
