@@ -6,7 +6,6 @@ import {
   type RunningSession,
   type Settings,
   type WarpApi,
-  type WarpApp,
 } from '../application/index.js';
 import { launchLocalHub } from '../adapters/hub/hub-launcher.js';
 import { discoverHubs, type HubSummary } from '../adapters/hub/hub-directory.js';
