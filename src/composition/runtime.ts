@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   readonly cwd: string;
   /** Preset handle (the CLI's --as); MCP sessions choose theirs with set_handle. */
   readonly handle?: string;
+  /** The handle without --as ("cli"); with an agent's credentials, the credential's handle instead. */
+  readonly defaultHandle?: string;
   /** A CLI command: shares its handle with other commands, never with a live agent. */
   readonly command?: boolean;
 }
@@ -156,8 +158,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch, caller));
     } else running = await startSession(deps, channels, onError);
     // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.
-    if (options.handle)
-      await api.setHandle({ handle: options.handle }).catch(async (error: unknown) => {
+    const handle = options.handle ?? options.defaultHandle;
+    if (handle)
+      await api.setHandle({ handle }).catch(async (error: unknown) => {
         await running.stop();
         throw error;
       });

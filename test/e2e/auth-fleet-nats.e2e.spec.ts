@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { StdioAgent } from '../support/stdio-agent.js';
+import { BIN, type StdioAgent } from '../support/stdio-agent.js';
 import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+
+const run = promisify(execFile);
 
 /** The main multi-agent flows with authentication on: each agent runs with its own credentials only. */
 describe('agents with credentials on a server configured by warp auth init', () => {
@@ -60,5 +64,54 @@ describe('agents with credentials on a server configured by warp auth init', () 
     expect(claimed.workItem.workItemId).toBe(offered.workItem.workItemId);
     const done = await worker.call('complete_work', { workItemId: offered.workItem.workItemId });
     expect(done.workItem.status).toBe('completed');
+  });
+});
+
+describe('pushes and the CLI with credentials', () => {
+  const fleet = stdioFleetOnNats(
+    { WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '1000' },
+    { auth: true, claudeChannel: true },
+  );
+  const warp = (args: string[], env: Record<string, string> = {}) =>
+    run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NATS_URL: fleet.url(), LOG_LEVEL: 'WARN', ...env },
+    });
+
+  it('an agent hears its DMs, mentions and qualified work offers through notices only', async () => {
+    const a = await fleet.start({ NATS_CREDS: await fleet.creds('push', 'alice') });
+    const b = await fleet.start({ NATS_CREDS: await fleet.creds('push', 'bob') });
+    await a.call('register_agent', { agentType: 'alice' });
+    const { agent: bob } = await b.call('register_agent', { agentType: 'bob', capabilities: ['ts'] });
+    const dm = await a.call('send_direct_message', { recipientGuid: bob.guid, message: 'psst bob' });
+    const mention = await a.call('send_message', { channel: 'roadmap', message: '@bob can you review?' });
+    const offer = await a.call('broadcast_work_offer', {
+      taskId: 'r-1',
+      description: 'review',
+      requiredCapability: 'ts',
+    });
+    expect((await b.waitForPush((p) => p.meta['kind'] === 'dm')).meta).toMatchObject({ message_id: dm.message.id });
+    expect((await b.waitForPush((p) => p.meta['kind'] === 'mention')).meta).toMatchObject({
+      message_id: mention.message.id,
+    });
+    expect((await b.waitForPush((p) => p.meta['kind'] === 'work')).meta).toMatchObject({
+      work_item_id: offer.workItem.workItemId,
+    });
+  });
+
+  it('warp auth add-agent prints the credential path last; the CLI runs as that agent', async () => {
+    const dir = fleet.authDir().root;
+    const added = await warp(['auth', 'add-agent', '--dir', dir, '--project', 'cli-team', '--name', 'scribe']);
+    const creds = added.stdout.trim().split('\n').at(-1)!;
+    expect(creds).toMatch(/scribe\.creds$/);
+    expect(added.stdout + added.stderr).not.toMatch(/SUAM|BEGIN NATS/);
+    await warp(['send', 'roadmap', 'hello from the cli'], { NATS_CREDS: creds });
+    const read = await warp(['read', 'roadmap', '--json'], { NATS_CREDS: creds });
+    expect(read.stdout).toMatch(/"senderHandle":"scribe".*hello from the cli/);
+    const refused = await warp(['send', 'roadmap', 'as someone else', '--as', 'boss'], { NATS_CREDS: creds }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/credential names it "scribe"/) });
+    const listed = await warp(['auth', 'list', '--dir', dir]);
+    expect(listed.stdout).toMatch(/cli-team\tscribe\t/);
   });
 });
