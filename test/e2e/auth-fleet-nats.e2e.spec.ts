@@ -111,6 +111,10 @@ describe('pushes and the CLI with credentials', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/credential names it "scribe"/) });
+    // The hub's credential is privileged: the CLI may act for any project with it.
+    const admin = { NATS_CREDS: fleet.authDir().hubCreds, WARP_NAMESPACE: 'cli-team' };
+    const asAdmin = await warp(['read', 'roadmap', '--json', '--as', 'operator'], admin);
+    expect(asAdmin.stdout).toMatch(/hello from the cli/);
     const listed = await warp(['auth', 'list', '--dir', dir]);
     expect(listed.stdout).toMatch(/cli-team\tscribe\t/);
   });

@@ -81,6 +81,7 @@ export class CallerRate {
 
   take(caller: string, nowMs: number): void {
     const burst = this.perSecond * 2;
+    if (this.buckets.size > MAX_TRACKED_CALLERS) this.forgetIdle(nowMs, burst);
     const bucket = this.buckets.get(caller) ?? { tokens: burst, at: nowMs };
     bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.perSecond);
     bucket.at = nowMs;
@@ -92,4 +93,12 @@ export class CallerRate {
       );
     bucket.tokens -= 1;
   }
+
+  /** A caller idle long enough to have a full bucket again is as good as new. */
+  private forgetIdle(nowMs: number, burst: number): void {
+    const refillMs = (burst / this.perSecond) * 1000;
+    for (const [caller, bucket] of this.buckets) if (nowMs - bucket.at >= refillMs) this.buckets.delete(caller);
+  }
 }
+
+const MAX_TRACKED_CALLERS = 10_000;
