@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -9,7 +9,9 @@ import { AuthDirectory } from '../../src/adapters/auth/auth-directory.js';
 import { addAgent, credentialGuid, initAuthority, revokeAgent } from '../../src/adapters/auth/auth-provisioning.js';
 import { pushAccountJwt } from '../../src/adapters/auth/claims-update.js';
 import { credsIdentity } from '../../src/adapters/auth/credential-identity.js';
+import { connectNats } from '../../src/adapters/nats/nats-connection.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+import { makeTestCertificates } from '../support/tls-certificates.js';
 
 const authOf = (file: string) => credsAuthenticator(new Uint8Array(readFileSync(file)));
 
@@ -72,5 +74,37 @@ describe('warp auth against a nats-server started with the configuration it writ
     await pushAccountJwt(server.url, dir.systemCreds, jwt);
     expect(String(await closed)).toMatch(/revoked|authorization/i);
     await expect(as(file)).rejects.toThrow(/authorization|revoked/i);
+  });
+
+  it('serves TLS with certificates added to its configuration; Warp connects with NATS_CA and the creds', async () => {
+    const certs = makeTestCertificates(mkdtempSync(join(root, 'tls-')));
+    const file = await addAgent(dir, { namespace: 'proj-t', handle: 'tina', user: 'tina' });
+    const tls = `tls {\n  cert_file: ${JSON.stringify(certs.serverCertFile)}\n  key_file: ${JSON.stringify(certs.serverKeyFile)}\n}\n`;
+    writeFileSync(dir.path('local.conf'), tls);
+    const secure = await startNatsServer({ configFile: dir.serverConfig });
+    try {
+      const url = secure.url.replace('nats://', 'tls://');
+      const hub = await connectNats({
+        servers: url,
+        transport: 'tcp',
+        tls: { caFile: certs.caFile },
+        creds: new Uint8Array(readFileSync(dir.hubCreds)),
+      });
+      expect((await hub.jsm.getAccountInfo()).limits.max_storage).toBe(10 * 1_073_741_824);
+      await hub.close();
+      const guid = credentialGuid('proj-t', 'tina');
+      const agent = await connectNats({
+        servers: url,
+        transport: 'tcp',
+        tls: { caFile: certs.caFile },
+        creds: new Uint8Array(readFileSync(file)),
+        inboxPrefix: `_INBOX_${guid}`,
+        withoutJetStream: true,
+      });
+      expect(agent.nc.info?.tls_required).toBe(true);
+      await agent.close();
+    } finally {
+      await secure.dispose();
+    }
   });
 });

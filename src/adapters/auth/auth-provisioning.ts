@@ -15,7 +15,7 @@ import type { AuthDirectory } from './auth-directory.js';
 import { type IssuedAgent } from './auth-directory.js';
 import { agentPermissions } from './agent-permissions.js';
 import { CREDENTIAL_HOST, type CredentialIdentity } from './credential-identity.js';
-import { renderServerConfig } from './server-config.js';
+import { LOCAL_CONFIG, renderServerConfig } from './server-config.js';
 
 /** The project's share of the server: JetStream limits of the Warp account (ADR 0022). */
 export interface AccountQuota {
@@ -64,6 +64,10 @@ export async function initAuthority(dir: AuthDirectory, quota: AccountQuota = DE
   dir.writeSecret(dir.path('keys', 'account.nk'), account.getSeed());
   dir.writeSecret(dir.path('keys', 'system.nk'), system.getSeed());
   dir.writePublic(dir.path('quota.json'), `${JSON.stringify(quota)}\n`);
+  dir.writePublic(
+    dir.path(LOCAL_CONFIG),
+    '# Included by nats-server.conf: add tls { cert_file, key_file } and the like here.\n',
+  );
   const systemKey = system.getPublicKey();
   dir.writePublic(dir.operatorJwt, await encodeOperator('warp', operator, { system_account: systemKey }));
   await writeAccounts(dir, quota, {});

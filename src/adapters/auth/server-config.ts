@@ -9,6 +9,9 @@ export interface ServerConfigInput {
 
 const quoted = (value: string): string => JSON.stringify(value);
 
+/** Next to nats-server.conf, included by it (nats-server resolves includes relative to the including file). */
+export const LOCAL_CONFIG = 'local.conf';
+
 /**
  * Operator mode with a `full` resolver: accounts are preloaded, later account updates (a
  * revocation) are pushed by the system user through `$SYS.REQ.CLAIMS.UPDATE`, and users need
@@ -30,6 +33,8 @@ export function renderServerConfig(input: ServerConfigInput): string {
     'resolver_preload: {',
     preload,
     '}',
+    '# Your additions (tls, cluster, limits) go in local.conf: revoke rewrites this file, never that one.',
+    `include ${LOCAL_CONFIG}`,
     '',
   ].join('\n');
 }
