@@ -50,6 +50,18 @@ describe('warp auth against a nats-server started with the configuration it writ
     await expect(initAuthority(dir)).rejects.toThrow(/already holds Warp keys/);
   });
 
+  it('refuses projects and names that would widen subject permissions', async () => {
+    for (const [namespace, handle] of [
+      ['*', 'eve'],
+      ['proj-a.x', 'eve'],
+      ['proj-a', '>'],
+      ['Proj', 'eve'],
+    ])
+      await expect(addAgent(dir, { namespace: namespace!, handle: handle!, user: 'eve' })).rejects.toThrow(
+        /lowercase letters/,
+      );
+  });
+
   it('lets the hub administer JetStream within the account limits', async () => {
     const jsm = await jetstreamManager(await as(dir.hubCreds));
     await jsm.streams.add({ name: 'AUTH_PROBE', subjects: ['warp.probe.>'] });

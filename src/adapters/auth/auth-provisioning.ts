@@ -10,6 +10,7 @@ import {
   type Account,
   type KeyPair,
 } from '@nats-io/jwt';
+import { NAME_PATTERN } from '../../domain/index.js';
 import { CryptoIds } from '../system/crypto-ids.js';
 import type { AuthDirectory } from './auth-directory.js';
 import { type IssuedAgent } from './auth-directory.js';
@@ -118,6 +119,13 @@ export const credentialGuid = (namespace: string, handle: string): string =>
 /** `warp auth add-agent`: one agent's `.creds`, confined to its project and identity; returns its path. */
 export async function addAgent(dir: AuthDirectory, input: AddAgentInput): Promise<string> {
   if (!dir.initialized()) throw new Error(`${dir.root} holds no Warp keys; run \`warp auth init --dir ${dir.root}\``);
+  // Both end up in subject permissions: a dot or wildcard would widen them to other projects.
+  for (const [what, value] of [
+    ['project', input.namespace],
+    ['name', input.handle],
+  ] as const)
+    if (!NAME_PATTERN.test(value))
+      throw new Error(`--${what} must be 1-64 lowercase letters, digits or dashes (got ${JSON.stringify(value)})`);
   const agents = dir.agents();
   if (agents.some((a) => a.namespace === input.namespace && a.handle === input.handle && !a.revokedAt))
     throw new Error(`${input.handle} in ${input.namespace} already has credentials; revoke them first`);
