@@ -116,6 +116,12 @@ describe('pushes and the CLI with credentials', () => {
     const asAdmin = await warp(['read', 'roadmap', '--json', '--as', 'operator'], admin);
     expect(asAdmin.stdout).toMatch(/hello from the cli/);
     const listed = await warp(['auth', 'list', '--dir', dir]);
-    expect(listed.stdout).toMatch(/cli-team\tscribe\t/);
+    expect(listed.stdout).toMatch(/cli-team\tscribe\t.*\tactive/);
+
+    const revoked = await warp(['auth', 'revoke', '--dir', dir, '--project', 'cli-team', '--name', 'scribe']);
+    expect(revoked.stdout).toMatch(/applied it/);
+    const shut = await warp(['read', 'roadmap'], { NATS_CREDS: creds }).catch((error: { code: number }) => error);
+    expect(shut).toMatchObject({ code: 3 });
+    expect((await warp(['auth', 'list', '--dir', dir])).stdout).toMatch(/cli-team\tscribe\t.*\trevoked/);
   });
 });
