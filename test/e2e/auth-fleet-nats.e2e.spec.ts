@@ -111,6 +111,12 @@ describe('pushes and the CLI with credentials', () => {
       (error: { code: number; stderr: string }) => error,
     );
     expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/credential names it "scribe"/) });
+    const doctor = async (env: Record<string, string>): Promise<string> =>
+      (await warp(['doctor'], env).catch((error: { stdout: string }) => error)).stdout;
+    expect(await doctor({ NATS_CREDS: creds })).toMatch(
+      /ok\s+credentials\s+accepted: agent scribe of project cli-team/,
+    );
+    expect(await doctor({ NATS_CREDS: fleet.authDir().hubCreds })).toMatch(/ok\s+jetstream\s+enabled/);
     // The hub's credential is privileged: the CLI may act for any project with it.
     const admin = { NATS_CREDS: fleet.authDir().hubCreds, WARP_NAMESPACE: 'cli-team' };
     const asAdmin = await warp(['read', 'roadmap', '--json', '--as', 'operator'], admin);
