@@ -1,7 +1,14 @@
 import { hostname } from 'node:os';
 import { startHubService } from '../adapters/hub/hub-service.js';
 import { openHubNamespace } from '../adapters/hub/hub-namespace.js';
-import { createLogger, loadEnv, resolveNatsConnection, type Logger } from '../adapters/config/index.js';
+import {
+  ConfigError,
+  createLogger,
+  loadEnv,
+  loadNatsCreds,
+  resolveNatsConnection,
+  type Logger,
+} from '../adapters/config/index.js';
 import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import { withinBudget } from '../adapters/nats/transient.js';
@@ -37,12 +44,20 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
       reason,
     }),
   );
+  const creds = env.natsCreds !== undefined ? loadNatsCreds(env.natsCreds) : undefined;
+  if (creds?.identity)
+    throw new ConfigError(
+      `NATS_CREDS: ${env.natsCreds} is agent ${creds.identity.handle}'s credential; the hub runs with hub.creds`,
+    );
   const identity = { namespace: 'hub', hostname: hostname(), username: 'hub', pid: process.pid, command: false };
   const container = await buildContainer(
     coreModule(identity, settingsOf(env), quarantine),
     natsModule(async (q: Quarantine) => {
       const { openNatsBackend } = await import('./nats-backend.js');
-      return openNatsBackend(env, connection, logger, processEnv['NATS_URL'] !== undefined, q, true);
+      return openNatsBackend(env, connection, logger, processEnv['NATS_URL'] !== undefined, q, {
+        shared: true,
+        ...(creds ? { creds: creds.content } : {}),
+      });
     }),
   );
   const backend = await container.getAsync<NatsBackend>(TOKENS.Backend);
@@ -63,6 +78,8 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     version,
     openModels: (namespace) => openHubNamespace(shared, namespace),
     budget: (request) => withinBudget(backend.connection.retry, request),
+    // With credentials, agents are who the account says: their requests are checked and rate-limited.
+    ...(creds ? { trust: { account: creds.account, ratePerSecond: env.hubRate } } : {}),
   }).catch(async (error: unknown) => {
     await backend.close();
     throw error;

@@ -14,18 +14,24 @@ export async function openNatsBackend(
   logger: Logger,
   urlWasSet: boolean,
   quarantine: Quarantine,
-  shared = false,
+  extra: { readonly shared?: boolean; readonly creds?: Uint8Array } = {},
 ): Promise<NatsBackend> {
   const servers = urlWasSet ? connection.servers : (await startLocalNats({ log: (m) => logger.info(m) })).url;
   // tls:// and wss:// require TLS (with the default URL, or a local server started for us, it is nats://).
   const tls = connection.tls ? (env.natsTls ?? {}) : undefined;
-  const conn = await connectNats({ ...connection, servers, name: 'warp', tls });
+  const conn = await connectNats({
+    ...connection,
+    servers,
+    name: 'warp',
+    tls,
+    ...(extra.creds ? { creds: extra.creds } : {}),
+  });
   try {
     return await createNatsBackend(conn, {
       replicas: env.replicas,
       workRetentionMs: env.workRetentionMs,
       quarantine,
-      shared,
+      shared: extra.shared ?? false,
       onError: (error) => logger.warn('background task failed', { error }),
     });
   } catch (error) {

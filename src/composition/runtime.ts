@@ -2,7 +2,6 @@ import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import {
   startSession,
-  type AppDeps,
   type CreateChannelInput,
   type RunningSession,
   type Settings,
@@ -14,6 +13,7 @@ import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import {
   createLogger,
   loadEnv,
+  loadNatsCreds,
   loadProjectConfig,
   readGitRemoteUrl,
   resolveNamespace,
@@ -27,13 +27,13 @@ import {
 import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
 import { memoryModule, natsModule } from './backend-modules.js';
 import { buildContainer, coreModule, resolveApp } from './container.js';
+import { openSealedSession } from './sealed-session.js';
 import { openThinSession } from './thin-session.js';
+import { TRUSTED_CALLER_PREFIX } from '../adapters/hub/hub-caller.js';
 
 export interface Runtime {
   /** On NATS, a thin session's port (the hub decides); in memory, the use cases in process. */
   readonly app: WarpApi;
-  /** This session's own dependencies (on NATS: no read models beyond the channel directory). */
-  readonly deps: AppDeps;
   readonly env: WarpEnv;
   readonly logger: Logger;
   /** The hubs answering on this session's NATS; absent in memory mode. */
@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   readonly cwd: string;
   /** Preset handle (the CLI's --as); MCP sessions choose theirs with set_handle. */
   readonly handle?: string;
+  /** The handle without --as ("cli"); with an agent's credentials, the credential's handle instead. */
+  readonly defaultHandle?: string;
   /** A CLI command: shares its handle with other commands, never with a live agent. */
   readonly command?: boolean;
 }
@@ -82,6 +84,41 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     [connection.pass, connection.user].filter((s): s is string => Boolean(s)),
   );
   const project = loadProjectConfig(env.projectPath);
+  const creds = env.natsCreds !== undefined && env.backend === 'nats' ? loadNatsCreds(env.natsCreds) : undefined;
+  const channels: CreateChannelInput[] = project.channels.map((c: ChannelConfig) => ({
+    name: c.name,
+    description: c.description ?? '',
+    ...(c.maxMessages !== undefined ? { maxMessages: c.maxMessages } : {}),
+    ...(c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {}),
+    ...(c.maxAgeMs !== undefined ? { maxAgeMs: c.maxAgeMs } : {}),
+  }));
+  const quarantine = new CountingQuarantine(({ source, subject, sequence, reason }) =>
+    logger.warn('skipped a stored value Warp cannot use', {
+      source,
+      subject,
+      ...(sequence !== undefined ? { sequence } : {}),
+      reason,
+    }),
+  );
+  if (creds?.identity) {
+    const { identity } = creds;
+    logger.info('starting', { backend: env.backend, namespace: identity.namespace, namespaceSource: 'credentials' });
+    const sealed = await openSealedSession({
+      env,
+      connection,
+      creds: { ...creds, identity },
+      logger,
+      quarantine,
+      channels,
+      command: options.command ?? false,
+    });
+    if (options.handle)
+      await sealed.app.setHandle({ handle: options.handle }).catch(async (error: unknown) => {
+        await sealed.close();
+        throw error;
+      });
+    return { app: sealed.app, env, logger, close: () => sealed.close() };
+  }
   const { namespace, source } = projectNamespace(env, project);
   logger.info('starting', { backend: env.backend, namespace, namespaceSource: source, config: project.path ?? 'none' });
   const identity = {
@@ -98,26 +135,13 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       : natsModule(async (quarantine) => {
           // Loaded on demand so the memory backend never loads the NATS client.
           const { openNatsBackend } = await import('./nats-backend.js');
-          nats = await openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined, quarantine);
+          nats = await openNatsBackend(env, connection, logger, options.env['NATS_URL'] !== undefined, quarantine, {
+            ...(creds ? { creds: creds.content } : {}),
+          });
           return nats;
         });
-  const quarantine = new CountingQuarantine(({ source, subject, sequence, reason }) =>
-    logger.warn('skipped a stored value Warp cannot use', {
-      source,
-      subject,
-      ...(sequence !== undefined ? { sequence } : {}),
-      reason,
-    }),
-  );
   const container = await buildContainer(coreModule(identity, settingsOf(env), quarantine), backendModule);
   const { app, deps, backend } = await resolveApp(container);
-  const channels: CreateChannelInput[] = project.channels.map((c: ChannelConfig) => ({
-    name: c.name,
-    description: c.description ?? '',
-    ...(c.maxMessages !== undefined ? { maxMessages: c.maxMessages } : {}),
-    ...(c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {}),
-    ...(c.maxAgeMs !== undefined ? { maxAgeMs: c.maxAgeMs } : {}),
-  }));
   const onError = (error: unknown): void => logger.warn('background task failed', { error: String(error) });
   let running: RunningSession;
   let api: WarpApi = app;
@@ -127,13 +151,18 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       // nats-server; with credentials the hub is the operator's to run.
       const server = nats.connection.describe();
       const launch =
-        connection.user !== undefined || env.hub === 'external' ? undefined : () => launchLocalHub(options.env, server);
-      ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch));
+        connection.user !== undefined || creds || env.hub === 'external'
+          ? undefined
+          : () => launchLocalHub(options.env, server);
+      // A privileged credential (the hub's) asks on subjects no agent credential may publish to.
+      const caller = creds ? `${TRUSTED_CALLER_PREFIX}${deps.session.holder.session}` : undefined;
+      ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch, caller));
       // In memory this process is all there is: it keeps the namespace bounded itself.
     } else running = await startSession(deps, channels, onError, { maintain: true });
     // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.
-    if (options.handle)
-      await api.setHandle({ handle: options.handle }).catch(async (error: unknown) => {
+    const handle = options.handle ?? options.defaultHandle;
+    if (handle)
+      await api.setHandle({ handle }).catch(async (error: unknown) => {
         await running.stop();
         throw error;
       });
@@ -145,7 +174,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   return {
     app: api,
     ...(natsConnection ? { hubs: () => discoverHubs(natsConnection.nc, Date.now()) } : {}),
-    deps,
     env,
     logger,
     async close() {

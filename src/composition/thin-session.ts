@@ -26,6 +26,8 @@ export async function openThinSession(
   configuredChannels: readonly CreateChannelInput[],
   onError: (error: unknown) => void,
   launch?: () => void,
+  /** The caller token of a privileged credential (ADR 0022); by default the session id. */
+  caller?: string,
 ): Promise<ThinSession> {
   const hub = new HubClient({
     nc: conn.nc,
@@ -34,6 +36,7 @@ export async function openThinSession(
     connected: (deadline) => conn.whenConnected(deadline),
     checkPayload: (what, payload) => conn.checkPayload(what, payload),
     ...(launch ? { launch } : {}),
+    ...(caller ? { caller } : {}),
   });
   const app = new HubWarpApi(hub, createWarpApp(deps), (name) => catchUpChannel(deps, name));
   const running = await startThinSession(

@@ -211,6 +211,8 @@ export interface NatsServerOptions {
   readonly config?: string;
   /** Require this user and password. */
   readonly auth?: { readonly user: string; readonly pass: string };
+  /** A whole configuration file to start with (`warp auth init`'s); the command line still sets address, ports and store. */
+  readonly configFile?: string;
 }
 
 /** Starts one nats-server on 127.0.0.1 (JetStream on by default) with a temp store dir. */
@@ -227,6 +229,7 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
       writeFileSync(join(dir, 'extra.conf'), opts.config);
       args.push('-c', join(dir, 'extra.conf'));
     }
+    if (opts.configFile !== undefined) args.push('-c', opts.configFile);
     const server = new NatsProcess({ binary, args, port, monitorPort, dir, readyMs: SINGLE_READY_MS });
     try {
       await server.start();

@@ -12,6 +12,7 @@ const STANDALONE: Readonly<Record<string, () => Promise<Command>>> = {
   hook: async () => (await import('./commands/hook.js')).hook,
   setup: async () => (await import('./commands/setup.js')).setup,
   hub: async () => (await import('./commands/hub.js')).hub,
+  auth: async () => (await import('./commands/auth.js')).auth,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { setHandleTool } from '../mcp/tools/set-handle.tool.js';
 import { checkWithTool } from './cli-input.js';
 import type { CliContext, Command, OptionSpec } from './command.js';
 import { agents, dm, inbox } from './commands/agents.js';
+import { auth } from './commands/auth.js';
 import { channel, channels, read, send } from './commands/channels.js';
 import { doctor } from './commands/doctor.js';
 import { localServer } from './commands/local-server.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   doctor,
   localServer,
   hub,
+  auth,
   hook,
   setup,
   web,

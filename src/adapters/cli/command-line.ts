@@ -23,7 +23,7 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   }
   const env = { ...process.env };
   if (!env['LOG_LEVEL']?.trim()) env['LOG_LEVEL'] = request.options['verbose'] ? 'INFO' : 'WARN';
-  const handle = typeof request.options['as'] === 'string' ? request.options['as'] : 'cli';
+  const handle = typeof request.options['as'] === 'string' ? request.options['as'] : undefined;
 
   const stop = new AbortController();
   let running = true;
@@ -43,7 +43,9 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
-  const app = new LazyWarpApi(() => openRuntime({ env, cwd: process.cwd(), handle, command: true }));
+  const app = new LazyWarpApi(() =>
+    openRuntime({ env, cwd: process.cwd(), ...(handle ? { handle } : {}), defaultHandle: 'cli', command: true }),
+  );
   try {
     return await runCli(app, request, {
       out: (line) => {

@@ -34,6 +34,8 @@ export interface WarpEnv {
   readonly natsUrl: string;
   readonly natsUser?: string;
   readonly natsPass?: string;
+  /** NATS_CREDS: a `.creds` file (absolute); an agent's carries its identity (ADR 0022). */
+  readonly natsCreds?: string;
   /** Set when NATS_CA, NATS_CERT or NATS_KEY is (only allowed with tls:// or wss://). */
   readonly natsTls?: NatsTlsFiles;
   /** Absolute. */
@@ -59,6 +61,8 @@ export interface WarpEnv {
   readonly push: ReadonlySet<PushKind>;
   /** How long `warp hub` outlives its NATS server. */
   readonly hubOrphanMs: number;
+  /** Requests a second the hub answers one credentialed agent (a burst of twice that is allowed). */
+  readonly hubRate: number;
 }
 
 export const DEFAULT_NATS_URL = 'nats://localhost:4222';
@@ -129,6 +133,7 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v : undefined)), // spaces may be part of a password
+  NATS_CREDS: text,
   NATS_CA: text,
   NATS_CERT: text,
   NATS_KEY: text,
@@ -161,6 +166,7 @@ const envSchema = z.object({
   WARP_PUSH: nameSet(PUSH_KINDS, true),
   // Long enough for a NATS restart, short enough that a hub does not linger for good.
   WARP_HUB_ORPHAN_MS: integer(60_000, 100, DAY),
+  WARP_HUB_RATE: integer(50, 1, 100_000),
 });
 
 /**
@@ -186,6 +192,7 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     ...(e.NATS_USER !== undefined ? { natsUser: e.NATS_USER } : {}),
     ...(e.NATS_PASS !== undefined ? { natsPass: e.NATS_PASS } : {}),
     ...(natsTls !== undefined ? { natsTls } : {}),
+    ...(e.NATS_CREDS !== undefined ? { natsCreds: resolve(cwd, e.NATS_CREDS) } : {}),
     projectPath: resolve(cwd, e.MCP_PROJECT_PATH ?? '.'),
     logLevel: e.LOG_LEVEL,
     ackTimeoutMs: e.WORKQUEUE_ACK_TIMEOUT,
@@ -205,5 +212,6 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     tools: e.WARP_TOOLS,
     push: e.WARP_PUSH,
     hubOrphanMs: e.WARP_HUB_ORPHAN_MS,
+    hubRate: e.WARP_HUB_RATE,
   };
 }

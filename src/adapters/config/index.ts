@@ -22,6 +22,7 @@ export {
   type NatsTransport,
 } from './nats-url.js';
 export { natsTlsFiles, type NatsTlsFiles, type NatsTlsVariables } from './nats-tls.js';
+export { loadNatsCreds, type NatsCreds } from './nats-creds.js';
 export {
   loadProjectConfig,
   findProjectConfig,

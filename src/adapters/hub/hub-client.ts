@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import type { Session } from '../../application/index.js';
+import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
 import { errorFromWire } from './hub-errors.js';
 import { encodeRequest } from './hub-request.js';
@@ -23,6 +24,12 @@ export interface HubClientOptions {
   readonly checkPayload: (field: string, payload: string) => void;
   /** Starts a hub on this machine when none answers (the embedded default); absent, the call says how to start one. */
   readonly launch?: () => void;
+  /** The subject's caller token when not the session id: an agent's guid, or a privileged session's (ADR 0022). */
+  readonly caller?: string;
+  /** An agent's user JWT, with which the hub checks that the caller is who it says. */
+  readonly credential?: string;
+  /** The largest message the server takes from this credential (it closes the connection of one that sends more). */
+  readonly maxPayload?: number;
 }
 
 export interface CallOptions {
@@ -52,7 +59,13 @@ export class HubClient {
   constructor(private readonly options: HubClientOptions) {}
 
   async call<T>(op: HubOp, input?: unknown, call: CallOptions = {}): Promise<T> {
-    const payload = encodeRequest(this.wire(), input, this.options.checkPayload);
+    const { credential, maxPayload } = this.options;
+    const payload = encodeRequest(this.wire(), input, this.options.checkPayload, credential);
+    if (maxPayload !== undefined && maxPayload >= 0 && Buffer.byteLength(payload) > maxPayload)
+      throw new ValidationError(
+        'input',
+        `makes a ${Buffer.byteLength(payload)}-byte request; this agent's credential allows at most ${maxPayload} bytes a message (warp auth add-agent --max-payload)`,
+      );
     const timeout = HUB_TIMEOUT_MS + (call.waitMs ?? 0);
     try {
       return await this.send<T>(op, payload, timeout);
@@ -81,7 +94,8 @@ export class HubClient {
     await this.options.connected(Date.now() + HUB_TIMEOUT_MS);
     let raw: unknown;
     try {
-      raw = (await nc.request(hubSubject(op, session.namespace, session.holder.session), payload, { timeout })).json();
+      const caller = this.options.caller ?? session.holder.session;
+      raw = (await nc.request(hubSubject(op, session.namespace, caller), payload, { timeout })).json();
     } catch (error) {
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))

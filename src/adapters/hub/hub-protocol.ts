@@ -8,10 +8,16 @@ export const HUB_QUEUE = 'warp-hub';
 
 /**
  * The operations a hub serves: every command decided against shared state and every query over a
- * read model. What a session does straight on JetStream (sending, reading, inboxes, live notices)
- * is not here.
+ * read model, and for agents with credentials (who have no JetStream access) also sending,
+ * reading and inboxes. Only live notices never go through the hub.
  */
 export const HUB_OPS = [
+  'listChannels',
+  'sendMessage',
+  'readMessages',
+  'sendDirectMessage',
+  'readDirectMessages',
+  'inboxStatus',
   'setHandle',
   'createChannel',
   'syncChannels',
@@ -73,7 +79,12 @@ export const sessionWireSchema = z.object({
 
 export type SessionWire = z.infer<typeof sessionWireSchema>;
 
-export const requestSchema = z.object({ session: sessionWireSchema, input: z.unknown().optional() });
+export const requestSchema = z.object({
+  session: sessionWireSchema,
+  input: z.unknown().optional(),
+  /** An agent's user JWT (public), which the hub checks against the subject (ADR 0022). */
+  credential: z.string().max(16_384).optional(),
+});
 
 /** How a refused or failed call crosses the wire, so the session rethrows what the hub threw. */
 export const errorWireSchema = z.object({

@@ -10,10 +10,12 @@ export function encodeRequest(
   session: SessionWire,
   input: unknown,
   checkPayload: (field: string, payload: string) => void,
+  /** An agent's user JWT, for the hub to check who is calling (ADR 0022). */
+  credential?: string,
 ): string {
   let payload: string;
   try {
-    payload = JSON.stringify({ session, input });
+    payload = JSON.stringify({ session, input, ...(credential ? { credential } : {}) });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     throw new ValidationError(

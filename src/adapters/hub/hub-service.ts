@@ -1,17 +1,13 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type ServiceMsg } from '@nats-io/services';
-import {
-  createSessionDeps,
-  Session,
-  type BackendPorts,
-  type ReadModels,
-  type Settings,
-} from '../../application/index.js';
+import { createSessionDeps, type BackendPorts, type ReadModels, type Settings } from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
 import { describeIssues } from '../nats/codecs/stored-value-decoder.js';
 import type { Clock, IdGenerator, ProcessProbe } from '../../ports/index.js';
+import { CallerRate, checkPinned, resolveCaller, type HubTrust } from './hub-caller.js';
 import { errorToWire } from './hub-errors.js';
 import { runHubOp } from './hub-ops.js';
+import { publishWorkNotice } from './work-notice.js';
 import {
   HUB_OPS,
   HUB_QUEUE,
@@ -21,7 +17,6 @@ import {
   requestSchema,
   type HubOp,
   type Reply,
-  type SessionWire,
 } from './hub-protocol.js';
 import type { HubNamespace } from './hub-namespace.js';
 
@@ -40,6 +35,8 @@ export interface HubServiceOptions {
   readonly onError: (error: unknown) => void;
   /** Runs one request under one retry budget (the backend's), so the request, not each store call, is bounded. */
   readonly budget?: <T>(request: () => Promise<T>) => Promise<T>;
+  /** On a server with credentials: agents are who their credential says, at a bounded rate (ADR 0022). */
+  readonly trust?: HubTrust;
 }
 
 /** Operations that wait by design (up to their own timeout): they are not bounded by the retry budget. */
@@ -81,6 +78,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     return loading;
   };
 
+  const rate = options.trust ? new CallerRate(options.trust.ratePerSecond) : undefined;
   const answer = async (op: HubOp, msg: ServiceMsg): Promise<Reply> => {
     try {
       const body = parseJson(msg.string());
@@ -89,14 +87,21 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       if (!request.success) throw new ValidationError('request', `malformed: ${describeIssues(request.error)}`);
       const wire = request.data.session;
       // The namespace is in the subject, so a permission on subjects confines a credential to its project.
-      if (callerOf(op, msg.subject)?.namespace !== wire.namespace)
+      const subject = callerOf(op, msg.subject);
+      if (!subject || subject.namespace !== wire.namespace)
         throw new ValidationError('request', 'it names another namespace than its subject');
-      const session = sessionOf(wire);
+      const now = options.clock.now();
+      const { session, identity } = resolveCaller(options.trust, subject.caller, wire, request.data.credential, now);
+      if (identity) rate?.take(subject.caller, now);
+      checkPinned(op, identity, request.data.input);
       const { models: shared } = await modelsOf(wire.namespace);
       const processes = wire.hostname === options.hostname ? options.processes : REMOTE_PROCESSES;
       const deps = createSessionDeps(backend, options.clock, options.ids, session, settings, processes, shared);
       const run = (): Promise<unknown> => runHubOp(op, deps, request.data.input);
       const result = await (options.budget && !WAITING.has(op) ? options.budget(run) : run());
+      if (identity && session.guid !== undefined && session.guid !== identity.guid)
+        throw new Error(`agent ${identity.handle} registered under another guid than its credential's`);
+      if (op === 'broadcastWorkOffer') publishWorkNotice(options.nc, wire.namespace, result, options.onError);
       return {
         ok: true,
         result,
@@ -186,17 +191,4 @@ function respond(nc: NatsConnection, msg: ServiceMsg, reply: Reply): void {
   };
   msg.respond(JSON.stringify(tooLarge));
 }
-
-function sessionOf(wire: SessionWire): Session {
-  const holder = {
-    session: wire.holder.session,
-    pid: wire.holder.pid,
-    ...(wire.holder.command ? { command: true as const } : {}),
-  };
-  const session = new Session(wire.namespace, wire.hostname, wire.username, holder);
-  if (wire.handle !== undefined) session.handle = wire.handle;
-  if (wire.guid !== undefined) session.guid = wire.guid;
-  return session;
-}
-
 export type { ReadModels };

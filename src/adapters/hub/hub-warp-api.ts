@@ -6,6 +6,21 @@ import { surfacedFromWire, surfacedToWire } from './surfaced-wire.js';
 
 type Result<K extends keyof WarpApi> = Awaited<ReturnType<WarpApi[K]>>;
 
+/** What a thin session does itself rather than asking the hub (an agent with credentials asks it for messages too). */
+export type LocalOps = Pick<
+  WarpApi,
+  | 'getMyHandle'
+  | 'listChannels'
+  | 'sendMessage'
+  | 'readMessages'
+  | 'sendDirectMessage'
+  | 'readDirectMessages'
+  | 'inboxStatus'
+  | 'startAgentFeed'
+  | 'watchUpdates'
+  | 'watchWork'
+>;
+
 /**
  * A thin session's WarpApi: what must be decided against shared state or answered from a read
  * model goes to the hub; channel messages, direct messages and live notices go straight to
@@ -14,7 +29,7 @@ type Result<K extends keyof WarpApi> = Awaited<ReturnType<WarpApi[K]>>;
 export class HubWarpApi implements WarpApi {
   constructor(
     private readonly hub: HubClient,
-    private readonly local: WarpApi,
+    private readonly local: LocalOps,
     /** Brings the session's channel directory up to date with a channel the hub just changed. */
     private readonly catchUpChannel: (name: string) => Promise<void>,
   ) {}

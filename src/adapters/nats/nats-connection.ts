@@ -7,7 +7,7 @@ import {
   type OrderedConsumerOptions,
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { credsAuthenticator, type NatsConnection } from '@nats-io/nats-core';
 import { connect, TimeoutError } from '@nats-io/transport-node';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
@@ -26,6 +26,12 @@ export interface NatsOptions {
   readonly name?: string;
   /** Bound on connecting and on every JetStream request, so no call hangs. */
   readonly timeoutMs?: number;
+  /** A `.creds` file's content (user JWT and seed): decentralized JWT authentication. */
+  readonly creds?: Uint8Array;
+  /** Where replies come back (an agent credential may only subscribe to its own). */
+  readonly inboxPrefix?: string;
+  /** An agent credential has no JetStream API: do not ask the server about it on connect. */
+  readonly withoutJetStream?: boolean;
 }
 
 /**
@@ -51,6 +57,8 @@ async function dial(options: NatsOptions): Promise<NatsConnection> {
     noAsyncTraces: true,
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(options.pass !== undefined ? { pass: options.pass } : {}),
+    ...(options.creds !== undefined ? { authenticator: credsAuthenticator(options.creds) } : {}),
+    ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
   };
   // The client requires TLS whenever `tls` is an object, and checks it on every (re)connect.
   if (options.transport === 'tcp') return connect(options.tls ? { ...settings, tls: { ...options.tls } } : settings);
@@ -117,7 +125,7 @@ export class NatsBackendConnection implements Connection {
     try {
       // A cluster electing its JetStream leader answers late, not never: only a timeout is tried again.
       const jsm = await retryTransient(
-        () => jetstreamManager(nc, { timeout }),
+        () => jetstreamManager(nc, { timeout, checkAPI: !options.withoutJetStream }),
         BOUNDED_RETRY,
         (error) => error instanceof TimeoutError,
       );

@@ -13,7 +13,7 @@ export interface MyIdentity {
   readonly skipped: Readonly<Record<string, number>>;
 }
 
-export async function getMyHandle(deps: AppDeps): Promise<MyIdentity> {
+export async function getMyHandle(deps: Pick<AppDeps, 'session' | 'connection' | 'quarantine'>): Promise<MyIdentity> {
   const { session, connection } = deps;
   return {
     handle: session.handle ?? null,

@@ -1,6 +1,7 @@
 import { mentions, type WorkItemEvent } from '../../domain/index.js';
 import type { Notice, StoredBatch, Subscription } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import type { Session } from '../shared/session.js';
 import { watchSession } from './session-watch.js';
 
 export type PushKind = 'dm' | 'mentions' | 'work';
@@ -12,18 +13,13 @@ export interface Push {
   readonly meta: Readonly<Record<string, string>>;
 }
 
-/**
- * Turns new direct messages, channel mentions of this agent's handle and work it is
- * qualified for into pushes. Never pushes the agent's own messages; never marks anything read.
- */
-export async function startAgentFeed(
-  deps: AppDeps,
+/** The pushes live notices make: direct messages to this agent and channel mentions of its handle. */
+export function noticePush(
+  session: Session,
   kinds: ReadonlySet<PushKind>,
   push: (p: Push) => void,
-): Promise<Subscription> {
-  const { session } = deps;
-
-  const onNotice = (notice: Notice): void => {
+): (notice: Notice) => void {
+  return (notice: Notice): void => {
     if (notice.kind === 'direct') {
       const m = notice.message;
       if (!kinds.has('dm') || m.recipientGuid !== session.guid || m.senderGuid === session.guid) return;
@@ -56,6 +52,19 @@ export async function startAgentFeed(
       meta: { kind: 'mention', channel: m.channel, from: m.senderHandle, message_id: m.id },
     });
   };
+}
+
+/**
+ * Turns new direct messages, channel mentions of this agent's handle and work it is
+ * qualified for into pushes. Never pushes the agent's own messages; never marks anything read.
+ */
+export async function startAgentFeed(
+  deps: AppDeps,
+  kinds: ReadonlySet<PushKind>,
+  push: (p: Push) => void,
+): Promise<Subscription> {
+  const { session } = deps;
+  const onNotice = noticePush(session, kinds, push);
 
   const onWork = async (batch: StoredBatch<WorkItemEvent>): Promise<void> => {
     const guid = session.guid;

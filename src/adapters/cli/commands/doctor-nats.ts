@@ -1,6 +1,8 @@
 import {
   DEFAULT_NATS_URL,
+  loadNatsCreds,
   resolveNatsConnection,
+  type NatsCreds,
   type NatsConnectionOptions,
   type WarpEnv,
 } from '../../config/index.js';
@@ -32,7 +34,15 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
   } catch (error) {
     return [{ name: 'nats', status: 'problem', detail: errorText(error), fix: 'correct NATS_URL as described above' }];
   }
-  const hasCredentials = connection.user !== undefined || connection.pass !== undefined;
+  let creds: NatsCreds | undefined;
+  try {
+    creds = env.natsCreds !== undefined ? loadNatsCreds(env.natsCreds) : undefined;
+  } catch (error) {
+    return [
+      { name: 'credentials', status: 'problem', detail: errorText(error), fix: 'point NATS_CREDS at a .creds file' },
+    ];
+  }
+  const hasCredentials = connection.user !== undefined || connection.pass !== undefined || creds !== undefined;
   const urlSet = Boolean(processEnv['NATS_URL']?.trim());
   const skipped = (name: string, why: string): Check => ({ name, status: 'skipped', detail: why });
 
@@ -69,7 +79,16 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
   try {
     // The same TLS rule as a session: tls:// and wss:// never fall back to plain text.
     const tls = connection.tls ? (env.natsTls ?? {}) : undefined;
-    conn = await connectNats({ ...connection, servers, name: 'warp-doctor', timeoutMs: PROBE_TIMEOUT_MS, tls });
+    conn = await connectNats({
+      ...connection,
+      servers,
+      name: 'warp-doctor',
+      timeoutMs: PROBE_TIMEOUT_MS,
+      tls,
+      ...(creds ? { creds: creds.content } : {}),
+      // An agent's credential has no JetStream and hears replies only on its own prefix (ADR 0022).
+      ...(creds?.identity ? { withoutJetStream: true, inboxPrefix: `_INBOX_${creds.identity.guid}` } : {}),
+    });
   } catch (error) {
     const kind = failureKind(error);
     if (kind === 'auth') {
@@ -112,6 +131,16 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
       skipped('jetstream', 'needs a NATS connection'),
       skipped('credentials', 'needs a NATS connection'),
       skipped('hub', 'needs a NATS connection'),
+    ];
+  }
+  if (creds?.identity) {
+    const { handle, namespace } = creds.identity;
+    await conn.close().catch(() => undefined);
+    return [
+      { name: 'nats', status: 'ok', detail: `connected to ${servers}` },
+      skipped('jetstream', 'an agent credential has no JetStream access: the hub works for it'),
+      { name: 'credentials', status: 'ok', detail: `accepted: agent ${handle} of project ${namespace}` },
+      skipped('hub', 'an agent credential cannot list hubs; any tool call says whether one answers'),
     ];
   }
   try {

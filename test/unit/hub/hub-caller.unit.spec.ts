@@ -1,0 +1,69 @@
+import { createAccount, createUser, encodeUser } from '@nats-io/jwt';
+import { describe, expect, it } from 'vitest';
+import { CREDENTIAL_HOST } from '../../../src/adapters/auth/credential-identity.js';
+import { CallerRate, checkPinned, resolveCaller } from '../../../src/adapters/hub/hub-caller.js';
+
+const account = createAccount();
+const identity = { namespace: 'team', handle: 'alice', guid: 'guid-alice', user: 'ann' };
+const jwtFor = (signer = account, warp: object = identity) =>
+  encodeUser('alice', createUser(), signer, { warp } as never);
+const trust = { account: account.getPublicKey(), ratePerSecond: 2 };
+const wire = (extra: object = {}) => ({
+  namespace: 'team',
+  hostname: 'laptop',
+  username: 'someone',
+  holder: { session: 's-1', pid: 42 },
+  ...extra,
+});
+const NOW = 1_800_000_000_000;
+
+describe('resolveCaller with trust', () => {
+  it('takes handle, user and host from a credential whose guid is the subject caller', async () => {
+    const { session, identity: found } = resolveCaller(
+      trust,
+      'guid-alice',
+      wire({ handle: 'bob' }),
+      await jwtFor(),
+      NOW,
+    );
+    expect(found).toMatchObject(identity);
+    expect([session.handle, session.username, session.hostname, session.guid]).toEqual([
+      'alice',
+      'ann',
+      CREDENTIAL_HOST,
+      undefined,
+    ]);
+  });
+
+  it('refuses a missing, foreign-signed or mismatched credential, and a body claiming another guid', async () => {
+    const refusals = [
+      () => resolveCaller(trust, 'guid-alice', wire(), undefined, NOW),
+      async () => resolveCaller(trust, 'guid-alice', wire(), await jwtFor(createAccount()), NOW),
+      async () => resolveCaller(trust, 'guid-bob', wire(), await jwtFor(), NOW),
+      async () => resolveCaller(trust, 'guid-alice', wire({ namespace: 'other' }), await jwtFor(), NOW),
+      async () => resolveCaller(trust, 'guid-alice', wire({ guid: 'guid-bob' }), await jwtFor(), NOW),
+    ];
+    for (const refusal of refusals) await expect((async () => refusal())()).rejects.toThrow(/credential/);
+  });
+
+  it('leaves privileged callers and open servers to the body', () => {
+    expect(resolveCaller(trust, 'trusted-s-1', wire({ handle: 'cli' }), undefined, NOW).session.handle).toBe('cli');
+    expect(resolveCaller(undefined, 's-1', wire({ handle: 'x' }), undefined, NOW).session.handle).toBe('x');
+  });
+});
+
+describe('checkPinned and CallerRate', () => {
+  it('lets an agent set only its own handle', () => {
+    expect(() => checkPinned('setHandle', identity, { handle: 'alice' })).not.toThrow();
+    expect(() => checkPinned('setHandle', identity, { handle: 'bob' })).toThrow(/names it "alice"/);
+    expect(() => checkPinned('setHandle', undefined, { handle: 'bob' })).not.toThrow();
+  });
+
+  it('refuses a caller over its rate without touching another, and refills with time', () => {
+    const rate = new CallerRate(2);
+    for (let i = 0; i < 4; i++) rate.take('a', NOW);
+    expect(() => rate.take('a', NOW)).toThrow(/at most 2 requests a second \(WARP_HUB_RATE/);
+    expect(() => rate.take('b', NOW)).not.toThrow();
+    expect(() => rate.take('a', NOW + 500)).not.toThrow();
+  });
+});
