@@ -23,6 +23,8 @@ const WORK_CYCLES = 300;
 const WORKERS = 4;
 const AGENTS = 5000;
 const BIG_HISTORY = 100_000;
+/** Offered items in both namespaces when list_work is compared. */
+const LIVE_ITEMS = 20;
 const FINISHED_ITEMS = 100_000;
 const FRESH_SESSIONS = 5;
 const LIST_WORK_CALLS = 50;
@@ -344,7 +346,7 @@ async function historyRows(clean: FreshSession): Promise<Row[]> {
   const seeding = await createNatsBackend(await connectNats({ servers: server.url, transport: 'tcp' }), {
     replicas: 1,
   });
-  progress(`history: seeding ${FINISHED_ITEMS} finished work items (offered, claimed, completed)`);
+  progress(`history: seeding ${FINISHED_ITEMS} finished work items (compacted, as the hub leaves them)`);
   const seedStart = performance.now();
   await seedFinishedWork(seeding.events, 'history', FINISHED_ITEMS, () => ids.newId());
   progress(`history: seeded in ${fmt((performance.now() - seedStart) / 1000)} s`);
@@ -358,11 +360,15 @@ async function historyRows(clean: FreshSession): Promise<Row[]> {
   await untilAnswered(() => full.app.listWork({ limit: 1 }));
   const restartMs = performance.now() - restartStart;
 
-  progress(`history: list_work, ${LIST_WORK_CALLS} calls at each size`);
+  progress(`history: list_work of the live work, ${LIST_WORK_CALLS} calls at each size`);
+  // The same live work in both: what a project's history must not slow down is listing today's queue.
+  for (const session of [empty, full])
+    for (let n = 0; n < LIVE_ITEMS; n++)
+      await session.app.broadcastWorkOffer({ taskId: `live-${n}`, description: 'live', requiredCapability: 'live' });
   const [listEmpty, listFull] = await timeSideBySide(
     LIST_WORK_CALLS,
-    () => empty.app.listWork({}),
-    () => full.app.listWork({}),
+    () => empty.app.listWork({ status: 'offered' }),
+    () => full.app.listWork({ status: 'offered' }),
   );
   progress(`history: ${FRESH_SESSIONS} fresh sessions at each size, each a process of its own`);
   const [freshEmpty, freshFull] = await freshSessionsSideBySide(

@@ -5,9 +5,9 @@ import type { EventStore, StreamId } from '../src/ports/index.js';
 import { median, pipelined, progress } from './measure.js';
 
 /**
- * Stores `count` finished work items in `namespace` as the tools would leave them (offered,
- * claimed, completed: three decisions each), through the EventStore port so the stream layout
- * is the adapter's business. Items are pipelined; each item's three appends are in order.
+ * Stores `count` finished work items in `namespace` as a long-running project holds them once the
+ * hub has compacted them (one WorkItemCompacted snapshot each: completed after one claim), through
+ * the EventStore port so the stream layout is the adapter's business. Items are pipelined.
  */
 export async function seedFinishedWork(
   events: EventStore,
@@ -29,13 +29,23 @@ export async function seedFinishedWork(
       offeredBy: 'seed',
       namespace,
     };
-    const decisions: WorkItemEvent[] = [
-      { type: 'WorkOffered', v: 1, spec, maxAttempts: 3, at },
-      { type: 'WorkClaimed', v: 1, holder: 'seeder', attempt: 1, leaseUntil: at + 60_000, at },
-      { type: 'WorkCompleted', v: 1, holder: 'seeder', at },
-    ];
-    let revision = 0;
-    for (const event of decisions) revision = await events.append(stream, [event], revision);
+    // As a long-running project's history is once the hub has compacted it: one snapshot per finished item.
+    const snapshot: WorkItemEvent = {
+      type: 'WorkItemCompacted',
+      v: 1,
+      state: {
+        status: 'completed',
+        spec,
+        offeredAt: at,
+        attempts: 1,
+        maxAttempts: 3,
+        history: [],
+        completedBy: 'seeder',
+        completedAt: at,
+      },
+      at,
+    };
+    await events.compact(stream, [snapshot], 0);
     if (++stored % 10_000 === 0) progress(`seeded ${stored} / ${count} finished work items`);
   });
 }

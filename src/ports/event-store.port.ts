@@ -77,8 +77,8 @@ export interface EventStore {
     handler: (batch: StoredBatch<E>) => void,
     options?: SubscribeOptions,
   ): Promise<Subscription>;
-  /** The revision of the newest batch stored in `namespace`, any kind (0 when none): how far a reader has to go. */
-  head(namespace: string): Promise<number>;
+  /** The revision of the newest batch of `kind` stored in `namespace` (0 when none): how far a reader has to go. */
+  head(namespace: string, kind: AggregateKind): Promise<number>;
   /** Follows the events of `kind` in `namespace` appended from now on, replaying nothing (a thin session's live feed). */
   follow<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription>;
 }

@@ -44,7 +44,7 @@ function counting(inner: EventStore): { events: EventStore; delivered: () => num
     append: (stream, list, expected, key) => inner.append(stream, list, expected, key),
     compact: (stream, snapshot, expected) => inner.compact(stream, snapshot, expected),
     purge: (stream) => inner.purge(stream),
-    head: (ns) => inner.head(ns),
+    head: (ns, kind) => inner.head(ns, kind),
     follow: (ns, kind, handler) => inner.follow(ns, kind, handler),
     subscribe: <E>(
       ns: string,

@@ -181,14 +181,16 @@ export function eventStoreContract(fixture: PortsFixture): void {
       }
     });
 
-    it('head is the revision of the newest batch of the namespace, of any kind, and 0 for an empty one', async () => {
+    it('head is the revision of the newest batch of a kind in the namespace, and 0 for none', async () => {
       const ns = freshNamespace();
-      expect(await store().head(ns)).toBe(0);
-      await store().append<E>(stream('a', ns), [A], 0);
+      expect(await store().head(ns, 'work')).toBe(0);
+      const work = await store().append<E>(stream('a', ns), [A], 0);
       const notWork: ChannelEvent = { type: 'ChannelReconfigured', v: 1, description: '', retention: {}, at: 1 };
-      const last = await store().append<ChannelEvent>({ namespace: ns, kind: 'channel', id: 'general' }, [notWork], 0);
+      const channel = await store().append<ChannelEvent>({ namespace: ns, kind: 'channel', id: 'general' }, [notWork], 0);
       await store().append<E>(stream('a'), [B], 0);
-      expect(await store().head(ns)).toBe(last);
+      expect(await store().head(ns, 'work')).toBe(work);
+      expect(await store().head(ns, 'channel')).toBe(channel);
+      expect(await store().head(ns, 'agent')).toBe(0);
     });
   });
 }

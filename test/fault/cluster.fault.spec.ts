@@ -76,7 +76,7 @@ describe('a node of a 3-node cluster killed under running agents', () => {
 
       let round = 0;
       for (; round < 6; round++) await traffic(round);
-      const victim = await streamLeader(cluster, eventsStream('cluster'));
+      const victim = await streamLeader(cluster, eventsStream('cluster', 'work'));
       let killed = false;
       const during = (async () => {
         // Traffic flows until the node is gone, and for a few rounds while leaders are elected.

@@ -238,7 +238,12 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     await eventually(async () => {
       const { skipped } = await lead.call('get_my_handle');
       // A thin session reads the channel directory, live work events and notices; the registry is the hub's.
-      expect(Object.keys(skipped).sort()).toEqual([names.eventsStream(NS), 'replay', 'warp.notify']);
+      expect(Object.keys(skipped).sort()).toEqual([
+        names.eventsStream(NS, 'channel'),
+        names.eventsStream(NS, 'work'),
+        'replay',
+        'warp.notify',
+      ]);
     });
     await eventually(async () => {
       expect((await worker.call('get_my_handle')).skipped['warp.notify']).toBe(7);
@@ -330,7 +335,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     expect((await newcomer.call('read_messages', { channel: 'errors', unreadOnly: true })).messages).toEqual([]);
     const { skipped } = await newcomer.call('get_my_handle');
     expect(skipped).toMatchObject({
-      [names.eventsStream(NS)]: expect.any(Number),
+      [names.eventsStream(NS, 'channel')]: expect.any(Number),
       replay: expect.any(Number),
       'warp-cursors': 2,
     });
@@ -345,10 +350,14 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
       timeout: 30_000,
     });
     const status = JSON.parse(stdout.trim().split('\n').at(-1)!);
-    expect(status.skipped).toMatchObject({ [names.eventsStream(NS)]: expect.any(Number), replay: expect.any(Number) });
+    expect(status.skipped).toMatchObject({
+      [names.eventsStream(NS, 'channel')]: expect.any(Number),
+      replay: expect.any(Number),
+    });
     expect(status.hubs).toHaveLength(1);
     expect(status.hubs[0].skipped).toMatchObject({
-      [names.eventsStream(NS)]: expect.any(Number),
+      [names.eventsStream(NS, 'channel')]: expect.any(Number),
+      [names.eventsStream(NS, 'work')]: expect.any(Number),
       replay: expect.any(Number),
       'warp-registry': 3,
       [names.TOMBSTONE_BUCKET]: 1,

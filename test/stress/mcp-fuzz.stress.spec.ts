@@ -28,7 +28,7 @@ const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 const NAME = '[a-z0-9][a-z0-9-]{0,63}';
 const ID = '[a-z0-9][a-z0-9-]{0,63}';
 const STREAM_NAME = new RegExp(
-  `^(WARP_EV_${NS}|WARP_INBOX|WARP_CHECKPOINTS|KV_warp-registry|KV_warp-cursors|KV_warp-purged|WARP_CH_${NS}_${NAME})$`,
+  `^(WARP_EV_${NS}_(agent|channel|work)|WARP_INBOX|WARP_CHECKPOINTS|KV_warp-registry|KV_warp-cursors|KV_warp-purged|WARP_CH_${NS}_${NAME})$`,
 );
 const STORED_SUBJECT = [
   new RegExp(`^warp\\.ev\\.${NS}\\.(agent|work|channel)\\.${ID}$`),
@@ -47,7 +47,7 @@ const WELL_FORMED_SUBJECT = /^(?:[A-Za-z0-9_$-]+|\*)(?:\.(?:[A-Za-z0-9_$-]+|\*))
 const WARP_SUBSCRIPTION = [
   new RegExp(`^warp\\.notify\\.${NS}\\.ch\\.\\*$`),
   new RegExp(`^warp\\.notify\\.dm\\.${ID}$`),
-  new RegExp(`^warp\\.ev\\.${NS}\\.>$`),
+  new RegExp(`^warp\\.ev\\.${NS}\\.(agent|channel|work)\\.>$`),
   /^warp\.inbox\.\*$/,
   /^warp\.cp\.>$/,
   new RegExp(`^warp\\.ch\\.${NS}\\.${NAME}$`),

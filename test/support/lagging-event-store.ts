@@ -40,8 +40,8 @@ export class LaggingEventStore implements EventStore {
   ): Promise<Subscription> {
     return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)), options);
   }
-  head(namespace: string): Promise<number> {
-    return this.inner.head(namespace);
+  head(namespace: string, kind: AggregateKind): Promise<number> {
+    return this.inner.head(namespace, kind);
   }
   follow<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void): Promise<Subscription> {
     return this.inner.follow<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)));

@@ -38,10 +38,12 @@ export async function openHubNamespace(options: HubNamespaceOptions, namespace: 
   const { backend, onError } = options;
   const models = await openNamespaceModels(backend, namespace);
   // Caught up: what the store holds now is in the models (what comes next is counted as it is applied).
-  let applied = await backend.events.head(namespace);
-  const track = (revision: number): void => void (applied = Math.max(applied, revision));
-  models.channels.observe((b) => track(b.revision));
-  models.work.observe((b) => track(b.revision));
+  const applied = {
+    channel: await backend.events.head(namespace, 'channel'),
+    work: await backend.events.head(namespace, 'work'),
+  };
+  models.channels.observe((b) => void (applied.channel = Math.max(applied.channel, b.revision)));
+  models.work.observe((b) => void (applied.work = Math.max(applied.work, b.revision)));
   // The hub's own session in this namespace: upkeep decides as it, never as an agent.
   const session = new Session(namespace, options.hostname, 'hub', { session: options.ids.newId(), pid: process.pid });
   const deps = createSessionDeps(
@@ -58,7 +60,9 @@ export async function openHubNamespace(options: HubNamespaceOptions, namespace: 
   void models.checkpoint().catch(onError);
   return {
     models,
-    lag: async () => Math.max(0, (await backend.events.head(namespace)) - applied),
+    lag: async () =>
+      Math.max(0, (await backend.events.head(namespace, 'channel')) - applied.channel) +
+      Math.max(0, (await backend.events.head(namespace, 'work')) - applied.work),
     async close() {
       stop.abort();
       await upkeep;

@@ -73,7 +73,7 @@ export class MemoryEventStore implements EventStore {
     this.streams.set(key, earlier);
     this.log.set(batch.revision, batch);
     this.revisions.set(key, batch.revision);
-    this.heads.set(stream.namespace, batch.revision);
+    this.heads.set(`${stream.namespace}/${stream.kind}`, batch.revision);
     // Delivered asynchronously, like a JetStream consumer.
     queueMicrotask(() => {
       for (const listener of this.listeners) listener(batch);
@@ -94,8 +94,8 @@ export class MemoryEventStore implements EventStore {
     return this.listen(matches, handler);
   }
 
-  async head(namespace: string): Promise<number> {
-    return this.heads.get(namespace) ?? 0;
+  async head(namespace: string, kind: AggregateKind): Promise<number> {
+    return this.heads.get(`${namespace}/${kind}`) ?? 0;
   }
 
   async follow<E>(

@@ -25,7 +25,11 @@ const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
 const ROLLUP = 'Nats-Rollup';
 
-/** One stream per namespace (WARP_EV_<ns>), one subject per aggregate, one message per decision; revision = stream sequence. */
+/**
+ * One stream per namespace and kind (WARP_EV_<ns>_<kind>), one subject per aggregate, one message per
+ * decision; revision = stream sequence. Feeds read whole streams, so none has to find its subjects
+ * among another kind's (nats-server scans for a wildcard lookup: finished work slowed channel reads).
+ */
 export class NatsEventStore implements EventStore {
   /** Streams made sure of, by namespace: each is created on its first use. */
   private readonly ready = new Map<string, Promise<void>>();
@@ -37,31 +41,42 @@ export class NatsEventStore implements EventStore {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  private ensure(namespace: string): Promise<void> {
-    let ready = this.ready.get(namespace);
+  private ensure(namespace: string, kind: AggregateKind): Promise<void> {
+    const key = eventsStream(namespace, kind);
+    let ready = this.ready.get(key);
     if (!ready) {
       ready = retryTransient(
-        () => ensureStream(this.conn.jsm, eventsStreamConfig(namespace, this.replicas)),
+        () => ensureStream(this.conn.jsm, eventsStreamConfig(namespace, kind, this.replicas)),
         this.conn.retry,
       ).catch((error: unknown) => {
-        this.ready.delete(namespace);
+        this.ready.delete(key);
         throw error;
       });
-      this.ready.set(namespace, ready);
+      this.ready.set(key, ready);
     }
     return ready;
   }
 
+  /** How many messages the kind's stream holds and the sequence of the newest it held (0 for a new one): a cheap lookup. */
+  private async streamState(namespace: string, kind: AggregateKind): Promise<{ last: number; messages: number }> {
+    await this.ensure(namespace, kind);
+    const { state } = await retryTransient(
+      () => this.conn.jsm.streams.info(eventsStream(namespace, kind)),
+      this.conn.retry,
+    );
+    return { last: state.last_seq, messages: state.messages };
+  }
+
   async read<E>(stream: StreamId): Promise<ReadResult<E>> {
-    await this.ensure(stream.namespace);
+    await this.ensure(stream.namespace, stream.kind);
     return retryTransient(() => this.readOnce<E>(stream), this.conn.retry);
   }
 
   private async readOnce<E>(stream: StreamId): Promise<ReadResult<E>> {
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
-    const last = await this.lastOn(stream.namespace, subject);
+    const last = await this.lastOn(stream, subject);
     if (last === 0) return { events: [], revision: 0 };
-    const consumer = await this.conn.orderedConsumer(eventsStream(stream.namespace), {
+    const consumer = await this.conn.orderedConsumer(eventsStream(stream.namespace, stream.kind), {
       filter_subjects: subject,
       deliver_policy: DeliverPolicy.All,
     });
@@ -86,7 +101,7 @@ export class NatsEventStore implements EventStore {
 
   /** The events of one stored decision, or undefined (reported) when the message is not one of `stream`'s. */
   private decodeBatch(stream: StreamId, m: JsMsg): StoredEvent[] | undefined {
-    const origin = { source: eventsStream(stream.namespace), subject: m.subject, sequence: m.seq };
+    const origin = { source: eventsStream(stream.namespace, stream.kind), subject: m.subject, sequence: m.seq };
     const batch = this.decoder.decode(batchSchema(stream.kind), m.data, origin);
     if (!batch) return undefined;
     const foreign = batch.events.map((event) => foreignTo(stream, event)).find((reason) => reason !== undefined);
@@ -95,11 +110,11 @@ export class NatsEventStore implements EventStore {
     return undefined;
   }
 
-  /** Sequence of the newest message on `subject` (wildcards allowed), 0 when there is none. */
-  private async lastOn(namespace: string, subject: string): Promise<number> {
+  /** Sequence of the newest message on one aggregate's `subject`, 0 when there is none. */
+  private async lastOn(stream: StreamId, subject: string): Promise<number> {
     try {
       const message = await retryTransient(
-        () => this.conn.jsm.streams.getMessage(eventsStream(namespace), { last_by_subj: subject }),
+        () => this.conn.jsm.streams.getMessage(eventsStream(stream.namespace, stream.kind), { last_by_subj: subject }),
         this.conn.retry,
       );
       return message?.seq ?? 0;
@@ -130,7 +145,7 @@ export class NatsEventStore implements EventStore {
     idempotencyKey: string,
     rollup: boolean,
   ): Promise<number> {
-    await this.ensure(stream.namespace);
+    await this.ensure(stream.namespace, stream.kind);
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     try {
       const msgID = `${subject}:${idempotencyKey}`;
@@ -153,10 +168,10 @@ export class NatsEventStore implements EventStore {
   }
 
   async purge(stream: StreamId): Promise<void> {
-    await this.ensure(stream.namespace);
+    await this.ensure(stream.namespace, stream.kind);
     const filter = eventSubject(stream.namespace, stream.kind, stream.id);
     await retryTransient(
-      () => this.conn.jsm.streams.purge(eventsStream(stream.namespace), { filter }),
+      () => this.conn.jsm.streams.purge(eventsStream(stream.namespace, stream.kind), { filter }),
       this.conn.retry,
     );
   }
@@ -167,25 +182,23 @@ export class NatsEventStore implements EventStore {
     handler: (batch: StoredBatch<E>) => void,
     options: SubscribeOptions = {},
   ): Promise<Subscription> {
-    await this.ensure(namespace);
     const after = options.after ?? 0;
-    const filter = kindFilter(namespace, kind);
-    // The last matching message marks where the replay ends (wildcards are allowed in last_by_subj).
-    const last = await this.lastOn(namespace, filter);
+    const { last, messages } = await this.streamState(namespace, kind);
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
-    if (last <= after) caughtUp();
+    if (messages === 0 || last <= after) caughtUp();
     const deliver = this.deliverer(namespace, kind, handler);
     const feed = new ResumableFeed(
       this.conn,
-      eventsStream(namespace),
-      filter,
+      eventsStream(namespace, kind),
+      undefined,
       (m) => {
         try {
           deliver(m);
         } finally {
-          // A skipped (or failed) batch still counts towards the replay's end.
-          if (m.seq >= last) caughtUp();
+          // A skipped (or failed) batch still counts towards the replay's end; so does reaching the
+          // newest stored message when the newest ever stored has since been removed (a purge).
+          if (m.seq >= last || m.info.pending === 0) caughtUp();
         }
       },
       this.onError,
@@ -196,9 +209,8 @@ export class NatsEventStore implements EventStore {
     return { close: () => feed.close() };
   }
 
-  async head(namespace: string): Promise<number> {
-    await this.ensure(namespace);
-    return this.lastOn(namespace, `warp.ev.${assertToken(namespace)}.>`);
+  async head(namespace: string, kind: AggregateKind): Promise<number> {
+    return (await this.streamState(namespace, kind)).last;
   }
 
   async follow<E>(
@@ -206,13 +218,11 @@ export class NatsEventStore implements EventStore {
     kind: AggregateKind,
     handler: (batch: StoredBatch<E>) => void,
   ): Promise<Subscription> {
-    await this.ensure(namespace);
-    const filter = kindFilter(namespace, kind);
-    const last = await this.lastOn(namespace, filter);
+    const { last } = await this.streamState(namespace, kind);
     const feed = new ResumableFeed(
       this.conn,
-      eventsStream(namespace),
-      filter,
+      eventsStream(namespace, kind),
+      undefined,
       this.deliverer(namespace, kind, handler),
       this.onError,
       last,
@@ -223,7 +233,7 @@ export class NatsEventStore implements EventStore {
 
   /** Decodes each message of the kind's feed into a batch for `handler`, reporting what is not one. */
   private deliverer<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void) {
-    const source = eventsStream(namespace);
+    const source = eventsStream(namespace, kind);
     return (m: JsMsg): void => {
       const stream = streamOfSubject(m.subject);
       if (stream?.namespace !== namespace || stream.kind !== kind) {
@@ -236,6 +246,3 @@ export class NatsEventStore implements EventStore {
     };
   }
 }
-
-const kindFilter = (namespace: string, kind: AggregateKind): string =>
-  `${eventSubject(namespace, kind, 'x').slice(0, -1)}>`;

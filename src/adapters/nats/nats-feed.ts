@@ -32,7 +32,8 @@ export class ResumableFeed {
   constructor(
     private readonly conn: NatsBackendConnection,
     private readonly stream: string,
-    private readonly filter: string,
+    /** Subjects to deliver; undefined: the whole stream (cheapest: no filtered pending count to work out). */
+    private readonly filter: string | undefined,
     private readonly deliver: (m: JsMsg) => void,
     private readonly onError: (error: unknown) => void,
     /** The sequence the feed starts after (0: from the beginning). */
@@ -65,7 +66,8 @@ export class ResumableFeed {
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.delivered + 1 }
         : { deliver_policy: DeliverPolicy.All };
     const consumer = await retryTransient(
-      () => this.conn.orderedConsumer(this.stream, { filter_subjects: this.filter, ...from }),
+      () =>
+        this.conn.orderedConsumer(this.stream, { ...(this.filter ? { filter_subjects: this.filter } : {}), ...from }),
       this.conn.retry,
     );
     const messages = await consumer.consume({ expires: PULL_EXPIRES_MS });

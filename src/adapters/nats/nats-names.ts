@@ -14,7 +14,8 @@ export const TOMBSTONE_BUCKET = 'warp-purged';
 export const CHECKPOINT_STREAM = 'WARP_CHECKPOINTS';
 
 /** Each namespace's events live in a stream of their own, so one project's history never slows another's. */
-export const eventsStream = (ns: string): string => `WARP_EV_${assertToken(ns)}`;
+/** One stream per namespace and aggregate kind, so one kind's history (finished work) never slows reading another's. */
+export const eventsStream = (ns: string, kind: string): string => `WARP_EV_${assertToken(ns)}_${assertToken(kind)}`;
 export const eventSubject = (ns: string, kind: string, id: string): string =>
   `warp.ev.${assertToken(ns)}.${assertToken(kind)}.${assertToken(id)}`;
 /** A namespace's checkpoint: its chunks under `warp.cp.<ns>.<checkpoint id>`, the newest manifest under `warp.cp.<ns>.head`. */
@@ -49,9 +50,13 @@ export async function ensureStream(
   }
 }
 
-export const eventsStreamConfig = (ns: string, replicas: number): Partial<StreamConfig> & { name: string } => ({
-  name: eventsStream(ns),
-  subjects: [`warp.ev.${assertToken(ns)}.>`],
+export const eventsStreamConfig = (
+  ns: string,
+  kind: string,
+  replicas: number,
+): Partial<StreamConfig> & { name: string } => ({
+  name: eventsStream(ns, kind),
+  subjects: [`warp.ev.${assertToken(ns)}.${assertToken(kind)}.>`],
   num_replicas: replicas,
   duplicate_window: nanos(120_000),
   // Compaction replaces a finished aggregate's subject with one snapshot message (Nats-Rollup: sub).
