@@ -108,6 +108,13 @@ describe('a nats-server restart under running agents', () => {
     await agent.call('register_agent', { agentType: 'patient' });
     await agent.call('send_message', { channel: 'roadmap', message: 'before' });
     await nats.stop();
+    // Once the session knows NATS is gone (a send racing the drop could have reached the dying
+    // socket, and then whether it was stored is truly unknown — a different answer, tested elsewhere).
+    // The MCP surface has no event for it, so its state is polled.
+    for (let tries = 0; (await agent.call('get_my_handle')).connection !== 'reconnecting'; tries++) {
+      if (tries > 100) throw new Error('the session never noticed that NATS stopped');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     // The MCP client's own timeout is the bound: the call must answer before it, not hang.
     const down = await rawCall(agent, 'send_message', { channel: 'roadmap', message: 'while down' }, 30_000);
     expect(down.isError).toBe(true);
