@@ -186,7 +186,11 @@ export function eventStoreContract(fixture: PortsFixture): void {
       expect(await store().head(ns, 'work')).toBe(0);
       const work = await store().append<E>(stream('a', ns), [A], 0);
       const notWork: ChannelEvent = { type: 'ChannelReconfigured', v: 1, description: '', retention: {}, at: 1 };
-      const channel = await store().append<ChannelEvent>({ namespace: ns, kind: 'channel', id: 'general' }, [notWork], 0);
+      const channel = await store().append<ChannelEvent>(
+        { namespace: ns, kind: 'channel', id: 'general' },
+        [notWork],
+        0,
+      );
       await store().append<E>(stream('a'), [B], 0);
       expect(await store().head(ns, 'work')).toBe(work);
       expect(await store().head(ns, 'channel')).toBe(channel);

@@ -15,7 +15,7 @@ import {
 import { batchSchema, foreignTo, streamOfSubject, type StoredEvent } from './codecs/event-batch-codec.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
-import { assertToken, ensureStream, eventSubject, eventsStream, eventsStreamConfig } from './nats-names.js';
+import { ensureStream, eventSubject, eventsStream, eventsStreamConfig } from './nats-names.js';
 import { ResumableFeed } from './nats-feed.js';
 import { retryTransient } from './transient.js';
 
