@@ -123,21 +123,27 @@ export interface Authority {
   goOffline(): Promise<void>;
 }
 
+/** A thin session, and how to start hearing of work as it changes (only push and watches need it). */
+export interface ThinRunningSession extends RunningSession {
+  /** Starts following the namespace's work events into `deps.work`'s observers, once; later calls share it. */
+  followWork(): Promise<void>;
+}
+
 /**
  * A session whose commands and queries over shared state are answered by `authority`: it replays
- * only the channel directory (bounded by the channel limit) and hears of work as it changes, so its
- * start-up and memory do not depend on the namespace's history.
+ * only the channel directory (bounded by the channel limit), and follows work events only once
+ * something listens (push, a watch), so its start-up and memory do not depend on the namespace's
+ * history and a CLI command decodes no work at all.
  */
 export async function startThinSession(
   deps: AppDeps,
   authority: Authority,
   configuredChannels: readonly CreateChannelInput[],
   onError: (error: unknown) => void,
-): Promise<RunningSession> {
+): Promise<ThinRunningSession> {
   const ns = deps.session.namespace;
-  const subscriptions = [
+  const subscriptions: Subscription[] = [
     await deps.events.subscribe<ChannelEvent>(ns, 'channel', (batch) => deps.channels.apply(batch)),
-    await deps.events.follow<WorkItemEvent>(ns, 'work', (batch) => deps.work.announce(batch)),
   ];
   try {
     if (configuredChannels.length > 0) await authority.syncChannels(configuredChannels);
@@ -146,7 +152,16 @@ export async function startThinSession(
     await Promise.all(subscriptions.map((s) => s.close()));
     throw error;
   }
-  return keepAlive(deps, subscriptions, onError, authority, false);
+  let following: Promise<void> | undefined;
+  const followWork = (): Promise<void> =>
+    (following ??= deps.events
+      .follow<WorkItemEvent>(ns, 'work', (batch) => deps.work.announce(batch))
+      .then((subscription) => void subscriptions.push(subscription))
+      .catch((error: unknown) => {
+        following = undefined;
+        throw error;
+      }));
+  return { ...keepAlive(deps, subscriptions, onError, authority, false), followWork };
 }
 
 function keepAlive(

@@ -38,7 +38,6 @@ export async function openThinSession(
     ...(launch ? { launch } : {}),
     ...(caller ? { caller } : {}),
   });
-  const app = new HubWarpApi(hub, createWarpApp(deps), (name) => catchUpChannel(deps, name));
   const running = await startThinSession(
     deps,
     {
@@ -48,6 +47,12 @@ export async function openThinSession(
     },
     configuredChannels,
     onError,
+  );
+  const app = new HubWarpApi(
+    hub,
+    createWarpApp(deps),
+    (name) => catchUpChannel(deps, name),
+    () => running.followWork(),
   );
   return { app, running };
 }

@@ -32,6 +32,8 @@ export class HubWarpApi implements WarpApi {
     private readonly local: LocalOps,
     /** Brings the session's channel directory up to date with a channel the hub just changed. */
     private readonly catchUpChannel: (name: string) => Promise<void>,
+    /** Starts following work events, which only push and watches need. */
+    private readonly followWork: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   readonly getMyHandle: WarpApi['getMyHandle'] = () => this.local.getMyHandle();
@@ -41,9 +43,15 @@ export class HubWarpApi implements WarpApi {
   readonly sendDirectMessage: WarpApi['sendDirectMessage'] = (input) => this.local.sendDirectMessage(input);
   readonly readDirectMessages: WarpApi['readDirectMessages'] = (input) => this.local.readDirectMessages(input);
   readonly inboxStatus: WarpApi['inboxStatus'] = () => this.local.inboxStatus();
-  readonly startAgentFeed: WarpApi['startAgentFeed'] = (kinds, push) => this.local.startAgentFeed(kinds, push);
+  readonly startAgentFeed: WarpApi['startAgentFeed'] = async (kinds, push) => {
+    if (kinds.has('work')) await this.followWork();
+    return this.local.startAgentFeed(kinds, push);
+  };
   readonly watchUpdates: WarpApi['watchUpdates'] = (listener) => this.local.watchUpdates(listener);
-  readonly watchWork: WarpApi['watchWork'] = (listener) => this.local.watchWork(listener);
+  readonly watchWork: WarpApi['watchWork'] = async (listener) => {
+    await this.followWork();
+    return this.local.watchWork(listener);
+  };
 
   readonly setHandle: WarpApi['setHandle'] = (input) => this.hub.call('setHandle', input);
   readonly createChannel: WarpApi['createChannel'] = async (input) => {
