@@ -12,7 +12,9 @@ import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import { freshNamespace, type PortsFixture } from './ports.js';
 
-const LEASE_MS = 400;
+// Long enough that a claim never outlives it on a busy machine (an agent may claim its own expired
+// item again, which would look like one item handed out twice), short enough to wait out on NATS.
+const LEASE_MS = 1_500;
 export const settings: Settings = {
   maxMessageBytes: 4096,
   leaseMs: LEASE_MS,
