@@ -4,7 +4,7 @@ import {
   startThinSession,
   type AppDeps,
   type CreateChannelInput,
-  type RunningSession,
+  type ThinRunningSession,
   type WarpApi,
 } from '../application/index.js';
 import { HubClient } from '../adapters/hub/hub-client.js';
@@ -13,7 +13,7 @@ import type { NatsBackendConnection } from '../adapters/nats/nats-backend.js';
 
 export interface ThinSession {
   readonly app: WarpApi;
-  readonly running: RunningSession;
+  readonly running: ThinRunningSession;
 }
 
 /**
