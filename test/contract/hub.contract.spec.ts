@@ -1,15 +1,10 @@
-import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { compactFinishedWork, createSessionDeps, Session } from '../../src/application/index.js';
-import { startHubService, type RunningHub } from '../../src/adapters/hub/hub-service.js';
-import { openHubNamespace, type HubNamespace } from '../../src/adapters/hub/hub-namespace.js';
-import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
-import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { openThinSession } from '../../src/composition/thin-session.js';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+import { startInProcessHub, type InProcessHub } from '../support/in-process-hub.js';
 import { settings, workQueueContract, type SessionFactory } from './work-queue.contract.js';
 
 /**
@@ -17,47 +12,17 @@ import { settings, workQueueContract, type SessionFactory } from './work-queue.c
  * completion and listing crosses NATS request/reply, and gives what the in-process sessions give.
  */
 describe('the work queue through a hub, on a real nats-server', () => {
-  const clock = new SystemClock();
-  const ids = new CryptoIds();
-  const failures: unknown[] = [];
-  let server: NatsServerHandle;
-  let backend: NatsBackend;
-  let hub: RunningHub;
-  const namespaces = new Map<string, Promise<HubNamespace>>();
+  let at: InProcessHub;
   beforeAll(async () => {
-    server = await startNatsServer();
-    backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), {
-      replicas: 1,
-      shared: true,
-    });
-    const shared = {
-      backend,
-      clock,
-      ids,
-      processes: new OsProcessProbe(),
-      settings,
-      hostname: hostname(),
-      onError: (error: unknown) => failures.push(error),
-    };
-    hub = await startHubService({
-      ...shared,
-      nc: backend.connection.nc,
-      version: '0.0.0-contract',
-      openModels: (ns) => {
-        const opening = openHubNamespace(shared, ns);
-        namespaces.set(ns, opening);
-        return opening;
-      },
-    });
+    at = await startInProcessHub(settings, '0.0.0-contract');
   });
   afterAll(async () => {
-    await hub?.stop();
-    await backend?.close();
-    await server?.dispose();
-    expect(failures).toEqual([]);
+    await at?.stop();
+    expect(at?.failures).toEqual([]);
   });
 
   const thin: SessionFactory = async (ns, host) => {
+    const { backend, clock, ids, failures, namespaces } = at;
     const deps = createSessionDeps(
       backend,
       clock,
@@ -78,5 +43,8 @@ describe('the work queue through a hub, on a real nats-server', () => {
     return { app, stop: () => running.stop(), compact };
   };
 
-  workQueueContract({ ports: () => backend, clock, advance: (ms) => sleep(ms), settle: (work) => work }, thin);
+  workQueueContract(
+    { ports: () => at.backend, clock: new SystemClock(), advance: (ms) => sleep(ms), settle: (work) => work },
+    thin,
+  );
 });

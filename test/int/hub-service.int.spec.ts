@@ -3,53 +3,23 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_OPS } from '../../src/adapters/hub/hub-protocol.js';
-import { startHubService, type RunningHub } from '../../src/adapters/hub/hub-service.js';
-import { openHubNamespace } from '../../src/adapters/hub/hub-namespace.js';
-import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
-import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
-import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
-import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { discoverHubs } from '../../src/adapters/hub/hub-directory.js';
 import { settings } from '../contract/work-queue.contract.js';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+import { startInProcessHub, type InProcessHub } from '../support/in-process-hub.js';
 
 const who = { namespace: 'proj', hostname: 'h', username: 'u', holder: { session: 's1', pid: 1 } };
 
 /** The hub's edge: whatever a client sends, it answers with an error that says what is wrong and keeps serving. */
 describe('the hub service on a real nats-server', () => {
-  let server: NatsServerHandle;
-  let backend: NatsBackend;
-  let hub: RunningHub;
+  let at: InProcessHub;
   let raw: NatsConnection;
-  const failures: unknown[] = [];
   beforeAll(async () => {
-    server = await startNatsServer();
-    backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), {
-      replicas: 1,
-      shared: true,
-    });
-    const shared = {
-      backend,
-      clock: new SystemClock(),
-      ids: new CryptoIds(),
-      processes: new OsProcessProbe(),
-      settings,
-      hostname: hostname(),
-      onError: (error: unknown) => failures.push(error),
-    };
-    hub = await startHubService({
-      ...shared,
-      nc: backend.connection.nc,
-      version: '1.2.3',
-      openModels: (ns) => openHubNamespace(shared, ns),
-    });
-    raw = await connect({ servers: server.url });
+    at = await startInProcessHub(settings, '1.2.3');
+    raw = await connect({ servers: at.server.url });
   });
   afterAll(async () => {
     await raw?.close();
-    await hub?.stop();
-    await backend?.close();
-    await server?.dispose();
+    await at?.stop();
   });
 
   const ask = async (subject: string, body: unknown): Promise<any> =>
@@ -77,7 +47,7 @@ describe('the hub service on a real nats-server', () => {
       result: { items: [], total: 0 },
     });
     // A client's mistakes are the client's: nothing of it is logged as the hub failing.
-    expect(failures).toEqual([]);
+    expect(at.failures).toEqual([]);
   });
 
   it('answers every operation, whatever JSON it is given as input, and still serves afterwards', async () => {
@@ -93,14 +63,20 @@ describe('the hub service on a real nats-server', () => {
       { numRuns: 150 },
     );
     // Inputs of the wrong type are refusals, never the hub failing.
-    expect(failures.map(String)).toEqual([]);
+    expect(at.failures.map(String)).toEqual([]);
     expect((await ask('warp.hub.listWork.proj.s1', { session: who, input: {} })).ok).toBe(true);
   }, 60_000);
 
   it('is discoverable with its version, host and the namespaces it keeps', async () => {
     const [found, ...others] = await discoverHubs(raw, Date.now());
     expect(others).toEqual([]);
-    expect(found).toMatchObject({ id: hub.id, version: '1.2.3', hostname: hostname(), lag: { proj: 0 }, skipped: {} });
+    expect(found).toMatchObject({
+      id: at.hub.id,
+      version: '1.2.3',
+      hostname: hostname(),
+      lag: { proj: 0 },
+      skipped: {},
+    });
     expect(found!.requests).toBeGreaterThan(0);
   });
 });
