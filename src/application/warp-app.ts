@@ -123,7 +123,7 @@ export interface Authority {
   goOffline(): Promise<void>;
 }
 
-/** A thin session, and how to start hearing of work as it changes (only push and watches need it). */
+/** A thin session, and how to start hearing of work as it changes (only watches need it: work is pushed from the hub's offer notices). */
 export interface ThinRunningSession extends RunningSession {
   /** Starts following the namespace's work events into `deps.work`'s observers, once; later calls share it. */
   followWork(): Promise<void>;
@@ -132,8 +132,8 @@ export interface ThinRunningSession extends RunningSession {
 /**
  * A session whose commands and queries over shared state are answered by `authority`: it replays
  * only the channel directory (bounded by the channel limit), and follows work events only once
- * something listens (push, a watch), so its start-up and memory do not depend on the namespace's
- * history and a CLI command decodes no work at all.
+ * a watch listens, so its start-up and memory do not depend on the namespace's history and an
+ * agent or a CLI command decodes no work at all.
  */
 export async function startThinSession(
   deps: AppDeps,

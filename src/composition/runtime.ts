@@ -156,11 +156,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
           : () => launchLocalHub(options.env, server);
       // A privileged credential (the hub's) asks on subjects no agent credential may publish to.
       const caller = creds ? `${TRUSTED_CALLER_PREFIX}${deps.session.holder.session}` : undefined;
-      const thin = await openThinSession(deps, nats.connection, channels, onError, launch, caller);
-      ({ app: api, running } = thin);
-      // An agent's session pushes work offers from its first moment (none offered after it started may
-      // be missed); a CLI command follows work only if it watches.
-      if (!options.command && env.push.has('work')) await thin.running.followWork();
+      ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch, caller));
       // In memory this process is all there is: it keeps the namespace bounded itself.
     } else running = await startSession(deps, channels, onError, { maintain: true });
     // The CLI's --as goes through set_handle's check: a live agent's handle is not the CLI's to use.

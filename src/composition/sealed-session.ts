@@ -8,6 +8,7 @@ import type { Logger, NatsConnectionOptions, NatsCreds, WarpEnv } from '../adapt
 import { HubClient } from '../adapters/hub/hub-client.js';
 import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
 import { sealedOps } from '../adapters/hub/sealed-ops.js';
+import { subscribeWorkNotices } from '../adapters/hub/work-notice.js';
 import { StoredValueDecoder } from '../adapters/nats/codecs/stored-value-decoder.js';
 import { connectNats } from '../adapters/nats/nats-connection.js';
 import { NatsNotices } from '../adapters/nats/nats-notices.js';
@@ -52,7 +53,8 @@ export async function openSealedSession(options: SealedSessionOptions): Promise<
     ...(options.command ? { command: true as const } : {}),
   });
   session.handle = identity.handle;
-  const notices = new NatsNotices(conn, new StoredValueDecoder(options.quarantine), onError);
+  const decoder = new StoredValueDecoder(options.quarantine);
+  const notices = new NatsNotices(conn, decoder, onError);
   const hub = new HubClient({
     nc: conn.nc,
     session,
@@ -64,7 +66,12 @@ export async function openSealedSession(options: SealedSessionOptions): Promise<
     ...(identity.maxPayload !== undefined ? { maxPayload: identity.maxPayload } : {}),
   });
   const deps = { session, notices, connection: conn, quarantine: options.quarantine };
-  const app = new HubWarpApi(hub, sealedOps(hub, deps, conn, onError), async () => undefined);
+  const app = new HubWarpApi({
+    hub,
+    local: sealedOps(hub, deps, conn, onError),
+    session,
+    workOffers: (listener) => subscribeWorkNotices(conn.nc, session.namespace, decoder, listener, onError),
+  });
   try {
     if (options.channels.length > 0) await hub.call('syncChannels', options.channels);
   } catch (error) {

@@ -9,6 +9,8 @@ import {
 } from '../application/index.js';
 import { HubClient } from '../adapters/hub/hub-client.js';
 import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
+import { subscribeWorkNotices } from '../adapters/hub/work-notice.js';
+import { StoredValueDecoder } from '../adapters/nats/codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from '../adapters/nats/nats-backend.js';
 
 export interface ThinSession {
@@ -48,11 +50,14 @@ export async function openThinSession(
     configuredChannels,
     onError,
   );
-  const app = new HubWarpApi(
+  const decoder = new StoredValueDecoder(deps.quarantine);
+  const app = new HubWarpApi({
     hub,
-    createWarpApp(deps),
-    (name) => catchUpChannel(deps, name),
-    () => running.followWork(),
-  );
+    local: createWarpApp(deps),
+    session: deps.session,
+    workOffers: (listener) => subscribeWorkNotices(conn.nc, deps.session.namespace, decoder, listener, onError),
+    catchUpChannel: (name) => catchUpChannel(deps, name),
+    followWork: () => running.followWork(),
+  });
   return { app, running };
 }

@@ -53,6 +53,26 @@ describe('push into the session and presence, across processes over NATS', () =>
     ]);
   });
 
+  it('work is pushed for the capabilities the agent has now: one added by update_presence, not one it dropped', async () => {
+    const a = await start();
+    const b = await start();
+    await a.call('register_agent', { agentType: 'boss' });
+    await b.call('register_agent', { agentType: 'dev', capabilities: ['py'] });
+    await b.call('update_presence', { capabilities: ['go'] });
+    const offer = (capability: string) =>
+      a.call('broadcast_work_offer', {
+        taskId: `t-${capability}`,
+        description: capability,
+        requiredCapability: capability,
+      });
+    await offer('py');
+    const go = await offer('go');
+    const pushed = await b.waitForPush((p) => p.meta['kind'] === 'work');
+    expect(pushed.meta).toMatchObject({ work_item_id: go.workItem.workItemId, capability: 'go' });
+    // The py offer was announced before the go one; pushes come in order, so it was not pushed.
+    expect(b.pushes.filter((p) => p.meta['kind'] === 'work').map((p) => p.meta['capability'])).toEqual(['go']);
+  });
+
   it('a resource subscription receives notifications/resources/updated', async () => {
     const a = await start();
     const b = await start();

@@ -193,6 +193,12 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
         nc.publish(names.channelNotice(NS, 'roadmap'), '{"channel":null}', { headers: lyingSequence('999') });
         await nc.flush();
       },
+      workNotice: async () => {
+        // Heard by every agent of the project that is pushed work.
+        nc.publish(names.workNotice(NS), NOT_JSON);
+        nc.publish(names.workNotice(NS), JSON.stringify({ workItemId: 'forged' }));
+        await nc.flush();
+      },
       directNotice: async () => {
         nc.publish(names.directNotice(workerGuid), NOT_JSON);
         nc.publish(names.directNotice(workerGuid), JSON.stringify({ id: '1' }));
@@ -237,16 +243,11 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     // --- The running agents saw it all go by, live, and counted it. ---
     await eventually(async () => {
       const { skipped } = await lead.call('get_my_handle');
-      // A thin session reads the channel directory, live work events and notices; the registry is the hub's.
-      expect(Object.keys(skipped).sort()).toEqual([
-        names.eventsStream(NS, 'channel'),
-        names.eventsStream(NS, 'work'),
-        'replay',
-        'warp.notify',
-      ]);
+      // A thin session reads the channel directory and notices (work offers among them); work and the registry are the hub's.
+      expect(Object.keys(skipped).sort()).toEqual([names.eventsStream(NS, 'channel'), 'replay', 'warp.notify']);
     });
     await eventually(async () => {
-      expect((await worker.call('get_my_handle')).skipped['warp.notify']).toBe(7);
+      expect((await worker.call('get_my_handle')).skipped['warp.notify']).toBe(9);
     });
 
     // --- Every tool still answers, on both running agents. ---

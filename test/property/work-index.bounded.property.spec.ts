@@ -4,6 +4,7 @@ import { CountingQuarantine } from '../../src/adapters/system/counting-quarantin
 import { WorkIndex } from '../../src/application/work/work-index.js';
 import {
   DomainError,
+  isClaimable,
   isFinished,
   workItemDecider,
   type WorkItemCommand,
@@ -17,7 +18,8 @@ const spec = (id: string) => ({
   taskId: id,
   description: id,
   capability: 'ts',
-  priority: 5,
+  // Two items share a priority, so both halves of the claim order are exercised.
+  priority: 4 + (Number(id.slice(2)) % 3),
   offeredBy: 'boss',
   namespace: 'proj',
 });
@@ -70,6 +72,14 @@ describe('the work index forgets finished items', () => {
         const compacted = index.items((s) => isFinished(s, now) && !index.uncompacted(now).some((u) => u.state === s));
         expect(compacted.length).toBeLessThanOrEqual(recentLimit);
         for (const { state } of index.items()) expect(state).toEqual(fold(history.get(state.spec.id)!));
+        // A claim sees exactly the claimable items, best first.
+        const claimable = [...index.claimable('ts', now)].map((e) => e.state);
+        const ids = (states: readonly WorkItemState[]) => states.map((s) => (s.status === 'absent' ? '' : s.spec.id));
+        expect(ids(claimable).sort()).toEqual(
+          ids(expected.map(([, s]) => s).filter((s) => isClaimable(s, now))).sort(),
+        );
+        const order = claimable.map((s) => [-s.spec.priority, s.offeredAt] as const);
+        expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
       }),
       { numRuns: 300 },
     );

@@ -79,7 +79,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   };
 
   const rate = options.trust ? new CallerRate(options.trust.ratePerSecond) : undefined;
-  const answer = async (op: HubOp, msg: ServiceMsg): Promise<Reply> => {
+  /** The reply, and for a new offer the notice that announces it (sent with the reply, in one write). */
+  const answer = async (op: HubOp, msg: ServiceMsg): Promise<{ reply: Reply; notice?: () => void }> => {
     try {
       const body = parseJson(msg.string());
       if (body === undefined) throw new ValidationError('request', 'malformed: not JSON');
@@ -101,8 +102,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       const result = await (options.budget && !WAITING.has(op) ? options.budget(run) : run());
       if (identity && session.guid !== undefined && session.guid !== identity.guid)
         throw new Error(`agent ${identity.handle} registered under another guid than its credential's`);
-      if (op === 'broadcastWorkOffer') publishWorkNotice(options.nc, wire.namespace, result, options.onError);
-      return {
+      const reply: Reply = {
         ok: true,
         result,
         session: {
@@ -110,10 +110,12 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
           ...(session.guid !== undefined ? { guid: session.guid } : {}),
         },
       };
+      if (op !== 'broadcastWorkOffer') return { reply };
+      return { reply, notice: () => publishWorkNotice(options.nc, wire.namespace, result, options.onError) };
     } catch (error) {
       const wire = errorToWire(error);
       if (wire.kind === 'internal') options.onError(error);
-      return { ok: false, error: wire };
+      return { reply: { ok: false, error: wire } };
     }
   };
 
@@ -146,7 +148,10 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       handler: (error, msg) => {
         if (error) return options.onError(error);
         void answer(op, msg)
-          .then((reply) => respond(options.nc, msg, reply))
+          .then(({ reply, notice }) => {
+            notice?.();
+            respond(options.nc, msg, reply);
+          })
           .catch(options.onError);
       },
     });

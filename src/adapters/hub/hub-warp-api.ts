@@ -1,8 +1,10 @@
-import type { WarpApi } from '../../application/index.js';
+import type { Push, Session, WarpApi } from '../../application/index.js';
 import { CLAIM_TIMEOUT_MS, WAIT_TIMEOUT_MS } from '../../domain/index.js';
+import type { Subscription } from '../../ports/index.js';
 import type { HubClient } from './hub-client.js';
 import type { SurfacedWire } from './hub-protocol.js';
 import { surfacedFromWire, surfacedToWire } from './surfaced-wire.js';
+import type { WorkNotice } from './work-notice.js';
 
 type Result<K extends keyof WarpApi> = Awaited<ReturnType<WarpApi[K]>>;
 
@@ -21,20 +23,33 @@ export type LocalOps = Pick<
   | 'watchWork'
 >;
 
+export interface HubWarpApiOptions {
+  readonly hub: HubClient;
+  readonly local: LocalOps;
+  /** Who the session is (its agent's guid, for the work it is pushed). */
+  readonly session: Session;
+  /** Hears the hub's notices of new work offers in the session's project. */
+  readonly workOffers: (listener: (offer: WorkNotice) => void) => Subscription;
+  /** Brings the session's channel directory up to date with a channel the hub just changed. */
+  readonly catchUpChannel?: (name: string) => Promise<void>;
+  /** Starts following work events, which only watches need. */
+  readonly followWork?: () => Promise<void>;
+}
+
 /**
  * A thin session's WarpApi: what must be decided against shared state or answered from a read
  * model goes to the hub; channel messages, direct messages and live notices go straight to
  * JetStream through `local`, the session's own use cases over its stores.
  */
 export class HubWarpApi implements WarpApi {
-  constructor(
-    private readonly hub: HubClient,
-    private readonly local: LocalOps,
-    /** Brings the session's channel directory up to date with a channel the hub just changed. */
-    private readonly catchUpChannel: (name: string) => Promise<void>,
-    /** Starts following work events, which only push and watches need. */
-    private readonly followWork: () => Promise<void> = () => Promise.resolve(),
-  ) {}
+  private readonly hub: HubClient;
+  private readonly local: LocalOps;
+  /** The capabilities of the session's agent as its last registration or presence update set them. */
+  private known: { readonly guid: string; readonly capabilities: Promise<readonly string[]> } | undefined;
+
+  constructor(private readonly options: HubWarpApiOptions) {
+    ({ hub: this.hub, local: this.local } = options);
+  }
 
   readonly getMyHandle: WarpApi['getMyHandle'] = () => this.local.getMyHandle();
   readonly listChannels: WarpApi['listChannels'] = () => this.local.listChannels();
@@ -44,12 +59,24 @@ export class HubWarpApi implements WarpApi {
   readonly readDirectMessages: WarpApi['readDirectMessages'] = (input) => this.local.readDirectMessages(input);
   readonly inboxStatus: WarpApi['inboxStatus'] = () => this.local.inboxStatus();
   readonly startAgentFeed: WarpApi['startAgentFeed'] = async (kinds, push) => {
-    if (kinds.has('work')) await this.followWork();
-    return this.local.startAgentFeed(kinds, push);
+    // Listening before anything is awaited: an offer made right after the agent started is pushed too.
+    const work = kinds.has('work') ? this.options.workOffers((offer) => void this.pushOffer(offer, push)) : undefined;
+    const rest = await this.local
+      .startAgentFeed(new Set([...kinds].filter((k) => k !== 'work')), push)
+      .catch(async (error: unknown) => {
+        await work?.close();
+        throw error;
+      });
+    return {
+      async close() {
+        await work?.close();
+        await rest.close();
+      },
+    };
   };
   readonly watchUpdates: WarpApi['watchUpdates'] = (listener) => this.local.watchUpdates(listener);
   readonly watchWork: WarpApi['watchWork'] = async (listener) => {
-    await this.followWork();
+    await this.options.followWork?.();
     return this.local.watchWork(listener);
   };
 
@@ -57,14 +84,20 @@ export class HubWarpApi implements WarpApi {
   readonly createChannel: WarpApi['createChannel'] = async (input) => {
     const created = await this.hub.call<Result<'createChannel'>>('createChannel', input);
     // So that a message sent right after creating the channel finds it.
-    await this.catchUpChannel(created.channel.name);
+    await this.options.catchUpChannel?.(created.channel.name);
     return created;
   };
-  readonly registerAgent: WarpApi['registerAgent'] = (input) => this.hub.call('registerAgent', input);
+  readonly registerAgent: WarpApi['registerAgent'] = async (input) =>
+    this.remember(await this.hub.call<Result<'registerAgent'>>('registerAgent', input));
   readonly discoverAgents: WarpApi['discoverAgents'] = (input) => this.hub.call('discoverAgents', input);
   readonly getAgentInfo: WarpApi['getAgentInfo'] = (input) => this.hub.call('getAgentInfo', input);
-  readonly updatePresence: WarpApi['updatePresence'] = (input) => this.hub.call('updatePresence', input);
-  readonly deregisterAgent: WarpApi['deregisterAgent'] = () => this.hub.call('deregisterAgent');
+  readonly updatePresence: WarpApi['updatePresence'] = async (input) =>
+    this.remember(await this.hub.call<Result<'updatePresence'>>('updatePresence', input));
+  readonly deregisterAgent: WarpApi['deregisterAgent'] = async () => {
+    const result = await this.hub.call<Result<'deregisterAgent'>>('deregisterAgent');
+    this.known = undefined;
+    return result;
+  };
   readonly broadcastWorkOffer: WarpApi['broadcastWorkOffer'] = (input) => this.hub.call('broadcastWorkOffer', input);
   readonly claimWork: WarpApi['claimWork'] = (input) =>
     this.hub.call('claimWork', input, { waitMs: waitOf(input.timeout, CLAIM_TIMEOUT_MS) });
@@ -87,7 +120,51 @@ export class HubWarpApi implements WarpApi {
     surfacedFromWire(answer.surfaced, surfaced);
     return answer.digest;
   };
+
+  /** Pushes an announced offer to the session's agent if it is qualified and did not make it. */
+  private async pushOffer(offer: WorkNotice, push: (p: Push) => void): Promise<void> {
+    const guid = this.options.session.guid;
+    if (!guid || offer.offeredBy === guid) return;
+    const capabilities = await this.capabilitiesOf(guid).catch((): readonly string[] => []);
+    if (capabilities.includes(offer.capability)) push(workPush(offer));
+  }
+
+  /** Asks the hub once per agent; registrations and presence updates through this session keep it current. */
+  private capabilitiesOf(guid: string): Promise<readonly string[]> {
+    if (this.known?.guid !== guid) {
+      const capabilities = this.hub
+        .call<Result<'getAgentInfo'>>('getAgentInfo', { guid })
+        .then(({ agent }) => agent.capabilities);
+      // A failed lookup is asked again for the next offer.
+      capabilities.catch(() => {
+        if (this.known?.capabilities === capabilities) this.known = undefined;
+      });
+      this.known = { guid, capabilities };
+    }
+    return this.known.capabilities;
+  }
+
+  private remember<T extends { readonly agent: { readonly guid: string; readonly capabilities: readonly string[] } }>(
+    result: T,
+  ): T {
+    this.known = { guid: result.agent.guid, capabilities: Promise.resolve(result.agent.capabilities) };
+    return result;
+  }
 }
+
+/** What a work offer the agent is qualified for looks like as a push. */
+const workPush = (offer: WorkNotice): Push => ({
+  kind: 'work',
+  content: offer.description,
+  meta: {
+    kind: 'work',
+    work_item_id: offer.workItemId,
+    task_id: offer.taskId,
+    capability: offer.capability,
+    priority: String(offer.priority),
+    from: offer.offeredBy,
+  },
+});
 
 /** The wait a call asks for, within its limits (the hub refuses anything else before waiting). */
 const waitOf = (asked: unknown, limits: { readonly default: number; readonly max: number }): number =>

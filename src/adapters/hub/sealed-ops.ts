@@ -1,4 +1,3 @@
-import type { Msg } from '@nats-io/nats-core';
 import {
   getMyHandle,
   noticePush,
@@ -8,11 +7,11 @@ import {
   type Push,
   type PushKind,
 } from '../../application/index.js';
-import type { Subscription } from '../../ports/index.js';
+import { StoredValueDecoder } from '../nats/codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from '../nats/nats-connection.js';
 import type { HubClient } from './hub-client.js';
 import type { LocalOps } from './hub-warp-api.js';
-import { workNotice, workNoticeSchema, type WorkNotice } from './work-notice.js';
+import { subscribeWorkNotices } from './work-notice.js';
 
 /** What a session with an agent's credentials has of its own: who it is, its notices, its connection. */
 export type SealedDeps = Pick<AppDeps, 'session' | 'notices' | 'connection' | 'quarantine'>;
@@ -27,18 +26,6 @@ export function sealedOps(
   conn: NatsBackendConnection,
   onError: (error: unknown) => void,
 ): LocalOps {
-  /** Work offers announced to the project; one subscription serves every listener. */
-  const onWork = (listener: (offer: WorkNotice) => void): Subscription => {
-    const sub = conn.nc.subscribe(workNotice(deps.session.namespace), {
-      callback: (error: Error | null, m: Msg): void => {
-        if (error) return onError(error);
-        const offer = workNoticeSchema.safeParse(safeJson(m));
-        if (offer.success) listener(offer.data);
-        else onError(new Error(`ignored a malformed work notice on ${m.subject}`));
-      },
-    });
-    return { close: async () => sub.unsubscribe() };
-  };
   return {
     getMyHandle: () => getMyHandle(deps),
     listChannels: () => hub.call('listChannels'),
@@ -48,51 +35,20 @@ export function sealedOps(
     readDirectMessages: (input) => hub.call('readDirectMessages', input),
     inboxStatus: () => hub.call('inboxStatus'),
     watchUpdates: (listener) => watchUpdates(deps, listener),
+    // It follows no work stream: it hears of new offers only.
     watchWork: async (listener) => {
-      const sub = onWork(() => listener());
+      const sub = subscribeWorkNotices(
+        conn.nc,
+        deps.session.namespace,
+        new StoredValueDecoder(deps.quarantine),
+        () => listener(),
+        onError,
+      );
       await conn.nc.flush();
       return sub;
     },
-    async startAgentFeed(kinds: ReadonlySet<PushKind>, push: (p: Push) => void): Promise<Subscription> {
-      const watch = await watchSession(deps, noticePush(deps.session, kinds, push));
-      const work = onWork((offer) => {
-        const guid = deps.session.guid;
-        if (!kinds.has('work') || !guid || offer.offeredBy === guid) return;
-        void hub
-          .call<{ agent: { capabilities: readonly string[] } }>('getAgentInfo', { guid })
-          .then(({ agent }) => {
-            if (agent.capabilities.includes(offer.capability)) push(workPush(offer));
-          })
-          .catch(onError);
-      });
-      await conn.nc.flush();
-      return {
-        async close() {
-          await work.close();
-          await watch.close();
-        },
-      };
-    },
+    // Work offers are pushed by HubWarpApi, from the hub's work notices.
+    startAgentFeed: (kinds: ReadonlySet<PushKind>, push: (p: Push) => void) =>
+      watchSession(deps, noticePush(deps.session, kinds, push)),
   };
-}
-
-const workPush = (offer: WorkNotice): Push => ({
-  kind: 'work',
-  content: offer.description,
-  meta: {
-    kind: 'work',
-    work_item_id: offer.workItemId,
-    task_id: offer.taskId,
-    capability: offer.capability,
-    priority: String(offer.priority),
-    from: offer.offeredBy,
-  },
-});
-
-function safeJson(m: Msg): unknown {
-  try {
-    return m.json();
-  } catch {
-    return undefined;
-  }
 }

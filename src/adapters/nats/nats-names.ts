@@ -29,6 +29,8 @@ export const inboxSubject = (guid: string): string => `warp.inbox.${assertToken(
 export const channelNotice = (ns: string, channel: string): string =>
   `warp.notify.${assertToken(ns)}.ch.${assertToken(channel)}`;
 export const directNotice = (guid: string): string => `warp.notify.dm.${assertToken(guid)}`;
+/** New work offers in a namespace, announced by the hub that accepted them (only a hub may publish here). */
+export const workNotice = (ns: string): string => `warp.notify.${assertToken(ns)}.work`;
 
 export const nanos = (ms: number): number => ms * 1_000_000;
 const DAY = 86_400_000;

@@ -8,7 +8,7 @@ import type { NatsBackendConnection } from './nats-connection.js';
 import { assertToken, directNotice } from './nats-names.js';
 
 /** Reported as the source of a notice that does not decode. */
-const NOTICES = 'warp.notify';
+export const NOTICES = 'warp.notify';
 const SEQUENCE = /^[1-9][0-9]{0,15}$/;
 
 /**

@@ -1,4 +1,5 @@
 import {
+  claimsBefore,
   finishedAt,
   isClaimable,
   isFinished,
@@ -14,6 +15,8 @@ import { Projection, type Entry } from '../shared/projection.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
+type OpenItem = Extract<WorkItemState, { status: 'offered' | 'claimed' }>;
+
 export type WorkCheckpoint = Checkpoint['work'];
 
 const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
@@ -28,6 +31,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   private readonly recent = new Map<string, Entry<FinishedWorkItem>>();
   /** Every compacted item not yet purged, with how and when it finished: bounded by the retention. */
   private readonly finished = new Map<string, ScheduledPurge>();
+  /** Offered and claimed items by capability: all a claim looks at, however many finished ones wait for compaction. */
+  private readonly open = new Map<string, Map<string, Entry<OpenItem>>>();
 
   constructor(
     quarantine: Quarantine,
@@ -42,6 +47,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
 
   protected override keep(id: string, entry: Entry<WorkItemState>, batch: StoredBatch<WorkItemEvent>): void {
     this.recent.delete(id);
+    this.track(id, entry);
     const { state, revision } = entry;
     // A snapshot only ever holds a finished item (any dead letter counts, hence no `now`).
     if (!isSnapshot(batch) || !isFinished(state, Number.POSITIVE_INFINITY)) {
@@ -66,6 +72,23 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     return { live, recent, purges: [...this.finished.values()] };
   }
 
+  override restore(kept: ReadonlyArray<KeptState<WorkItemState>>): void {
+    super.restore(kept);
+    for (const { id, revision, state } of kept) this.track(id, { state, revision });
+  }
+
+  /** Files the item under its capability while a claim may take it (now or once its lease runs out). */
+  private track(id: string, entry: Entry<WorkItemState>): void {
+    const { state } = entry;
+    if (state.status === 'absent') return;
+    const capability = state.spec.capability;
+    let open = this.open.get(capability);
+    if (state.status === 'offered' || state.status === 'claimed') {
+      if (!open) this.open.set(capability, (open = new Map()));
+      open.set(id, { state, revision: entry.revision });
+    } else if (open?.delete(id) && open.size === 0) this.open.delete(capability);
+  }
+
   /** Puts back what `saved` returned, before any batch is applied. */
   restoreSaved(saved: WorkCheckpoint): void {
     this.restore(saved.live);
@@ -75,6 +98,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
 
   /** Drops an item (purged from the store) from the index. */
   forget(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry && entry.state.status !== 'absent') this.open.get(entry.state.spec.capability)?.delete(id);
     this.entries.delete(id);
     this.recent.delete(id);
     this.finished.delete(id);
@@ -131,19 +156,30 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     return next;
   }
 
-  /** Items a claim may take now: offered, or claimed with an expired lease; highest priority first, then oldest. */
-  claimable(capability: string, now: number): Array<Entry<LiveItem>> {
-    return this.unfinished((s) => s.spec.capability === capability && isClaimable(s, now)).sort(
-      (a, b) => b.state.spec.priority - a.state.spec.priority || a.state.offeredAt - b.state.offeredAt,
-    );
+  /**
+   * Items a claim may take now (offered, or claimed with an expired lease), best first by the domain's
+   * claim order. Lazy: a claim usually takes the first, so the rest are only ordered if it loses it.
+   */
+  *claimable(capability: string, now: number): Generator<Entry<LiveItem>> {
+    const tried = new Set<string>();
+    for (;;) {
+      let best: [string, Entry<OpenItem>] | undefined;
+      for (const candidate of this.open.get(capability) ?? []) {
+        const [id, { state }] = candidate;
+        if (!tried.has(id) && isClaimable(state, now) && (!best || claimsBefore(state, best[1].state)))
+          best = candidate;
+      }
+      if (!best) return;
+      tried.add(best[0]);
+      yield best[1];
+    }
   }
 
   /** When the earliest current lease for `capability` runs out (so a waiting claim can wake then). */
   nextLeaseExpiry(capability: string): number | undefined {
     let next: number | undefined;
-    for (const { state } of this.unfinished((s) => s.spec.capability === capability && s.status === 'claimed')) {
+    for (const { state } of this.open.get(capability)?.values() ?? [])
       if (state.status === 'claimed' && (next === undefined || state.leaseUntil < next)) next = state.leaseUntil;
-    }
     return next;
   }
 }

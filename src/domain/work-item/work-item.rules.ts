@@ -15,6 +15,16 @@ export const leaseExpired = (state: Claimed, now: number): boolean => state.leas
 export const isClaimable = (state: WorkItemState, now: number): boolean =>
   state.status === 'offered' || (state.status === 'claimed' && leaseExpired(state, now));
 
+type Open = Extract<WorkItemState, { status: 'offered' | 'claimed' }>;
+
+/**
+ * The order claims take items in: higher priority first, then the one offered earlier.
+ *
+ * @example claimsBefore({ spec: { priority: 9 }, offeredAt: 5, ... }, { spec: { priority: 5 }, offeredAt: 1, ... }) // true
+ */
+export const claimsBefore = (a: Open, b: Open): boolean =>
+  a.spec.priority !== b.spec.priority ? a.spec.priority > b.spec.priority : a.offeredAt < b.offeredAt;
+
 /** A dead letter leaves the queue at `expiresAt` (WORKQUEUE_DLQ_TTL): from then on it can be neither listed, retried nor discarded. */
 export const deadLetterExpired = (state: DeadLettered, now: number): boolean => now >= state.expiresAt;
 
