@@ -19,15 +19,15 @@ export const formatBytes = (bytes: number): string =>
       : `${Math.round((bytes / 1024) * 10) / 10} KiB`;
 
 /** What brings space back without anyone's help, for the texts below. */
-const SPACE_RETURNS = 'space comes back as finished work is purged (WARP_WORK_RETENTION)';
+const SPACE_RETURNS = 'Space comes back as finished work is purged (WARP_WORK_RETENTION)';
 
 /** The limits shared by every project: what each means and who can raise it. */
 const SHARED_LIMITS = new Map<number, string>([
   [
     ACCOUNT_RESOURCES_EXCEEDED,
     "storage quota: the Warp account's JetStream storage, shared by all projects, is full " +
-      `(\`warp auth init --max-storage\`, 10 GiB by default); nothing was stored and nothing stored was lost. ` +
-      `${SPACE_RETURNS}; to write now, ask the operator to raise the account's limit or lower WARP_PROJECT_MAX_BYTES.`,
+      `(\`warp auth init --max-storage\`, 10 GiB by default). Nothing was stored and nothing stored was lost. ` +
+      `${SPACE_RETURNS}; to write now, ask the operator to raise the account's limit, or set WARP_PROJECT_MAX_BYTES so that no one project can fill it.`,
   ],
   [
     MAX_STREAMS,
@@ -36,7 +36,7 @@ const SHARED_LIMITS = new Map<number, string>([
   ],
   [
     MAX_CONSUMERS,
-    "consumer quota: the Warp account may open no more consumers (`warp auth init --max-consumers`); each open session " +
+    'consumer quota: the Warp account may open no more consumers (`warp auth init --max-consumers`); each open session ' +
       'reads through some. Close idle sessions, or ask the operator to raise it.',
   ],
   [

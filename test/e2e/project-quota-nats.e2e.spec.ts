@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+
+const DESCRIPTION = 'd'.repeat(1_500);
+
+/** What an agent reads when its project is at its storage quota, through a real MCP client of the built server. */
+describe('per-project storage quota over NATS', () => {
+  const fleet = stdioFleetOnNats({}, { hub: { WARP_PROJECT_MAX_BYTES: '16384' } });
+
+  it('a full project is refused with the quota named; another project on the same hub keeps working', async () => {
+    const full = await fleet.start({ WARP_NAMESPACE: 'quota-full' });
+    const other = await fleet.start({ WARP_NAMESPACE: 'quota-other' });
+    await full.call('set_handle', { handle: 'filler' });
+    await other.call('set_handle', { handle: 'neighbour' });
+    const offer = (agent: typeof full, taskId: string) =>
+      agent.call('broadcast_work_offer', { taskId, description: DESCRIPTION, requiredCapability: 'build' });
+    const acknowledged: string[] = [];
+    let refusal = '';
+    for (let i = 0; i < 100 && refusal === ''; i++) {
+      try {
+        acknowledged.push((await offer(full, `task-${i}`)).workItem.workItemId);
+      } catch (error) {
+        refusal = (error as Error).message;
+      }
+    }
+    expect(refusal).toMatch(
+      /^storage quota: project "quota-full" holds its quota of work records, 16 KiB \(WARP_PROJECT_MAX_BYTES on the hub; NATS: maximum bytes exceeded\)\. Nothing was stored and nothing stored was lost; other projects are not affected\. Space comes back as finished work is purged \(WARP_WORK_RETENTION\); to write now, ask the operator to raise WARP_PROJECT_MAX_BYTES\.$/,
+    );
+    expect(refusal).not.toMatch(/internal error/i);
+    expect(acknowledged.length).toBeGreaterThan(2);
+    const listed = await full.call('list_work', { status: 'offered', limit: 100 });
+    expect(listed.items.map((w: { workItemId: string }) => w.workItemId).sort()).toEqual([...acknowledged].sort());
+
+    const { workItem } = await offer(other, 'elsewhere');
+    expect(workItem.status).toBe('offered');
+    await expect(other.call('send_message', { channel: 'roadmap', message: 'still here' })).resolves.toBeDefined();
+    // The full project still talks: its channels are streams of their own, with their own retention.
+    await expect(full.call('send_message', { channel: 'roadmap', message: 'we are full' })).resolves.toBeDefined();
+  });
+});
