@@ -38,3 +38,39 @@ describe('per-project storage quota over NATS', () => {
     await expect(full.call('send_message', { channel: 'roadmap', message: 'we are full' })).resolves.toBeDefined();
   });
 });
+
+describe("the account's storage over NATS with credentials", () => {
+  // Channels reserve their maxBytes of the account's storage: small ones leave room to fill it.
+  const fleet = stdioFleetOnNats(
+    {},
+    {
+      auth: true,
+      quota: { maxStorageBytes: 262_144, maxMemoryBytes: 1_048_576, maxStreams: -1, maxConsumers: -1 },
+      hub: { WARP_CHANNEL_MAX_BYTES: '16384' },
+    },
+  );
+
+  it('a full account is refused with its limit named, not as an internal error', async () => {
+    const agent = await fleet.start({ NATS_CREDS: await fleet.creds('acct-full', 'filler') });
+    const acknowledged: string[] = [];
+    let refusal = '';
+    for (let i = 0; i < 400 && refusal === ''; i++) {
+      try {
+        acknowledged.push(
+          (
+            await agent.call('broadcast_work_offer', {
+              taskId: `t-${i}`,
+              description: DESCRIPTION,
+              requiredCapability: 'build',
+            })
+          ).workItem.workItemId,
+        );
+      } catch (error) {
+        refusal = (error as Error).message;
+      }
+    }
+    expect(refusal).toMatch(/^storage quota: the Warp account's JetStream storage, shared by all projects, is full/);
+    const listed = await agent.call('list_work', { status: 'offered', limit: 500 });
+    expect(listed.items.map((w: { workItemId: string }) => w.workItemId).sort()).toEqual([...acknowledged].sort());
+  });
+});
