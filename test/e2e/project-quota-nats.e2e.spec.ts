@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { BIN } from '../support/stdio-agent.js';
 import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+
+const run = promisify(execFile);
 
 const DESCRIPTION = 'd'.repeat(1_500);
 
@@ -30,6 +35,15 @@ describe('per-project storage quota over NATS', () => {
     expect(acknowledged.length).toBeGreaterThan(2);
     const listed = await full.call('list_work', { status: 'offered', limit: 100 });
     expect(listed.items.map((w: { workItemId: string }) => w.workItemId).sort()).toEqual([...acknowledged].sort());
+    // The CLI goes through the same hub: the same words, and the exit code of a refusal.
+    const cli = await run(process.execPath, [BIN, 'work', 'offer', 'from-cli', 'build', DESCRIPTION], {
+      env: { ...process.env, NATS_URL: fleet.url(), WARP_NAMESPACE: 'quota-full', LOG_LEVEL: 'WARN' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(/storage quota: project "quota-full" holds its quota of work records, 16 KiB/);
 
     const { workItem } = await offer(other, 'elsewhere');
     expect(workItem.status).toBe('offered');
