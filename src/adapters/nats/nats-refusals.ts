@@ -76,6 +76,12 @@ export interface ProjectQuota {
 /** The project's own stream refused the write (it holds its quota): said as the project's quota. */
 export function projectRefusal(error: unknown, quota: ProjectQuota): QuotaExceeded | undefined {
   if (!(error instanceof JetStreamApiError) || error.code !== STREAM_STORE_FAILED) return sharedRefusal(error);
+  if (quota.maxBytes <= 0)
+    // No quota of ours: the server failed to store it (its disk, say).
+    return new QuotaExceeded(
+      `storage: NATS could not store project "${quota.project}"'s ${quota.kind} records (NATS: ${error.message}); ` +
+        "nothing was stored and nothing stored was lost. Ask the operator to check the NATS server's storage.",
+    );
   return new QuotaExceeded(
     `storage quota: project "${quota.project}" holds its quota of ${quota.kind} records, ` +
       `${formatBytes(quota.maxBytes)} (WARP_PROJECT_MAX_BYTES on the hub; NATS: ${error.message}). Nothing was stored ` +

@@ -25,6 +25,14 @@ describe('a write refused by a storage limit', () => {
     expect(error?.message).toMatch(/nothing stored was lost; other projects are not affected/);
   });
 
+  it('without a project quota, is what NATS said, not a quota of no size', () => {
+    const error = projectRefusal(refused(503, 10077, 'no space left on device'), { ...quota, maxBytes: -1 });
+    expect(error?.message).toMatch(
+      /^storage: NATS could not store project "team"'s work records \(NATS: no space left on device\)/,
+    );
+    expect(error?.message).not.toMatch(/WARP_PROJECT_MAX_BYTES/);
+  });
+
   it("is the account's limit when the account is full, whichever stream was written", () => {
     for (const error of [projectRefusal(accountFull(), quota), sharedRefusal(accountFull())]) {
       expect(error).toBeInstanceOf(QuotaExceeded);
