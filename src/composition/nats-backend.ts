@@ -32,6 +32,8 @@ export async function openNatsBackend(
       workRetentionMs: env.workRetentionMs,
       quarantine,
       shared: extra.shared ?? false,
+      // Only the hub applies the quota, so a session started with other settings never undoes it.
+      ...(extra.shared ? { projectMaxBytes: env.projectMaxBytes > 0 ? env.projectMaxBytes : -1 } : {}),
       onError: (error) => logger.warn('background task failed', { error }),
     });
   } catch (error) {

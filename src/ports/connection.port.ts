@@ -1,3 +1,5 @@
+import { DomainError } from '../domain/index.js';
+
 export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected' | 'in-memory';
 
 /** What get_my_handle and `warp status` report about the backend. */
@@ -14,4 +16,12 @@ export class BackendUnavailable extends Error {
     super(message, options);
     this.name = 'BackendUnavailable';
   }
+}
+
+/**
+ * A storage limit refused a write (a project's quota, the account's, the server's): nothing was
+ * stored, what is stored is kept, and the message names the limit and what to do.
+ */
+export class QuotaExceeded extends DomainError {
+  readonly code = 'quota_exceeded';
 }

@@ -88,6 +88,20 @@ describe('warp auth against a nats-server started with the configuration it writ
     await expect(as(file)).rejects.toThrow(/authorization|revoked/i);
   });
 
+  it('a credential re-issued right after a revocation (the same second) is not revoked with the old one', async () => {
+    const file = await addAgent(dir, { namespace: 'proj-r', handle: 'rita', user: 'rita' });
+    // The new credential is written over the old file.
+    const old = join(root, 'rita-old.creds');
+    writeFileSync(old, readFileSync(file));
+    const { jwt } = await revokeAgent(dir, 'proj-r', 'rita');
+    await pushAccountJwt(server.url, dir.systemCreds, jwt);
+    const renewed = await addAgent(dir, { namespace: 'proj-r', handle: 'rita', user: 'rita' });
+    const agent = await as(renewed);
+    await agent.flush();
+    expect(agent.isClosed()).toBe(false);
+    await expect(as(old)).rejects.toThrow(/authorization|revoked/i);
+  });
+
   it('serves TLS with certificates added to its configuration; Warp connects with NATS_CA and the creds', async () => {
     const certs = makeTestCertificates(mkdtempSync(join(root, 'tls-')));
     const file = await addAgent(dir, { namespace: 'proj-t', handle: 'tina', user: 'tina' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { AuthDirectory } from '../../src/adapters/auth/auth-directory.js';
-import { addAgent, initAuthority } from '../../src/adapters/auth/auth-provisioning.js';
+import { addAgent, initAuthority, type AccountQuota } from '../../src/adapters/auth/auth-provisioning.js';
 import { HubProcess } from './hub-process.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 import { StdioAgent } from './stdio-agent.js';
@@ -14,6 +14,8 @@ export interface FleetOptions {
   readonly hub?: Record<string, string> | false;
   /** Authentication on (ADR 0022): the server runs `warp auth init`'s configuration, the hub hub.creds. */
   readonly auth?: boolean;
+  /** With `auth`: the account's JetStream limits (`warp auth init --max-*`), else init's defaults. */
+  readonly quota?: AccountQuota;
 }
 
 /**
@@ -29,7 +31,7 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
     if (options.auth) {
       const root = mkdtempSync(join(tmpdir(), 'warp-fleet-auth-'));
       auth = { root, dir: new AuthDirectory(join(root, 'auth')) };
-      await initAuthority(auth.dir);
+      await initAuthority(auth.dir, options.quota);
     }
     server = await startNatsServer(auth ? { configFile: auth.dir.serverConfig } : {});
     const hubCreds: Record<string, string> = auth ? { NATS_CREDS: auth.dir.hubCreds } : {};

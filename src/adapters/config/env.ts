@@ -63,6 +63,8 @@ export interface WarpEnv {
   readonly hubOrphanMs: number;
   /** Requests a second the hub answers one credentialed agent (a burst of twice that is allowed). */
   readonly hubRate: number;
+  /** The hub caps each of a project's event streams at this many bytes (0: no quota but the account's). */
+  readonly projectMaxBytes: number;
 }
 
 export const DEFAULT_NATS_URL = 'nats://localhost:4222';
@@ -167,6 +169,8 @@ const envSchema = z.object({
   // Long enough for a NATS restart, short enough that a hub does not linger for good.
   WARP_HUB_ORPHAN_MS: integer(60_000, 100, DAY),
   WARP_HUB_RATE: integer(50, 1, 100_000),
+  // 0: a project may use all of the account's storage. A limit reserves that much of the account's.
+  WARP_PROJECT_MAX_BYTES: integer(0, 0, 1_024 * 1_024 * GIB),
 });
 
 /**
@@ -213,5 +217,6 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     push: e.WARP_PUSH,
     hubOrphanMs: e.WARP_HUB_ORPHAN_MS,
     hubRate: e.WARP_HUB_RATE,
+    projectMaxBytes: e.WARP_PROJECT_MAX_BYTES,
   };
 }

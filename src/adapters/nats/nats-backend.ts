@@ -23,6 +23,8 @@ export interface NatsBackendOptions {
   readonly onError?: (error: unknown) => void;
   /** Serves many sessions (a hub): caches nothing that sessions write elsewhere. */
   readonly shared?: boolean;
+  /** Set by the hub alone (WARP_PROJECT_MAX_BYTES, -1 for none): each of a project's event streams holds at most this. */
+  readonly projectMaxBytes?: number;
 }
 
 const WEEK = 7 * 86_400_000;
@@ -42,7 +44,7 @@ export async function createNatsBackend(conn: NatsBackendConnection, options: Na
     NatsCursorStore.open(conn, options.replicas, decoder, options.shared),
   ]);
   return {
-    events: new NatsEventStore(conn, options.replicas, decoder, onError),
+    events: new NatsEventStore(conn, options.replicas, decoder, onError, options.projectMaxBytes),
     channelLog: new NatsChannelLog(conn, options.replicas, decoder),
     inbox: new NatsInbox(conn, options.replicas, decoder),
     notices: new NatsNotices(conn, decoder, onError),

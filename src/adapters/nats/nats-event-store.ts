@@ -16,6 +16,7 @@ import { batchSchema, foreignTo, streamOfSubject, type StoredEvent } from './cod
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { ensureStream, eventSubject, eventsStream, eventsStreamConfig } from './nats-names.js';
+import { projectRefusal } from './nats-refusals.js';
 import { ResumableFeed } from './nats-feed.js';
 import { retryTransient } from './transient.js';
 
@@ -39,6 +40,8 @@ export class NatsEventStore implements EventStore {
     private readonly replicas: number,
     private readonly decoder: StoredValueDecoder,
     private readonly onError: (error: unknown) => void,
+    /** Each kind's stream's byte limit, -1 for none (the hub: WARP_PROJECT_MAX_BYTES); undefined leaves limits as set. */
+    private readonly maxBytes?: number,
   ) {}
 
   private ensure(namespace: string, kind: AggregateKind): Promise<void> {
@@ -46,7 +49,7 @@ export class NatsEventStore implements EventStore {
     let ready = this.ready.get(key);
     if (!ready) {
       ready = retryTransient(
-        () => ensureStream(this.conn.jsm, eventsStreamConfig(namespace, kind, this.replicas)),
+        () => ensureStream(this.conn.jsm, eventsStreamConfig(namespace, kind, this.replicas, this.maxBytes)),
         this.conn.retry,
       ).catch((error: unknown) => {
         this.ready.delete(key);
@@ -163,7 +166,8 @@ export class NatsEventStore implements EventStore {
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)
         throw new RevisionConflict(stream, expectedRevision);
-      throw error;
+      const quota = { project: stream.namespace, kind: stream.kind, maxBytes: this.maxBytes ?? -1 };
+      throw projectRefusal(error, quota) ?? error;
     }
   }
 

@@ -1,4 +1,11 @@
-import { type StreamConfig, StorageType, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  type StreamConfig,
+  DiscardPolicy,
+  StorageType,
+  JetStreamApiError,
+  type JetStreamManager,
+  type StreamInfo,
+} from '@nats-io/jetstream';
 
 /** Every subject token Warp builds passes here: defence in depth behind the use cases' validation. */
 export function assertToken(value: string): string {
@@ -42,20 +49,38 @@ export async function ensureStream(
 ): Promise<void> {
   try {
     const info = await jsm.streams.info(config.name);
-    const differs = (Object.keys(config) as Array<keyof StreamConfig>).some(
-      (k) => JSON.stringify(info.config[k]) !== JSON.stringify(config[k]),
+    const wanted = keepingStored(info, config);
+    const differs = (Object.keys(wanted) as Array<keyof StreamConfig>).some(
+      (k) => JSON.stringify(info.config[k]) !== JSON.stringify(wanted[k]),
     );
-    if (differs) await jsm.streams.update(config.name, { ...info.config, ...config });
+    if (differs) await jsm.streams.update(config.name, { ...info.config, ...wanted });
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== 10059) throw error;
     await jsm.streams.add({ storage: StorageType.File, ...config });
   }
 }
 
+/**
+ * A limit that refuses new messages must not remove stored ones, yet nats-server (2.9) drops the
+ * oldest messages of a stream whose max_bytes is lowered below what it holds, whatever its discard
+ * policy. Such a stream keeps what it holds as its limit (so it takes nothing more) until it is
+ * back under the new one, at the next provisioning.
+ */
+function keepingStored<C extends Partial<StreamConfig>>(info: StreamInfo, config: C): C {
+  if (config.discard !== DiscardPolicy.New || config.max_bytes === undefined || config.max_bytes < 0) return config;
+  return { ...config, max_bytes: Math.max(config.max_bytes, info.state.bytes) };
+}
+
+/**
+ * A namespace's events of one kind. With `maxBytes` (WARP_PROJECT_MAX_BYTES, applied by the hub) the
+ * stream refuses what would take it past that rather than dropping history; without it (a session),
+ * the limits stay as the hub set them.
+ */
 export const eventsStreamConfig = (
   ns: string,
   kind: string,
   replicas: number,
+  maxBytes?: number,
 ): Partial<StreamConfig> & { name: string } => ({
   name: eventsStream(ns, kind),
   subjects: [`warp.ev.${assertToken(ns)}.${assertToken(kind)}.>`],
@@ -63,6 +88,7 @@ export const eventsStreamConfig = (
   duplicate_window: nanos(120_000),
   // Compaction replaces a finished aggregate's subject with one snapshot message (Nats-Rollup: sub).
   allow_rollup_hdrs: true,
+  ...(maxBytes !== undefined ? { max_bytes: maxBytes, discard: DiscardPolicy.New } : {}),
 });
 
 export const inboxStreamConfig = (replicas: number): Partial<StreamConfig> & { name: string } => ({

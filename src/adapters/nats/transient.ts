@@ -3,6 +3,7 @@ import { JetStreamApiError } from '@nats-io/jetstream';
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BackendUnavailable } from '../../ports/index.js';
+import { isRefusal, sharedRefusal } from './nats-refusals.js';
 
 const SERVICE_UNAVAILABLE = 503;
 
@@ -16,7 +17,8 @@ export function isTransient(error: unknown): boolean {
     isNoResponders(error) ||
     // The JetStream client reports "no responders" as JetStream not enabled, with the cause attached.
     (error instanceof Error && isNoResponders(error.cause)) ||
-    (error instanceof JetStreamApiError && error.status === SERVICE_UNAVAILABLE)
+    // A full stream says 503 too, but only freeing space makes room.
+    (error instanceof JetStreamApiError && error.status === SERVICE_UNAVAILABLE && !isRefusal(error))
   );
 }
 
@@ -119,7 +121,8 @@ export const withinBudget = <T>(policy: RetryPolicy, op: () => Promise<T>): Prom
 
 /**
  * Runs `op` again after a transient failure, with exponential backoff and jitter, until the
- * budget is spent; any other failure, or the last transient one, is thrown as it is. Inside
+ * budget is spent; any other failure, or the last transient one, is thrown as it is (a limit shared by
+ * all projects as the QuotaExceeded that names it). Inside
  * another retry (or `withinBudget`) it shares that budget and never waits past its end. Only
  * for operations that are safe to repeat: reads, and publishes that carry a message id.
  */
@@ -136,7 +139,7 @@ export function retryTransient<T>(
         return await op();
       } catch (error) {
         const delay = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-        if (!retryable(error)) throw error;
+        if (!retryable(error)) throw sharedRefusal(error) ?? error;
         if (clock.now() + delay > budget.deadline) throw giveUp(error);
         await clock.sleep(delay);
       }

@@ -1,0 +1,91 @@
+import { JetStreamApiError } from '@nats-io/jetstream';
+import { QuotaExceeded } from '../../ports/index.js';
+
+/** nats-server's JetStream error codes for a write refused by a limit (server/errors.json). */
+const STREAM_STORE_FAILED = 10077;
+const ACCOUNT_RESOURCES_EXCEEDED = 10002;
+const MAX_CONSUMERS = 10026;
+const MAX_STREAMS = 10027;
+const MEMORY_RESOURCES_EXCEEDED = 10028;
+const STORAGE_RESOURCES_EXCEEDED = 10047;
+
+const MIB = 1_048_576;
+/** 1 GiB, 64 MiB, 12 KiB: a limit the way an operator set it. */
+export const formatBytes = (bytes: number): string =>
+  bytes >= 1024 * MIB && bytes % (1024 * MIB) === 0
+    ? `${bytes / (1024 * MIB)} GiB`
+    : bytes >= MIB
+      ? `${Math.round((bytes / MIB) * 10) / 10} MiB`
+      : `${Math.round((bytes / 1024) * 10) / 10} KiB`;
+
+/** What brings space back without anyone's help, for the texts below. */
+const SPACE_RETURNS = 'Space comes back as finished work is purged (WARP_WORK_RETENTION)';
+
+/** The limits shared by every project: what each means and who can raise it. */
+const SHARED_LIMITS = new Map<number, string>([
+  [
+    ACCOUNT_RESOURCES_EXCEEDED,
+    "storage quota: the Warp account's JetStream storage, shared by all projects, is full " +
+      `(\`warp auth init --max-storage\`, 10 GiB by default). Nothing was stored and nothing stored was lost. ` +
+      `${SPACE_RETURNS}; to write now, ask the operator to raise the account's limit, or set WARP_PROJECT_MAX_BYTES so that no one project can fill it.`,
+  ],
+  [
+    MAX_STREAMS,
+    "stream quota: the Warp account may hold no more streams (`warp auth init --max-streams`); each project's channels " +
+      'and each kind of its records is one. Nothing was stored; delete channels no longer used, or ask the operator to raise it.',
+  ],
+  [
+    MAX_CONSUMERS,
+    'consumer quota: the Warp account may open no more consumers (`warp auth init --max-consumers`); each open session ' +
+      'reads through some. Close idle sessions, or ask the operator to raise it.',
+  ],
+  [
+    STORAGE_RESOURCES_EXCEEDED,
+    'storage quota: the storage the NATS account or server has left is too small (streams with a byte limit reserve it: ' +
+      "each project's records under WARP_PROJECT_MAX_BYTES, each channel its maxBytes; the account's is " +
+      "`warp auth init --max-storage`, the server's its max_file_store); nothing was stored and nothing stored was lost. " +
+      'Delete channels no longer used, lower those limits, or ask the operator to raise the account or server storage.',
+  ],
+  [
+    MEMORY_RESOURCES_EXCEEDED,
+    "memory quota: the NATS server's JetStream memory is full (its max_memory_store); ask the operator to raise it.",
+  ],
+]);
+
+/** A limit refused the write; JetStream says 503 for some of these, but no retry can succeed. */
+export function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof JetStreamApiError && (error.code === STREAM_STORE_FAILED || SHARED_LIMITS.has(error.code ?? 0))
+  );
+}
+
+/** A limit shared by all projects refused the write: said as that limit, or undefined for any other error. */
+export function sharedRefusal(error: unknown): QuotaExceeded | undefined {
+  if (!(error instanceof JetStreamApiError)) return undefined;
+  const text = SHARED_LIMITS.get(error.code ?? 0);
+  return text === undefined ? undefined : new QuotaExceeded(text);
+}
+
+/** Where a project's storage quota applies: its records of one kind, capped at `maxBytes` (WARP_PROJECT_MAX_BYTES). */
+export interface ProjectQuota {
+  readonly project: string;
+  readonly kind: string;
+  readonly maxBytes: number;
+}
+
+/** The project's own stream refused the write (it holds its quota): said as the project's quota. */
+export function projectRefusal(error: unknown, quota: ProjectQuota): QuotaExceeded | undefined {
+  if (!(error instanceof JetStreamApiError) || error.code !== STREAM_STORE_FAILED) return sharedRefusal(error);
+  if (quota.maxBytes <= 0)
+    // No quota of ours: the server failed to store it (its disk, say).
+    return new QuotaExceeded(
+      `storage: NATS could not store project "${quota.project}"'s ${quota.kind} records (NATS: ${error.message}); ` +
+        "nothing was stored and nothing stored was lost. Ask the operator to check the NATS server's storage.",
+    );
+  return new QuotaExceeded(
+    `storage quota: project "${quota.project}" holds its quota of ${quota.kind} records, ` +
+      `${formatBytes(quota.maxBytes)} (WARP_PROJECT_MAX_BYTES on the hub; NATS: ${error.message}). Nothing was stored ` +
+      `and nothing stored was lost; other projects are not affected. ${SPACE_RETURNS}; to write now, ask the operator ` +
+      'to raise WARP_PROJECT_MAX_BYTES.',
+  );
+}
