@@ -50,6 +50,15 @@ describe('agents with credentials on a server configured by warp auth init', () 
     ]);
   });
 
+  it('with the default limits, more projects than a 10 GiB account held each get their channels (ADR 0023)', async () => {
+    // Each channel reserves its 1 GiB maxBytes: an account limit of 10 GiB refused the fourth project.
+    for (const project of ['p1', 'p2', 'p3', 'p4', 'p5']) {
+      const member = await agent(project, 'member');
+      const sent = await member.call('send_message', { channel: 'roadmap', message: `hello from ${project}` });
+      expect(sent.message.body).toBe(`hello from ${project}`);
+    }
+  });
+
   it('work offered by one agent is claimed and completed by another', async () => {
     const boss = await agent('team', 'boss');
     const worker = await agent('team', 'worker');

@@ -66,7 +66,8 @@ describe('warp auth against a nats-server started with the configuration it writ
     const jsm = await jetstreamManager(await as(dir.hubCreds));
     await jsm.streams.add({ name: 'AUTH_PROBE', subjects: ['warp.probe.>'] });
     const { limits } = await jsm.getAccountInfo();
-    expect(limits.max_storage).toBe(10 * 1_073_741_824);
+    // Unlimited by default: reservations would otherwise cap the number of projects (ADR 0023).
+    expect(limits.max_storage).toBe(-1);
   });
 
   it('issues agent credentials carrying a fixed identity, usable without a restart, and revokes them live', async () => {
@@ -116,7 +117,7 @@ describe('warp auth against a nats-server started with the configuration it writ
         tls: { caFile: certs.caFile },
         creds: new Uint8Array(readFileSync(dir.hubCreds)),
       });
-      expect((await hub.jsm.getAccountInfo()).limits.max_storage).toBe(10 * 1_073_741_824);
+      expect((await hub.jsm.getAccountInfo()).limits.max_storage).toBe(-1);
       await hub.close();
       const guid = credentialGuid('proj-t', 'tina');
       const agent = await connectNats({

@@ -27,7 +27,9 @@ export interface AccountQuota {
 }
 
 export const DEFAULT_QUOTA: AccountQuota = {
-  maxStorageBytes: 10 * 1_073_741_824,
+  // Unlimited: every stream with a byte limit reserves it from the account (ADR 0023), so a fixed
+  // total caps how many projects fit; the server's max_file_store still bounds the disk.
+  maxStorageBytes: -1,
   maxMemoryBytes: 1_073_741_824,
   maxStreams: -1,
   maxConsumers: -1,

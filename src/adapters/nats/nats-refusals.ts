@@ -26,7 +26,7 @@ const SHARED_LIMITS = new Map<number, string>([
   [
     ACCOUNT_RESOURCES_EXCEEDED,
     "storage quota: the Warp account's JetStream storage, shared by all projects, is full " +
-      `(\`warp auth init --max-storage\`, 10 GiB by default). Nothing was stored and nothing stored was lost. ` +
+      `(\`warp auth init --max-storage\`, no limit by default). Nothing was stored and nothing stored was lost. ` +
       `${SPACE_RETURNS}; to write now, ask the operator to raise the account's limit, or set WARP_PROJECT_MAX_BYTES so that no one project can fill it.`,
   ],
   [
