@@ -18,8 +18,6 @@ export interface ModelStores {
   readonly checkpoints: CheckpointStore;
 }
 
-type Held = { get(id: string): { readonly revision: number } | undefined };
-
 /**
  * Restores a namespace's read models from its checkpoint (if any) and replays only the events
  * stored after it; resolves once caught up. A missing or unreadable checkpoint means a full replay.
@@ -34,18 +32,20 @@ export async function openNamespaceModels(stores: ModelStores, namespace: string
   }
   // What the subscriptions delivered so far: everything up to it is in the models.
   const after = { channel: saved?.after.channel ?? 0, work: saved?.after.work ?? 0 };
-  const follow = <E>(kind: 'channel' | 'work', model: { apply(batch: StoredBatch<E>): void } & Held) =>
+  const follow = <E>(kind: 'channel' | 'work', apply: (batch: StoredBatch<E>) => void) =>
     stores.events.subscribe<E>(
       namespace,
       kind,
       (batch) => {
-        model.apply(batch);
+        apply(batch);
         after[kind] = Math.max(after[kind], batch.revision);
       },
-      // What this process appended is in the model already: its echo need not be decoded.
-      { after: after[kind], held: (id) => model.get(id)?.revision },
+      { after: after[kind] },
     );
-  const subscriptions = [await follow<ChannelEvent>('channel', channels), await follow<WorkItemEvent>('work', work)];
+  const subscriptions = [
+    await follow<ChannelEvent>('channel', (batch) => channels.apply(batch)),
+    await follow<WorkItemEvent>('work', (batch) => work.apply(batch)),
+  ];
   return {
     channels,
     work,

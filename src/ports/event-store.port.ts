@@ -25,11 +25,6 @@ export interface ReadResult<E> {
 export interface SubscribeOptions {
   /** Deliver only batches stored at a revision above this one. */
   readonly after?: number;
-  /**
-   * The revision the subscriber already holds of an aggregate, if any: a batch at or below it may be
-   * delivered without its events, undecoded (a writer's own appends, echoed back to its feed).
-   */
-  readonly held?: (id: string) => number | undefined;
 }
 
 export interface Subscription {

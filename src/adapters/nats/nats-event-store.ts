@@ -191,7 +191,7 @@ export class NatsEventStore implements EventStore {
     let caughtUp: () => void = () => {};
     const replayed = new Promise<void>((resolve) => (caughtUp = resolve));
     if (messages === 0 || last <= after) caughtUp();
-    const deliver = this.deliverer(namespace, kind, handler, options.held);
+    const deliver = this.deliverer(namespace, kind, handler);
     const feed = new ResumableFeed(
       this.conn,
       eventsStream(namespace, kind),
@@ -236,12 +236,7 @@ export class NatsEventStore implements EventStore {
   }
 
   /** Decodes each message of the kind's feed into a batch for `handler`, reporting what is not one. */
-  private deliverer<E>(
-    namespace: string,
-    kind: AggregateKind,
-    handler: (batch: StoredBatch<E>) => void,
-    held: (id: string) => number | undefined = () => undefined,
-  ) {
+  private deliverer<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void) {
     const source = eventsStream(namespace, kind);
     return (m: JsMsg): void => {
       const stream = streamOfSubject(m.subject);
@@ -249,7 +244,6 @@ export class NatsEventStore implements EventStore {
         this.decoder.reject({ source, subject: m.subject, sequence: m.seq }, 'not a subject Warp writes');
         return;
       }
-      if ((held(stream.id) ?? 0) >= m.seq) return handler({ stream, revision: m.seq, events: [] });
       const events = this.decodeBatch(stream, m);
       const replaces = m.headers?.get(ROLLUP) === 'sub' ? { replaces: true as const } : {};
       if (events) handler({ stream, revision: m.seq, events: events as E[], ...replaces });
