@@ -10,6 +10,7 @@ import {
   type Visibility,
 } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import { compactStream } from '../shared/compact.js';
 import { execute } from '../shared/execute.js';
 import { checkHandleFree, sightingOf } from '../identity/handle-holders.js';
 import { agentView, viewerOf, type AgentView } from './agent-view.js';
@@ -70,7 +71,7 @@ export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): P
     username: session.username,
   } as const;
   const stream = { namespace: session.namespace, kind: 'agent' as const, id: guid };
-  const { state } = await execute(deps, stream, agentDecider, {
+  const outcome = await execute(deps, stream, agentDecider, {
     type: 'RegisterAgent',
     profile,
     holder: session.holder,
@@ -79,6 +80,9 @@ export async function registerAgent(deps: AppDeps, input: RegisterAgentInput): P
     ...(sighting ? { sighting } : {}),
     now,
   });
+  // A session that crashed never compacted its agent's history: each registration does, so it stays one snapshot.
+  const state =
+    (await compactStream(deps, stream, agentDecider, { type: 'CompactAgent', now }, outcome))?.state ?? outcome.state;
   await deps.inbox.open(guid);
   const entry = await projectAgent(deps.registry, state, now);
   // Registering under another handle lets go of the identity this session held before.

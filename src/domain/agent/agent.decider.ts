@@ -66,11 +66,11 @@ export type AgentState =
 export type KnownAgent = Exclude<AgentState, { status: 'unregistered' }>;
 
 /**
- * Whether no session holds the agent (it ended cleanly, or the agent deregistered): its history
- * may then be compacted, so registering costs the same after thousands of sessions as after one.
+ * Whether the agent's history may be compacted: whenever it is known, since the snapshot is its
+ * whole state (holder included). Registering then costs the same after thousands of sessions, ended
+ * cleanly or crashed, as after one.
  */
-export const agentAtRest = (state: AgentState): state is KnownAgent =>
-  state.status === 'deregistered' || (state.status === 'registered' && state.holder === undefined);
+export const agentCompactable = (state: AgentState): state is KnownAgent => state.status !== 'unregistered';
 
 export class AgentNotRegistered extends NotFound {
   constructor(readonly guid: string) {
@@ -123,7 +123,7 @@ function endSession(cmd: Extract<AgentCommand, { type: 'EndSession' }>, state: A
 }
 
 function compact(cmd: Extract<AgentCommand, { type: 'CompactAgent' }>, state: AgentState): AgentEvent[] {
-  return agentAtRest(state) ? [{ type: 'AgentCompacted', v: 1, state, at: cmd.now }] : [];
+  return agentCompactable(state) ? [{ type: 'AgentCompacted', v: 1, state, at: cmd.now }] : [];
 }
 
 const guidOf = (state: AgentState): string => (state.status === 'unregistered' ? 'unknown' : state.profile.guid);
@@ -193,15 +193,13 @@ export function evolveAgent(state: AgentState, event: AgentEvent): AgentState {
 
 /**
  * A stored event replay skips (Decider.rejects): presence and deregistration only follow a
- * registration; a snapshot of an agent at rest opens a compacted stream or follows that agent.
+ * registration; a snapshot opens a compacted stream or follows the same agent.
  */
 export function rejectsAgentEvent(state: AgentState, event: AgentEvent): string | undefined {
-  if (event.type === 'AgentCompacted') {
-    if (!agentAtRest(event.state)) return 'AgentCompacted holds an agent a session still holds';
-    return state.status === 'unregistered' || agentAtRest(state)
+  if (event.type === 'AgentCompacted')
+    return state.status === 'unregistered' || state.profile.guid === event.state.profile.guid
       ? undefined
-      : 'AgentCompacted cannot follow an agent a session holds';
-  }
+      : 'AgentCompacted holds another agent than the one before it';
   return event.type === 'AgentRegistered' || state.status === 'registered'
     ? undefined
     : `${event.type} cannot follow an agent that is ${state.status}`;

@@ -44,6 +44,24 @@ describe('compaction of finished aggregates (memory backend)', () => {
     expect(stored.events.map((e) => e.type)).toEqual(['AgentCompacted']);
   });
 
+  it('register_agent reads one snapshot and a presence update however many sessions crashed before', async () => {
+    const clock = new VirtualClock();
+    const backend = createMemoryBackend(clock);
+    const ids = new CryptoIds();
+    const processes = new MemoryProcessProbe();
+    let guid = '';
+    for (let pid = 1; pid <= 50; pid++) {
+      const session = new Session('proj', 'host-a', 'alice', { session: ids.newId(), pid });
+      const app = createWarpApp(createSessionDeps(backend, clock, ids, session, testSettings, processes));
+      guid = (await app.registerAgent({ agentType: 'dev', capabilities: ['ts'] })).agent.guid;
+      await app.updatePresence({ status: 'busy' });
+      // Killed: it never says offline, so nothing but the next registration compacts its history.
+      processes.end(pid);
+    }
+    const stored = await backend.events.read<{ type: string }>({ namespace: 'proj', kind: 'agent', id: guid });
+    expect(stored.events.map((e) => e.type)).toEqual(['AgentCompacted', 'AgentPresenceUpdated']);
+  });
+
   it('a finished item is compacted to one message and still listed and shown; live items are left alone', async () => {
     const boss = await fleet.agent({ hostname: 'h1' });
     const worker = await fleet.agent({ hostname: 'h2' });
