@@ -1,4 +1,4 @@
-import type { Push, Session, WarpApi } from '../../application/index.js';
+import { workOfferPush, type Push, type Session, type WarpApi } from '../../application/index.js';
 import { CLAIM_TIMEOUT_MS, WAIT_TIMEOUT_MS } from '../../domain/index.js';
 import type { Subscription } from '../../ports/index.js';
 import type { HubClient } from './hub-client.js';
@@ -126,7 +126,7 @@ export class HubWarpApi implements WarpApi {
     const guid = this.options.session.guid;
     if (!guid || offer.offeredBy === guid) return;
     const capabilities = await this.capabilitiesOf(guid).catch((): readonly string[] => []);
-    if (capabilities.includes(offer.capability)) push(workPush(offer));
+    if (capabilities.includes(offer.capability)) push(workOfferPush(offer));
   }
 
   /** Asks the hub once per agent; registrations and presence updates through this session keep it current. */
@@ -151,20 +151,6 @@ export class HubWarpApi implements WarpApi {
     return result;
   }
 }
-
-/** What a work offer the agent is qualified for looks like as a push. */
-const workPush = (offer: WorkNotice): Push => ({
-  kind: 'work',
-  content: offer.description,
-  meta: {
-    kind: 'work',
-    work_item_id: offer.workItemId,
-    task_id: offer.taskId,
-    capability: offer.capability,
-    priority: String(offer.priority),
-    from: offer.offeredBy,
-  },
-});
 
 /** The wait a call asks for, within its limits (the hub refuses anything else before waiting). */
 const waitOf = (asked: unknown, limits: { readonly default: number; readonly max: number }): number =>

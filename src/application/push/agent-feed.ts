@@ -13,6 +13,30 @@ export interface Push {
   readonly meta: Readonly<Record<string, string>>;
 }
 
+/** A work offer as announced: what an agent qualified for it is pushed. */
+export interface OfferedWork {
+  readonly workItemId: string;
+  readonly taskId: string;
+  readonly description: string;
+  readonly capability: string;
+  readonly priority: number;
+  readonly offeredBy: string;
+}
+
+/** How an offer reaches an agent qualified for it. */
+export const workOfferPush = (offer: OfferedWork): Push => ({
+  kind: 'work',
+  content: offer.description,
+  meta: {
+    kind: 'work',
+    work_item_id: offer.workItemId,
+    task_id: offer.taskId,
+    capability: offer.capability,
+    priority: String(offer.priority),
+    from: offer.offeredBy,
+  },
+});
+
 /** The pushes live notices make: direct messages to this agent and channel mentions of its handle. */
 export function noticePush(
   session: Session,
@@ -73,18 +97,7 @@ export async function startAgentFeed(
       if (event.type !== 'WorkOffered' || event.spec.offeredBy === guid) continue;
       const entry = await deps.registry.get(guid);
       if (!entry?.profile.capabilities.includes(event.spec.capability)) continue;
-      push({
-        kind: 'work',
-        content: event.spec.description,
-        meta: {
-          kind: 'work',
-          work_item_id: event.spec.id,
-          task_id: event.spec.taskId,
-          capability: event.spec.capability,
-          priority: String(event.spec.priority),
-          from: event.spec.offeredBy,
-        },
-      });
+      push(workOfferPush({ ...event.spec, workItemId: event.spec.id }));
     }
   };
 
