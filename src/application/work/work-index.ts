@@ -1,5 +1,4 @@
 import {
-  claimsBefore,
   finishedAt,
   isClaimable,
   isFinished,
@@ -12,10 +11,11 @@ import {
 } from '../../domain/index.js';
 import type { Checkpoint, KeptState, Quarantine, ScheduledPurge, StoredBatch } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
+import { filedBefore, OfferQueue } from './offer-queue.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
-type OpenItem = Extract<WorkItemState, { status: 'offered' | 'claimed' }>;
+type ClaimedItem = Extract<WorkItemState, { status: 'claimed' }>;
 
 export type WorkCheckpoint = Checkpoint['work'];
 
@@ -31,8 +31,13 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   private readonly recent = new Map<string, Entry<FinishedWorkItem>>();
   /** Every compacted item not yet purged, with how and when it finished: bounded by the retention. */
   private readonly finished = new Map<string, ScheduledPurge>();
-  /** Offered and claimed items by capability: all a claim looks at, however many finished ones wait for compaction. */
-  private readonly open = new Map<string, Map<string, Entry<OpenItem>>>();
+  /** Offered items by capability, in claim order: what a claim takes first. */
+  private readonly offers = new Map<string, OfferQueue>();
+  /** The order the index first saw each open item in, for ties in the claim order. */
+  private readonly seen = new Map<string, number>();
+  private seenCount = 0;
+  /** Claimed items by capability: taken again once their lease runs out. */
+  private readonly claims = new Map<string, Map<string, Entry<ClaimedItem>>>();
 
   constructor(
     quarantine: Quarantine,
@@ -47,14 +52,17 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
 
   protected override keep(id: string, entry: Entry<WorkItemState>, batch: StoredBatch<WorkItemEvent>): void {
     this.recent.delete(id);
-    this.track(id, entry);
     const { state, revision } = entry;
     // A snapshot only ever holds a finished item (any dead letter counts, hence no `now`).
     if (!isSnapshot(batch) || !isFinished(state, Number.POSITIVE_INFINITY)) {
       this.entries.set(id, entry);
+      // After the entry: the offer queue checks a filing against what the index holds.
+      this.track(id, entry);
       return;
     }
+    this.track(id, entry);
     this.entries.delete(id);
+    this.seen.delete(id);
     this.finished.set(id, { id, status: state.status, finishedAt: finishedAt(state) });
     this.recent.set(id, { state, revision });
     for (const oldest of this.recent.keys()) {
@@ -77,16 +85,24 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     for (const { id, revision, state } of kept) this.track(id, { state, revision });
   }
 
-  /** Files the item under its capability while a claim may take it (now or once its lease runs out). */
+  /** Files the item under its capability while a claim may take it (now, or once its lease runs out). */
   private track(id: string, entry: Entry<WorkItemState>): void {
     const { state } = entry;
     if (state.status === 'absent') return;
     const capability = state.spec.capability;
-    let open = this.open.get(capability);
-    if (state.status === 'offered' || state.status === 'claimed') {
-      if (!open) this.open.set(capability, (open = new Map()));
-      open.set(id, { state, revision: entry.revision });
-    } else if (open?.delete(id) && open.size === 0) this.open.delete(capability);
+    // A dead letter may be offered again, and keeps its place among items offered in the same millisecond.
+    if (state.status === 'completed' || state.status === 'discarded') this.seen.delete(id);
+    else if (!this.seen.has(id)) this.seen.set(id, this.seenCount++);
+    if (state.status === 'offered') {
+      let queue = this.offers.get(capability);
+      if (!queue) this.offers.set(capability, (queue = new OfferQueue((id) => this.entries.get(id)?.state)));
+      queue.file(id, state, this.seen.get(id)!);
+    }
+    const claims = this.claims.get(capability);
+    if (state.status === 'claimed') {
+      if (claims) claims.set(id, { state, revision: entry.revision });
+      else this.claims.set(capability, new Map([[id, { state, revision: entry.revision }]]));
+    } else if (claims?.delete(id) && claims.size === 0) this.claims.delete(capability);
   }
 
   /** Puts back what `saved` returned, before any batch is applied. */
@@ -99,7 +115,9 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   /** Drops an item (purged from the store) from the index. */
   forget(id: string): void {
     const entry = this.entries.get(id);
-    if (entry && entry.state.status !== 'absent') this.open.get(entry.state.spec.capability)?.delete(id);
+    if (entry && entry.state.status !== 'absent') this.claims.get(entry.state.spec.capability)?.delete(id);
+    this.seen.delete(id);
+    // A filed offer of it goes stale with the entry.
     this.entries.delete(id);
     this.recent.delete(id);
     this.finished.delete(id);
@@ -161,25 +179,42 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
    * claim order. Lazy: a claim usually takes the first, so the rest are only ordered if it loses it.
    */
   *claimable(capability: string, now: number): Generator<Entry<LiveItem>> {
-    const tried = new Set<string>();
-    for (;;) {
-      let best: [string, Entry<OpenItem>] | undefined;
-      for (const candidate of this.open.get(capability) ?? []) {
-        const [id, { state }] = candidate;
-        if (!tried.has(id) && isClaimable(state, now) && (!best || claimsBefore(state, best[1].state)))
-          best = candidate;
+    const queue = this.offers.get(capability);
+    const filed = (entry: Entry<ClaimedItem>) => ({
+      state: entry.state,
+      seen: this.seen.get(entry.state.spec.id) ?? 0,
+    });
+    const expired = [...(this.claims.get(capability)?.values() ?? [])]
+      .filter(({ state }) => isClaimable(state, now))
+      .sort((a, b) => (filedBefore(filed(a), filed(b)) ? -1 : filedBefore(filed(b), filed(a)) ? 1 : 0));
+    // Everything taken from the queue goes back (if still offered) however the claim ends.
+    const taken: Array<NonNullable<ReturnType<OfferQueue['take']>>> = [];
+    const next = () => {
+      const offered = queue?.take();
+      if (offered) taken.push(offered);
+      return offered;
+    };
+    try {
+      let offered = next();
+      while (offered || expired.length > 0) {
+        if (offered && (expired.length === 0 || filedBefore(offered, filed(expired[0]!)))) {
+          const entry = this.entries.get(offered.id);
+          // Still offered as filed when taken; what a claim then made of it is its business.
+          if (entry) yield entry as Entry<LiveItem>;
+          offered = next();
+        } else yield expired.shift()!;
       }
-      if (!best) return;
-      tried.add(best[0]);
-      yield best[1];
+    } finally {
+      for (const filed of taken) queue?.restore(filed);
+      if (queue?.empty) this.offers.delete(capability);
     }
   }
 
   /** When the earliest current lease for `capability` runs out (so a waiting claim can wake then). */
   nextLeaseExpiry(capability: string): number | undefined {
     let next: number | undefined;
-    for (const { state } of this.open.get(capability)?.values() ?? [])
-      if (state.status === 'claimed' && (next === undefined || state.leaseUntil < next)) next = state.leaseUntil;
+    for (const { state } of this.claims.get(capability)?.values() ?? [])
+      if (next === undefined || state.leaseUntil < next) next = state.leaseUntil;
     return next;
   }
 }
