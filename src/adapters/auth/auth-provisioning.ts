@@ -27,7 +27,10 @@ export interface AccountQuota {
 }
 
 export const DEFAULT_QUOTA: AccountQuota = {
-  maxStorageBytes: 10 * 1_073_741_824,
+  // None: the server reserves each stream's max_bytes against this quota, used or not, so 10 GiB
+  // held only ten channels of WARP_CHANNEL_MAX_BYTES (1 GiB) across all projects. The hub's
+  // per-channel and per-project limits bound storage instead.
+  maxStorageBytes: -1,
   maxMemoryBytes: 1_073_741_824,
   maxStreams: -1,
   maxConsumers: -1,
