@@ -10,6 +10,7 @@ const E2E_ON_NATS = [
   'cli',
   'handle-takeover-nats',
   'multi-agent-nats',
+  'push-after-outage-nats',
   'push-and-presence-nats',
   'transport-exit',
   'wait-and-profiles-nats',
@@ -20,6 +21,7 @@ const E2E_ON_NATS = [
 // credentials-nats: its subject is a user and password in NATS_URL, which an auth server refuses.
 // doctor: diagnoses open, plain and user/password servers; doctor with credentials is in auth-fleet-nats.
 // hub-embedded: a session starts its own hub only without credentials (ADR 0022).
+// hub-large-answer: its server needs a max_payload of its own; the auth fleet's server runs init's configuration.
 // local-server: `warp local-server` starts an open server of its own.
 // tls-nats: TLS servers of its own; credentials over TLS are the same code as over plain TCP.
 // The other e2e files run on the memory backend, where there is nothing to authenticate.

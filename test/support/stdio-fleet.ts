@@ -63,7 +63,6 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
   });
   afterAll(async () => {
     await Promise.all(agents.map((a) => a.close()));
-    if (process.env['WARP_TEST_DEBUG']) console.log('HUB LOG', hub?.stderr());
     await hub?.stop();
     await server?.dispose();
     if (auth) rmSync(auth.root, { recursive: true, force: true });
