@@ -66,7 +66,8 @@ describe('warp auth against a nats-server started with the configuration it writ
     const jsm = await jetstreamManager(await as(dir.hubCreds));
     await jsm.streams.add({ name: 'AUTH_PROBE', subjects: ['warp.probe.>'] });
     const { limits } = await jsm.getAccountInfo();
-    expect(limits.max_storage).toBe(10 * 1_073_741_824);
+    // No storage quota by default: the server would reserve every channel's max_bytes against it.
+    expect(limits).toMatchObject({ max_storage: -1, max_memory: 1_073_741_824 });
   });
 
   it('issues agent credentials carrying a fixed identity, usable without a restart, and revokes them live', async () => {
@@ -102,7 +103,7 @@ describe('warp auth against a nats-server started with the configuration it writ
         tls: { caFile: certs.caFile },
         creds: new Uint8Array(readFileSync(dir.hubCreds)),
       });
-      expect((await hub.jsm.getAccountInfo()).limits.max_storage).toBe(10 * 1_073_741_824);
+      expect((await hub.jsm.getAccountInfo()).limits.max_memory).toBe(1_073_741_824);
       await hub.close();
       const guid = credentialGuid('proj-t', 'tina');
       const agent = await connectNats({
