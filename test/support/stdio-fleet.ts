@@ -134,6 +134,8 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
      * own: for `start.handle`, or a fresh name.
      */
     async start(env: Record<string, string> = {}, start: StartOptions = {}): Promise<StdioAgent> {
+      // Sealed sessions have no hub but this one: say so rather than let them time out asking.
+      if (hub && !hub.running()) throw new Error(`the fleet's warp hub is gone; its log:\n${hub.stderr()}`);
       const own = authOn && env['NATS_CREDS'] === undefined;
       const credential = own ? await this.clientEnv(start.handle ?? `agent-${++unnamed}`, env) : {};
       const agent = await StdioAgent.start({ NATS_URL: running().url, ...baseEnv, ...env, ...credential }, options);
