@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiscardPolicy, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StdioAgent } from '../support/stdio-agent.js';
-import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+import { describeWithoutFleet, stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 const GIB = 1_073_741_824;
 
@@ -26,7 +25,7 @@ describe('channel limits over NATS', () => {
   );
   const fewChannels = stdioFleetOnNats({}, { hub: { WARP_MAX_CHANNELS: '4' } });
   const streamConfig = async (ns: string, channel: string, on = fleet): Promise<StreamConfig> => {
-    const nc = await connect({ servers: `nats://127.0.0.1:${await on.port()}` });
+    const nc = await on.connectAdmin();
     try {
       return (await (await jetstreamManager(nc)).streams.info(`WARP_CH_${ns}_${channel}`)).config;
     } finally {
@@ -99,7 +98,7 @@ describe('channel limits over NATS', () => {
   });
 });
 
-describe('channel limits on the memory backend', () => {
+describeWithoutFleet('channel limits on the memory backend', () => {
   let agent: StdioAgent | undefined;
   let configured: StdioAgent | undefined;
   afterAll(async () => Promise.all([agent?.close(), configured?.close()]));

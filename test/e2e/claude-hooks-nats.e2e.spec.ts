@@ -89,18 +89,16 @@ describe('Claude Code hooks (real stdio MCP servers on NATS)', () => {
     await Promise.all(started.map((a) => a.close()));
     rmSync(runtimeDir, { recursive: true, force: true });
   });
-  const underClaude = async (): Promise<StdioAgent> => {
-    const agent = await StdioAgent.start(
-      { NATS_URL: `nats://127.0.0.1:${await fleet.port()}`, ...env },
-      { via: FAKE_CLAUDE },
-    );
+  /** A session under the fake Claude Code, to be registered as `handle` (its credential's, with authentication). */
+  const underClaude = async (handle: string): Promise<StdioAgent> => {
+    const agent = await StdioAgent.start({ ...env, ...(await fleet.clientEnv(handle, env)) }, { via: FAKE_CLAUDE });
     started.push(agent);
     return agent;
   };
 
   it('surface what is new once per item, block stopping while DMs or mentions wait, and never when stop_hook_active', async () => {
-    const claude = await underClaude();
-    const peer = await fleet.start();
+    const claude = await underClaude('hooked');
+    const peer = await fleet.start({}, { handle: 'peer' });
     // Before registering, session start says how to start receiving.
     expect(contextOf(await viaClaude(claude, 'session-start', sessionStart), 'SessionStart')).toMatch(/register_agent/);
 
@@ -154,8 +152,8 @@ describe('Claude Code hooks (real stdio MCP servers on NATS)', () => {
   });
 
   it('finds the agent by --agent HANDLE from any process, and by host process only under its own Claude Code', async () => {
-    const claude = await underClaude();
-    const peer = await fleet.start();
+    const claude = await underClaude('by-handle');
+    const peer = await fleet.start({}, { handle: 'peer-two' });
     const { agent: me } = await claude.call('register_agent', { agentType: 'by-handle' });
     await peer.call('register_agent', { agentType: 'peer-two' });
     await peer.call('send_direct_message', { recipientGuid: me.guid, message: 'found you by name' });

@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+import { startNatsServer } from '../support/nats-server.js';
+import { AUTH_EVERYWHERE, stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 const run = promisify(execFile);
 const BIN = join(process.cwd(), 'dist/src/adapters/cli/bin.js');
@@ -28,23 +29,31 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
 }
 
 describe('warp CLI over a real nats-server', () => {
-  let server: NatsServerHandle;
-  let project: string;
+  const project = mkdtempSync(join(tmpdir(), 'warp-cli-'));
+  // Open, each command runs a hub of its own when none answers; sealed commands need the fleet's.
+  const fleet = stdioFleetOnNats({ MCP_PROJECT_PATH: project }, { hub: AUTH_EVERYWHERE && {} });
 
-  beforeAll(async () => {
-    server = await startNatsServer();
-    project = mkdtempSync(join(tmpdir(), 'warp-cli-'));
+  beforeAll(() =>
     writeFileSync(
       join(project, '.loom-config.json'),
       JSON.stringify({ namespace: 'cli-test', channels: [{ name: 'ops', description: 'Operations' }] }),
-    );
-  });
-  afterAll(async () => server.dispose());
+    ),
+  );
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  /** The environment of a command acting as `--as`'s agent, or as "cli", the CLI's default handle. */
+  const cliEnv = async (args: readonly string[], logLevel: string): Promise<NodeJS.ProcessEnv> => {
+    const as = args[args.indexOf('--as') + 1];
+    // A malformed --as is refused before the command connects: any credential serves.
+    const handle = args.includes('--as') && as && /^[a-z0-9-]{1,64}$/.test(as) ? as : 'cli';
+    const fleetEnv = await fleet.clientEnv(handle, { MCP_PROJECT_PATH: project });
+    return { ...process.env, ...fleetEnv, MCP_PROJECT_PATH: project, LOG_LEVEL: logLevel };
+  };
 
   const warp = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
     try {
       const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-        env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: 'ERROR' },
+        env: await cliEnv(args, 'ERROR'),
         timeout: 20_000,
       });
       return { code: 0, stdout, stderr };
@@ -130,13 +139,9 @@ describe('warp CLI over a real nats-server', () => {
   });
 
   it('logs nothing to stderr unless asked with -v', async () => {
-    const quiet = await run(process.execPath, [BIN, 'channels'], {
-      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
-    });
+    const quiet = await run(process.execPath, [BIN, 'channels'], { env: await cliEnv([], '') });
     expect(quiet.stderr).toBe('');
-    const verbose = await run(process.execPath, [BIN, 'channels', '-v'], {
-      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
-    });
+    const verbose = await run(process.execPath, [BIN, 'channels', '-v'], { env: await cliEnv([], '') });
     expect(verbose.stderr).toMatch(/ INFO starting backend=nats/);
   });
 
@@ -144,7 +149,7 @@ describe('warp CLI over a real nats-server', () => {
     await warp('work', 'offer', 'pipe-1', 'pipes', 'first');
     await warp('work', 'offer', 'pipe-2', 'pipes', 'second');
     const child = spawn(process.execPath, [BIN, 'work', 'list'], {
-      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+      env: await cliEnv([], ''),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // The reader is gone before the first line is written: every write is EPIPE.
@@ -160,7 +165,7 @@ describe('warp CLI over a real nats-server', () => {
     await warp('channel', 'create', 'tail');
     await warp('send', 'tail', 'before-follow');
     const follower = spawn(process.execPath, [BIN, 'read', 'tail', '--follow'], {
-      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+      env: await cliEnv([], ''),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -185,7 +190,7 @@ describe('warp CLI over a real nats-server', () => {
 
   it('Ctrl-C ends a command that is waiting (a claim with nothing to claim) at once, with exit code 130', async () => {
     const claimer = spawn(process.execPath, [BIN, 'work', 'claim', 'idle-queue', '--timeout', '30000', '-v'], {
-      env: { ...process.env, NATS_URL: server.url, MCP_PROJECT_PATH: project, LOG_LEVEL: '' },
+      env: await cliEnv([], ''),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -209,7 +214,8 @@ describe('warp CLI over a real nats-server', () => {
     expect(status.server).not.toMatch(/@/);
   });
 
-  it('fails fast with exit code 3 when NATS is unreachable', async () => {
+  // The two below use no fleet: the auth run would repeat them unchanged.
+  it.skipIf(AUTH_EVERYWHERE)('fails fast with exit code 3 when NATS is unreachable', async () => {
     const { code, stderr } = await run(process.execPath, [BIN, 'status'], {
       env: { ...process.env, NATS_URL: 'nats://127.0.0.1:1', MCP_PROJECT_PATH: project },
       timeout: 20_000,
@@ -221,20 +227,23 @@ describe('warp CLI over a real nats-server', () => {
     expect(stderr).toMatch(/nats-server|NATS_URL|WARP_BACKEND=memory/);
   });
 
-  it('fails with exit code 3 and says to enable JetStream when the server has none', async () => {
-    const plain = await startNatsServer({ jetstream: false });
-    try {
-      const { code, stderr } = await run(process.execPath, [BIN, 'status'], {
-        env: { ...process.env, NATS_URL: plain.url, MCP_PROJECT_PATH: project },
-        timeout: 20_000,
-      }).then(
-        () => ({ code: 0, stderr: '' }),
-        (e: { code: number; stderr: string }) => e,
-      );
-      expect(code).toBe(3);
-      expect(stderr).toMatch(/JetStream.*-js/);
-    } finally {
-      await plain.dispose();
-    }
-  });
+  it.skipIf(AUTH_EVERYWHERE)(
+    'fails with exit code 3 and says to enable JetStream when the server has none',
+    async () => {
+      const plain = await startNatsServer({ jetstream: false });
+      try {
+        const { code, stderr } = await run(process.execPath, [BIN, 'status'], {
+          env: { ...process.env, NATS_URL: plain.url, MCP_PROJECT_PATH: project },
+          timeout: 20_000,
+        }).then(
+          () => ({ code: 0, stderr: '' }),
+          (e: { code: number; stderr: string }) => e,
+        );
+        expect(code).toBe(3);
+        expect(stderr).toMatch(/JetStream.*-js/);
+      } finally {
+        await plain.dispose();
+      }
+    },
+  );
 });

@@ -13,22 +13,25 @@ const run = promisify(execFile);
  */
 describe('a live agent keeps its handle (separate processes over NATS)', () => {
   const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'takeover' });
+  // A session that will try for "dev": open, it starts without a handle; with authentication, it
+  // holds dev's credential too (one credential in two sessions), so it already names itself dev.
+  const contender = () => fleet.start({}, fleet.auth ? { handle: 'dev' } : {});
 
   it('a second session is refused the handle; after the first is killed it takes the identity at once', async () => {
-    const first = await fleet.start();
+    const first = await fleet.start({}, { handle: 'dev' });
     const { agent } = await first.call('register_agent', { agentType: 'dev', capabilities: ['ts'] });
-    const sender = await fleet.start();
+    const sender = await fleet.start({}, { handle: 'sender' });
     await sender.call('register_agent', { agentType: 'sender' });
     await sender.call('send_direct_message', { recipientGuid: agent.guid, message: 'for dev only' });
 
-    const second = await fleet.start();
+    const second = await contender();
     expect(await second.callError('set_handle', { handle: 'dev' })).toMatch(/Handle "dev" is held by a live session/);
     expect(await second.callError('register_agent', { agentType: 'dev' })).toMatch(/Handle "dev"/);
-    expect((await second.call('get_my_handle')).handle).toBeNull();
+    expect((await second.call('get_my_handle')).guid).toBeNull();
 
     // The CLI acting as the live agent is refused too (exit 2, rejected), and reads nothing.
     const cli = await run(process.execPath, [BIN, 'inbox', '--as', 'dev'], {
-      env: { ...process.env, NATS_URL: `nats://127.0.0.1:${await fleet.port()}`, WARP_NAMESPACE: 'takeover' },
+      env: { ...process.env, ...(await fleet.clientEnv('dev')), WARP_NAMESPACE: 'takeover' },
     }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
@@ -43,16 +46,16 @@ describe('a live agent keeps its handle (separate processes over NATS)', () => {
     const inbox = await second.call('read_direct_messages', {});
     expect(inbox.messages.map((m: { body: string }) => m.body)).toEqual(['for dev only']);
     // Now the first session's successor holds it: a third is refused in turn.
-    const third = await fleet.start();
+    const third = await contender();
     expect(await third.callError('register_agent', { agentType: 'dev' })).toMatch(/Handle "dev"/);
   });
 
   it('a clean shutdown frees the handle for the next session at once', async () => {
-    const first = await fleet.start();
+    const first = await fleet.start({}, { handle: 'reviewer' });
     const { agent } = await first.call('register_agent', { agentType: 'reviewer' });
     await first.close();
     await first.exited();
-    const next = await fleet.start();
+    const next = await fleet.start({}, { handle: 'reviewer' });
     expect((await next.call('register_agent', { agentType: 'reviewer' })).agent.guid).toBe(agent.guid);
   });
 });

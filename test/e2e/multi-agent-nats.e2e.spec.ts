@@ -10,14 +10,14 @@ describe('agents in separate processes over NATS', () => {
     WARP_HEARTBEAT_MS: '200',
     WARP_STALE_AFTER_MS: '1000',
   });
-  const start = (namespace: string, extra: Record<string, string> = {}): Promise<StdioAgent> =>
-    fleet.start({ WARP_NAMESPACE: namespace, ...extra });
+  const start = (namespace: string, handle: string): Promise<StdioAgent> =>
+    fleet.start({ WARP_NAMESPACE: namespace }, { handle });
 
   it('channel messages and discovery with visibility', async () => {
-    const alice = await start('team');
-    const bob = await start('team');
-    const hidden = await start('team');
-    const outsider = await start('elsewhere');
+    const alice = await start('team', 'alice');
+    const bob = await start('team', 'bob');
+    const hidden = await start('team', 'hidden');
+    const outsider = await start('elsewhere', 'outsider');
     await alice.call('register_agent', { agentType: 'alice', capabilities: ['planning'] });
     await bob.call('register_agent', { agentType: 'bob', capabilities: ['typescript'] });
     await hidden.call('register_agent', { agentType: 'hidden', visibility: 'private' });
@@ -36,9 +36,9 @@ describe('agents in separate processes over NATS', () => {
   });
 
   it('a direct message waits for an offline agent that registers later', async () => {
-    const sender = await start('team');
+    const sender = await start('team', 'sender');
     await sender.call('register_agent', { agentType: 'sender' });
-    const first = await start('team');
+    const first = await start('team', 'later');
     const { agent } = await first.call('register_agent', { agentType: 'later' });
     await first.close();
     await sender.call('send_direct_message', {
@@ -46,7 +46,7 @@ describe('agents in separate processes over NATS', () => {
       message: 'read me when you are back',
       messageType: 'request',
     });
-    const again = await start('team');
+    const again = await start('team', 'later');
     const { agent: back } = await again.call('register_agent', { agentType: 'later' });
     expect(back.guid).toBe(agent.guid);
     const inbox = await again.call('read_direct_messages', {});
@@ -55,10 +55,10 @@ describe('agents in separate processes over NATS', () => {
   });
 
   it('work offered by one is claimed and completed by another; a SIGKILLed holder loses its lease to a third', async () => {
-    const boss = await start('team');
-    const worker = await start('team');
-    const doomed = await start('team');
-    const rescuer = await start('team');
+    const boss = await start('team', 'boss');
+    const worker = await start('team', 'worker');
+    const doomed = await start('team', 'doomed');
+    const rescuer = await start('team', 'rescuer');
     await boss.call('register_agent', { agentType: 'boss' });
     for (const [a, type] of [
       [worker, 'worker'],
@@ -102,8 +102,8 @@ describe('agents in separate processes over NATS', () => {
   });
 
   it('an item that exhausts its attempts is dead-lettered, then retried and discarded', async () => {
-    const boss = await start('team');
-    const worker = await start('team');
+    const boss = await start('team', 'dlq-boss');
+    const worker = await start('team', 'dlq-worker');
     await boss.call('register_agent', { agentType: 'dlq-boss' });
     await worker.call('register_agent', { agentType: 'dlq-worker', capabilities: ['flaky'] });
     const { workItem } = await boss.call('broadcast_work_offer', {
@@ -129,8 +129,8 @@ describe('agents in separate processes over NATS', () => {
   });
 
   it('two projects on one server do not see each other', async () => {
-    const here = await start('project-a');
-    const there = await start('project-b');
+    const here = await start('project-a', 'here');
+    const there = await start('project-b', 'there');
     await here.call('register_agent', { agentType: 'here', capabilities: ['shared'] });
     await there.call('register_agent', { agentType: 'there', capabilities: ['shared'] });
     await here.call('create_channel', { name: 'secret-plans', description: 'only for a' });

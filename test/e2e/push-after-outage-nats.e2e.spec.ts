@@ -1,31 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
-import { StdioAgent } from '../support/stdio-agent.js';
+import { describe, expect, it } from 'vitest';
+import type { StdioAgent } from '../support/stdio-agent.js';
+import { AUTH_EVERYWHERE, stdioFleetOnNats } from '../support/stdio-fleet.js';
 import { whenAvailable } from '../support/unavailable.js';
 
 describe('an agent started while NATS is down', () => {
-  let server: NatsServerHandle;
-  const agents: StdioAgent[] = [];
-  const start = async (): Promise<StdioAgent> => {
-    const agent = await StdioAgent.start({ NATS_URL: server.url, WARP_NAMESPACE: 'outage' }, { claudeChannel: true });
-    agents.push(agent);
-    return agent;
-  };
-  beforeAll(async () => {
-    server = await startNatsServer();
-  });
-  afterAll(async () => {
-    await Promise.all(agents.map((a) => a.close()));
-    await server.dispose();
-  });
+  // Open, the late session starts a hub of its own once NATS is up; sealed sessions need the fleet's.
+  const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'outage' }, { claudeChannel: true, hub: AUTH_EVERYWHERE && {} });
+  const start = (handle: string): Promise<StdioAgent> => fleet.start({}, { handle });
 
   it('says why its calls fail, then works, and its pushes start once NATS is up; nothing is lost meanwhile', async () => {
-    await server.stop();
-    const late = await start();
+    await fleet.server().stop();
+    // Open, it cannot set a handle yet: register_agent names it after NATS is back.
+    const late = await fleet.start({}, fleet.auth ? { handle: 'late-riser' } : {});
     expect(await late.callError('get_my_handle')).toMatch(/cannot reach its backend.*NATS/i);
-    await server.restart();
+    await fleet.server().restart();
     const { agent: me } = await whenAvailable(() => late.call('register_agent', { agentType: 'late-riser' }));
-    const sender = await start();
+    const sender = await start('sender');
     await sender.call('register_agent', { agentType: 'sender' });
     // The push feed starts on its own retry schedule and gives no signal, so DMs are sent
     // until one is pushed, paced by a short blocking call.

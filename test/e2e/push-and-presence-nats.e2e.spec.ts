@@ -6,7 +6,7 @@ describe('push into the session and presence, across processes over NATS', () =>
     { WARP_NAMESPACE: 'push', WARP_HEARTBEAT_MS: '100', WARP_STALE_AFTER_MS: '600' },
     { claudeChannel: true },
   );
-  const start = fleet.start;
+  const start = (handle?: string) => fleet.start({}, handle === undefined ? {} : { handle });
 
   it('declares the claude/channel capability and explains pushes in its instructions', async () => {
     const a = await start();
@@ -15,8 +15,8 @@ describe('push into the session and presence, across processes over NATS', () =>
   });
 
   it("B receives A's DM, mention and qualified work offer as notifications; A receives none of them", async () => {
-    const a = await start();
-    const b = await start();
+    const a = await start('alice');
+    const b = await start('bob');
     await a.call('register_agent', { agentType: 'alice', capabilities: ['ts'] });
     const { agent: bob } = await b.call('register_agent', { agentType: 'bob', capabilities: ['ts'] });
     const dm = await a.call('send_direct_message', { recipientGuid: bob.guid, message: 'psst bob' });
@@ -74,9 +74,8 @@ describe('push into the session and presence, across processes over NATS', () =>
   });
 
   it('a resource subscription receives notifications/resources/updated', async () => {
-    const a = await start();
+    const a = await start('poster');
     const b = await start();
-    await a.call('set_handle', { handle: 'poster' });
     const { ResourceUpdatedNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
     const updated = new Promise<string>((resolve) =>
       b.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => resolve(n.params.uri)),
@@ -87,9 +86,8 @@ describe('push into the session and presence, across processes over NATS', () =>
   });
 
   it('wait_for_messages returns early when a message arrives', async () => {
-    const a = await start();
-    const b = await start();
-    await a.call('set_handle', { handle: 'waker' });
+    const a = await start('waker');
+    const b = await start('sleeper');
     await b.call('register_agent', { agentType: 'sleeper' });
     const { position } = await b.call('wait_for_messages', { channels: ['parallel-work'], timeoutMs: 0 });
     // From that position, the message counts whether it lands before or during the wait.
@@ -104,8 +102,8 @@ describe('push into the session and presence, across processes over NATS', () =>
 
   it('a SIGKILLed agent shows offline after the stale threshold; a cleanly closed one at once', async () => {
     const observer = await start();
-    const crashing = await start();
-    const leaving = await start();
+    const crashing = await start('crasher');
+    const leaving = await start('leaver');
     const { agent: crashed } = await crashing.call('register_agent', { agentType: 'crasher' });
     const { agent: left } = await leaving.call('register_agent', { agentType: 'leaver' });
     expect((await observer.call('get_agent_info', { guid: crashed.guid })).agent.status).toBe('online');
@@ -113,7 +111,7 @@ describe('push into the session and presence, across processes over NATS', () =>
     await leaving.close();
     expect((await observer.call('get_agent_info', { guid: left.guid })).agent.status).toBe('offline');
 
-    const terminated = await start();
+    const terminated = await start('terminated');
     const { agent: stopped } = await terminated.call('register_agent', { agentType: 'terminated' });
     terminated.kill('SIGTERM');
     await terminated.exited();
@@ -131,7 +129,7 @@ describe('push into the session and presence, across processes over NATS', () =>
         timeoutMs: 200,
       });
     }
-    const again = await start();
+    const again = await start('crasher');
     const { agent: back } = await again.call('register_agent', { agentType: 'crasher' });
     expect(back.guid).toBe(crashed.guid);
     expect(back.status).toBe('online');

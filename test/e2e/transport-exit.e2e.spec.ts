@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { startNatsServer } from '../support/nats-server.js';
-import { BIN, StdioAgent } from '../support/stdio-agent.js';
-import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+import { BIN } from '../support/stdio-agent.js';
+import { AUTH_EVERYWHERE, describeWithoutFleet, stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 /** Generous: the exits below take well under a second; this only stops a hang from passing. */
 const EXIT_DEADLINE_MS = 20_000;
@@ -47,7 +46,7 @@ describe('the server goes offline and exits when its MCP transport ends', () => 
   });
 });
 
-describe('a broken stdout', () => {
+describeWithoutFleet('a broken stdout', () => {
   it('makes the server exit instead of writing into a closed pipe forever', async () => {
     const child = spawn(process.execPath, [BIN], {
       env: { ...process.env, WARP_BACKEND: 'memory', WARP_NAMESPACE: 'epipe', LOG_LEVEL: 'INFO' },
@@ -79,19 +78,16 @@ describe('a broken stdout', () => {
 });
 
 describe('shutdown with NATS gone', () => {
+  // Open, the session's embedded hub goes down with it too; sealed sessions need the fleet's hub.
+  const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'no-goodbye', LOG_LEVEL: 'INFO' }, { hub: AUTH_EVERYWHERE && {} });
+
   it('does not wait for NATS to come back before exiting', async () => {
-    const server = await startNatsServer();
-    const agent = await StdioAgent.start({ NATS_URL: server.url, WARP_NAMESPACE: 'no-goodbye', LOG_LEVEL: 'INFO' });
-    try {
-      await agent.call('register_agent', { agentType: 'stranded' });
-      await server.stop();
-      agent.kill('SIGTERM');
-      await within(agent.exited(), 'exit with NATS down');
-      // Saying offline would retry for 12 s; the bound cuts it short.
-      expect(agent.stderr()).toMatch(/shutdown took too long; exiting without a clean goodbye afterMs=3000/);
-    } finally {
-      await agent.close();
-      await server.dispose();
-    }
+    const agent = await fleet.start();
+    await agent.call('register_agent', { agentType: 'stranded' });
+    await fleet.server().stop();
+    agent.kill('SIGTERM');
+    await within(agent.exited(), 'exit with NATS down');
+    // Saying offline would retry for 12 s; the bound cuts it short.
+    expect(agent.stderr()).toMatch(/shutdown took too long; exiting without a clean goodbye afterMs=3000/);
   });
 });

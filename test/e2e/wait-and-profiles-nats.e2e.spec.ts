@@ -20,8 +20,8 @@ describe('wait_for_messages and tool profiles, real MCP clients on NATS', () => 
   const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'agent-ux', WARP_PUSH: 'none' });
 
   it('with old unread waiting, returns with a DM that arrives during the wait; then waits the full timeout', async () => {
-    const sender = await fleet.start();
-    const sleeper = await fleet.start();
+    const sender = await fleet.start({}, { handle: 'sender' });
+    const sleeper = await fleet.start({}, { handle: 'sleeper' });
     await sender.call('register_agent', { agentType: 'sender' });
     const { agent: me } = await sleeper.call('register_agent', { agentType: 'sleeper' });
     await sender.call('send_message', { channel: 'roadmap', message: 'old news, left unread' });
@@ -49,9 +49,8 @@ describe('wait_for_messages and tool profiles, real MCP clients on NATS', () => 
   });
 
   it('a message sent between two waits is returned at once by the second', async () => {
-    const sender = await fleet.start();
-    const reader = await fleet.start();
-    await sender.call('set_handle', { handle: 'between-sender' });
+    const sender = await fleet.start({}, { handle: 'between-sender' });
+    const reader = await fleet.start({}, { handle: 'between-reader' });
     await reader.call('register_agent', { agentType: 'between-reader' });
     const first = await reader.call('wait_for_messages', { channels: ['errors'], timeoutMs: 0 });
     await sender.call('send_message', { channel: 'errors', message: 'disk full' });
@@ -64,8 +63,8 @@ describe('wait_for_messages and tool profiles, real MCP clients on NATS', () => 
   });
 
   it('an agent with WARP_TOOLS=work registers and claims work', async () => {
-    const lead = await fleet.start();
-    const worker = await fleet.start({ WARP_TOOLS: 'work' });
+    const lead = await fleet.start({}, { handle: 'lead' });
+    const worker = await fleet.start({ WARP_TOOLS: 'work' }, { handle: 'builder' });
     const names = (await worker.client.listTools()).tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['register_agent', 'set_handle', 'claim_work', 'complete_work']));
     expect(names).not.toContain('send_message');

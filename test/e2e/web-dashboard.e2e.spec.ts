@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN } from '../support/stdio-agent.js';
-import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+import { describeWithoutFleet, stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 // Debian's chromium (installed by .ci/run when missing); never a downloaded browser.
 const CHROMIUM = '/usr/bin/chromium';
@@ -74,10 +74,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
 
   beforeAll(async () => {
     if (screenshot) mkdirSync(dirname(screenshot), { recursive: true });
-    web = await startWeb(['--port', '0'], {
-      NATS_URL: `nats://127.0.0.1:${await fleet.port()}`,
-      MCP_PROJECT_PATH: project,
-    });
+    web = await startWeb(['--port', '0'], { ...(await fleet.clientEnv('operator', env)), MCP_PROJECT_PATH: project });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
 
@@ -113,7 +110,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     page.getByRole('table', { name: 'Dead letters' }).getByRole('row').filter({ hasText: taskId });
 
   it('shows the agents, channels and work that exist when it opens', async () => {
-    const alice = await fleet.start();
+    const alice = await fleet.start({}, { handle: 'alice' });
     await alice.call('register_agent', { agentType: 'alice', capabilities: ['ts'] });
     await alice.call('send_message', { channel: 'roadmap', message: 'plan: ship the dashboard' });
     await alice.call('broadcast_work_offer', { taskId: 'fix-1', description: 'fix it', requiredCapability: 'ts' });
@@ -130,8 +127,8 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
   });
 
   it('a message, an offer, a claim and an agent going offline appear without a reload', async () => {
-    const alice = await fleet.start();
-    const bob = await fleet.start();
+    const alice = await fleet.start({}, { handle: 'alice' });
+    const bob = await fleet.start({}, { handle: 'bob' });
     await alice.call('register_agent', { agentType: 'alice', capabilities: ['ts'] });
     await open();
     await page.getByRole('tab', { name: /^#roadmap/ }).click();
@@ -175,7 +172,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
   });
 
   it('Retry puts a dead letter back in its queue; Discard asks first', async () => {
-    const worker = await fleet.start();
+    const worker = await fleet.start({}, { handle: 'carol' });
     await worker.call('register_agent', { agentType: 'carol', capabilities: ['py'] });
     const deadLetter = async (taskId: string): Promise<void> => {
       await worker.call('broadcast_work_offer', { taskId, description: `do ${taskId}`, requiredCapability: 'py' });
@@ -207,7 +204,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
   });
 
   it('the operator posts to a channel and sends a direct message, as "operator"', async () => {
-    const dave = await fleet.start();
+    const dave = await fleet.start({}, { handle: 'dave' });
     await dave.call('register_agent', { agentType: 'dave' });
     await open();
     await page.getByRole('tab', { name: /^#parallel-work/ }).click();
@@ -246,7 +243,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
   });
 
   it('renders the whole dashboard in one screen (WARP_SCREENSHOT=docs/dashboard.png saves it for the README)', async () => {
-    const lead = await fleet.start();
+    const lead = await fleet.start({}, { handle: 'lead' });
     await lead.call('register_agent', { agentType: 'lead', capabilities: ['planning'] });
     await lead.call('send_message', { channel: 'roadmap', message: '@bob urgent-2 first, then the docs' });
     await lead.call('broadcast_work_offer', {
@@ -269,8 +266,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
   });
 
   it('shows untrusted message text as text, never as markup', async () => {
-    const mallory = await fleet.start();
-    await mallory.call('set_handle', { handle: 'mallory' });
+    const mallory = await fleet.start({}, { handle: 'mallory' });
     const attack = '<img src=x onerror="window.pwned=1"><b>bold</b>';
     await mallory.call('send_message', { channel: 'roadmap', message: attack });
     await open();
@@ -298,7 +294,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
   });
 });
 
-describe('warp web, the command (memory backend)', () => {
+describeWithoutFleet('warp web, the command (memory backend)', () => {
   const memory = { WARP_BACKEND: 'memory', MCP_PROJECT_PATH: tmpdir() };
 
   it('with --host it warns on stderr, still answers on loopback, and stops cleanly on SIGTERM', async () => {

@@ -32,6 +32,11 @@ export class HubProcess {
     return this.child.pid;
   }
 
+  /** Whether it still runs (not stopped, killed or exited). */
+  running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Everything the hub logged so far. */
   stderr(): string {
     return this.log;

@@ -1,12 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { credsAuthenticator, type NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { AuthDirectory } from '../../src/adapters/auth/auth-directory.js';
 import { addAgent, initAuthority, type AccountQuota } from '../../src/adapters/auth/auth-provisioning.js';
+import { loadEnv, loadProjectConfig } from '../../src/adapters/config/index.js';
+import { projectNamespace } from '../../src/composition/runtime.js';
 import { HubProcess } from './hub-process.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 import { StdioAgent } from './stdio-agent.js';
+
+/**
+ * WARP_TEST_AUTH=1 (the `e2e-auth` test project) makes every fleet an auth fleet, so the NATS
+ * end-to-end suite runs a second time with each session sealed by its own credential (ADR 0022).
+ */
+export const AUTH_EVERYWHERE = process.env['WARP_TEST_AUTH'] === '1';
+
+/** For a suite that uses no fleet: the auth run would repeat it unchanged, so only the default run has it. */
+export const describeWithoutFleet = describe.skipIf(AUTH_EVERYWHERE);
 
 export interface FleetOptions {
   readonly claudeChannel?: boolean;
@@ -18,17 +31,29 @@ export interface FleetOptions {
   readonly quota?: AccountQuota;
 }
 
+export interface StartOptions {
+  /**
+   * The agent's handle. With authentication its credential names it; without, the session sets it
+   * (set_handle) right after starting. Either way the session starts with this handle.
+   */
+  readonly handle?: string;
+}
+
 /**
  * Built Warp servers over stdio, each its own agent, on one real nats-server and a `warp hub`
  * that the calling suite starts before its tests and stops, with every agent, after them.
  */
 export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: FleetOptions = {}) {
+  const authOn = options.auth === true || AUTH_EVERYWHERE;
   let server: NatsServerHandle | undefined;
   let hub: HubProcess | undefined;
   const agents: StdioAgent[] = [];
   let auth: { root: string; dir: AuthDirectory } | undefined;
+  // One credential per agent name: the authority refuses to issue a second while the first is valid.
+  const issued = new Map<string, Promise<string>>();
+  let unnamed = 0;
   beforeAll(async () => {
-    if (options.auth) {
+    if (authOn) {
       const root = mkdtempSync(join(tmpdir(), 'warp-fleet-auth-'));
       auth = { root, dir: new AuthDirectory(join(root, 'auth')) };
       await initAuthority(auth.dir, options.quota);
@@ -44,20 +69,55 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
     await server?.dispose();
     if (auth) rmSync(auth.root, { recursive: true, force: true });
   });
+  const running = (): NatsServerHandle => {
+    if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
+    return server;
+  };
+  /** The namespace a session with `env` joins: the one its credential must name. */
+  const namespaceOf = (env: Record<string, string>): string => {
+    const merged = { ...process.env, ...baseEnv, ...env };
+    const warpEnv = loadEnv(merged);
+    return projectNamespace(warpEnv, loadProjectConfig(warpEnv.projectPath)).namespace;
+  };
   return {
+    /** Whether this fleet's server requires credentials (its own option, or WARP_TEST_AUTH=1). */
+    auth: authOn,
     /** The authority directory of a fleet with `auth` (its hub.creds, sys.creds, server configuration). */
     authDir(): AuthDirectory {
       if (!auth) throw new Error('the fleet has no authentication (options.auth)');
       return auth.dir;
     },
-    /** Issues an agent credential (`warp auth add-agent`) and returns the .creds path. */
-    async creds(project: string, handle: string, user = 'tester'): Promise<string> {
-      return addAgent(this.authDir(), { namespace: project, handle, user });
+    /** Issues an agent credential (`warp auth add-agent`) once per project and name; returns the .creds path. */
+    creds(project: string, handle: string, user = 'tester'): Promise<string> {
+      const key = `${project}/${handle}`;
+      let file = issued.get(key);
+      if (!file) {
+        file = addAgent(this.authDir(), { namespace: project, handle, user });
+        issued.set(key, file);
+      }
+      return file;
+    },
+    /**
+     * The environment a Warp process (a session, a CLI command, `warp web`) needs to reach this
+     * fleet as `handle`: NATS_URL, and with authentication that agent's NATS_CREDS.
+     */
+    async clientEnv(handle: string, env: Record<string, string> = {}): Promise<Record<string, string>> {
+      const url = { NATS_URL: running().url };
+      if (!authOn) return url;
+      return { ...url, NATS_CREDS: await this.creds(namespaceOf(env), handle) };
+    },
+    /** A NATS connection with full access (the hub's credential when authentication is on), to look behind Warp. */
+    async connectAdmin(): Promise<NatsConnection> {
+      const creds = auth ? { authenticator: credsAuthenticator(new Uint8Array(readFileSync(auth.dir.hubCreds))) } : {};
+      return connect({ servers: running().url, ...creds });
+    },
+    /** The fleet's nats-server, to stop or restart it under the sessions. */
+    server(): NatsServerHandle {
+      return running();
     },
     /** The fleet's nats-server URL. */
     url(): string {
-      if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
-      return server.url;
+      return running().url;
     },
     /** The fleet's hub (undefined with `hub: false`). */
     hub(): HubProcess | undefined {
@@ -65,18 +125,24 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
     },
     /** The client port of the fleet's nats-server. */
     async port(): Promise<number> {
-      if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
-      return server.port;
+      return running().port;
     },
     /** The monitoring (HTTP) port of the fleet's nats-server, e.g. to see who subscribes to what. */
     async monitorPort(): Promise<number> {
-      if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
-      return server.monitorPort;
+      return running().monitorPort;
     },
-    async start(env: Record<string, string> = {}): Promise<StdioAgent> {
-      if (!server) throw new Error('the fleet starts its nats-server in beforeAll');
-      const agent = await StdioAgent.start({ NATS_URL: server.url, ...baseEnv, ...env }, options);
+    /**
+     * Starts a session. With authentication and no NATS_CREDS in `env`, it gets a credential of its
+     * own: for `start.handle`, or a fresh name.
+     */
+    async start(env: Record<string, string> = {}, start: StartOptions = {}): Promise<StdioAgent> {
+      // Sealed sessions have no hub but this one: say so rather than let them time out asking.
+      if (hub && !hub.running()) throw new Error(`the fleet's warp hub is gone; its log:\n${hub.stderr()}`);
+      const own = authOn && env['NATS_CREDS'] === undefined;
+      const credential = own ? await this.clientEnv(start.handle ?? `agent-${++unnamed}`, env) : {};
+      const agent = await StdioAgent.start({ NATS_URL: running().url, ...baseEnv, ...env, ...credential }, options);
       agents.push(agent);
+      if (start.handle !== undefined && !own) await agent.call('set_handle', { handle: start.handle });
       return agent;
     },
   };

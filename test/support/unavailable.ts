@@ -9,7 +9,9 @@ export async function whenAvailable<T>(op: () => Promise<T>, attempts = 20): Pro
     try {
       return await op();
     } catch (error) {
-      if (!(error instanceof BackendUnavailable) || attempt >= attempts) throw error;
+      // Over MCP the class is lost; its text says the same.
+      const unavailable = error instanceof BackendUnavailable || /cannot reach its backend/.test(String(error));
+      if (!unavailable || attempt >= attempts) throw error;
     }
   }
 }
