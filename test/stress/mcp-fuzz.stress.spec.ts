@@ -47,6 +47,8 @@ const WELL_FORMED_SUBJECT = /^(?:[A-Za-z0-9_$-]+|\*)(?:\.(?:[A-Za-z0-9_$-]+|\*))
 const WARP_SUBSCRIPTION = [
   new RegExp(`^warp\\.notify\\.${NS}\\.ch\\.\\*$`),
   new RegExp(`^warp\\.notify\\.dm\\.${ID}$`),
+  // New work offers, announced by the hub (ADR 0024).
+  new RegExp(`^warp\\.notify\\.${NS}\\.work$`),
   new RegExp(`^warp\\.ev\\.${NS}\\.(agent|channel|work)\\.>$`),
   /^warp\.inbox\.\*$/,
   /^warp\.cp\.>$/,
