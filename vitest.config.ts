@@ -32,6 +32,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time on 2 cores: most of a file's time is spent waiting on servers and child
+    // processes, and one at a time made the suite (with its second, authenticated e2e run) take 11 min.
+    maxWorkers: 2,
     reporters: ['default'],
     env: {
       // A hub a test's session starts outlives that test's nats-server by this long, not a minute:
