@@ -1,21 +1,14 @@
 import { hostname } from 'node:os';
 import { startHubService } from '../adapters/hub/hub-service.js';
 import { openHubNamespace } from '../adapters/hub/hub-namespace.js';
-import {
-  ConfigError,
-  createLogger,
-  loadEnv,
-  loadNatsCreds,
-  resolveNatsConnection,
-  type Logger,
-} from '../adapters/config/index.js';
-import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
+import { ConfigError, loadEnv, loadNatsCreds, type Logger } from '../adapters/config/index.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import { withinBudget } from '../adapters/nats/transient.js';
 import type { Clock, IdGenerator, ProcessProbe, Quarantine } from '../ports/index.js';
 import { natsModule } from './backend-modules.js';
 import { buildContainer, coreModule } from './container.js';
 import { settingsOf } from './runtime.js';
+import { processLogging } from './process-logging.js';
 import { TOKENS } from './tokens.js';
 
 const ORPHAN_CHECK_MS = 1_000;
@@ -31,19 +24,7 @@ export interface HubProcess {
 /** Connects to NATS as `warp serve` does and serves the hub until stopped. */
 export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, version: string): Promise<HubProcess> {
   const env = loadEnv(processEnv, cwd);
-  const connection = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
-  const logger = createLogger(
-    env.logLevel,
-    [connection.pass, connection.user].filter((s): s is string => Boolean(s)),
-  );
-  const quarantine = new CountingQuarantine(({ source, subject, sequence, reason }) =>
-    logger.warn('skipped a stored value Warp cannot use', {
-      source,
-      subject,
-      ...(sequence !== undefined ? { sequence } : {}),
-      reason,
-    }),
-  );
+  const { connection, logger, quarantine } = processLogging(env);
   const creds = env.natsCreds !== undefined ? loadNatsCreds(env.natsCreds) : undefined;
   if (creds?.identity)
     throw new ConfigError(

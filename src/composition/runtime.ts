@@ -11,20 +11,18 @@ import { launchLocalHub } from '../adapters/hub/hub-launcher.js';
 import { discoverHubs, type HubSummary } from '../adapters/hub/hub-directory.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import {
-  createLogger,
   loadEnv,
   loadNatsCreds,
   loadProjectConfig,
   readGitRemoteUrl,
   resolveNamespace,
-  resolveNatsConnection,
   type ChannelConfig,
   type Logger,
   type ProjectConfig,
   type ResolvedNamespace,
   type WarpEnv,
 } from '../adapters/config/index.js';
-import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
+import { processLogging } from './process-logging.js';
 import { memoryModule, natsModule } from './backend-modules.js';
 import { buildContainer, coreModule, resolveApp } from './container.js';
 import { openSealedSession } from './sealed-session.js';
@@ -78,11 +76,7 @@ export function projectNamespace(env: WarpEnv, project: ProjectConfig): Resolved
 /** Reads configuration, wires the container for the chosen backend and starts the session. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const env = loadEnv(options.env, options.cwd);
-  const connection = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
-  const logger = createLogger(
-    env.logLevel,
-    [connection.pass, connection.user].filter((s): s is string => Boolean(s)),
-  );
+  const { connection, logger, quarantine } = processLogging(env);
   const project = loadProjectConfig(env.projectPath);
   const creds = env.natsCreds !== undefined && env.backend === 'nats' ? loadNatsCreds(env.natsCreds) : undefined;
   const channels: CreateChannelInput[] = project.channels.map((c: ChannelConfig) => ({
@@ -92,14 +86,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(c.maxBytes !== undefined ? { maxBytes: c.maxBytes } : {}),
     ...(c.maxAgeMs !== undefined ? { maxAgeMs: c.maxAgeMs } : {}),
   }));
-  const quarantine = new CountingQuarantine(({ source, subject, sequence, reason }) =>
-    logger.warn('skipped a stored value Warp cannot use', {
-      source,
-      subject,
-      ...(sequence !== undefined ? { sequence } : {}),
-      reason,
-    }),
-  );
   if (creds?.identity) {
     const { identity } = creds;
     logger.info('starting', { backend: env.backend, namespace: identity.namespace, namespaceSource: 'credentials' });

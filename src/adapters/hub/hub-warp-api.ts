@@ -48,7 +48,8 @@ export class HubWarpApi implements WarpApi {
   private known: { readonly guid: string; readonly capabilities: Promise<readonly string[]> } | undefined;
 
   constructor(private readonly options: HubWarpApiOptions) {
-    ({ hub: this.hub, local: this.local } = options);
+    this.hub = options.hub;
+    this.local = options.local;
   }
 
   readonly getMyHandle: WarpApi['getMyHandle'] = () => this.local.getMyHandle();

@@ -2,7 +2,7 @@ import { claimsBefore, type WorkItemState } from '../../domain/index.js';
 
 export type OfferedItem = Extract<WorkItemState, { status: 'offered' }>;
 
-interface Filed {
+export interface Filed {
   readonly id: string;
   readonly state: OfferedItem;
   /** When the index first saw the item: breaks ties in the claim order (offered in the same millisecond). */

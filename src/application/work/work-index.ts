@@ -11,7 +11,7 @@ import {
 } from '../../domain/index.js';
 import type { Checkpoint, KeptState, Quarantine, ScheduledPurge, StoredBatch } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
-import { filedBefore, OfferQueue } from './offer-queue.js';
+import { filedBefore, OfferQueue, type Filed } from './offer-queue.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
@@ -188,7 +188,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
       .filter(({ state }) => isClaimable(state, now))
       .sort((a, b) => (filedBefore(filed(a), filed(b)) ? -1 : filedBefore(filed(b), filed(a)) ? 1 : 0));
     // Everything taken from the queue goes back (if still offered) however the claim ends.
-    const taken: Array<NonNullable<ReturnType<OfferQueue['take']>>> = [];
+    const taken: Filed[] = [];
     const next = () => {
       const offered = queue?.take();
       if (offered) taken.push(offered);
@@ -198,14 +198,13 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
       let offered = next();
       while (offered || expired.length > 0) {
         if (offered && (expired.length === 0 || filedBefore(offered, filed(expired[0]!)))) {
-          const entry = this.entries.get(offered.id);
-          // Still offered as filed when taken; what a claim then made of it is its business.
-          if (entry) yield entry as Entry<LiveItem>;
+          // Taken only while the index holds it as filed; what a claim then made of it is its business.
+          yield this.entries.get(offered.id)! as Entry<LiveItem>;
           offered = next();
         } else yield expired.shift()!;
       }
     } finally {
-      for (const filed of taken) queue?.restore(filed);
+      for (const item of taken) queue?.restore(item);
       if (queue?.empty) this.offers.delete(capability);
     }
   }

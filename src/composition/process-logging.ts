@@ -1,0 +1,34 @@
+import {
+  createLogger,
+  resolveNatsConnection,
+  type Logger,
+  type NatsConnectionOptions,
+  type WarpEnv,
+} from '../adapters/config/index.js';
+import { CountingQuarantine } from '../adapters/system/counting-quarantine.js';
+
+export interface ProcessLogging {
+  readonly connection: NatsConnectionOptions;
+  /** Never prints the connection's user or password. */
+  readonly logger: Logger;
+  /** Counts each stored value Warp skips and logs it once. */
+  readonly quarantine: CountingQuarantine;
+}
+
+/** What every Warp process (a session, the hub) logs with, from its configuration. */
+export function processLogging(env: WarpEnv): ProcessLogging {
+  const connection = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
+  const logger = createLogger(
+    env.logLevel,
+    [connection.pass, connection.user].filter((s): s is string => Boolean(s)),
+  );
+  const quarantine = new CountingQuarantine(({ source, subject, sequence, reason }) =>
+    logger.warn('skipped a stored value Warp cannot use', {
+      source,
+      subject,
+      ...(sequence !== undefined ? { sequence } : {}),
+      reason,
+    }),
+  );
+  return { connection, logger, quarantine };
+}
