@@ -25,6 +25,7 @@ const E2E_ON_NATS = [
 // local-server: `warp local-server` starts an open server of its own.
 // project-quota-nats: its account-storage suite runs with authentication already; its project quota is the hub's, the same with or without.
 // tls-nats: TLS servers of its own; credentials over TLS are the same code as over plain TCP.
+// cli-no-nats: no server to authenticate to (an unreachable one, one without JetStream).
 // The other e2e files run on the memory backend, where there is nothing to authenticate.
 
 export default defineConfig({

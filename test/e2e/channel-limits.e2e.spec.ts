@@ -1,19 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DiscardPolicy, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { StdioAgent } from '../support/stdio-agent.js';
-import { describeWithoutFleet, stdioFleetOnNats } from '../support/stdio-fleet.js';
-
-const GIB = 1_073_741_824;
-
-/** A project folder whose .loom-config.json defines `channels`. */
-function project(channels: readonly object[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warp-limits-'));
-  writeFileSync(join(dir, '.loom-config.json'), JSON.stringify({ channels }));
-  return dir;
-}
+import { describe, expect, it } from 'vitest';
+import { GIB, projectWithChannels as project } from './support/channel-project.js';
+import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 /** Limits that keep one agent from filling the disk, through real MCP clients of the built server. */
 describe('channel limits over NATS', () => {
@@ -95,29 +83,5 @@ describe('channel limits over NATS', () => {
     const other = await fewChannels.start({ WARP_NAMESPACE: 'limits-d' });
     expect(await other.callError('create_channel', { name: 'sixth', description: '' })).toMatch(/WARP_MAX_CHANNELS/);
     expect(await other.call('create_channel', { name: 'fourth', description: '' })).toMatchObject({ created: false });
-  });
-});
-
-describeWithoutFleet('channel limits on the memory backend', () => {
-  let agent: StdioAgent | undefined;
-  let configured: StdioAgent | undefined;
-  afterAll(async () => Promise.all([agent?.close(), configured?.close()]));
-
-  it('the cap and the default retention hold there too', async () => {
-    agent = await StdioAgent.start({ WARP_BACKEND: 'memory', WARP_NAMESPACE: 'limits-m', WARP_MAX_CHANNELS: '3' });
-    const { channels } = await agent.call('list_channels');
-    expect(channels).toHaveLength(3);
-    expect(channels[0]).toMatchObject({ maxMessages: 100_000, maxBytes: GIB });
-    expect(await agent.callError('create_channel', { name: 'one-more', description: '' })).toMatch(
-      /has 3 channels and the limit is 3 \(WARP_MAX_CHANNELS\), so no new channel fits/,
-    );
-  });
-
-  it('a project file with more channels than WARP_MAX_CHANNELS is refused whole', async () => {
-    const dir = project([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
-    configured = await StdioAgent.start({ WARP_BACKEND: 'memory', MCP_PROJECT_PATH: dir, WARP_MAX_CHANNELS: '2' });
-    expect(await configured.callError('list_channels')).toMatch(
-      /has 0 channels and the limit is 2 \(WARP_MAX_CHANNELS\), so 3 new channels do not fit/,
-    );
   });
 });

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsServer } from '../support/nats-server.js';
 import { AUTH_EVERYWHERE, stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 const run = promisify(execFile);
@@ -213,37 +212,4 @@ describe('warp CLI over a real nats-server', () => {
     expect(status.backend).toBe('nats');
     expect(status.server).not.toMatch(/@/);
   });
-
-  // The two below use no fleet: the auth run would repeat them unchanged.
-  it.skipIf(AUTH_EVERYWHERE)('fails fast with exit code 3 when NATS is unreachable', async () => {
-    const { code, stderr } = await run(process.execPath, [BIN, 'status'], {
-      env: { ...process.env, NATS_URL: 'nats://127.0.0.1:1', MCP_PROJECT_PATH: project },
-      timeout: 20_000,
-    }).then(
-      () => ({ code: 0, stderr: '' }),
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(code).toBe(3);
-    expect(stderr).toMatch(/nats-server|NATS_URL|WARP_BACKEND=memory/);
-  });
-
-  it.skipIf(AUTH_EVERYWHERE)(
-    'fails with exit code 3 and says to enable JetStream when the server has none',
-    async () => {
-      const plain = await startNatsServer({ jetstream: false });
-      try {
-        const { code, stderr } = await run(process.execPath, [BIN, 'status'], {
-          env: { ...process.env, NATS_URL: plain.url, MCP_PROJECT_PATH: project },
-          timeout: 20_000,
-        }).then(
-          () => ({ code: 0, stderr: '' }),
-          (e: { code: number; stderr: string }) => e,
-        );
-        expect(code).toBe(3);
-        expect(stderr).toMatch(/JetStream.*-js/);
-      } finally {
-        await plain.dispose();
-      }
-    },
-  );
 });

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BIN } from '../support/stdio-agent.js';
-import { describeWithoutFleet, stdioFleetOnNats } from '../support/stdio-fleet.js';
+import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+import { startWeb, type WebProcess } from './support/web-process.js';
 
 // Debian's chromium (installed by .ci/run when missing); never a downloaded browser.
 const CHROMIUM = '/usr/bin/chromium';
@@ -23,34 +22,6 @@ const env = {
 /** Resolves when the locator is on screen: Playwright's auto-waiting, no sleeps. */
 const shows = (locator: Locator, timeout = LIVE_MS): Promise<void> => locator.waitFor({ state: 'visible', timeout });
 const hides = (locator: Locator, timeout = LIVE_MS): Promise<void> => locator.waitFor({ state: 'detached', timeout });
-
-interface WebProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-/** The built `warp web`; resolves with its URL once it prints it (or rejects with its stderr when it exits). */
-async function startWeb(args: string[], extraEnv: Record<string, string>): Promise<WebProcess> {
-  const child = spawn(process.execPath, [BIN, 'web', ...args], {
-    env: { ...process.env, ...env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (found) resolve(found[0]);
-    });
-    void exited.then((code) => reject(Object.assign(new Error(err), { code })));
-  });
-  return { url, child, stderr: () => err, exited };
-}
 
 /** A raw request, so the test can send the Host and Origin a browser would never send. */
 function post(url: string, path: string, headers: Record<string, string>): Promise<number> {
@@ -74,7 +45,11 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
 
   beforeAll(async () => {
     if (screenshot) mkdirSync(dirname(screenshot), { recursive: true });
-    web = await startWeb(['--port', '0'], { ...(await fleet.clientEnv('operator', env)), MCP_PROJECT_PATH: project });
+    web = await startWeb(['--port', '0'], {
+      ...env,
+      ...(await fleet.clientEnv('operator', env)),
+      MCP_PROJECT_PATH: project,
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
 
@@ -291,32 +266,5 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     };
     const bodies = snapshot.channels.flatMap((c) => c.messages.map((m) => m.body));
     expect(bodies).not.toContain('forged');
-  });
-});
-
-describeWithoutFleet('warp web, the command (memory backend)', () => {
-  const memory = { WARP_BACKEND: 'memory', MCP_PROJECT_PATH: tmpdir() };
-
-  it('with --host it warns on stderr, still answers on loopback, and stops cleanly on SIGTERM', async () => {
-    const web = await startWeb(['--port', '0', '--host', '0.0.0.0'], memory);
-    // stderr and stdout are separate pipes: the warning may land after the URL.
-    await expect.poll(() => web.stderr()).toMatch(/WARNING: listening on 0\.0\.0\.0, not loopback/);
-    const res = await fetch(`${web.url}api/snapshot`);
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { me: { handle: string } }).me.handle).toBe('operator');
-    web.child.kill('SIGTERM');
-    expect(await web.exited).toBe(0);
-  });
-
-  it('a bad or busy port is a usage error (exit 64) that says what to change', async () => {
-    const bad = await startWeb(['--port', 'http'], memory).catch((e: Error & { code: number }) => e);
-    expect(bad).toMatchObject({ code: 64, message: expect.stringMatching(/--port must be a number/) });
-
-    const first = await startWeb(['--port', '0'], memory);
-    const port = new URL(first.url).port;
-    const busy = await startWeb(['--port', port], memory).catch((e: Error & { code: number }) => e);
-    expect(busy).toMatchObject({ code: 64, message: expect.stringMatching(`port ${port} is in use`) });
-    first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credsAuthenticator, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { AuthDirectory } from '../../src/adapters/auth/auth-directory.js';
 import { addAgent, initAuthority, type AccountQuota } from '../../src/adapters/auth/auth-provisioning.js';
 import { loadEnv, loadProjectConfig } from '../../src/adapters/config/index.js';
@@ -17,9 +17,6 @@ import { StdioAgent } from './stdio-agent.js';
  * end-to-end suite runs a second time with each session sealed by its own credential (ADR 0022).
  */
 export const AUTH_EVERYWHERE = process.env['WARP_TEST_AUTH'] === '1';
-
-/** For a suite that uses no fleet: the auth run would repeat it unchanged, so only the default run has it. */
-export const describeWithoutFleet = describe.skipIf(AUTH_EVERYWHERE);
 
 export interface FleetOptions {
   readonly claudeChannel?: boolean;
