@@ -14,7 +14,18 @@ import { BackendUnavailable } from '../src/ports/index.js';
 import { HubProcess } from '../test/support/hub-process.js';
 import { startNatsServer } from '../test/support/nats-server.js';
 import { freshSessions, freshSessionsSideBySide, seedFinishedWork, type FreshSession } from './history.js';
-import { fmt, pipelined, printTable, progress, time, timeBlock, timeSideBySide, type Row } from './measure.js';
+import { startHubFloor } from './hub-floor.js';
+import {
+  fmt,
+  pipelined,
+  printTable,
+  progress,
+  time,
+  timeBlock,
+  timeSideBySide,
+  type Row,
+  type Timing,
+} from './measure.js';
 
 const SENDS = 2000;
 const READS = 300;
@@ -253,23 +264,40 @@ try {
   await cycler.app.registerAgent({ agentType: 'worker', capabilities: ['bench', 'cycle'] });
   const rawConsumer = await js.consumers.get('RAW_WQ', 'workers');
   let cycles = 0;
-  const [rawCycle, warpCycle] = await timeSideBySide(
-    WORK_CYCLES,
-    async () => {
-      await js.publish('raw.wq', JSON.stringify({ cycle: true }));
-      const m = await rawConsumer.next({ expires: 5000 });
-      if (!m) throw new Error('bench: the raw work queue delivered nothing');
-      await m.ackAck();
-    },
-    async () => {
-      const taskId = `cycle-${cycles++}`;
-      await lead.app.broadcastWorkOffer({ taskId, description: 'bench', requiredCapability: 'cycle' });
-      const claim = await cycler.app.claimWork({ capability: 'cycle', timeout: 5000 });
-      if (!claim.claimed) throw new Error(`bench: ${taskId} was offered but not claimed`);
-      await cycler.app.completeWork({ workItemId: claim.workItem.workItemId });
-    },
-  );
+  const rawRound = async (): Promise<void> => {
+    await js.publish('raw.wq', JSON.stringify({ cycle: true }));
+    const m = await rawConsumer.next({ expires: 5000 });
+    if (!m) throw new Error('bench: the raw work queue delivered nothing');
+    await m.ackAck();
+  };
+  const [rawCycle, warpCycle] = await timeSideBySide(WORK_CYCLES, rawRound, async () => {
+    const taskId = `cycle-${cycles++}`;
+    await lead.app.broadcastWorkOffer({ taskId, description: 'bench', requiredCapability: 'cycle' });
+    const claim = await cycler.app.claimWork({ capability: 'cycle', timeout: 5000 });
+    if (!claim.claimed) throw new Error(`bench: ${taskId} was offered but not claimed`);
+    await cycler.app.completeWork({ workItemId: claim.workItem.workItemId });
+  });
   rows.push(ratioRow('work cycle (one item, sequential)', rawCycle.perOpUs, warpCycle.perOpUs, 'µs', 2));
+
+  progress('hub floor: the work cycle through a responder that only appends (no decision, no read model)');
+  const floor = await startHubFloor(nc, server.url);
+  const threeTimes = (op: () => Promise<void>) => async (): Promise<void> => {
+    for (let i = 0; i < 3; i++) await op();
+  };
+  const [rawForAckFirst, ackFirstFloor] = await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackFirst));
+  const [rawForAckToCaller, ackToCallerFloor] = await timeSideBySide(
+    WORK_CYCLES,
+    rawRound,
+    threeTimes(floor.ackToCaller),
+  );
+  await floor.close();
+  const floorRow = (name: string, raw: Timing, floorTiming: Timing): Row => ({
+    ...ratioRow(name, raw.perOpUs, floorTiming.perOpUs, 'µs', 2),
+    target: 'measured',
+    ok: true,
+  });
+  rows.push(floorRow('  floor: 3 × request, append, ack, reply', rawForAckFirst, ackFirstFloor));
+  rows.push(floorRow('  floor: the same, ack sent to the caller', rawForAckToCaller, ackToCallerFloor));
 
   progress(`push: ${PUSHES} direct messages, each timed from send to the recipient's push`);
   const listener = await warpSession();

@@ -1,0 +1,54 @@
+/**
+ * The least any hub can do per operation, as a process of its own: take a request, append a record
+ * to a JetStream stream as Warp appends an event (a message id, an expected subject sequence, a
+ * consumer following the stream, as the hub follows its streams) and answer, deciding nothing.
+ * `floor.ack-first` answers once the store has acknowledged (what Warp's hub does);
+ * `floor.ack-to-caller` sends the store's acknowledgement straight to the caller and answers at once.
+ * Started by bench/hub-floor.ts with the server's URL; prints "ready" once it serves.
+ */
+import { jetstream } from '@nats-io/jetstream';
+import { headers, connect } from '@nats-io/transport-node';
+
+export const FLOOR_STREAM = 'FLOOR_EV';
+export const FLOOR_SUBJECTS = 'floor.ev.>';
+/** The request header naming where the caller wants the store's acknowledgement. */
+export const ACK_HEADER = 'Floor-Ack';
+
+async function serve(url: string): Promise<void> {
+  const nc = await connect({ servers: url, noAsyncTraces: true });
+  const js = jetstream(nc);
+  const follower = await js.consumers.get(FLOOR_STREAM);
+  void (async () => {
+    for await (const m of await follower.consume()) m.json();
+  })();
+  let n = 0;
+  const next = (): { subject: string; id: string } => {
+    n++;
+    return { subject: `floor.ev.${process.pid}.${n}`, id: `${process.pid}-${n}` };
+  };
+  nc.subscribe('floor.ack-first', {
+    callback: (_error, m) => {
+      const { subject, id } = next();
+      js.publish(subject, m.data, { msgID: id, expect: { lastSubjectSequence: 0 } }).then(
+        (ack) => m.respond(JSON.stringify({ seq: ack.seq })),
+        (error: unknown) => m.respond(JSON.stringify({ error: String(error) })),
+      );
+    },
+  });
+  nc.subscribe('floor.ack-to-caller', {
+    callback: (_error, m) => {
+      const { subject, id } = next();
+      const h = headers();
+      h.set('Nats-Msg-Id', id);
+      h.set('Nats-Expected-Last-Subject-Sequence', '0');
+      const reply = m.headers?.get(ACK_HEADER);
+      if (reply) nc.publish(subject, m.data, { reply, headers: h });
+      m.respond(JSON.stringify({ deferred: 1 }));
+    },
+  });
+  await nc.flush();
+  process.stdout.write('ready\n');
+  process.once('SIGTERM', () => void nc.close().then(() => process.exit(0)));
+}
+
+if (process.argv[2]) await serve(process.argv[2]);

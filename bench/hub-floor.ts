@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
+import { ACK_HEADER, FLOOR_STREAM, FLOOR_SUBJECTS } from './floor-responder.js';
+
+export interface HubFloor {
+  /** One operation as Warp's hub does it: request, append, store's ack, reply. */
+  ackFirst(): Promise<void>;
+  /** One operation with the store's ack sent straight to the caller, which waits for it and the reply. */
+  ackToCaller(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RESPONDER = fileURLToPath(new URL('./floor-responder.js', import.meta.url));
+const TIMEOUT_MS = 5_000;
+
+/** Starts the bare responder (bench/floor-responder.ts) in a process of its own, as the hub runs. */
+export async function startHubFloor(nc: NatsConnection, url: string): Promise<HubFloor> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name: FLOOR_STREAM, subjects: [FLOOR_SUBJECTS] });
+  const child = spawn(process.execPath, [RESPONDER, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [ready] = (await once(child.stdout, 'data')) as [Buffer];
+  if (!ready.toString().includes('ready')) throw new Error(`bench: the floor responder said ${ready.toString()}`);
+
+  const acks = createInbox();
+  const waiting = new Map<string, (ok: boolean) => void>();
+  const sub = nc.subscribe(`${acks}.*`, {
+    callback: (_error, m) => {
+      const body = m.json<{ error?: unknown }>();
+      waiting.get(m.subject)?.(body.error === undefined);
+    },
+  });
+  let n = 0;
+  const ackToCaller = async (): Promise<void> => {
+    const subject = `${acks}.${n++}`;
+    const stored = new Promise<boolean>((resolve) => waiting.set(subject, resolve));
+    const h = headers();
+    h.set(ACK_HEADER, subject);
+    await nc.request('floor.ack-to-caller', '{}', { timeout: TIMEOUT_MS, headers: h });
+    const ok = await stored;
+    waiting.delete(subject);
+    if (!ok) throw new Error('bench: the floor store refused an append');
+  };
+  return {
+    async ackFirst() {
+      const reply = (await nc.request('floor.ack-first', '{}', { timeout: TIMEOUT_MS })).json<{ error?: string }>();
+      if (reply.error !== undefined) throw new Error(`bench: the floor store refused an append: ${reply.error}`);
+    },
+    ackToCaller,
+    async close() {
+      sub.unsubscribe();
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
