@@ -67,7 +67,8 @@ async function warpSession(namespace = 'bench'): Promise<{ app: WarpApi; close()
 }
 
 try {
-  const nc = await connect({ servers: server.url });
+  // The client settings Warp uses (no async stack traces), so the ratios measure Warp, not a client option.
+  const nc = await connect({ servers: server.url, noAsyncTraces: true });
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: 'RAW_CH', subjects: ['raw.ch.>'] });

@@ -8,15 +8,15 @@
  */
 import { jetstream } from '@nats-io/jetstream';
 import { headers, connect } from '@nats-io/transport-node';
-
-export const FLOOR_STREAM = 'FLOOR_EV';
-export const FLOOR_SUBJECTS = 'floor.ev.>';
-/** The request header naming where the caller wants the store's acknowledgement. */
-export const ACK_HEADER = 'Floor-Ack';
+import { JetStreamPublisher } from '../src/adapters/nats/jetstream-publisher.js';
+import { ReplyMux } from '../src/adapters/nats/reply-mux.js';
+import { ACK_HEADER, FLOOR_STREAM } from './hub-floor.js';
 
 async function serve(url: string): Promise<void> {
   const nc = await connect({ servers: url, noAsyncTraces: true });
   const js = jetstream(nc);
+  // How Warp's hub publishes (ADR 0025).
+  const publisher = new JetStreamPublisher(new ReplyMux(nc), 5_000);
   const follower = await js.consumers.get(FLOOR_STREAM);
   void (async () => {
     for await (const m of await follower.consume()) m.json();
@@ -29,7 +29,7 @@ async function serve(url: string): Promise<void> {
   nc.subscribe('floor.ack-first', {
     callback: (_error, m) => {
       const { subject, id } = next();
-      js.publish(subject, m.data, { msgID: id, expect: { lastSubjectSequence: 0 } }).then(
+      publisher.publish(subject, m.data, { msgID: id, expect: { lastSubjectSequence: 0 } }).then(
         (ack) => m.respond(JSON.stringify({ seq: ack.seq })),
         (error: unknown) => m.respond(JSON.stringify({ error: String(error) })),
       );

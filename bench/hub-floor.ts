@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
-import { ACK_HEADER, FLOOR_STREAM, FLOOR_SUBJECTS } from './floor-responder.js';
+import { ReplyMux } from '../src/adapters/nats/reply-mux.js';
 
 export interface HubFloor {
   /** One operation as Warp's hub does it: request, append, store's ack, reply. */
@@ -12,6 +12,11 @@ export interface HubFloor {
   ackToCaller(): Promise<void>;
   close(): Promise<void>;
 }
+
+export const FLOOR_STREAM = 'FLOOR_EV';
+const FLOOR_SUBJECTS = 'floor.ev.>';
+/** The request header naming where the caller wants the store's acknowledgement. */
+export const ACK_HEADER = 'Floor-Ack';
 
 const RESPONDER = fileURLToPath(new URL('./floor-responder.js', import.meta.url));
 const TIMEOUT_MS = 5_000;
@@ -32,20 +37,24 @@ export async function startHubFloor(nc: NatsConnection, url: string): Promise<Hu
       waiting.get(m.subject)?.(body.error === undefined);
     },
   });
+  // How a Warp session asks the hub (ADR 0025).
+  const requests = new ReplyMux(nc);
   let n = 0;
   const ackToCaller = async (): Promise<void> => {
     const subject = `${acks}.${n++}`;
     const stored = new Promise<boolean>((resolve) => waiting.set(subject, resolve));
     const h = headers();
     h.set(ACK_HEADER, subject);
-    await nc.request('floor.ack-to-caller', '{}', { timeout: TIMEOUT_MS, headers: h });
+    await requests.request('floor.ack-to-caller', '{}', { timeoutMs: TIMEOUT_MS, headers: h });
     const ok = await stored;
     waiting.delete(subject);
     if (!ok) throw new Error('bench: the floor store refused an append');
   };
   return {
     async ackFirst() {
-      const reply = (await nc.request('floor.ack-first', '{}', { timeout: TIMEOUT_MS })).json<{ error?: string }>();
+      const reply = (await requests.request('floor.ack-first', '{}', { timeoutMs: TIMEOUT_MS })).json<{
+        error?: string;
+      }>();
       if (reply.error !== undefined) throw new Error(`bench: the floor store refused an append: ${reply.error}`);
     },
     ackToCaller,

@@ -56,7 +56,7 @@ export async function openSealedSession(options: SealedSessionOptions): Promise<
   const decoder = new StoredValueDecoder(options.quarantine);
   const notices = new NatsNotices(conn, decoder, onError);
   const hub = new HubClient({
-    nc: conn.nc,
+    requests: conn.requests,
     session,
     server: conn.describe(),
     connected: (deadline) => conn.whenConnected(deadline),

@@ -32,7 +32,7 @@ export async function openThinSession(
   caller?: string,
 ): Promise<ThinSession> {
   const hub = new HubClient({
-    nc: conn.nc,
+    requests: conn.requests,
     session: deps.session,
     server: conn.describe(),
     connected: (deadline) => conn.whenConnected(deadline),

@@ -4,6 +4,7 @@ import { Session } from '../../src/application/index.js';
 import { DomainError } from '../../src/domain/index.js';
 import { BackendUnavailable } from '../../src/ports/index.js';
 import { HubClient } from '../../src/adapters/hub/hub-client.js';
+import { ReplyMux } from '../../src/adapters/nats/reply-mux.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 
 /** A stand-in hub on a real nats-server: it answers `warp.hub.>` as `answer` says, so the client's edge can be tried. */
@@ -26,7 +27,7 @@ describe('HubClient against a stand-in hub on a real nats-server', { timeout: 30
   const session = (): Session => new Session('proj', 'host', 'alice', { session: 'sess-1', pid: 1 });
   const client = (s: Session, launch?: () => void): HubClient =>
     new HubClient({
-      nc,
+      requests: new ReplyMux(nc),
       session: s,
       server: server.url,
       connected: () => Promise.resolve(),
@@ -87,6 +88,8 @@ describe('HubClient against a stand-in hub on a real nats-server', { timeout: 30
   });
 
   it('with no hub and nobody to start one, says at once to start `warp hub`', async () => {
+    // The stand-in hubs of the tests before are gone once the server has their unsubscriptions.
+    await hub.flush();
     await expect(client(session()).call('listWork', {})).rejects.toThrow(/No Warp hub answers.*`warp hub`/);
   });
 

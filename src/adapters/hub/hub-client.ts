@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
+import { RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { Session } from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
+import type { ReplyMux } from '../nats/reply-mux.js';
 import { errorFromWire } from './hub-errors.js';
 import { encodeRequest } from './hub-request.js';
 import { hubSubject, replySchema, type HubOp, type SessionWire } from './hub-protocol.js';
@@ -14,7 +15,8 @@ const HUB_START_MS = 15_000;
 const HUB_POLL_MS = 100;
 
 export interface HubClientOptions {
-  readonly nc: NatsConnection;
+  /** The session connection's requests (replies on its own inbox prefix). */
+  readonly requests: ReplyMux;
   readonly session: Session;
   /** Where the session's NATS is, for messages. */
   readonly server: string;
@@ -90,12 +92,12 @@ export class HubClient {
   }
 
   private async send<T>(op: HubOp, payload: string, timeout: number): Promise<T> {
-    const { nc, session } = this.options;
+    const { requests, session } = this.options;
     await this.options.connected(Date.now() + HUB_TIMEOUT_MS);
     let raw: unknown;
     try {
       const caller = this.options.caller ?? session.holder.session;
-      raw = (await nc.request(hubSubject(op, session.namespace, caller), payload, { timeout })).json();
+      raw = (await requests.request(hubSubject(op, session.namespace, caller), payload, { timeoutMs: timeout })).json();
     } catch (error) {
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))

@@ -48,8 +48,11 @@ export class NatsChannelLog implements ChannelLog {
     // A message id costs a header per publish, so only a keyed send (safe to repeat) retries a timeout.
     const ack =
       idempotencyKey !== undefined
-        ? await retryTransient(() => this.conn.js.publish(subject, payload, { msgID: idempotencyKey }), this.conn.retry)
-        : await retryUndelivered(() => this.conn.js.publish(subject, payload), this.conn.retry);
+        ? await retryTransient(
+            () => this.conn.publisher.publish(subject, payload, { msgID: idempotencyKey }),
+            this.conn.retry,
+          )
+        : await retryUndelivered(() => this.conn.publisher.publish(subject, payload), this.conn.retry);
     return { ...message, id: String(ack.seq) };
   }
 

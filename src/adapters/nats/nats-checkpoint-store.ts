@@ -89,7 +89,7 @@ export class NatsCheckpointStore implements CheckpointStore {
     const chunks: number[] = [];
     for (let at = 0; at < bytes.length || chunks.length === 0; at += CHUNK_BYTES) {
       const ack = await retryTransient(
-        () => this.conn.js.publish(subject, bytes.subarray(at, at + CHUNK_BYTES)),
+        () => this.conn.publisher.publish(subject, bytes.subarray(at, at + CHUNK_BYTES)),
         this.conn.retry,
       );
       chunks.push(ack.seq);
@@ -98,7 +98,9 @@ export class NatsCheckpointStore implements CheckpointStore {
     rollup.set('Nats-Rollup', 'sub');
     await retryTransient(
       () =>
-        this.conn.js.publish(checkpointSubject(namespace, HEAD), JSON.stringify({ id, chunks }), { headers: rollup }),
+        this.conn.publisher.publish(checkpointSubject(namespace, HEAD), JSON.stringify({ id, chunks }), {
+          headers: rollup,
+        }),
       this.conn.retry,
     );
     if (previous && previous.id !== id) {

@@ -11,6 +11,8 @@ import { credsAuthenticator, type NatsConnection } from '@nats-io/nats-core';
 import { connect, TimeoutError } from '@nats-io/transport-node';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable, type Connection, type ConnectionState } from '../../ports/index.js';
+import { JetStreamPublisher } from './jetstream-publisher.js';
+import { ReplyMux } from './reply-mux.js';
 import { BOUNDED_RETRY, retryTransient, type RetryPolicy } from './transient.js';
 import { connectFailureHint } from './nats-connect-failure.js';
 import { hasFiles, type NatsTls } from './nats-tls.js';
@@ -87,6 +89,10 @@ export class NatsBackendConnection implements Connection {
 
   /** Only for creating ordered consumers (see CONSUMER_CREATE_TIMEOUT_MS). */
   private readonly consumerClient: JetStreamClient;
+  /** Every request this connection makes of its own (to the hub, the stream acks): one reply subscription. */
+  readonly requests: ReplyMux;
+  /** How every record is published to a stream. */
+  readonly publisher: JetStreamPublisher;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -94,8 +100,12 @@ export class NatsBackendConnection implements Connection {
     readonly jsm: JetStreamManager,
     readonly kvm: Kvm,
     private readonly servers: string,
+    timeoutMs: number,
+    inboxPrefix: string | undefined,
   ) {
     this.consumerClient = jetstream(nc, { timeout: CONSUMER_CREATE_TIMEOUT_MS });
+    this.requests = new ReplyMux(nc, inboxPrefix);
+    this.publisher = new JetStreamPublisher(this.requests, timeoutMs);
     void this.track();
   }
 
@@ -130,7 +140,7 @@ export class NatsBackendConnection implements Connection {
         (error) => error instanceof TimeoutError,
       );
       const js = jetstream(nc, { timeout });
-      return new NatsBackendConnection(nc, js, jsm, new Kvm(js), options.servers);
+      return new NatsBackendConnection(nc, js, jsm, new Kvm(js), options.servers, timeout, options.inboxPrefix);
     } catch (error) {
       await nc.close().catch(() => undefined);
       if (error instanceof BackendUnavailable) throw error;

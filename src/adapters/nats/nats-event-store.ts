@@ -161,7 +161,7 @@ export class NatsEventStore implements EventStore {
         h.set(ROLLUP, 'sub');
         Object.assign(options, { headers: h });
       }
-      const ack = await retryTransient(() => this.conn.js.publish(subject, payload, options), this.conn.retry);
+      const ack = await retryTransient(() => this.conn.publisher.publish(subject, payload, options), this.conn.retry);
       return ack.seq;
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)

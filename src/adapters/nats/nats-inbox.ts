@@ -37,10 +37,11 @@ export class NatsInbox implements Inbox {
     const ack =
       idempotencyKey !== undefined
         ? await retryTransient(
-            () => this.conn.js.publish(subject, payload, { msgID: `${message.recipientGuid}:${idempotencyKey}` }),
+            () =>
+              this.conn.publisher.publish(subject, payload, { msgID: `${message.recipientGuid}:${idempotencyKey}` }),
             this.conn.retry,
           )
-        : await retryUndelivered(() => this.conn.js.publish(subject, payload), this.conn.retry);
+        : await retryUndelivered(() => this.conn.publisher.publish(subject, payload), this.conn.retry);
     const stored: DirectMessage = { ...message, id: String(ack.seq) };
     this.conn.nc.publish(directNotice(message.recipientGuid), JSON.stringify(stored));
     return stored;

@@ -1,0 +1,60 @@
+import { JetStreamApiError, JetStreamError, type ApiError, type PubAck } from '@nats-io/jetstream';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
+import type { ReplyMux } from './reply-mux.js';
+
+export interface PublishOptions {
+  /** Deduplicates within the stream's duplicate window (Nats-Msg-Id). */
+  readonly msgID?: string;
+  /** Refused (API error 10071) unless the subject's newest message has this sequence (0: it has none). */
+  readonly expect?: { readonly lastSubjectSequence: number };
+  /** Further headers (a rollup, say); the ones above are added to them. */
+  readonly headers?: MsgHdrs;
+}
+
+interface AckBody {
+  readonly stream?: string;
+  readonly seq?: number;
+  readonly duplicate?: boolean;
+  readonly domain?: string;
+  readonly error?: ApiError;
+}
+
+/**
+ * Publishes to a stream and awaits its acknowledgement over the connection's ReplyMux, where the
+ * client's `js.publish` makes a request of its own per publish (ADR 0025). A refusal is the
+ * client's `JetStreamApiError`, so callers read its code as before.
+ */
+export class JetStreamPublisher {
+  constructor(
+    private readonly requests: ReplyMux,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async publish(subject: string, payload: string | Uint8Array, options: PublishOptions = {}): Promise<PubAck> {
+    let h = options.headers;
+    if (options.msgID !== undefined || options.expect !== undefined) {
+      h ??= natsHeaders();
+      if (options.msgID !== undefined) h.set('Nats-Msg-Id', options.msgID);
+      if (options.expect !== undefined)
+        h.set('Nats-Expected-Last-Subject-Sequence', String(options.expect.lastSubjectSequence));
+    }
+    const reply = await this.requests.request(subject, payload, {
+      timeoutMs: this.timeoutMs,
+      ...(h ? { headers: h } : {}),
+    });
+    let body: AckBody;
+    try {
+      body = reply.json<AckBody>();
+    } catch {
+      throw new JetStreamError('invalid ack response');
+    }
+    if (body.error) throw new JetStreamApiError(body.error);
+    if (!body.stream || typeof body.seq !== 'number') throw new JetStreamError('invalid ack response');
+    return {
+      stream: body.stream,
+      seq: body.seq,
+      duplicate: body.duplicate === true,
+      ...(body.domain !== undefined ? { domain: body.domain } : {}),
+    };
+  }
+}
