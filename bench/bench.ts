@@ -297,8 +297,8 @@ try {
     target: 'measured',
     ok: true,
   });
-  rows.push(floorRow('  floor: 3 × request, append, ack, reply', rawForAckFirst, ackFirstFloor));
-  rows.push(floorRow('  floor: the same, ack sent to the caller', rawForAckToCaller, ackToCallerFloor));
+  rows.push(floorRow('work cycle floor: answer after the ack', rawForAckFirst, ackFirstFloor));
+  rows.push(floorRow('work cycle floor: ack sent to the caller', rawForAckToCaller, ackToCallerFloor));
 
   progress(`push: ${PUSHES} direct messages, each timed from send to the recipient's push`);
   const listener = await warpSession();
