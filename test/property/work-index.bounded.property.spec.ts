@@ -72,6 +72,19 @@ describe('the work index forgets finished items', () => {
         const compacted = index.items((s) => isFinished(s, now) && !index.uncompacted(now).some((u) => u.state === s));
         expect(compacted.length).toBeLessThanOrEqual(recentLimit);
         for (const { state } of index.items()) expect(state).toEqual(fold(history.get(state.spec.id)!));
+        // What is offered, claimed or a dead letter not yet expired is live: a search for it can skip the window.
+        const open = (s: WorkItemState) =>
+          s.status === 'offered' || s.status === 'claimed' || (s.status === 'dead-lettered' && !isFinished(s, now));
+        expect(index.live(open)).toEqual(index.items(open));
+        // The window's counts are what it holds.
+        const liveIds = new Set(index.live().map((e) => e.state.spec.id));
+        const windowed = index.items().filter((e) => !liveIds.has(e.state.spec.id));
+        const counted = { completed: 0, deadLettered: 0, discarded: 0 };
+        for (const { state } of windowed)
+          counted[state.status === 'dead-lettered' ? 'deadLettered' : (state.status as 'completed' | 'discarded')]++;
+        const counts = index.finishedCounts().get('ts');
+        expect(counts ?? { completed: 0, deadLettered: 0, discarded: 0 }).toEqual(counted);
+        expect(index.finishedCounts('other').size).toBe(0);
         // A claim sees exactly the claimable items, best first.
         const claimable = [...index.claimable('ts', now)].map((e) => e.state);
         const ids = (states: readonly WorkItemState[]) => states.map((s) => (s.status === 'absent' ? '' : s.spec.id));

@@ -78,7 +78,7 @@ export async function agentDigest(deps: AppDeps, surfaced: Surfaced, moment: Dig
   let online: AgentDigest['online'] = [];
   if (!all) {
     const capabilities = (await deps.registry.get(guid))?.profile.capabilities ?? [];
-    const offered = deps.work.items((s) => s.status === 'offered');
+    const offered = deps.work.live((s) => s.status === 'offered');
     surfaced.keepWork(new Set(offered.map((e) => e.state.spec.id)));
     for (const { state } of offered) {
       const spec = state.spec;

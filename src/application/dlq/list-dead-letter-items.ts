@@ -12,7 +12,7 @@ export async function listDeadLetterItems(
   await sweepExpiredLeases(deps, capability);
   const now = deps.clock.now();
   const items = deps.work
-    .items(
+    .live(
       (s) =>
         s.status === 'dead-lettered' &&
         !deadLetterExpired(s, now) &&

@@ -179,7 +179,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
     // Offer times have millisecond resolution: one made in the very millisecond the wait starts is new.
     covered.set('work', Math.max(covered.get('work') ?? 0, since?.work ?? startedAt - 1));
     if (since?.work !== undefined)
-      for (const { state } of deps.work.items((s) => s.status === 'offered' && s.offeredAt > since.work!))
+      for (const { state } of deps.work.live((s) => s.status === 'offered' && s.offeredAt > since.work!))
         onOffer(state.spec, state.offeredAt);
     for (const replay of caughtUp) replay();
     baselineKnown = true;
@@ -227,7 +227,7 @@ async function pendingBesides(
       if (unread > 0) counts[channel] = unread;
     }),
   );
-  const work = deps.work.items(
+  const work = deps.work.live(
     (s) => s.status === 'offered' && capabilities.includes(s.spec.capability) && s.spec.offeredBy !== guid,
   ).length;
   const inbox = includeDirect ? Math.max(0, (await deps.inbox.unread(guid)) - arrived('direct')) : 0;

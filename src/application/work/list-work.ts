@@ -30,16 +30,26 @@ export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<Lis
     throw new ValidationError('status', `must be one of ${STATUSES.join(', ')}`);
   const limit = checkPageSize('limit', input.limit, PAGE.workItems);
   await sweepExpiredLeases(deps, capability);
-  const all = deps.work.items((s) => capability === undefined || s.spec.capability === capability).map((e) => e.state);
+  const ofCapability = (s: LiveItem): boolean => capability === undefined || s.spec.capability === capability;
+  const live = deps.work.live(ofCapability).map((e) => e.state);
   const depth: Record<string, { offered: number; claimed: number; deadLettered: number; completed: number }> = {};
-  for (const s of all) {
-    const d = (depth[s.spec.capability] ??= { offered: 0, claimed: 0, deadLettered: 0, completed: 0 });
+  const depthOf = (c: string) => (depth[c] ??= { offered: 0, claimed: 0, deadLettered: 0, completed: 0 });
+  for (const s of live) {
+    const d = depthOf(s.spec.capability);
     if (s.status === 'offered') d.offered++;
     else if (s.status === 'claimed') d.claimed++;
     else if (s.status === 'dead-lettered') d.deadLettered++;
     else if (s.status === 'completed') d.completed++;
   }
-  const matching = all
+  // The recently finished window is counted, not walked: only a listing of finished items reads it.
+  for (const [c, finished] of deps.work.finishedCounts(capability)) {
+    const d = depthOf(c);
+    d.completed += finished.completed;
+    d.deadLettered += finished.deadLettered;
+  }
+  const pool =
+    input.status === 'offered' || input.status === 'claimed' ? live : deps.work.items(ofCapability).map((e) => e.state);
+  const matching = pool
     .filter((s: LiveItem) => input.status === undefined || s.status === input.status)
     .sort((a, b) => b.offeredAt - a.offeredAt);
   const views = matching.slice(0, limit).map(workView);

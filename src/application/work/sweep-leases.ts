@@ -8,7 +8,7 @@ import { runWorkCommand } from './work-command.js';
  */
 export async function sweepExpiredLeases(deps: AppDeps, capability?: string): Promise<void> {
   const now = deps.clock.now();
-  const expired = deps.work.items(
+  const expired = deps.work.live(
     (s) => s.status === 'claimed' && leaseExpired(s, now) && (!capability || s.spec.capability === capability),
   );
   for (const { state } of expired) {

@@ -12,6 +12,7 @@ import {
 import type { Checkpoint, KeptState, Quarantine, ScheduledPurge, StoredBatch } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
 import { filedBefore, OfferQueue, type Filed } from './offer-queue.js';
+import { RecentWindow, type FinishedCounts } from './recent-window.js';
 
 export type LiveItem = Exclude<WorkItemState, { status: 'absent' }>;
 
@@ -28,7 +29,7 @@ const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
  * recently compacted ones, and falls out of the index when newer ones push it out.
  */
 export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkItemEvent> {
-  private readonly recent = new Map<string, Entry<FinishedWorkItem>>();
+  private readonly recent: RecentWindow;
   /** Every compacted item not yet purged, with how and when it finished: bounded by the retention. */
   private readonly finished = new Map<string, ScheduledPurge>();
   /** Offered items by capability, in claim order: what a claim takes first. */
@@ -39,11 +40,9 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   /** Claimed items by capability: taken again once their lease runs out. */
   private readonly claims = new Map<string, Map<string, Entry<ClaimedItem>>>();
 
-  constructor(
-    quarantine: Quarantine,
-    private readonly recentLimit = RECENT_FINISHED_WORK,
-  ) {
+  constructor(quarantine: Quarantine, recentLimit = RECENT_FINISHED_WORK) {
     super(workItemDecider, quarantine);
+    this.recent = new RecentWindow(recentLimit);
   }
 
   override get(id: string): Entry<WorkItemState> | undefined {
@@ -64,11 +63,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     this.entries.delete(id);
     this.seen.delete(id);
     this.finished.set(id, { id, status: state.status, finishedAt: finishedAt(state) });
-    this.recent.set(id, { state, revision });
-    for (const oldest of this.recent.keys()) {
-      if (this.recent.size <= this.recentLimit) break;
-      this.recent.delete(oldest);
-    }
+    this.recent.add(id, { state, revision });
   }
 
   /** Live items, the recently finished window (oldest first) and the purge schedule, for a checkpoint. */
@@ -76,8 +71,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     const live: Array<KeptState<LiveItem>> = [];
     for (const [id, { state, revision }] of this.entries)
       if (state.status !== 'absent') live.push({ id, revision, state });
-    const recent = [...this.recent].map(([id, { state, revision }]) => ({ id, revision, state }));
-    return { live, recent, purges: [...this.finished.values()] };
+    return { live, recent: this.recent.saved(), purges: [...this.finished.values()] };
   }
 
   override restore(kept: ReadonlyArray<KeptState<WorkItemState>>): void {
@@ -108,7 +102,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   /** Puts back what `saved` returned, before any batch is applied. */
   restoreSaved(saved: WorkCheckpoint): void {
     this.restore(saved.live);
-    for (const { id, revision, state } of saved.recent) this.recent.set(id, { state, revision });
+    for (const { id, revision, state } of saved.recent) this.recent.add(id, { state, revision });
     for (const purge of saved.purges) this.finished.set(purge.id, purge);
   }
 
@@ -130,12 +124,20 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
 
   /** Every item the index holds, the recently finished window included. */
   items(filter: (item: LiveItem) => boolean = () => true): Array<Entry<LiveItem>> {
-    return [...this.unfinished(filter), ...this.collect(this.recent.values(), filter)];
+    return [...this.live(filter), ...this.collect(this.recent.values(), filter)];
   }
 
-  /** Items not compacted yet (what claims look at), without the finished window. */
-  private unfinished(filter: (item: LiveItem) => boolean): Array<Entry<LiveItem>> {
+  /**
+   * Items not compacted yet, without the finished window: every item offered, claimed or in the
+   * dead-letter queue is here, so what looks only for those costs the live work, not the window.
+   */
+  live(filter: (item: LiveItem) => boolean = () => true): Array<Entry<LiveItem>> {
     return this.collect(this.entries.values(), filter);
+  }
+
+  /** The finished window's items by capability (one capability's, when given). */
+  finishedCounts(capability?: string): ReadonlyMap<string, Readonly<FinishedCounts>> {
+    return this.recent.finishedCounts(capability);
   }
 
   private collect(

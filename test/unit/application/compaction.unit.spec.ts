@@ -92,6 +92,11 @@ describe('compaction of finished aggregates (memory backend)', () => {
         [open, 'offered'],
       ].sort(),
     );
+    // The queue depth counts the compacted item too, and a listing of live items leaves it out.
+    expect(listed.depth).toEqual({ ts: { offered: 1, claimed: 0, deadLettered: 0, completed: 1 } });
+    const offered = await worker.listWork({ status: 'offered' });
+    expect([offered.items.map((i) => i.workItemId), offered.total, offered.depth]).toEqual([[open], 1, listed.depth]);
+    expect((await worker.listWork({ status: 'completed' })).items.map((i) => i.workItemId)).toEqual([done]);
     // The other session saw the compaction through its subscription and agrees.
     expect(await compactFinishedWork(worker.deps)).toBe(0);
     expect((await worker.completeWork({ workItemId: done, summary: 'ok' })).alreadyCompleted).toBe(true);
