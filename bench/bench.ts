@@ -285,13 +285,16 @@ try {
   const threeTimes = (op: () => Promise<void>) => async (): Promise<void> => {
     for (let i = 0; i < 3; i++) await op();
   };
-  const [rawForAckFirst, ackFirstFloor] = await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackFirst));
-  const [rawForAckToCaller, ackToCallerFloor] = await timeSideBySide(
-    WORK_CYCLES,
-    rawRound,
-    threeTimes(floor.ackToCaller),
-  );
-  await floor.close();
+  let floors: [Timing, Timing, Timing, Timing];
+  try {
+    floors = [
+      ...(await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackFirst))),
+      ...(await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackToCaller))),
+    ];
+  } finally {
+    await floor.close();
+  }
+  const [rawForAckFirst, ackFirstFloor, rawForAckToCaller, ackToCallerFloor] = floors;
   const floorRow = (name: string, raw: Timing, floorTiming: Timing): Row => ({
     ...ratioRow(name, raw.perOpUs, floorTiming.perOpUs, 'µs', 2),
     target: 'measured',

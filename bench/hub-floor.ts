@@ -26,29 +26,54 @@ export async function startHubFloor(nc: NatsConnection, url: string): Promise<Hu
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: FLOOR_STREAM, subjects: [FLOOR_SUBJECTS] });
   const child = spawn(process.execPath, [RESPONDER, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [ready] = (await once(child.stdout, 'data')) as [Buffer];
-  if (!ready.toString().includes('ready')) throw new Error(`bench: the floor responder said ${ready.toString()}`);
+  const first = await Promise.race([
+    once(child.stdout, 'data').then(([data]) => String(data)),
+    once(child, 'exit').then(() => 'nothing: it exited'),
+  ]);
+  if (!first.includes('ready')) {
+    child.kill('SIGKILL');
+    throw new Error(`bench: the floor responder said ${first}`);
+  }
 
   const acks = createInbox();
   const waiting = new Map<string, (ok: boolean) => void>();
   const sub = nc.subscribe(`${acks}.*`, {
     callback: (_error, m) => {
-      const body = m.json<{ error?: unknown }>();
-      waiting.get(m.subject)?.(body.error === undefined);
+      let ok = false;
+      try {
+        ok = m.json<{ error?: unknown }>().error === undefined;
+      } catch {
+        // Not an ack (a 503 status has no body): a refusal.
+      }
+      waiting.get(m.subject)?.(ok);
     },
   });
+  const stored = (subject: string): Promise<boolean> => {
+    const ack = new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiting.delete(subject);
+        reject(new Error('bench: the floor store did not acknowledge an append'));
+      }, TIMEOUT_MS);
+      waiting.set(subject, (ok) => {
+        clearTimeout(timer);
+        waiting.delete(subject);
+        resolve(ok);
+      });
+    });
+    // Awaited after the reply; a request that fails first must not leave it unhandled.
+    ack.catch(() => undefined);
+    return ack;
+  };
   // How a Warp session asks the hub (ADR 0025).
   const requests = new ReplyMux(nc);
   let n = 0;
   const ackToCaller = async (): Promise<void> => {
     const subject = `${acks}.${n++}`;
-    const stored = new Promise<boolean>((resolve) => waiting.set(subject, resolve));
+    const ack = stored(subject);
     const h = headers();
     h.set(ACK_HEADER, subject);
     await requests.request('floor.ack-to-caller', '{}', { timeoutMs: TIMEOUT_MS, headers: h });
-    const ok = await stored;
-    waiting.delete(subject);
-    if (!ok) throw new Error('bench: the floor store refused an append');
+    if (!(await ack)) throw new Error('bench: the floor store refused an append');
   };
   return {
     async ackFirst() {
@@ -60,8 +85,12 @@ export async function startHubFloor(nc: NatsConnection, url: string): Promise<Hu
     ackToCaller,
     async close() {
       sub.unsubscribe();
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await jsm.streams.delete(FLOOR_STREAM);
     },
   };
 }

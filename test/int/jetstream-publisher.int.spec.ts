@@ -1,5 +1,11 @@
 import { JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
-import { ClosedConnectionError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
+import {
+  ClosedConnectionError,
+  PermissionViolationError,
+  RequestError,
+  TimeoutError,
+  type NatsConnection,
+} from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamPublisher } from '../../src/adapters/nats/jetstream-publisher.js';
@@ -69,5 +75,31 @@ describe('JetStreamPublisher over a ReplyMux on a real nats-server: acks, refusa
     const waiting = new JetStreamPublisher(new ReplyMux(own), 60_000).publish('silent.close', 'x');
     await own.close();
     await expect(waiting).rejects.toBeInstanceOf(ClosedConnectionError);
+  });
+});
+
+describe('ReplyMux against a server that refuses a publish', () => {
+  let server: NatsServerHandle;
+  beforeAll(async () => {
+    // One user who may publish to "allowed.>" only, and hear its replies.
+    server = await startNatsServer({
+      config:
+        'authorization { users = [ { user: "u", password: "p", permissions: { publish: ["allowed.>"], subscribe: ["_INBOX.>"] } } ] }',
+    });
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  it('fails the refused request at once with the permission error, not at its timeout', async () => {
+    const nc = await connect({ servers: server.url, user: 'u', pass: 'p', noAsyncTraces: true });
+    try {
+      // Were it not failed at once, it would outlast the test's own timeout.
+      const error = await new ReplyMux(nc).request('denied.here', 'x', { timeoutMs: 600_000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RequestError);
+      expect((error as RequestError).cause).toBeInstanceOf(PermissionViolationError);
+    } finally {
+      await nc.close();
+    }
   });
 });

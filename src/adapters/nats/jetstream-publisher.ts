@@ -19,6 +19,9 @@ interface AckBody {
   readonly error?: ApiError;
 }
 
+/** JetStream is not enabled for the account (the client's JetStreamNotEnabled). */
+const JETSTREAM_NOT_ENABLED = 10039;
+
 /**
  * Publishes to a stream and awaits its acknowledgement over the connection's ReplyMux, where the
  * client's `js.publish` makes a request of its own per publish (ADR 0025). A refusal is the
@@ -48,6 +51,9 @@ export class JetStreamPublisher {
     } catch {
       throw new JetStreamError('invalid ack response');
     }
+    if (body.error?.err_code === JETSTREAM_NOT_ENABLED)
+      // As the client reports it: not a 503 to wait out, but a server or account to set up.
+      throw new JetStreamError('jetstream is not enabled', { cause: new JetStreamApiError(body.error) });
     if (body.error) throw new JetStreamApiError(body.error);
     if (!body.stream || typeof body.seq !== 'number') throw new JetStreamError('invalid ack response');
     return {

@@ -2,6 +2,7 @@ import {
   ClosedConnectionError,
   createInbox,
   NoRespondersError,
+  PermissionViolationError,
   RequestError,
   TimeoutError,
   type Msg,
@@ -44,17 +45,41 @@ export class ReplyMux {
   ) {
     this.prefix = createInbox(inboxPrefix);
     void nc.closed().then(() => this.failAll(new ClosedConnectionError()));
+    void this.watchRefusals();
+  }
+
+  /** A publish the server refuses (a credential's permissions) fails its request at once, as the client's would. */
+  private async watchRefusals(): Promise<void> {
+    try {
+      for await (const status of this.nc.status()) {
+        const error = status.type === 'error' ? status.error : undefined;
+        if (!(error instanceof PermissionViolationError) || error.operation !== 'publish') continue;
+        for (const [reply, waiting] of this.waiting) {
+          if (waiting.subject !== error.subject) continue;
+          this.waiting.delete(reply);
+          clearTimeout(waiting.timer);
+          waiting.reject(new RequestError(error.message, { cause: error }));
+        }
+      }
+    } catch {
+      // The status feed ends with the connection; what waits then is failed by `closed()`.
+    }
   }
 
   request(subject: string, payload: string | Uint8Array, options: RequestOptions): Promise<Msg> {
-    this.subscription ??= this.nc.subscribe(`${this.prefix}.*`, {
-      callback: (error, m) => {
-        if (!error) return this.settle(m);
-        // The client ends a subscription that failed (a permission, say): the next request makes another.
-        this.subscription = undefined;
-        this.failAll(error);
-      },
-    });
+    try {
+      this.subscription ??= this.nc.subscribe(`${this.prefix}.*`, {
+        callback: (error, m) => {
+          if (!error) return this.settle(m);
+          // The client ends a subscription that failed (a permission, say): the next request makes another.
+          this.subscription = undefined;
+          this.failAll(error);
+        },
+      });
+    } catch (error) {
+      // A closed or draining connection takes no subscription.
+      return Promise.reject(error);
+    }
     const reply = `${this.prefix}.${this.sent++}`;
     return new Promise<Msg>((resolve, reject) => {
       const timer = setTimeout(() => {
