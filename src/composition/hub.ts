@@ -59,6 +59,7 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     version,
     openModels: (namespace) => openHubNamespace(shared, namespace),
     budget: (request) => withinBudget(backend.connection.retry, request),
+    deferrals: backend.events,
     // With credentials, agents are who the account says: their requests are checked and rate-limited.
     ...(creds ? { trust: { account: creds.account, ratePerSecond: env.hubRate } } : {}),
   }).catch(async (error: unknown) => {

@@ -60,6 +60,17 @@ export interface EventStore {
   /** Returns the new revision. `idempotencyKey` stores a retried append once. */
   append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number>;
   /**
+   * Sends the append without waiting for the store's answer, which goes to the session that asked
+   * for it (a hub's deferred request, ADR 0026); `settled` runs once the store answers, with the new
+   * revision, or with undefined when it refused or never answered. False where it cannot (then `append`).
+   */
+  appendDeferred?<E>(
+    stream: StreamId,
+    events: readonly E[],
+    expectedRevision: number,
+    settled: (revision: number | undefined) => void,
+  ): boolean;
+  /**
    * Replaces the stream's history with `snapshot` (one batch, e.g. a finished aggregate's whole
    * state) if it is still at `expectedRevision` (else RevisionConflict); returns the new revision.
    * Subscribers see the snapshot as a new batch; a later `read` returns only it.

@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RequestError, TimeoutError } from '@nats-io/nats-core';
+import { headers, RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { Session } from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
+import { parsePubAck } from '../nats/jetstream-publisher.js';
 import type { ReplyMux } from '../nats/reply-mux.js';
 import { errorFromWire } from './hub-errors.js';
 import { encodeRequest } from './hub-request.js';
-import { hubSubject, replySchema, type HubOp, type SessionWire } from './hub-protocol.js';
+import { ACK_HEADER, DEFERRABLE, hubSubject, replySchema, type HubOp, type SessionWire } from './hub-protocol.js';
 
 /** How long an ordinary call waits for the hub; a call that waits by design (claim, wait) adds its own wait. */
 export const HUB_TIMEOUT_MS = 5_000;
@@ -91,14 +92,20 @@ export class HubClient {
     }
   }
 
-  private async send<T>(op: HubOp, payload: string, timeout: number): Promise<T> {
+  private async send<T>(op: HubOp, payload: string, timeout: number, deferrable = DEFERRABLE.has(op)): Promise<T> {
     const { requests, session } = this.options;
     await this.options.connected(Date.now() + HUB_TIMEOUT_MS);
+    // Where the hub may have the stream's ack sent, answering before its append is stored (ADR 0026).
+    const ack = deferrable ? requests.expect(timeout) : undefined;
     let raw: unknown;
     try {
       const caller = this.options.caller ?? session.holder.session;
-      raw = (await requests.request(hubSubject(op, session.namespace, caller), payload, { timeoutMs: timeout })).json();
+      const h = ack ? headers() : undefined;
+      if (ack) h?.set(ACK_HEADER, ack.subject);
+      const subject = hubSubject(op, session.namespace, caller);
+      raw = (await requests.request(subject, payload, { timeoutMs: timeout, ...(h ? { headers: h } : {}) })).json();
     } catch (error) {
+      ack?.cancel();
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
         throw new Unanswered(
@@ -112,13 +119,36 @@ export class HubClient {
         : error;
     }
     const reply = replySchema.safeParse(raw);
+    if (!reply.success || !reply.data.ok || !reply.data.deferred) ack?.cancel();
     if (!reply.success)
       throw new BackendUnavailable(
         'The Warp hub answered in a form this session does not know; are both the same Warp version?',
       );
     if (!reply.data.ok) throw errorFromWire(reply.data.error);
+    // A deferred answer holds once stored; one the stream refused (another hub changed the item first,
+    // a quota) is asked again, waiting for the store this time, and answered as it then stands.
+    if (reply.data.deferred && !(await this.stored(op, ack, timeout))) return this.send<T>(op, payload, timeout, false);
     if (IDENTITY_OPS.has(op)) this.adopt(reply.data.session);
     return reply.data.result as T;
+  }
+
+  /** Whether the stream stored the deferred append: its ack came, or its refusal (false). */
+  private async stored(op: HubOp, ack: ReturnType<ReplyMux['expect']> | undefined, timeout: number): Promise<boolean> {
+    if (!ack)
+      throw new BackendUnavailable(
+        'The Warp hub deferred an answer no one asked it to defer; is it the same Warp version?',
+      );
+    try {
+      parsePubAck(await ack.reply);
+      return true;
+    } catch (error) {
+      // Anything but silence means nothing was stored (a refusal, no stream, the connection gone).
+      if (!(error instanceof TimeoutError)) return false;
+      throw new Unanswered(
+        `NATS did not confirm within ${Math.round(timeout / 1000)} s that "${op}" was stored, so whether it took effect is unknown; ` +
+          'check before repeating it.',
+      );
+    }
   }
 
   /** The hub's view of who this session is after a call that changed it. */

@@ -45,6 +45,29 @@ export const HUB_OPS = [
 export type HubOp = (typeof HUB_OPS)[number];
 
 /**
+ * Operations whose one append the hub may send without waiting for the stream (ADR 0026): the
+ * session names, in this header, a subject of its own inbox where the stream's ack is to go, and
+ * waits for the hub's answer and that ack. Each makes at most one append.
+ */
+export const DEFERRABLE: ReadonlySet<HubOp> = new Set([
+  'broadcastWorkOffer',
+  'claimWork',
+  'completeWork',
+  'failWork',
+  'reportWorkProgress',
+]);
+export const ACK_HEADER = 'Warp-Ack';
+
+/** Whether the stream's ack may be sent to `subject`: a plain subject in the caller's own inbox. */
+export function ackSubjectAllowed(subject: string, inboxPrefix: string): boolean {
+  return (
+    subject.length <= 256 &&
+    /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(subject) &&
+    subject.startsWith(`${inboxPrefix}.`)
+  );
+}
+
+/**
  * One subject per operation, namespace and caller, so a server permission can confine a credential
  * to its project and to itself: `warp.hub.<op>.<namespace>.<caller>`. The caller is the session id
  * (or, with credentials, the identity they carry).
@@ -102,6 +125,8 @@ export const replySchema = z.union([
     result: z.unknown().optional(),
     /** The session's handle and agent after the call (set_handle, register_agent, deregister change them). */
     session: z.object({ handle: z.string().max(256).optional(), guid: token.optional() }),
+    /** The answer holds once the stream's ack, sent to the request's ACK_HEADER subject, says stored. */
+    deferred: z.literal(true).optional(),
   }),
   z.object({ ok: z.literal(false), error: errorWireSchema }),
 ]);

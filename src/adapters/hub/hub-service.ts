@@ -8,7 +8,12 @@ import { CallerRate, checkPinned, resolveCaller, type HubTrust } from './hub-cal
 import { errorToWire } from './hub-errors.js';
 import { runHubOp } from './hub-ops.js';
 import { publishWorkNotice } from './work-notice.js';
+import { agentInboxPrefix } from '../auth/agent-permissions.js';
+import { deferredEvents, type Deferral, type DeferredSender } from './deferred-events.js';
 import {
+  ACK_HEADER,
+  ackSubjectAllowed,
+  DEFERRABLE,
   HUB_OPS,
   HUB_QUEUE,
   HUB_SERVICE,
@@ -37,6 +42,8 @@ export interface HubServiceOptions {
   readonly budget?: <T>(request: () => Promise<T>) => Promise<T>;
   /** On a server with credentials: agents are who their credential says, at a bounded rate (ADR 0022). */
   readonly trust?: HubTrust;
+  /** Given, a session that asks for it is answered before its one append is stored (ADR 0026). */
+  readonly deferrals?: DeferredSender;
 }
 
 /** Operations that wait by design (up to their own timeout): they are not bounded by the retry budget. */
@@ -79,8 +86,20 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   };
 
   const rate = options.trust ? new CallerRate(options.trust.ratePerSecond) : undefined;
-  /** The reply, and for a new offer the notice that announces it (sent with the reply, in one write). */
-  const answer = async (op: HubOp, msg: ServiceMsg): Promise<{ reply: Reply; notice?: () => void }> => {
+  /** The store a deferrable request runs on when its session named where the stream's ack goes. */
+  const deferralOf = (op: HubOp, msg: ServiceMsg, guid: string | undefined) => {
+    const replyTo = msg.headers?.get(ACK_HEADER);
+    if (!options.deferrals || !replyTo || !DEFERRABLE.has(op)) return undefined;
+    // Only to the caller's own inbox: an agent's credential confines its replies to `_INBOX_<guid>`.
+    if (!ackSubjectAllowed(replyTo, guid !== undefined ? agentInboxPrefix(guid) : '_INBOX')) return undefined;
+    return deferredEvents(backend.events, options.deferrals, replyTo);
+  };
+  /**
+   * The reply, and what goes out with it in one write: a deferred append (ADR 0026), and for a new
+   * offer the notice that announces it.
+   */
+  const answer = async (op: HubOp, msg: ServiceMsg): Promise<{ reply: Reply; before?: () => void }> => {
+    let deferral: Deferral | undefined;
     try {
       const body = parseJson(msg.string());
       if (body === undefined) throw new ValidationError('request', 'malformed: not JSON');
@@ -97,7 +116,9 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       checkPinned(op, identity, request.data.input);
       const { models: shared } = await modelsOf(wire.namespace);
       const processes = wire.hostname === options.hostname ? options.processes : REMOTE_PROCESSES;
-      const deps = createSessionDeps(backend, options.clock, options.ids, session, settings, processes, shared);
+      deferral = deferralOf(op, msg, identity?.guid);
+      const ports = deferral ? { ...backend, events: deferral.events } : backend;
+      const deps = createSessionDeps(ports, options.clock, options.ids, session, settings, processes, shared);
       const run = (): Promise<unknown> => runHubOp(op, deps, request.data.input);
       const result = await (options.budget && !WAITING.has(op) ? options.budget(run) : run());
       if (identity && session.guid !== undefined && session.guid !== identity.guid)
@@ -109,10 +130,19 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
           ...(session.handle !== undefined ? { handle: session.handle } : {}),
           ...(session.guid !== undefined ? { guid: session.guid } : {}),
         },
+        ...(deferral?.deferred() ? { deferred: true as const } : {}),
       };
-      if (op !== 'broadcastWorkOffer') return { reply };
-      return { reply, notice: () => publishWorkNotice(options.nc, wire.namespace, result, options.onError) };
+      const sending = deferral;
+      return {
+        reply,
+        before: () => {
+          sending?.send();
+          if (op === 'broadcastWorkOffer') publishWorkNotice(options.nc, wire.namespace, result, options.onError);
+        },
+      };
     } catch (error) {
+      // A request that failed after all stores nothing it deferred.
+      deferral?.drop();
       const wire = errorToWire(error);
       if (wire.kind === 'internal') options.onError(error);
       return { reply: { ok: false, error: wire } };
@@ -148,8 +178,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       handler: (error, msg) => {
         if (error) return options.onError(error);
         void answer(op, msg)
-          .then(({ reply, notice }) => {
-            notice?.();
+          .then(({ reply, before }) => {
+            before?.();
             respond(options.nc, msg, reply);
           })
           .catch(options.onError);

@@ -1,5 +1,5 @@
 import { JetStreamApiError, JetStreamError, type ApiError, type PubAck } from '@nats-io/jetstream';
-import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
+import { headers as natsHeaders, type Msg, type MsgHdrs } from '@nats-io/nats-core';
 import type { ReplyMux } from './reply-mux.js';
 
 export interface PublishOptions {
@@ -34,33 +34,49 @@ export class JetStreamPublisher {
   ) {}
 
   async publish(subject: string, payload: string | Uint8Array, options: PublishOptions = {}): Promise<PubAck> {
-    let h = options.headers;
-    if (options.msgID !== undefined || options.expect !== undefined) {
-      h ??= natsHeaders();
-      if (options.msgID !== undefined) h.set('Nats-Msg-Id', options.msgID);
-      if (options.expect !== undefined)
-        h.set('Nats-Expected-Last-Subject-Sequence', String(options.expect.lastSubjectSequence));
-    }
+    const h = publishHeaders(options);
     const reply = await this.requests.request(subject, payload, {
       timeoutMs: this.timeoutMs,
       ...(h ? { headers: h } : {}),
     });
-    let body: AckBody;
-    try {
-      body = reply.json<AckBody>();
-    } catch {
-      throw new JetStreamError('invalid ack response');
-    }
-    if (body.error?.err_code === JETSTREAM_NOT_ENABLED)
-      // As the client reports it: not a 503 to wait out, but a server or account to set up.
-      throw new JetStreamError('jetstream is not enabled', { cause: new JetStreamApiError(body.error) });
-    if (body.error) throw new JetStreamApiError(body.error);
-    if (!body.stream || typeof body.seq !== 'number') throw new JetStreamError('invalid ack response');
-    return {
-      stream: body.stream,
-      seq: body.seq,
-      duplicate: body.duplicate === true,
-      ...(body.domain !== undefined ? { domain: body.domain } : {}),
-    };
+    return parsePubAck(reply);
   }
+
+  /** Publishes with the stream's answer sent to `replyTo`, for whoever listens there (ADR 0026); waits for nothing. */
+  send(subject: string, payload: string | Uint8Array, options: PublishOptions, replyTo: string): void {
+    const h = publishHeaders(options);
+    this.requests.publish(subject, payload, h ? { reply: replyTo, headers: h } : { reply: replyTo });
+  }
+}
+
+function publishHeaders(options: PublishOptions): MsgHdrs | undefined {
+  let h = options.headers;
+  if (options.msgID !== undefined || options.expect !== undefined) {
+    h ??= natsHeaders();
+    if (options.msgID !== undefined) h.set('Nats-Msg-Id', options.msgID);
+    if (options.expect !== undefined)
+      h.set('Nats-Expected-Last-Subject-Sequence', String(options.expect.lastSubjectSequence));
+  }
+  return h;
+}
+
+/** A stream's answer to a publish, as the client reads it: the ack, or its refusal thrown. */
+export function parsePubAck(reply: Msg): PubAck {
+  let body: AckBody;
+  try {
+    body = reply.json<AckBody>();
+  } catch {
+    throw new JetStreamError('invalid ack response');
+  }
+  if (body.error?.err_code === JETSTREAM_NOT_ENABLED)
+    // As the client reports it: not a 503 to wait out, but a server or account to set up.
+    throw new JetStreamError('jetstream is not enabled', { cause: new JetStreamApiError(body.error) });
+  if (body.error) throw new JetStreamApiError(body.error);
+  if (!body.stream || typeof body.seq !== 'number') throw new JetStreamError('invalid ack response');
+  return {
+    stream: body.stream,
+    seq: body.seq,
+    duplicate: body.duplicate === true,
+    ...(body.domain !== undefined ? { domain: body.domain } : {}),
+  };
 }

@@ -93,6 +93,8 @@ export class NatsBackendConnection implements Connection {
   readonly requests: ReplyMux;
   /** How every record is published to a stream. */
   readonly publisher: JetStreamPublisher;
+  /** How long a request waits for its answer. */
+  readonly requestTimeoutMs: number;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -104,6 +106,7 @@ export class NatsBackendConnection implements Connection {
     inboxPrefix: string | undefined,
   ) {
     this.consumerClient = jetstream(nc, { timeout: CONSUMER_CREATE_TIMEOUT_MS });
+    this.requestTimeoutMs = timeoutMs;
     this.requests = new ReplyMux(nc, inboxPrefix);
     this.publisher = new JetStreamPublisher(this.requests, timeoutMs);
     void this.track();

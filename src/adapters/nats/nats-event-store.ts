@@ -18,6 +18,7 @@ import type { NatsBackendConnection } from './nats-connection.js';
 import { ensureStream, eventSubject, eventsStream, eventsStreamConfig } from './nats-names.js';
 import { projectRefusal } from './nats-refusals.js';
 import { ResumableFeed } from './nats-feed.js';
+import { parsePubAck } from './jetstream-publisher.js';
 import { retryTransient } from './transient.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
@@ -34,6 +35,8 @@ const ROLLUP = 'Nats-Rollup';
 export class NatsEventStore implements EventStore {
   /** Streams made sure of, by namespace: each is created on its first use. */
   private readonly ready = new Map<string, Promise<void>>();
+  /** Streams known to exist: an append to one can be sent without waiting (sendDeferred). */
+  private readonly ensured = new Set<string>();
 
   constructor(
     private readonly conn: NatsBackendConnection,
@@ -51,10 +54,13 @@ export class NatsEventStore implements EventStore {
       ready = retryTransient(
         () => ensureStream(this.conn.jsm, eventsStreamConfig(namespace, kind, this.replicas, this.maxBytes)),
         this.conn.retry,
-      ).catch((error: unknown) => {
-        this.ready.delete(key);
-        throw error;
-      });
+      ).then(
+        () => void this.ensured.add(key),
+        (error: unknown) => {
+          this.ready.delete(key);
+          throw error;
+        },
+      );
       this.ready.set(key, ready);
     }
     return ready;
@@ -135,6 +141,49 @@ export class NatsEventStore implements EventStore {
   ): Promise<number> {
     // Every append carries a message id, so a retry after a lost ack is stored once.
     return this.publish(stream, events, expectedRevision, idempotencyKey ?? randomUUID(), false);
+  }
+
+  /**
+   * An append whose ack is to go to `replyTo` (a session waiting for it, ADR 0026), ready to send:
+   * sending listens there too, so that `settled` learns the outcome (the revision, or undefined when
+   * refused or unanswered within the request timeout). Undefined while the stream is not yet known
+   * to exist. Checked now (its size), sent later: with the answer, in the same write.
+   */
+  prepareDeferred<E>(
+    stream: StreamId,
+    events: readonly E[],
+    expectedRevision: number,
+    replyTo: string,
+    settled: (revision: number | undefined) => void,
+  ): (() => void) | undefined {
+    if (!this.ensured.has(eventsStream(stream.namespace, stream.kind))) return undefined;
+    const subject = eventSubject(stream.namespace, stream.kind, stream.id);
+    const payload = JSON.stringify({ events });
+    this.conn.checkPayload(`the ${stream.kind} record`, payload);
+    return () => {
+      // Subscribed before publishing, on the same connection: the server has it before the ack is sent.
+      const listening = this.conn.nc.subscribe(replyTo, {
+        max: 1,
+        timeout: this.conn.requestTimeoutMs,
+        callback: (error, m) => {
+          // The timer only reports the silence; the subscription is ended here.
+          if (error) listening.unsubscribe();
+          let revision: number | undefined;
+          try {
+            if (!error) revision = parsePubAck(m).seq;
+          } catch {
+            // Refused (a conflict, a quota): the session asks again and is answered the usual way.
+          }
+          settled(revision);
+        },
+      });
+      this.conn.publisher.send(
+        subject,
+        payload,
+        { msgID: `${subject}:${randomUUID()}`, expect: { lastSubjectSequence: expectedRevision } },
+        replyTo,
+      );
+    };
   }
 
   compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {

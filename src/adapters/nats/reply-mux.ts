@@ -68,14 +68,7 @@ export class ReplyMux {
 
   request(subject: string, payload: string | Uint8Array, options: RequestOptions): Promise<Msg> {
     try {
-      this.subscription ??= this.nc.subscribe(`${this.prefix}.*`, {
-        callback: (error, m) => {
-          if (!error) return this.settle(m);
-          // The client ends a subscription that failed (a permission, say): the next request makes another.
-          this.subscription = undefined;
-          this.failAll(error);
-        },
-      });
+      this.subscribe();
     } catch (error) {
       // A closed or draining connection takes no subscription.
       return Promise.reject(error);
@@ -94,6 +87,53 @@ export class ReplyMux {
         this.waiting.delete(reply);
         reject(error);
       }
+    });
+  }
+
+  /** A message that is not a request of this mux's (its answer, if any, goes to `reply`). */
+  publish(subject: string, payload: string | Uint8Array, options: { reply?: string; headers?: MsgHdrs } = {}): void {
+    this.nc.publish(subject, payload, options);
+  }
+
+  /**
+   * Listens, on this mux's subscription, for one message on a subject of its own that no request
+   * made: where a caller asks another party (the hub) to have the answer of a third sent (ADR 0026).
+   */
+  expect(timeoutMs: number): { subject: string; reply: Promise<Msg>; cancel(): void } {
+    const subject = `${this.prefix}.${this.sent++}`;
+    let cancel = (): void => undefined;
+    const reply = new Promise<Msg>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(subject);
+        reject(new TimeoutError());
+      }, timeoutMs);
+      this.waiting.set(subject, { subject, resolve, reject, timer });
+      cancel = () => {
+        clearTimeout(timer);
+        this.waiting.delete(subject);
+      };
+    });
+    // Awaited only once the other party has answered: a timeout before then is not unhandled.
+    reply.catch(() => undefined);
+    try {
+      this.subscribe();
+    } catch (error) {
+      cancel();
+      const failed = Promise.reject(error);
+      failed.catch(() => undefined);
+      return { subject, reply: failed, cancel };
+    }
+    return { subject, reply, cancel };
+  }
+
+  private subscribe(): void {
+    this.subscription ??= this.nc.subscribe(`${this.prefix}.*`, {
+      callback: (error, m) => {
+        if (!error) return this.settle(m);
+        // The client ends a subscription that failed (a permission, say): the next request makes another.
+        this.subscription = undefined;
+        this.failAll(error);
+      },
     });
   }
 

@@ -10,7 +10,12 @@ export interface Known<S> {
 
 export interface Outcome<S, E> extends Known<S> {
   readonly events: readonly E[];
+  /** Sent without waiting for the store (ADR 0026): `revision` is the one it was decided on. */
+  readonly deferred?: true;
 }
+
+/** Where a deferred append's outcome goes once the store answers: the stored revision, or undefined if refused. */
+export type Settled<S, E> = (outcome: Outcome<S, E> | undefined) => void;
 
 /** The store and where replay reports what it skips. */
 export interface Store {
@@ -37,6 +42,8 @@ export async function execute<C, S, E>(
   decider: Decider<C, S, E>,
   command: C,
   known?: Known<S>,
+  /** Given, the append may be deferred (see `EventStore.appendDeferred`); told when it settles. */
+  settled?: Settled<S, E>,
 ): Promise<Outcome<S, E>> {
   let current = known ?? (await load(store, stream, decider));
   let fresh = known === undefined;
@@ -51,9 +58,16 @@ export async function execute<C, S, E>(
       continue;
     }
     if (events.length === 0) return { ...current, events };
+    const state = events.reduce(decider.evolve, current.state);
+    const deferred =
+      settled !== undefined &&
+      store.events.appendDeferred?.(stream, events, current.revision, (revision) =>
+        settled(revision === undefined ? undefined : { state, revision, events }),
+      );
+    if (deferred) return { state, revision: current.revision, events, deferred };
     try {
       const revision = await store.events.append(stream, events, current.revision);
-      return { state: events.reduce(decider.evolve, current.state), revision, events };
+      return { state, revision, events };
     } catch (error) {
       if (!(error instanceof RevisionConflict) || attempt >= MAX_TRIES) {
         if (error instanceof RevisionConflict)
@@ -79,7 +93,12 @@ export async function executeOn<C, S, E>(
   // An aggregate the model does not hold is taken as new (a new offer, say): the append at revision 0
   // confirms it, and a stream that exists after all (compacted and forgotten) conflicts and is read.
   const known = model.get(stream.id) ?? { state: model.decider.initialState(), revision: 0 };
-  const outcome = await execute(store, stream, model.decider, command, known);
-  model.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
+  // A deferred append reaches the model once stored; until then the aggregate is held (claims pass it by).
+  const outcome = await execute(store, stream, model.decider, command, known, (stored) => {
+    model.release(stream.id);
+    if (stored) model.apply({ stream, revision: stored.revision, events: stored.events }, stored.state);
+  });
+  if (outcome.deferred) model.hold(stream.id);
+  else model.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
   return outcome;
 }

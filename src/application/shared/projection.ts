@@ -15,6 +15,8 @@ export interface Entry<S> {
 export class Projection<C, S, E> {
   protected readonly entries = new Map<string, Entry<S>>();
   private waiters: Array<() => void> = [];
+  /** Aggregates with an append in flight whose outcome the model does not know yet (ADR 0026). */
+  private readonly held = new Set<string>();
   private readonly observers = new Set<(batch: StoredBatch<E>) => void>();
 
   constructor(
@@ -82,6 +84,23 @@ export class Projection<C, S, E> {
 
   all(): IterableIterator<[string, Entry<S>]> {
     return this.entries.entries();
+  }
+
+  /** Marks `id` as changing: an append is in flight whose outcome comes later. */
+  hold(id: string): void {
+    this.held.add(id);
+  }
+
+  /** The append in flight for `id` settled; waiters look again (a refused claim leaves its item free). */
+  release(id: string): void {
+    if (!this.held.delete(id)) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  isHeld(id: string): boolean {
+    return this.held.has(id);
   }
 
   /** Resolves on the next applied batch, or when `signal` aborts. */

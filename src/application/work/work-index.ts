@@ -177,7 +177,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   }
 
   /**
-   * Items a claim may take now (offered, or claimed with an expired lease), best first by the domain's
+   * Items a claim may take now (offered, or claimed with an expired lease; none held), best first by the domain's
    * claim order. Lazy: a claim usually takes the first, so the rest are only ordered if it loses it.
    */
   *claimable(capability: string, now: number): Generator<Entry<LiveItem>> {
@@ -187,7 +187,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
       seen: this.seen.get(entry.state.spec.id) ?? 0,
     });
     const expired = [...(this.claims.get(capability)?.values() ?? [])]
-      .filter(({ state }) => isClaimable(state, now))
+      .filter(({ state }) => isClaimable(state, now) && !this.isHeld(state.spec.id))
       .sort((a, b) => (filedBefore(filed(a), filed(b)) ? -1 : filedBefore(filed(b), filed(a)) ? 1 : 0));
     // Everything taken from the queue goes back (if still offered) however the claim ends.
     const taken: Filed[] = [];
@@ -201,7 +201,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
       while (offered || expired.length > 0) {
         if (offered && (expired.length === 0 || filedBefore(offered, filed(expired[0]!)))) {
           // Taken only while the index holds it as filed; what a claim then made of it is its business.
-          yield this.entries.get(offered.id)! as Entry<LiveItem>;
+          // One with a claim in flight is passed by: that claim's outcome comes later (ADR 0026).
+          if (!this.isHeld(offered.id)) yield this.entries.get(offered.id)! as Entry<LiveItem>;
           offered = next();
         } else yield expired.shift()!;
       }

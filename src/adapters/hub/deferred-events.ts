@@ -1,0 +1,73 @@
+import type { AggregateKind, EventStore, StoredBatch, StreamId } from '../../ports/index.js';
+
+/** Readies an append whose stream ack goes to `replyTo` (the NATS event store's `prepareDeferred`). */
+export interface DeferredSender {
+  prepareDeferred<E>(
+    stream: StreamId,
+    events: readonly E[],
+    expectedRevision: number,
+    replyTo: string,
+    settled: (revision: number | undefined) => void,
+  ): (() => void) | undefined;
+}
+
+export interface Deferral {
+  readonly events: EventStore;
+  /** Whether an append was deferred (the answer then says so). */
+  deferred(): boolean;
+  /** Sends the deferred append: right before the answer, so both leave in one write. */
+  send(): void;
+  /** Drops it unsent (the request failed after all): nothing is stored, the model is told so. */
+  drop(): void;
+}
+
+/**
+ * The event store one deferred request sees (ADR 0026): its first append is readied, not awaited,
+ * and goes out with the answer, the stream's ack sent to the session's `replyTo`; any later append
+ * waits for the store as usual.
+ */
+export function deferredEvents(events: EventStore, sender: DeferredSender, replyTo: string): Deferral {
+  let pending: { send: () => void; settled: (revision: number | undefined) => void } | undefined;
+  let deferred = false;
+  return {
+    deferred: () => deferred,
+    send() {
+      pending?.send();
+      pending = undefined;
+    },
+    drop() {
+      pending?.settled(undefined);
+      pending = undefined;
+    },
+    events: {
+      read: <E>(stream: StreamId) => events.read<E>(stream),
+      append: <E>(stream: StreamId, batch: readonly E[], expectedRevision: number, idempotencyKey?: string) =>
+        events.append(stream, batch, expectedRevision, idempotencyKey),
+      appendDeferred: <E>(
+        stream: StreamId,
+        batch: readonly E[],
+        expectedRevision: number,
+        settled: (revision: number | undefined) => void,
+      ): boolean => {
+        if (deferred) return false;
+        const send = sender.prepareDeferred(stream, batch, expectedRevision, replyTo, settled);
+        if (!send) return false;
+        pending = { send, settled };
+        deferred = true;
+        return true;
+      },
+      compact: <E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number) =>
+        events.compact(stream, snapshot, expectedRevision),
+      purge: (stream: StreamId) => events.purge(stream),
+      subscribe: <E>(
+        namespace: string,
+        kind: AggregateKind,
+        handler: (batch: StoredBatch<E>) => void,
+        options?: { after?: number },
+      ) => events.subscribe(namespace, kind, handler, options),
+      head: (namespace: string, kind: AggregateKind) => events.head(namespace, kind),
+      follow: <E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void) =>
+        events.follow(namespace, kind, handler),
+    },
+  };
+}
