@@ -1,4 +1,5 @@
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session } from '../../src/application/index.js';
 import { DomainError } from '../../src/domain/index.js';
@@ -128,4 +129,38 @@ describe('HubClient against a stand-in hub on a real nats-server', { timeout: 30
       sub.unsubscribe();
     }
   }, 20_000);
+
+  it('a deferred answer holds once the stream acknowledges; refused, the request is asked again without deferral', async () => {
+    const jsm = await jetstreamManager(hub);
+    await jsm.streams.add({ name: 'DEFER', subjects: ['defer.>'] });
+    const asked: Array<string | undefined> = [];
+    let refuse = false;
+    const sub = hub.subscribe('warp.hub.>', {
+      callback: (_error, msg) => {
+        const ackTo = msg.headers?.get('Warp-Ack') || undefined;
+        asked.push(ackTo);
+        if (!ackTo) {
+          msg.respond(JSON.stringify({ ok: true, result: 'asked again', session: {} }));
+          return;
+        }
+        // As the hub does: the append goes out with the answer, its ack to the session.
+        const h = headers();
+        if (refuse) h.set('Nats-Expected-Last-Subject-Sequence', '999');
+        hub.publish(`defer.${asked.length}`, '{}', { reply: ackTo, headers: h });
+        msg.respond(JSON.stringify({ ok: true, result: 'deferred', session: {}, deferred: true }));
+      },
+    });
+    await hub.flush();
+    try {
+      expect(await client(session()).call('completeWork', { workItemId: 'w' })).toBe('deferred');
+      expect((await jsm.streams.info('DEFER')).state.messages).toBe(1);
+      refuse = true;
+      expect(await client(session()).call('claimWork', { capability: 'ts' })).toBe('asked again');
+      expect(await client(session()).call('listWork', {})).toBe('asked again');
+      expect(asked.map((a) => a !== undefined)).toEqual([true, true, false, false]);
+      expect((await jsm.streams.info('DEFER')).state.messages).toBe(1);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
 });

@@ -46,3 +46,58 @@ describe('executeOn (a command run through a read model)', () => {
     expect(index.get('w-1')).toMatchObject({ revision: 3, state: { status: 'completed', completedBy: 'a1' } });
   });
 });
+
+/** An event store whose appends may be deferred (as a hub's request is): the test settles each. */
+class DeferringStore extends MemoryEventStore {
+  readonly waiting: Array<{ settle(stored: boolean): Promise<void> }> = [];
+
+  appendDeferred<E>(
+    target: typeof stream,
+    events: readonly E[],
+    expectedRevision: number,
+    settled: (revision: number | undefined) => void,
+  ): boolean {
+    this.waiting.push({
+      settle: async (stored) => settled(stored ? await this.append(target, events, expectedRevision) : undefined),
+    });
+    return true;
+  }
+}
+
+describe('executeOn with a deferred append (ADR 0026)', () => {
+  const claim = { type: 'ClaimWork', holder: 'a1', leaseMs: 100, dlqTtlMs: 100, now: 1 } as const;
+
+  it('decides at once, holds the aggregate until the store answers, then shows the stored change', async () => {
+    const quarantine = new CountingQuarantine();
+    const events = new DeferringStore();
+    const index = new WorkIndex(quarantine);
+    const outcome = await executeOn({ events, quarantine }, index, stream, {
+      type: 'OfferWork',
+      spec,
+      maxAttempts: 3,
+      now: 0,
+    });
+    expect(outcome).toMatchObject({ deferred: true, state: { status: 'offered' } });
+    expect([index.get('w-1'), index.isHeld('w-1'), [...index.claimable('ts', 1)]]).toEqual([undefined, true, []]);
+    await events.waiting.shift()!.settle(true);
+    expect(index.get('w-1')).toMatchObject({ revision: 1, state: { status: 'offered' } });
+    expect(index.isHeld('w-1')).toBe(false);
+    expect([...index.claimable('ts', 1)].map((e) => e.state.status)).toEqual(['offered']);
+  });
+
+  it('a claim in flight keeps other claims off its item; refused, the item is free again and waiters look again', async () => {
+    const quarantine = new CountingQuarantine();
+    const events = new DeferringStore();
+    await events.append(stream, [offered], 0);
+    const index = new WorkIndex(quarantine);
+    index.apply({ stream, revision: 1, events: [offered] });
+    await executeOn({ events, quarantine }, index, stream, claim);
+    expect([...index.claimable('ts', 1)]).toEqual([]);
+    const woken = index.changed();
+    await events.waiting.shift()!.settle(false);
+    await woken;
+    expect(index.get('w-1')).toMatchObject({ revision: 1, state: { status: 'offered' } });
+    expect([...index.claimable('ts', 1)].map((e) => e.state.spec.id)).toEqual(['w-1']);
+    expect(await events.read(stream)).toMatchObject({ revision: 1 });
+  });
+});
