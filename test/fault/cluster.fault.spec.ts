@@ -49,9 +49,22 @@ describe('a node of a 3-node cluster killed under running agents', () => {
     async () => {
       const sender = await start();
       const worker = await start();
-      await sender.call('register_agent', { agentType: 'sender' });
-      const { agent: w } = await worker.call('register_agent', { agentType: 'worker', capabilities: ['ops'] });
-      await sender.call('create_channel', { name: 'ops', description: 'cluster traffic' });
+      // Setting up creates replicated streams, whose leaders the cluster elects first: on a busy
+      // machine that can outlast a call's 5 s. These calls are idempotent, so one unanswered is asked again.
+      const setUp = async <T>(call: () => Promise<T>): Promise<T> => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await call();
+          } catch (error) {
+            if (attempt >= 3 || !/did not answer within/.test(String(error))) throw error;
+          }
+        }
+      };
+      await setUp(() => sender.call('register_agent', { agentType: 'sender' }));
+      const { agent: w } = await setUp(() =>
+        worker.call<{ agent: { guid: string } }>('register_agent', { agentType: 'worker', capabilities: ['ops'] }),
+      );
+      await setUp(() => sender.call('create_channel', { name: 'ops', description: 'cluster traffic' }));
 
       const sent: string[] = [];
       const dms: string[] = [];
