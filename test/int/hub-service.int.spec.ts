@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_OPS } from '../../src/adapters/hub/hub-protocol.js';
@@ -66,6 +66,33 @@ describe('the hub service on a real nats-server', () => {
     expect(at.failures.map(String)).toEqual([]);
     expect((await ask('warp.hub.listWork.proj.s1', { session: who, input: {} })).ok).toBe(true);
   }, 60_000);
+
+  it('answers a work request before storing it only when the ack is to go to the caller’s own inbox', async () => {
+    const acks = raw.subscribe('_INBOX.deferral-test.*');
+    const askWith = async (subject: string, ackTo: string, input: unknown): Promise<any> => {
+      const h = headers();
+      h.set('Warp-Ack', ackTo);
+      const body = JSON.stringify({ session: who, input });
+      return (await raw.request(subject, body, { timeout: 5_000, headers: h })).json();
+    };
+    const offer = (taskId: string) => ({ taskId, description: 'x', requiredCapability: 'defer' });
+    const deferred = await askWith('warp.hub.broadcastWorkOffer.proj.s1', '_INBOX.deferral-test.1', offer('d-1'));
+    expect(deferred).toMatchObject({ ok: true, deferred: true, result: { created: true } });
+    for await (const ack of acks) {
+      expect(ack.subject).toBe('_INBOX.deferral-test.1');
+      expect(ack.json()).toMatchObject({ stream: 'WARP_EV_proj_work', seq: expect.any(Number) });
+      break;
+    }
+    // Anywhere else (a notice subject, a wildcard) is not where a stream's ack goes: answered the usual way.
+    for (const elsewhere of ['warp.notify.proj.work', '_INBOX.*', '_INBOX']) {
+      const plain = await askWith('warp.hub.broadcastWorkOffer.proj.s1', elsewhere, offer(`p-${elsewhere}`));
+      expect(plain).toMatchObject({ ok: true, result: { created: true } });
+      expect(plain.deferred).toBeUndefined();
+    }
+    const read = await askWith('warp.hub.listWork.proj.s1', '_INBOX.deferral-test.2', { capability: 'defer' });
+    expect([read.ok, read.deferred, read.result.total]).toEqual([true, undefined, 4]);
+    acks.unsubscribe();
+  });
 
   it('is discoverable with its version, host and the namespaces it keeps', async () => {
     const [found, ...others] = await discoverHubs(raw, Date.now());

@@ -43,6 +43,7 @@ export async function startInProcessHub(settings: Settings, version: string): Pr
     ...shared,
     nc: backend.connection.nc,
     version,
+    deferrals: backend.events,
     openModels: (ns) => {
       const opening = openHubNamespace(shared, ns);
       namespaces.set(ns, opening);
