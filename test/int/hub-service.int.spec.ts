@@ -91,6 +91,16 @@ describe('the hub service on a real nats-server', () => {
     }
     const read = await askWith('warp.hub.listWork.proj.s1', '_INBOX.deferral-test.2', { capability: 'defer' });
     expect([read.ok, read.deferred, read.result.total]).toEqual([true, undefined, 4]);
+    // One subject serves one append at a time: else another's ack could settle a refused one.
+    const twice = await Promise.all(
+      ['t-1', 't-2'].map((taskId) =>
+        askWith('warp.hub.broadcastWorkOffer.proj.s1', '_INBOX.deferral-test.3', offer(taskId)),
+      ),
+    );
+    expect(twice.map((r) => [r.ok, r.deferred === true]).sort()).toEqual([
+      [true, false],
+      [true, true],
+    ]);
     acks.unsubscribe();
   });
 

@@ -15,7 +15,7 @@ export interface Deferral {
   readonly events: EventStore;
   /** Whether an append was deferred (the answer then says so). */
   deferred(): boolean;
-  /** Sends the deferred append: right before the answer, so both leave in one write. */
+  /** Sends the deferred append, if any: right before the answer, so both leave in one write. */
   send(): void;
   /** Drops it unsent (the request failed after all): nothing is stored, the model is told so. */
   drop(): void;
@@ -24,20 +24,35 @@ export interface Deferral {
 /**
  * The event store one deferred request sees (ADR 0026): its first append is readied, not awaited,
  * and goes out with the answer, the stream's ack sent to the session's `replyTo`; any later append
- * waits for the store as usual.
+ * waits for the store as usual. `free` runs once `replyTo` serves no more: the request sent nothing,
+ * or what it sent has settled.
  */
-export function deferredEvents(events: EventStore, sender: DeferredSender, replyTo: string): Deferral {
+export function deferredEvents(
+  events: EventStore,
+  sender: DeferredSender,
+  replyTo: string,
+  free: () => void,
+): Deferral {
   let pending: { send: () => void; settled: (revision: number | undefined) => void } | undefined;
   let deferred = false;
   return {
     deferred: () => deferred,
     send() {
-      pending?.send();
+      const sending = pending;
       pending = undefined;
+      if (!sending) return free();
+      try {
+        sending.send();
+      } catch (error) {
+        // Not sent (the connection is closing, say): nothing will be stored, and the model must not wait.
+        sending.settled(undefined);
+        throw error;
+      }
     },
     drop() {
       pending?.settled(undefined);
       pending = undefined;
+      free();
     },
     events: {
       read: <E>(stream: StreamId) => events.read<E>(stream),
@@ -50,9 +65,13 @@ export function deferredEvents(events: EventStore, sender: DeferredSender, reply
         settled: (revision: number | undefined) => void,
       ): boolean => {
         if (deferred) return false;
-        const send = sender.prepareDeferred(stream, batch, expectedRevision, replyTo, settled);
+        const done = (revision: number | undefined): void => {
+          free();
+          settled(revision);
+        };
+        const send = sender.prepareDeferred(stream, batch, expectedRevision, replyTo, done);
         if (!send) return false;
-        pending = { send, settled };
+        pending = { send, settled: done };
         deferred = true;
         return true;
       },

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { JetStreamApiError } from '@nats-io/jetstream';
 import { headers, RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { Session } from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
@@ -96,7 +97,8 @@ export class HubClient {
     const { requests, session } = this.options;
     await this.options.connected(Date.now() + HUB_TIMEOUT_MS);
     // Where the hub may have the stream's ack sent, answering before its append is stored (ADR 0026).
-    const ack = deferrable ? requests.expect(timeout) : undefined;
+    // The ack may come a while after the answer (which may itself come late): it has its own time after it.
+    const ack = deferrable ? requests.expect(timeout + HUB_TIMEOUT_MS) : undefined;
     let raw: unknown;
     try {
       const caller = this.options.caller ?? session.holder.session;
@@ -142,11 +144,11 @@ export class HubClient {
       parsePubAck(await ack.reply);
       return true;
     } catch (error) {
-      // Anything but silence means nothing was stored (a refusal, no stream, the connection gone).
-      if (!(error instanceof TimeoutError)) return false;
+      // Refused by the stream, or no stream took it: nothing was stored. Anything else may hide a store.
+      if (error instanceof JetStreamApiError || (error instanceof RequestError && error.isNoResponders())) return false;
+      const why = error instanceof TimeoutError ? `within ${Math.round(timeout / 1000)} s` : `(${String(error)})`;
       throw new Unanswered(
-        `NATS did not confirm within ${Math.round(timeout / 1000)} s that "${op}" was stored, so whether it took effect is unknown; ` +
-          'check before repeating it.',
+        `NATS did not confirm ${why} that "${op}" was stored, so whether it took effect is unknown; check before repeating it.`,
       );
     }
   }

@@ -26,6 +26,8 @@ const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
 const ROLLUP = 'Nats-Rollup';
+/** How long a deferred append waits for its ack before it is sent again. */
+const DEFERRED_RESEND_MS = 1_000;
 
 /**
  * One stream per namespace and kind (WARP_EV_<ns>_<kind>), one subject per aggregate, one message per
@@ -156,33 +158,47 @@ export class NatsEventStore implements EventStore {
     replyTo: string,
     settled: (revision: number | undefined) => void,
   ): (() => void) | undefined {
-    if (!this.ensured.has(eventsStream(stream.namespace, stream.kind))) return undefined;
+    const streamName = eventsStream(stream.namespace, stream.kind);
+    if (!this.ensured.has(streamName)) return undefined;
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     const payload = JSON.stringify({ events });
     this.conn.checkPayload(`the ${stream.kind} record`, payload);
+    const options = { msgID: `${subject}:${randomUUID()}`, expect: { lastSubjectSequence: expectedRevision } };
     return () => {
+      const publish = (): void => this.conn.publisher.send(subject, payload, options, replyTo);
       // Subscribed before publishing, on the same connection: the server has it before the ack is sent.
       const listening = this.conn.nc.subscribe(replyTo, {
         max: 1,
         timeout: this.conn.requestTimeoutMs,
         callback: (error, m) => {
+          clearInterval(again);
           // The timer only reports the silence; the subscription is ended here.
           if (error) listening.unsubscribe();
           let revision: number | undefined;
           try {
-            if (!error) revision = parsePubAck(m).seq;
+            const ack = error ? undefined : parsePubAck(m);
+            // Only this stream's ack of a new message counts: the subject is the caller's to name.
+            if (ack?.stream === streamName && ack.seq > expectedRevision) revision = ack.seq;
           } catch {
             // Refused (a conflict, a quota): the session asks again and is answered the usual way.
           }
           settled(revision);
         },
       });
-      this.conn.publisher.send(
-        subject,
-        payload,
-        { msgID: `${subject}:${randomUUID()}`, expect: { lastSubjectSequence: expectedRevision } },
-        replyTo,
-      );
+      publish();
+      // Unanswered (a stream electing its leader answers nothing), it is sent again, as an awaited
+      // append is retried: the message id makes a repeat of a stored one come back as its duplicate.
+      const until = Date.now() + this.conn.requestTimeoutMs;
+      const again = setInterval(() => {
+        try {
+          if (Date.now() < until) publish();
+          else clearInterval(again);
+        } catch {
+          // The connection is closing: nothing more can be sent.
+          clearInterval(again);
+        }
+      }, DEFERRED_RESEND_MS);
+      again.unref();
     };
   }
 

@@ -16,7 +16,7 @@ export class Projection<C, S, E> {
   protected readonly entries = new Map<string, Entry<S>>();
   private waiters: Array<() => void> = [];
   /** Aggregates with an append in flight whose outcome the model does not know yet (ADR 0026). */
-  private readonly held = new Set<string>();
+  private readonly held = new Map<string, number>();
   private readonly observers = new Set<(batch: StoredBatch<E>) => void>();
 
   constructor(
@@ -88,12 +88,15 @@ export class Projection<C, S, E> {
 
   /** Marks `id` as changing: an append is in flight whose outcome comes later. */
   hold(id: string): void {
-    this.held.add(id);
+    this.held.set(id, (this.held.get(id) ?? 0) + 1);
   }
 
-  /** The append in flight for `id` settled; waiters look again (a refused claim leaves its item free). */
+  /** An append in flight for `id` settled; once none is, waiters look again (a refused claim leaves its item free). */
   release(id: string): void {
-    if (!this.held.delete(id)) return;
+    const holds = this.held.get(id);
+    if (holds === undefined) return;
+    if (holds > 1) return void this.held.set(id, holds - 1);
+    this.held.delete(id);
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();

@@ -216,7 +216,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   nextLeaseExpiry(capability: string): number | undefined {
     let next: number | undefined;
     for (const { state } of this.claims.get(capability)?.values() ?? [])
-      if (next === undefined || state.leaseUntil < next) next = state.leaseUntil;
+      // A held item's change is in flight: its release wakes the waiting claims instead.
+      if (!this.isHeld(state.spec.id) && (next === undefined || state.leaseUntil < next)) next = state.leaseUntil;
     return next;
   }
 }

@@ -100,4 +100,30 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
     expect([...index.claimable('ts', 1)].map((e) => e.state.spec.id)).toEqual(['w-1']);
     expect(await events.read(stream)).toMatchObject({ revision: 1 });
   });
+
+  it('an item with two changes in flight stays held until both settle', () => {
+    const index = new WorkIndex(new CountingQuarantine());
+    index.hold('w-1');
+    index.hold('w-1');
+    index.release('w-1');
+    expect(index.isHeld('w-1')).toBe(true);
+    index.release('w-1');
+    index.release('w-1');
+    expect(index.isHeld('w-1')).toBe(false);
+  });
+
+  it('a held claim is not a lease a waiting claim wakes for (its release wakes them)', () => {
+    const index = new WorkIndex(new CountingQuarantine());
+    index.apply({ stream, revision: 1, events: [offered] });
+    index.apply({
+      stream,
+      revision: 2,
+      events: [{ type: 'WorkClaimed', v: 1, holder: 'a1', attempt: 1, leaseUntil: 100, at: 1 }],
+    });
+    expect(index.nextLeaseExpiry('ts')).toBe(100);
+    index.hold('w-1');
+    expect(index.nextLeaseExpiry('ts')).toBeUndefined();
+    index.release('w-1');
+    expect(index.nextLeaseExpiry('ts')).toBe(100);
+  });
 });
