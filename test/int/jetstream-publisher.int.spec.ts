@@ -48,6 +48,13 @@ describe('JetStreamPublisher over a ReplyMux on a real nats-server: acks, refusa
     expect(again).toMatchObject({ seq: first.seq, duplicate: true });
   });
 
+  it('a stored append sent again with its message id is its duplicate, though its expected sequence is stale now', async () => {
+    // What retried and resent appends rely on (ADR 0026): the id is checked before the expectation.
+    const first = await publisher.publish('pub.resend', 'a', { msgID: 'resend-1', expect: { lastSubjectSequence: 0 } });
+    const again = await publisher.publish('pub.resend', 'a', { msgID: 'resend-1', expect: { lastSubjectSequence: 0 } });
+    expect(again).toMatchObject({ seq: first.seq, duplicate: true });
+  });
+
   it('an expected subject sequence that is not the newest is refused with the API error', async () => {
     const first = await publisher.publish('pub.expect', 'a', { expect: { lastSubjectSequence: 0 } });
     await publisher.publish('pub.expect', 'b', { expect: { lastSubjectSequence: first.seq } });
