@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { parsePubAck } from '../src/adapters/nats/jetstream-publisher.js';
 import { ReplyMux } from '../src/adapters/nats/reply-mux.js';
 
 export interface HubFloor {
@@ -35,45 +36,19 @@ export async function startHubFloor(nc: NatsConnection, url: string): Promise<Hu
     throw new Error(`bench: the floor responder said ${first}`);
   }
 
-  const acks = createInbox();
-  const waiting = new Map<string, (ok: boolean) => void>();
-  const sub = nc.subscribe(`${acks}.*`, {
-    callback: (_error, m) => {
-      let ok = false;
-      try {
-        ok = m.json<{ error?: unknown }>().error === undefined;
-      } catch {
-        // Not an ack (a 503 status has no body): a refusal.
-      }
-      waiting.get(m.subject)?.(ok);
-    },
-  });
-  const stored = (subject: string): Promise<boolean> => {
-    const ack = new Promise<boolean>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiting.delete(subject);
-        reject(new Error('bench: the floor store did not acknowledge an append'));
-      }, TIMEOUT_MS);
-      waiting.set(subject, (ok) => {
-        clearTimeout(timer);
-        waiting.delete(subject);
-        resolve(ok);
-      });
-    });
-    // Awaited after the reply; a request that fails first must not leave it unhandled.
-    ack.catch(() => undefined);
-    return ack;
-  };
-  // How a Warp session asks the hub (ADR 0025).
+  // How a Warp session asks the hub (ADR 0025), and waits for a stream's ack sent to it (ADR 0026).
   const requests = new ReplyMux(nc);
-  let n = 0;
   const ackToCaller = async (): Promise<void> => {
-    const subject = `${acks}.${n++}`;
-    const ack = stored(subject);
+    const ack = requests.expect(2 * TIMEOUT_MS);
     const h = headers();
-    h.set(ACK_HEADER, subject);
-    await requests.request('floor.ack-to-caller', '{}', { timeoutMs: TIMEOUT_MS, headers: h });
-    if (!(await ack)) throw new Error('bench: the floor store refused an append');
+    h.set(ACK_HEADER, ack.subject);
+    try {
+      await requests.request('floor.ack-to-caller', '{}', { timeoutMs: TIMEOUT_MS, headers: h });
+      // A refusal (or a 503 with no body) throws: the floor must store every append.
+      parsePubAck(await ack.reply);
+    } finally {
+      ack.cancel();
+    }
   };
   return {
     async ackFirst() {
@@ -84,7 +59,6 @@ export async function startHubFloor(nc: NatsConnection, url: string): Promise<Hu
     },
     ackToCaller,
     async close() {
-      sub.unsubscribe();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit');
         child.kill('SIGTERM');

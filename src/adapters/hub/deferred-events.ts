@@ -1,15 +1,8 @@
 import type { AggregateKind, EventStore, StoredBatch, StreamId } from '../../ports/index.js';
+import type { NatsEventStore } from '../nats/nats-event-store.js';
 
-/** Readies an append whose stream ack goes to `replyTo` (the NATS event store's `prepareDeferred`). */
-export interface DeferredSender {
-  prepareDeferred<E>(
-    stream: StreamId,
-    events: readonly E[],
-    expectedRevision: number,
-    replyTo: string,
-    settled: (revision: number | undefined) => void,
-  ): (() => void) | undefined;
-}
+/** Readies an append whose stream ack goes to a session's subject (ADR 0026). */
+export type DeferredSender = Pick<NatsEventStore, 'prepareDeferred'>;
 
 export interface Deferral {
   readonly events: EventStore;

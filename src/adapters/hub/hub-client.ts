@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JetStreamApiError } from '@nats-io/jetstream';
-import { headers, RequestError, TimeoutError } from '@nats-io/nats-core';
+import { headers, RequestError, TimeoutError, type MsgHdrs } from '@nats-io/nats-core';
 import type { Session } from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
 import { parsePubAck } from '../nats/jetstream-publisher.js';
-import type { ReplyMux } from '../nats/reply-mux.js';
+import type { PendingReply, ReplyMux } from '../nats/reply-mux.js';
 import { errorFromWire } from './hub-errors.js';
 import { encodeRequest } from './hub-request.js';
 import { ACK_HEADER, DEFERRABLE, hubSubject, replySchema, type HubOp, type SessionWire } from './hub-protocol.js';
@@ -45,6 +45,12 @@ class NoHub extends Error {}
 
 /** The hub took the request and never answered (it died, or is stuck): whether it took effect is unknown. */
 class Unanswered extends BackendUnavailable {}
+
+const ackTo = (ack: PendingReply): MsgHdrs => {
+  const h = headers();
+  h.set(ACK_HEADER, ack.subject);
+  return h;
+};
 
 /** Operations that change nothing: one whose hub died before answering is asked again (another hub may answer). */
 const READS: ReadonlySet<HubOp> = new Set([
@@ -102,10 +108,10 @@ export class HubClient {
     let raw: unknown;
     try {
       const caller = this.options.caller ?? session.holder.session;
-      const h = ack ? headers() : undefined;
-      if (ack) h?.set(ACK_HEADER, ack.subject);
       const subject = hubSubject(op, session.namespace, caller);
-      raw = (await requests.request(subject, payload, { timeoutMs: timeout, ...(h ? { headers: h } : {}) })).json();
+      raw = (
+        await requests.request(subject, payload, { timeoutMs: timeout, ...(ack ? { headers: ackTo(ack) } : {}) })
+      ).json();
     } catch (error) {
       ack?.cancel();
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
@@ -135,7 +141,7 @@ export class HubClient {
   }
 
   /** Whether the stream stored the deferred append: its ack came, or its refusal (false). */
-  private async stored(op: HubOp, ack: ReturnType<ReplyMux['expect']> | undefined, timeout: number): Promise<boolean> {
+  private async stored(op: HubOp, ack: PendingReply | undefined, timeout: number): Promise<boolean> {
     if (!ack)
       throw new BackendUnavailable(
         'The Warp hub deferred an answer no one asked it to defer; is it the same Warp version?',

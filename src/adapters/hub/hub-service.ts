@@ -86,7 +86,6 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   };
 
   const rate = options.trust ? new CallerRate(options.trust.ratePerSecond) : undefined;
-  /** The store a deferrable request runs on when its session named where the stream's ack goes. */
   /** Ack subjects in use by a request or its append in flight: each serves one, or another's ack could settle it. */
   const acking = new Set<string>();
   const deferralOf = (op: HubOp, msg: ServiceMsg, guid: string | undefined): Deferral | undefined => {

@@ -18,7 +18,7 @@ import type { NatsBackendConnection } from './nats-connection.js';
 import { ensureStream, eventSubject, eventsStream, eventsStreamConfig } from './nats-names.js';
 import { projectRefusal } from './nats-refusals.js';
 import { ResumableFeed } from './nats-feed.js';
-import { parsePubAck } from './jetstream-publisher.js';
+import { parsePubAck, type PublishOptions } from './jetstream-publisher.js';
 import { retryTransient } from './transient.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
@@ -37,7 +37,7 @@ const DEFERRED_RESEND_MS = 1_000;
 export class NatsEventStore implements EventStore {
   /** Streams made sure of, by namespace: each is created on its first use. */
   private readonly ready = new Map<string, Promise<void>>();
-  /** Streams known to exist: an append to one can be sent without waiting (sendDeferred). */
+  /** Streams known to exist: an append to one can be readied without waiting (prepareDeferred). */
   private readonly ensured = new Set<string>();
 
   constructor(
@@ -160,10 +160,7 @@ export class NatsEventStore implements EventStore {
   ): (() => void) | undefined {
     const streamName = eventsStream(stream.namespace, stream.kind);
     if (!this.ensured.has(streamName)) return undefined;
-    const subject = eventSubject(stream.namespace, stream.kind, stream.id);
-    const payload = JSON.stringify({ events });
-    this.conn.checkPayload(`the ${stream.kind} record`, payload);
-    const options = { msgID: `${subject}:${randomUUID()}`, expect: { lastSubjectSequence: expectedRevision } };
+    const { subject, payload, options } = this.record(stream, events, expectedRevision, randomUUID());
     return () => {
       const publish = (): void => this.conn.publisher.send(subject, payload, options, replyTo);
       // Subscribed before publishing, on the same connection: the server has it before the ack is sent.
@@ -214,18 +211,8 @@ export class NatsEventStore implements EventStore {
     rollup: boolean,
   ): Promise<number> {
     await this.ensure(stream.namespace, stream.kind);
-    const subject = eventSubject(stream.namespace, stream.kind, stream.id);
+    const { subject, payload, options } = this.record(stream, events, expectedRevision, idempotencyKey, rollup);
     try {
-      const msgID = `${subject}:${idempotencyKey}`;
-      const payload = JSON.stringify({ events });
-      this.conn.checkPayload(`the ${stream.kind} record`, payload);
-      const options = { expect: { lastSubjectSequence: expectedRevision }, msgID };
-      if (rollup) {
-        // The server keeps only this message on the subject.
-        const h = headers();
-        h.set(ROLLUP, 'sub');
-        Object.assign(options, { headers: h });
-      }
       const ack = await retryTransient(() => this.conn.publisher.publish(subject, payload, options), this.conn.retry);
       return ack.seq;
     } catch (error) {
@@ -234,6 +221,26 @@ export class NatsEventStore implements EventStore {
       const quota = { project: stream.namespace, kind: stream.kind, maxBytes: this.maxBytes ?? -1 };
       throw projectRefusal(error, quota) ?? error;
     }
+  }
+
+  /** One decision as the message that stores it: subject, body (within max_payload) and what the stream must check. */
+  private record<E>(
+    stream: StreamId,
+    events: readonly E[],
+    expectedRevision: number,
+    idempotencyKey: string,
+    rollup = false,
+  ): { subject: string; payload: string; options: PublishOptions } {
+    const subject = eventSubject(stream.namespace, stream.kind, stream.id);
+    const payload = JSON.stringify({ events });
+    this.conn.checkPayload(`the ${stream.kind} record`, payload);
+    // The message id makes a retried (or resent) append stored once.
+    const options = { msgID: `${subject}:${idempotencyKey}`, expect: { lastSubjectSequence: expectedRevision } };
+    if (!rollup) return { subject, payload, options };
+    // The server keeps only this message on the subject.
+    const h = headers();
+    h.set(ROLLUP, 'sub');
+    return { subject, payload, options: { ...options, headers: h } };
   }
 
   async purge(stream: StreamId): Promise<void> {

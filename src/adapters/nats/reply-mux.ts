@@ -16,7 +16,15 @@ export interface RequestOptions {
   readonly headers?: MsgHdrs;
 }
 
+/** One message a caller waits for on the mux: where it comes, the wait, and how to stop waiting. */
+export interface PendingReply {
+  readonly subject: string;
+  readonly reply: Promise<Msg>;
+  cancel(): void;
+}
+
 interface Waiting {
+  /** The request's subject (what a refusal or "no responders" names), else the one waited on. */
   readonly subject: string;
   readonly resolve: (reply: Msg) => void;
   readonly reject: (error: unknown) => void;
@@ -67,27 +75,17 @@ export class ReplyMux {
   }
 
   request(subject: string, payload: string | Uint8Array, options: RequestOptions): Promise<Msg> {
+    const answer = this.await(subject, options.timeoutMs);
     try {
-      this.subscribe();
+      this.nc.publish(subject, payload, {
+        reply: answer.subject,
+        ...(options.headers ? { headers: options.headers } : {}),
+      });
     } catch (error) {
-      // A closed or draining connection takes no subscription.
+      answer.cancel();
       return Promise.reject(error);
     }
-    const reply = `${this.prefix}.${this.sent++}`;
-    return new Promise<Msg>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(reply);
-        reject(new TimeoutError());
-      }, options.timeoutMs);
-      this.waiting.set(reply, { subject, resolve, reject, timer });
-      try {
-        this.nc.publish(subject, payload, options.headers ? { reply, headers: options.headers } : { reply });
-      } catch (error) {
-        clearTimeout(timer);
-        this.waiting.delete(reply);
-        reject(error);
-      }
-    });
+    return answer.reply;
   }
 
   /** A message that is not a request of this mux's (its answer, if any, goes to `reply`). */
@@ -99,30 +97,36 @@ export class ReplyMux {
    * Listens, on this mux's subscription, for one message on a subject of its own that no request
    * made: where a caller asks another party (the hub) to have the answer of a third sent (ADR 0026).
    */
-  expect(timeoutMs: number): { subject: string; reply: Promise<Msg>; cancel(): void } {
+  expect(timeoutMs: number): PendingReply {
+    const awaited = this.await(undefined, timeoutMs);
+    // PendingReply only once the other party has answered: a timeout before then is not unhandled.
+    awaited.reply.catch(() => undefined);
+    return awaited;
+  }
+
+  /** A subject of this mux's and the one message it is to get within `timeoutMs`; `about` names a request's subject. */
+  private await(about: string | undefined, timeoutMs: number): PendingReply {
     const subject = `${this.prefix}.${this.sent++}`;
+    try {
+      this.subscribe();
+    } catch (error) {
+      // A closed or draining connection takes no subscription.
+      const failed = Promise.reject(error);
+      failed.catch(() => undefined);
+      return { subject, reply: failed, cancel: () => undefined };
+    }
     let cancel = (): void => undefined;
     const reply = new Promise<Msg>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(subject);
         reject(new TimeoutError());
       }, timeoutMs);
-      this.waiting.set(subject, { subject, resolve, reject, timer });
+      this.waiting.set(subject, { subject: about ?? subject, resolve, reject, timer });
       cancel = () => {
         clearTimeout(timer);
         this.waiting.delete(subject);
       };
     });
-    // Awaited only once the other party has answered: a timeout before then is not unhandled.
-    reply.catch(() => undefined);
-    try {
-      this.subscribe();
-    } catch (error) {
-      cancel();
-      const failed = Promise.reject(error);
-      failed.catch(() => undefined);
-      return { subject, reply: failed, cancel };
-    }
     return { subject, reply, cancel };
   }
 

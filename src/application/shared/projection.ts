@@ -52,6 +52,10 @@ export class Projection<C, S, E> {
    */
   announce(batch: StoredBatch<E>): void {
     for (const observe of this.observers) observe(batch);
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
@@ -97,9 +101,7 @@ export class Projection<C, S, E> {
     if (holds === undefined) return;
     if (holds > 1) return void this.held.set(id, holds - 1);
     this.held.delete(id);
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+    this.wakeWaiters();
   }
 
   isHeld(id: string): boolean {
