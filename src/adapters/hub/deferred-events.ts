@@ -17,15 +17,9 @@ export interface Deferral {
 /**
  * The event store one deferred request sees (ADR 0026): its first append is readied, not awaited,
  * and goes out with the answer, the stream's ack sent to the session's `replyTo`; any later append
- * waits for the store as usual. `free` runs once `replyTo` serves no more: the request sent nothing,
- * or what it sent has settled.
+ * waits for the store as usual.
  */
-export function deferredEvents(
-  events: EventStore,
-  sender: DeferredSender,
-  replyTo: string,
-  free: () => void,
-): Deferral {
+export function deferredEvents(events: EventStore, sender: DeferredSender, replyTo: string): Deferral {
   let pending: { send: () => void; settled: (revision: number | undefined) => void } | undefined;
   let deferred = false;
   return {
@@ -33,7 +27,7 @@ export function deferredEvents(
     send() {
       const sending = pending;
       pending = undefined;
-      if (!sending) return free();
+      if (!sending) return;
       try {
         sending.send();
       } catch (error) {
@@ -45,7 +39,6 @@ export function deferredEvents(
     drop() {
       pending?.settled(undefined);
       pending = undefined;
-      free();
     },
     events: {
       read: <E>(stream: StreamId) => events.read<E>(stream),
@@ -58,13 +51,9 @@ export function deferredEvents(
         settled: (revision: number | undefined) => void,
       ): boolean => {
         if (deferred) return false;
-        const done = (revision: number | undefined): void => {
-          free();
-          settled(revision);
-        };
-        const send = sender.prepareDeferred(stream, batch, expectedRevision, replyTo, done);
+        const send = sender.prepareDeferred(stream, batch, expectedRevision, replyTo, settled);
         if (!send) return false;
-        pending = { send, settled: done };
+        pending = { send, settled };
         deferred = true;
         return true;
       },

@@ -86,15 +86,13 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   };
 
   const rate = options.trust ? new CallerRate(options.trust.ratePerSecond) : undefined;
-  /** Ack subjects in use by a request or its append in flight: each serves one, or another's ack could settle it. */
-  const acking = new Set<string>();
   const deferralOf = (op: HubOp, msg: ServiceMsg, guid: string | undefined): Deferral | undefined => {
+    if (!options.deferrals || !DEFERRABLE.has(op)) return undefined;
     const replyTo = msg.headers?.get(ACK_HEADER);
-    if (!options.deferrals || !replyTo || !DEFERRABLE.has(op) || acking.has(replyTo)) return undefined;
     // Only to the caller's own inbox: an agent's credential confines its replies to `_INBOX_<guid>`.
-    if (!ackSubjectAllowed(replyTo, guid !== undefined ? agentInboxPrefix(guid) : '_INBOX')) return undefined;
-    acking.add(replyTo);
-    return deferredEvents(backend.events, options.deferrals, replyTo, () => acking.delete(replyTo));
+    if (!replyTo || !ackSubjectAllowed(replyTo, guid !== undefined ? agentInboxPrefix(guid) : '_INBOX'))
+      return undefined;
+    return deferredEvents(backend.events, options.deferrals, replyTo);
   };
   /**
    * The reply, and what goes out with it in one write: a deferred append (ADR 0026), and for a new

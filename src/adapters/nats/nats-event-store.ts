@@ -18,7 +18,7 @@ import type { NatsBackendConnection } from './nats-connection.js';
 import { ensureStream, eventSubject, eventsStream, eventsStreamConfig } from './nats-names.js';
 import { projectRefusal } from './nats-refusals.js';
 import { ResumableFeed } from './nats-feed.js';
-import { parsePubAck, type PublishOptions } from './jetstream-publisher.js';
+import type { PublishOptions } from './jetstream-publisher.js';
 import { retryTransient } from './transient.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
@@ -26,8 +26,16 @@ const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
 const ROLLUP = 'Nats-Rollup';
+const MSG_ID = 'Nats-Msg-Id';
 /** How long a deferred append waits for its ack before it is sent again. */
 const DEFERRED_RESEND_MS = 1_000;
+
+/** A deferred append sent and waiting to be seen in a feed. */
+interface InFlight {
+  readonly msgID: string;
+  readonly expected: number;
+  settle(revision: number | undefined): void;
+}
 
 /**
  * One stream per namespace and kind (WARP_EV_<ns>_<kind>), one subject per aggregate, one message per
@@ -39,6 +47,10 @@ export class NatsEventStore implements EventStore {
   private readonly ready = new Map<string, Promise<void>>();
   /** Streams known to exist: an append to one can be readied without waiting (prepareDeferred). */
   private readonly ensured = new Set<string>();
+  /** Open feeds by stream: a deferred append learns its outcome from one (prepareDeferred). */
+  private readonly feeds = new Map<string, number>();
+  /** Deferred appends sent and not yet settled, by subject. */
+  private readonly inFlight = new Map<string, InFlight[]>();
 
   constructor(
     private readonly conn: NatsBackendConnection,
@@ -146,10 +158,12 @@ export class NatsEventStore implements EventStore {
   }
 
   /**
-   * An append whose ack is to go to `replyTo` (a session waiting for it, ADR 0026), ready to send:
-   * sending listens there too, so that `settled` learns the outcome (the revision, or undefined when
-   * refused or unanswered within the request timeout). Undefined while the stream is not yet known
-   * to exist. Checked now (its size), sent later: with the answer, in the same write.
+   * An append whose ack is to go to `replyTo` (a session waiting for it, ADR 0026), ready to send.
+   * Its outcome comes from this store's feed of the stream, which the hub reads anyway: `settled`
+   * gets the revision once the feed delivers it, or undefined once another change to the aggregate
+   * shows it refused, or when neither happened within the request timeout (a stored one is then
+   * still delivered to the feed's subscribers as usual). Undefined while the stream is not known to
+   * exist or no feed of it is open. Checked now (its size), sent later: with the answer, in one write.
    */
   prepareDeferred<E>(
     stream: StreamId,
@@ -159,44 +173,44 @@ export class NatsEventStore implements EventStore {
     settled: (revision: number | undefined) => void,
   ): (() => void) | undefined {
     const streamName = eventsStream(stream.namespace, stream.kind);
-    if (!this.ensured.has(streamName)) return undefined;
+    if (!this.ensured.has(streamName) || !this.feeds.get(streamName)) return undefined;
     const { subject, payload, options } = this.record(stream, events, expectedRevision, randomUUID());
     return () => {
       const publish = (): void => this.conn.publisher.send(subject, payload, options, replyTo);
-      // Subscribed before publishing, on the same connection: the server has it before the ack is sent.
-      const listening = this.conn.nc.subscribe(replyTo, {
-        max: 1,
-        timeout: this.conn.requestTimeoutMs,
-        callback: (error, m) => {
-          clearInterval(again);
-          // The timer only reports the silence; the subscription is ended here.
-          if (error) listening.unsubscribe();
-          let revision: number | undefined;
-          try {
-            const ack = error ? undefined : parsePubAck(m);
-            // Only this stream's ack of a new message counts: the subject is the caller's to name.
-            if (ack?.stream === streamName && ack.seq > expectedRevision) revision = ack.seq;
-          } catch {
-            // Refused (a conflict, a quota): the session asks again and is answered the usual way.
-          }
-          settled(revision);
-        },
-      });
       publish();
+      const until = Date.now() + this.conn.requestTimeoutMs;
       // Unanswered (a stream electing its leader answers nothing), it is sent again, as an awaited
       // append is retried: the message id makes a repeat of a stored one come back as its duplicate.
-      const until = Date.now() + this.conn.requestTimeoutMs;
       const again = setInterval(() => {
         try {
-          if (Date.now() < until) publish();
-          else clearInterval(again);
+          if (Date.now() < until) return publish();
         } catch {
           // The connection is closing: nothing more can be sent.
-          clearInterval(again);
         }
+        settle(undefined);
       }, DEFERRED_RESEND_MS);
       again.unref();
+      const entry: InFlight = { msgID: options.msgID, expected: expectedRevision, settle: (r) => settle(r) };
+      const settle = (revision: number | undefined): void => {
+        clearInterval(again);
+        const waiting = this.inFlight.get(subject)?.filter((other) => other !== entry) ?? [];
+        if (waiting.length > 0) this.inFlight.set(subject, waiting);
+        else this.inFlight.delete(subject);
+        settled(revision);
+      };
+      this.inFlight.set(subject, [...(this.inFlight.get(subject) ?? []), entry]);
     };
+  }
+
+  /**
+   * Settles the deferred appends on `m`'s subject that `m` decides: stored if `m` is one, refused if
+   * `m` is another change after the revision they expected (theirs, stored, would have come first).
+   */
+  private settleInFlight(m: JsMsg): void {
+    const waiting = this.inFlight.get(m.subject);
+    if (!waiting) return;
+    const msgID = m.headers?.get(MSG_ID);
+    for (const entry of waiting) if (entry.expected < m.seq) entry.settle(entry.msgID === msgID ? m.seq : undefined);
   }
 
   compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {
@@ -230,7 +244,7 @@ export class NatsEventStore implements EventStore {
     expectedRevision: number,
     idempotencyKey: string,
     rollup = false,
-  ): { subject: string; payload: string; options: PublishOptions } {
+  ): { subject: string; payload: string; options: PublishOptions & { readonly msgID: string } } {
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     const payload = JSON.stringify({ events });
     this.conn.checkPayload(`the ${stream.kind} record`, payload);
@@ -280,9 +294,9 @@ export class NatsEventStore implements EventStore {
       this.onError,
       after,
     );
-    await feed.start();
+    await this.started(feed);
     await replayed;
-    return { close: () => feed.close() };
+    return { close: () => this.closed(feed) };
   }
 
   async head(namespace: string, kind: AggregateKind): Promise<number> {
@@ -303,8 +317,20 @@ export class NatsEventStore implements EventStore {
       this.onError,
       last,
     );
+    await this.started(feed);
+    return { close: () => this.closed(feed) };
+  }
+
+  private async started(feed: ResumableFeed): Promise<void> {
     await feed.start();
-    return { close: () => feed.close() };
+    this.feeds.set(feed.stream, (this.feeds.get(feed.stream) ?? 0) + 1);
+  }
+
+  private closed(feed: ResumableFeed): Promise<void> {
+    const open = (this.feeds.get(feed.stream) ?? 1) - 1;
+    if (open > 0) this.feeds.set(feed.stream, open);
+    else this.feeds.delete(feed.stream);
+    return feed.close();
   }
 
   /** Decodes each message of the kind's feed into a batch for `handler`, reporting what is not one. */
@@ -316,9 +342,29 @@ export class NatsEventStore implements EventStore {
         this.decoder.reject({ source, subject: m.subject, sequence: m.seq }, 'not a subject Warp writes');
         return;
       }
-      const events = this.decodeBatch(stream, m);
-      const replaces = m.headers?.get(ROLLUP) === 'sub' ? { replaces: true as const } : {};
-      if (events) handler({ stream, revision: m.seq, events: events as E[], ...replaces });
+      this.settleInFlight(m);
+      handler(this.storedBatch<E>(stream, m));
+    };
+  }
+
+  /**
+   * The batch `m` stores, decoded on first use: a model that holds this revision already (the
+   * hub's own append, say) never decodes it. One that does not decode has no events.
+   */
+  private storedBatch<E>(stream: StreamId, m: JsMsg): StoredBatch<E> {
+    let events: E[] | undefined;
+    let replaces: true | undefined | null = null;
+    const decode = this.decodeBatch.bind(this);
+    return {
+      stream,
+      revision: m.seq,
+      get events(): E[] {
+        return (events ??= (decode(stream, m) ?? []) as E[]);
+      },
+      get replaces(): true | undefined {
+        if (replaces === null) replaces = m.headers?.get(ROLLUP) === 'sub' ? true : undefined;
+        return replaces;
+      },
     };
   }
 }

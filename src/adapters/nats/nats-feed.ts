@@ -31,7 +31,7 @@ export class ResumableFeed {
 
   constructor(
     private readonly conn: NatsBackendConnection,
-    private readonly stream: string,
+    readonly stream: string,
     /** Subjects to deliver; undefined: the whole stream (cheapest: no filtered pending count to work out). */
     private readonly filter: string | undefined,
     private readonly deliver: (m: JsMsg) => void,

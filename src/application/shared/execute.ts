@@ -90,6 +90,9 @@ export async function executeOn<C, S, E>(
   stream: StreamId,
   command: C,
 ): Promise<Outcome<S, E>> {
+  // One with an append in flight is decided on once that settles (the store bounds how long): its
+  // outcome is not in the model yet, so deciding now would be on a stale state and read the store.
+  while (model.isHeld(stream.id)) await model.changed();
   // An aggregate the model does not hold is taken as new (a new offer, say): the append at revision 0
   // confirms it, and a stream that exists after all (compacted and forgotten) conflicts and is read.
   const known = model.get(stream.id) ?? { state: model.decider.initialState(), revision: 0 };

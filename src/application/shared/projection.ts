@@ -31,7 +31,10 @@ export class Projection<C, S, E> {
    */
   apply(batch: StoredBatch<E>, resulting?: S): void {
     const current = this.get(batch.stream.id);
+    // Checked before the events are looked at: a store may decode them only when asked.
     if (current && current.revision >= batch.revision) return;
+    // No events: a stored value that did not decode (the store counted it), which changes nothing.
+    if (!resulting && batch.events.length === 0) return;
     const skipped = new Set<E>();
     const state =
       resulting ??

@@ -101,6 +101,28 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
     expect(await events.read(stream)).toMatchObject({ revision: 1 });
   });
 
+  it('a command on an item with a change in flight is decided once that settles, on the stored state', async () => {
+    const quarantine = new CountingQuarantine();
+    const events = new DeferringStore();
+    await events.append(stream, [offered], 0);
+    const index = new WorkIndex(quarantine);
+    index.apply({ stream, revision: 1, events: [offered] });
+    await executeOn({ events, quarantine }, index, stream, claim);
+    let completed = false;
+    const completing = executeOn({ events, quarantine }, index, stream, {
+      type: 'CompleteWork',
+      holder: 'a1',
+      now: 2,
+    }).then((outcome) => ((completed = true), outcome));
+    // Not decided on the offered state it holds now (that would fail, or read the store).
+    await Promise.resolve();
+    expect([completed, events.waiting.length]).toEqual([false, 1]);
+    await events.waiting.shift()!.settle(true);
+    expect(await completing).toMatchObject({ deferred: true, state: { status: 'completed' } });
+    await events.waiting.shift()!.settle(true);
+    expect(index.get('w-1')).toMatchObject({ revision: 3, state: { status: 'completed' } });
+  });
+
   it('an item with two changes in flight stays held until both settle', () => {
     const index = new WorkIndex(new CountingQuarantine());
     index.hold('w-1');

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import type { StoredBatch, StreamId } from '../../src/ports/index.js';
+import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+
+/**
+ * A deferred append (ADR 0026) learns its outcome from the store's feed of its stream, which the
+ * hub reads anyway: stored when the feed delivers it, refused when the feed delivers another change
+ * to the aggregate after the revision it expected.
+ */
+describe('a deferred append on a real nats-server', () => {
+  let server: NatsServerHandle;
+  let backend: NatsBackend;
+  let namespace = 0;
+  beforeAll(async () => {
+    server = await startNatsServer();
+    backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), {
+      replicas: 1,
+    });
+  });
+  afterAll(async () => {
+    await backend?.close();
+    await server?.dispose();
+  });
+
+  /** A fresh namespace with one stored event, a feed of it, and the acks a session would get. */
+  async function setUp() {
+    const stream: StreamId = { namespace: `deferred${++namespace}`, kind: 'work', id: 'item-1' };
+    const first = await backend.events.append(stream, [{ n: 0 }], 0);
+    const delivered: Array<StoredBatch<unknown>> = [];
+    const feed = await backend.events.subscribe(stream.namespace, 'work', (batch) => void delivered.push(batch));
+    const acks = backend.connection.nc.subscribe(`_INBOX.deferred-${namespace}.*`);
+    const outcome = (events: unknown[], expected: number, ackTo: string) => {
+      let settled: (revision: number | undefined) => void = () => {};
+      const revision = new Promise<number | undefined>((resolve) => (settled = resolve));
+      const send = backend.events.prepareDeferred(stream, events, expected, ackTo, settled);
+      return { send, revision };
+    };
+    return { stream, first, delivered, feed, acks, outcome };
+  }
+
+  it('settles with the stored revision once its stream’s feed delivers it; the ack goes to the caller', async () => {
+    const { first, delivered, feed, acks, outcome } = await setUp();
+    const { send, revision } = outcome([{ n: 1 }], first, `_INBOX.deferred-${namespace}.1`);
+    expect(send).toBeTypeOf('function');
+    send!();
+    const stored = await revision;
+    for await (const ack of acks) {
+      expect(ack.json()).toMatchObject({ seq: stored });
+      break;
+    }
+    expect(stored).toBeGreaterThan(first);
+    // Subscribers still get it, after the writer learnt of it.
+    expect(delivered.map((b) => b.revision)).toContain(stored);
+    await feed.close();
+  });
+
+  it('settles as refused once the feed shows another change after the revision it expected', async () => {
+    const { first, feed, acks, outcome } = await setUp();
+    const winner = outcome([{ n: 'winner' }], first, `_INBOX.deferred-${namespace}.1`);
+    const loser = outcome([{ n: 'loser' }], first, `_INBOX.deferred-${namespace}.2`);
+    winner.send!();
+    loser.send!();
+    const [won, lost] = await Promise.all([winner.revision, loser.revision]);
+    expect(won).toBeGreaterThan(first);
+    expect(lost).toBeUndefined();
+    // The session of the refused one is told by the stream itself.
+    const answers = new Map<string, unknown>();
+    for await (const ack of acks) {
+      answers.set(ack.subject, ack.json());
+      if (answers.size === 2) break;
+    }
+    expect(answers.get(`_INBOX.deferred-${namespace}.1`)).toMatchObject({ seq: won });
+    expect(answers.get(`_INBOX.deferred-${namespace}.2`)).toMatchObject({ error: { err_code: 10071 } });
+    await feed.close();
+  });
+
+  it('is not offered without a feed of the stream, which is where its outcome would come from', async () => {
+    const { stream, first, feed } = await setUp();
+    await feed.close();
+    expect(backend.events.prepareDeferred(stream, [{ n: 1 }], first, '_INBOX.none.1', () => {})).toBeUndefined();
+  });
+});
