@@ -64,14 +64,19 @@ export async function claimWork(deps: AppDeps, input: ClaimWorkInput): Promise<C
   const { clock, work } = deps;
   const giveUpAt = clock.now() + timeout;
   for (;;) {
-    const claimed = await work.exclusive(capability, () => tryClaim(deps, guid, capability));
-    if (claimed) return { claimed: true, workItem: claimed };
-    const now = clock.now();
-    if (now >= giveUpAt)
-      return { claimed: false, reason: `No "${capability}" work became available within ${timeout} ms.` };
-    const wakeAt = Math.min(giveUpAt, work.nextLeaseExpiry(capability) ?? giveUpAt);
     const stop = new AbortController();
-    await Promise.race([work.changed(stop.signal), clock.sleep(Math.max(1, wakeAt - now), stop.signal)]);
-    stop.abort();
+    // Listening before looking: a change that lands while the claim looks (it awaits) still wakes it.
+    const changed = work.changed(stop.signal);
+    try {
+      const claimed = await work.exclusive(capability, () => tryClaim(deps, guid, capability));
+      if (claimed) return { claimed: true, workItem: claimed };
+      const now = clock.now();
+      if (now >= giveUpAt)
+        return { claimed: false, reason: `No "${capability}" work became available within ${timeout} ms.` };
+      const wakeAt = Math.min(giveUpAt, work.nextLeaseExpiry(capability) ?? giveUpAt);
+      await Promise.race([changed, clock.sleep(Math.max(1, wakeAt - now), stop.signal)]);
+    } finally {
+      stop.abort();
+    }
   }
 }
