@@ -11,6 +11,9 @@ const describe = (error: unknown): string => (error instanceof Error ? (error.st
  */
 export function guardProcess(logger: Logger): void {
   globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+  // Once stderr's reader is gone (EPIPE) there is nowhere to log to: reporting that as an uncaught
+  // error would log it, fail again and loop, and the process would spin instead of serving.
+  process.stderr.on('error', () => {});
   process.on('uncaughtException', (error) => logger.error('uncaught exception', { error: describe(error) }));
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: describe(reason) }));
 }
