@@ -26,13 +26,13 @@ const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
 const ROLLUP = 'Nats-Rollup';
-const MSG_ID = 'Nats-Msg-Id';
 /** How long a deferred append waits for its ack before it is sent again. */
 const DEFERRED_RESEND_MS = 1_000;
 
 /** A deferred append sent and waiting to be seen in a feed. */
 interface InFlight {
-  readonly msgID: string;
+  /** What it stores: a message with these bytes is it (or the very same batch, which is as good). */
+  readonly body: Buffer;
   readonly expected: number;
   settle(revision: number | undefined): void;
 }
@@ -175,8 +175,9 @@ export class NatsEventStore implements EventStore {
     const streamName = eventsStream(stream.namespace, stream.kind);
     if (!this.ensured.has(streamName) || !this.feeds.get(streamName)) return undefined;
     const { subject, payload, options } = this.record(stream, events, expectedRevision, randomUUID());
+    const body = Buffer.from(payload);
     return () => {
-      const publish = (): void => this.conn.publisher.send(subject, payload, options, replyTo);
+      const publish = (): void => this.conn.publisher.send(subject, body, options, replyTo);
       publish();
       const until = Date.now() + this.conn.requestTimeoutMs;
       // Unanswered (a stream electing its leader answers nothing), it is sent again, as an awaited
@@ -190,7 +191,7 @@ export class NatsEventStore implements EventStore {
         settle(undefined);
       }, DEFERRED_RESEND_MS);
       again.unref();
-      const entry: InFlight = { msgID: options.msgID, expected: expectedRevision, settle: (r) => settle(r) };
+      const entry: InFlight = { body, expected: expectedRevision, settle: (r) => settle(r) };
       const settle = (revision: number | undefined): void => {
         clearInterval(again);
         const waiting = this.inFlight.get(subject)?.filter((other) => other !== entry) ?? [];
@@ -205,12 +206,13 @@ export class NatsEventStore implements EventStore {
   /**
    * Settles the deferred appends on `m`'s subject that `m` decides: stored if `m` is one, refused if
    * `m` is another change after the revision they expected (theirs, stored, would have come first).
+   * Compared by body, not by message id: decoding the headers of every own append cost more.
    */
   private settleInFlight(m: JsMsg): void {
     const waiting = this.inFlight.get(m.subject);
     if (!waiting) return;
-    const msgID = m.headers?.get(MSG_ID);
-    for (const entry of waiting) if (entry.expected < m.seq) entry.settle(entry.msgID === msgID ? m.seq : undefined);
+    const body = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+    for (const entry of waiting) if (entry.expected < m.seq) entry.settle(body.equals(entry.body) ? m.seq : undefined);
   }
 
   compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {
@@ -244,7 +246,7 @@ export class NatsEventStore implements EventStore {
     expectedRevision: number,
     idempotencyKey: string,
     rollup = false,
-  ): { subject: string; payload: string; options: PublishOptions & { readonly msgID: string } } {
+  ): { subject: string; payload: string; options: PublishOptions } {
     const subject = eventSubject(stream.namespace, stream.kind, stream.id);
     const payload = JSON.stringify({ events });
     this.conn.checkPayload(`the ${stream.kind} record`, payload);
