@@ -75,6 +75,21 @@ describe('a deferred append on a real nats-server', () => {
     await feed.close();
   });
 
+  it('is not offered while a feed of the stream is far behind (it would hold the aggregate until caught up)', async () => {
+    const { stream, first, feed } = await setUp();
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => backend.events.append({ ...stream, id: `other-${i}` }, [{ n: i }], 0)),
+    );
+    const offered: boolean[] = [];
+    const replay = await backend.events.subscribe(stream.namespace, 'work', () => {
+      offered.push(backend.events.prepareDeferred(stream, [{ n: 1 }], first, '_INBOX.none.1', () => {}) !== undefined);
+    });
+    // Offered again once caught up: the last replayed message left nothing to deliver.
+    expect([offered[0], offered.at(-1), offered.length]).toEqual([false, true, 301]);
+    await replay.close();
+    await feed.close();
+  });
+
   it('is not offered without a feed of the stream, which is where its outcome would come from', async () => {
     const { stream, first, feed } = await setUp();
     await feed.close();

@@ -26,8 +26,10 @@ const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
 const ROLLUP = 'Nats-Rollup';
-/** How long a deferred append waits for its ack before it is sent again. */
+/** How long a deferred append waits to be seen in the feed before it is sent again. */
 const DEFERRED_RESEND_MS = 1_000;
+/** Past this many undelivered messages a feed is too far behind to learn a deferred append's outcome soon. */
+const DEFER_MAX_BEHIND = 100;
 
 /** A deferred append sent and waiting to be seen in a feed. */
 interface InFlight {
@@ -51,6 +53,8 @@ export class NatsEventStore implements EventStore {
   private readonly feeds = new Map<string, number>();
   /** Deferred appends sent and not yet settled, by subject. */
   private readonly inFlight = new Map<string, InFlight[]>();
+  /** How many messages each stream's feed had yet to deliver, as of the last it delivered. */
+  private readonly behind = new Map<string, number>();
 
   constructor(
     private readonly conn: NatsBackendConnection,
@@ -174,6 +178,8 @@ export class NatsEventStore implements EventStore {
   ): (() => void) | undefined {
     const streamName = eventsStream(stream.namespace, stream.kind);
     if (!this.ensured.has(streamName) || !this.feeds.get(streamName)) return undefined;
+    // A feed far behind (a burst) would keep the aggregate held until it caught up: store it first instead.
+    if ((this.behind.get(streamName) ?? 0) > DEFER_MAX_BEHIND) return undefined;
     const { subject, payload, options } = this.record(stream, events, expectedRevision, randomUUID());
     const body = Buffer.from(payload);
     return () => {
@@ -344,6 +350,7 @@ export class NatsEventStore implements EventStore {
         this.decoder.reject({ source, subject: m.subject, sequence: m.seq }, 'not a subject Warp writes');
         return;
       }
+      this.behind.set(source, m.info.pending);
       this.settleInFlight(m);
       handler(this.storedBatch<E>(stream, m));
     };
