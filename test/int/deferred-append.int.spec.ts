@@ -75,6 +75,20 @@ describe('a deferred append on a real nats-server', () => {
     await feed.close();
   });
 
+  it('settles as refused when its session says the stream refused it, which the feed may never show', async () => {
+    const { first, feed, acks, outcome } = await setUp();
+    // Expecting a revision the aggregate is past: refused, and nothing new reaches the feed.
+    const stale = outcome([{ n: 'stale' }], first - 1, `_INBOX.deferred-${namespace}.1`);
+    stale.send!();
+    for await (const ack of acks) {
+      expect(ack.json()).toMatchObject({ error: { err_code: 10071 } });
+      break;
+    }
+    backend.events.refusedDeferred(`_INBOX.deferred-${namespace}.1`);
+    expect(await stale.revision).toBeUndefined();
+    await feed.close();
+  });
+
   it('is not offered while a feed of the stream is far behind (it would hold the aggregate until caught up)', async () => {
     const { stream, first, feed } = await setUp();
     await Promise.all(

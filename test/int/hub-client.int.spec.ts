@@ -134,11 +134,13 @@ describe('HubClient against a stand-in hub on a real nats-server', { timeout: 30
     const jsm = await jetstreamManager(hub);
     await jsm.streams.add({ name: 'DEFER', subjects: ['defer.>'] });
     const asked: Array<string | undefined> = [];
+    const refusals: Array<string | undefined> = [];
     let refuse = false;
     const sub = hub.subscribe('warp.hub.>', {
       callback: (_error, msg) => {
         const ackTo = msg.headers?.get('Warp-Ack') || undefined;
         asked.push(ackTo);
+        refusals.push(msg.headers?.get('Warp-Refused') || undefined);
         if (!ackTo) {
           msg.respond(JSON.stringify({ ok: true, result: 'asked again', session: {} }));
           return;
@@ -158,6 +160,8 @@ describe('HubClient against a stand-in hub on a real nats-server', { timeout: 30
       expect(await client(session()).call('claimWork', { capability: 'ts' })).toBe('asked again');
       expect(await client(session()).call('listWork', {})).toBe('asked again');
       expect(asked.map((a) => a !== undefined)).toEqual([true, true, false, false]);
+      // Asked again, it names the refused append's ack subject: a hub may have no other way to learn of it.
+      expect(refusals).toEqual([undefined, undefined, asked[1], undefined]);
       expect((await jsm.streams.info('DEFER')).state.messages).toBe(1);
     } finally {
       sub.unsubscribe();

@@ -2,7 +2,7 @@ import type { AggregateKind, EventStore, StoredBatch, StreamId } from '../../por
 import type { NatsEventStore } from '../nats/nats-event-store.js';
 
 /** Readies an append whose stream ack goes to a session's subject (ADR 0026). */
-export type DeferredSender = Pick<NatsEventStore, 'prepareDeferred'>;
+export type DeferredSender = Pick<NatsEventStore, 'prepareDeferred' | 'refusedDeferred'>;
 
 export interface Deferral {
   readonly events: EventStore;

@@ -8,7 +8,15 @@ import { parsePubAck } from '../nats/jetstream-publisher.js';
 import type { PendingReply, ReplyMux } from '../nats/reply-mux.js';
 import { errorFromWire } from './hub-errors.js';
 import { encodeRequest } from './hub-request.js';
-import { ACK_HEADER, DEFERRABLE, hubSubject, replySchema, type HubOp, type SessionWire } from './hub-protocol.js';
+import {
+  ACK_HEADER,
+  DEFERRABLE,
+  REFUSED_HEADER,
+  hubSubject,
+  replySchema,
+  type HubOp,
+  type SessionWire,
+} from './hub-protocol.js';
 
 /** How long an ordinary call waits for the hub; a call that waits by design (claim, wait) adds its own wait. */
 export const HUB_TIMEOUT_MS = 5_000;
@@ -46,9 +54,12 @@ class NoHub extends Error {}
 /** The hub took the request and never answered (it died, or is stuck): whether it took effect is unknown. */
 class Unanswered extends BackendUnavailable {}
 
-const ackTo = (ack: PendingReply): MsgHdrs => {
+/** Where the stream's ack may go, and which earlier ack said the stream refused this request's append. */
+const deferralHeaders = (ack: PendingReply | undefined, refused: string | undefined): MsgHdrs | undefined => {
+  if (!ack && !refused) return undefined;
   const h = headers();
-  h.set(ACK_HEADER, ack.subject);
+  if (ack) h.set(ACK_HEADER, ack.subject);
+  if (refused) h.set(REFUSED_HEADER, refused);
   return h;
 };
 
@@ -99,19 +110,19 @@ export class HubClient {
     }
   }
 
-  private async send<T>(op: HubOp, payload: string, timeout: number, deferrable = DEFERRABLE.has(op)): Promise<T> {
+  /** `refused`: the ack subject of this request's deferred attempt, which the stream refused. */
+  private async send<T>(op: HubOp, payload: string, timeout: number, refused?: string): Promise<T> {
     const { requests, session } = this.options;
     await this.options.connected(Date.now() + HUB_TIMEOUT_MS);
     // Where the hub may have the stream's ack sent, answering before its append is stored (ADR 0026).
     // The ack may come a while after the answer (which may itself come late): it has its own time after it.
-    const ack = deferrable ? requests.expect(timeout + HUB_TIMEOUT_MS) : undefined;
+    const ack = DEFERRABLE.has(op) && !refused ? requests.expect(timeout + HUB_TIMEOUT_MS) : undefined;
+    const h = deferralHeaders(ack, refused);
     let raw: unknown;
     try {
       const caller = this.options.caller ?? session.holder.session;
       const subject = hubSubject(op, session.namespace, caller);
-      raw = (
-        await requests.request(subject, payload, { timeoutMs: timeout, ...(ack ? { headers: ackTo(ack) } : {}) })
-      ).json();
+      raw = (await requests.request(subject, payload, { timeoutMs: timeout, ...(h ? { headers: h } : {}) })).json();
     } catch (error) {
       ack?.cancel();
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
@@ -134,8 +145,10 @@ export class HubClient {
       );
     if (!reply.data.ok) throw errorFromWire(reply.data.error);
     // A deferred answer holds once stored; one the stream refused (another hub changed the item first,
-    // a quota) is asked again, waiting for the store this time, and answered as it then stands.
-    if (reply.data.deferred && !(await this.stored(op, ack, timeout))) return this.send<T>(op, payload, timeout, false);
+    // a quota) is asked again, waiting for the store this time, and answered as it then stands. The
+    // hub is told of the refusal, which it may not see otherwise (a quota stores nothing to see).
+    if (reply.data.deferred && !(await this.stored(op, ack, timeout)))
+      return this.send<T>(op, payload, timeout, ack!.subject);
     if (IDENTITY_OPS.has(op)) this.adopt(reply.data.session);
     return reply.data.result as T;
   }

@@ -57,6 +57,11 @@ export const DEFERRABLE: ReadonlySet<HubOp> = new Set([
   'reportWorkProgress',
 ]);
 export const ACK_HEADER = 'Warp-Ack';
+/**
+ * On a request asked again because the stream refused its deferred append: that append's ack
+ * subject, so that the hub stops waiting to see it stored (a refusal by quota leaves nothing to see).
+ */
+export const REFUSED_HEADER = 'Warp-Refused';
 
 /** Whether the stream's ack may be sent to `subject`: a plain subject in the caller's own inbox. */
 export function ackSubjectAllowed(subject: string, inboxPrefix: string): boolean {

@@ -12,6 +12,7 @@ import { agentInboxPrefix } from '../auth/agent-permissions.js';
 import { deferredEvents, type Deferral, type DeferredSender } from './deferred-events.js';
 import {
   ACK_HEADER,
+  REFUSED_HEADER,
   ackSubjectAllowed,
   DEFERRABLE,
   HUB_OPS,
@@ -87,12 +88,15 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
 
   const rate = options.trust ? new CallerRate(options.trust.ratePerSecond) : undefined;
   const deferralOf = (op: HubOp, msg: ServiceMsg, guid: string | undefined): Deferral | undefined => {
-    if (!options.deferrals || !DEFERRABLE.has(op)) return undefined;
+    const { deferrals } = options;
+    if (!deferrals || !DEFERRABLE.has(op)) return undefined;
+    // Only subjects of the caller's own inbox: an agent's credential confines its replies to `_INBOX_<guid>`.
+    const inbox = guid !== undefined ? agentInboxPrefix(guid) : '_INBOX';
+    const refused = msg.headers?.get(REFUSED_HEADER);
+    if (refused && ackSubjectAllowed(refused, inbox)) deferrals.refusedDeferred(refused);
     const replyTo = msg.headers?.get(ACK_HEADER);
-    // Only to the caller's own inbox: an agent's credential confines its replies to `_INBOX_<guid>`.
-    if (!replyTo || !ackSubjectAllowed(replyTo, guid !== undefined ? agentInboxPrefix(guid) : '_INBOX'))
-      return undefined;
-    return deferredEvents(backend.events, options.deferrals, replyTo);
+    if (!replyTo || !ackSubjectAllowed(replyTo, inbox)) return undefined;
+    return deferredEvents(backend.events, deferrals, replyTo);
   };
   /**
    * The reply, and what goes out with it in one write: a deferred append (ADR 0026), and for a new

@@ -36,6 +36,8 @@ interface InFlight {
   /** What it stores: a message with these bytes is it (or the very same batch, which is as good). */
   readonly body: Buffer;
   readonly expected: number;
+  /** Where its ack went: the session that asked names it when the stream refused it. */
+  readonly replyTo: string;
   settle(revision: number | undefined): void;
 }
 
@@ -197,7 +199,7 @@ export class NatsEventStore implements EventStore {
         settle(undefined);
       }, DEFERRED_RESEND_MS);
       again.unref();
-      const entry: InFlight = { body, expected: expectedRevision, settle: (r) => settle(r) };
+      const entry: InFlight = { body, expected: expectedRevision, replyTo, settle: (r) => settle(r) };
       const settle = (revision: number | undefined): void => {
         clearInterval(again);
         const waiting = this.inFlight.get(subject)?.filter((other) => other !== entry) ?? [];
@@ -219,6 +221,16 @@ export class NatsEventStore implements EventStore {
     if (!waiting) return;
     const body = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
     for (const entry of waiting) if (entry.expected < m.seq) entry.settle(body.equals(entry.body) ? m.seq : undefined);
+  }
+
+  /**
+   * The session whose deferred append's ack went to `replyTo` says the stream refused it: settled
+   * as not stored. A refusal the feed cannot show (a quota stores nothing) would otherwise hold the
+   * aggregate until the request timeout. Only the session that owns the subject can name it.
+   */
+  refusedDeferred(replyTo: string): void {
+    for (const waiting of [...this.inFlight.values()])
+      for (const entry of waiting) if (entry.replyTo === replyTo) entry.settle(undefined);
   }
 
   compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {

@@ -9,6 +9,8 @@ export async function listDeadLetterItems(
 ): Promise<{ items: WorkItemView[]; total: number }> {
   const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
   const limit = checkPageSize('limit', input.limit, PAGE.deadLetters);
+  // Reads its caller's own acknowledged changes: waits for those still settling into the index.
+  await deps.work.settled();
   await sweepExpiredLeases(deps, capability);
   const now = deps.clock.now();
   const items = deps.work

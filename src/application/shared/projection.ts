@@ -111,6 +111,15 @@ export class Projection<C, S, E> {
     return this.held.has(id);
   }
 
+  /**
+   * Resolves once every append in flight now has settled, so that a read sees each change its
+   * caller was told is stored (each settles within the store's request timeout).
+   */
+  async settled(): Promise<void> {
+    const inFlight = [...this.held.keys()];
+    while (inFlight.some((id) => this.held.has(id))) await this.changed();
+  }
+
   /** Resolves on the next applied batch, or when `signal` aborts. */
   changed(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {

@@ -29,6 +29,8 @@ export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<Lis
   if (input.status !== undefined && !STATUSES.includes(input.status))
     throw new ValidationError('status', `must be one of ${STATUSES.join(', ')}`);
   const limit = checkPageSize('limit', input.limit, PAGE.workItems);
+  // Reads its caller's own acknowledged changes: waits for those still settling into the index.
+  await deps.work.settled();
   await sweepExpiredLeases(deps, capability);
   const ofCapability = (s: LiveItem): boolean => capability === undefined || s.spec.capability === capability;
   const live = deps.work.live(ofCapability).map((e) => e.state);

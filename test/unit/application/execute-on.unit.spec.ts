@@ -123,6 +123,20 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
     expect(index.get('w-1')).toMatchObject({ revision: 3, state: { status: 'completed' } });
   });
 
+  it('a read waits for the changes in flight when it starts, so it sees what its caller was told is stored', async () => {
+    const index = new WorkIndex(new CountingQuarantine());
+    index.hold('w-1');
+    index.hold('w-2');
+    let read = false;
+    const reading = index.settled().then(() => (read = true));
+    index.release('w-1');
+    await Promise.resolve();
+    expect(read).toBe(false);
+    index.release('w-2');
+    await reading;
+    expect(read).toBe(true);
+  });
+
   it('an item with two changes in flight stays held until both settle', () => {
     const index = new WorkIndex(new CountingQuarantine());
     index.hold('w-1');
