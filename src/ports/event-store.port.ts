@@ -61,8 +61,9 @@ export interface EventStore {
   append<E>(stream: StreamId, events: readonly E[], expectedRevision: number, idempotencyKey?: string): Promise<number>;
   /**
    * Sends the append without waiting for the store's answer, which goes to the session that asked
-   * for it (a hub's deferred request, ADR 0026); `settled` runs once the store answers, with the new
-   * revision, or with undefined when it refused or never answered. False where it cannot (then `append`).
+   * for it (a hub's deferred request, ADR 0026); `settled` runs once the outcome is known (ADR 0027:
+   * from the store's feed of the stream), with the new revision, or with undefined when it was
+   * refused or not seen within the request timeout. False where it cannot (then `append`).
    */
   appendDeferred?<E>(
     stream: StreamId,

@@ -47,7 +47,7 @@ export type HubOp = (typeof HUB_OPS)[number];
 /**
  * Operations whose one append the hub may send without waiting for the stream (ADR 0026): the
  * session names, in this header, a subject of its own inbox where the stream's ack is to go, and
- * waits for the hub's answer and that ack. Each makes at most one append.
+ * waits for the hub's answer and that ack. Only the append that ends the request is deferred.
  */
 export const DEFERRABLE: ReadonlySet<HubOp> = new Set([
   'broadcastWorkOffer',

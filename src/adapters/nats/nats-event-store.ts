@@ -26,8 +26,6 @@ const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
 const ROLLUP = 'Nats-Rollup';
-/** How long a deferred append waits to be seen in the feed before it is sent again. */
-const DEFERRED_RESEND_MS = 1_000;
 /** Past this many undelivered messages a feed is too far behind to learn a deferred append's outcome soon. */
 const DEFER_MAX_BEHIND = 100;
 
@@ -167,8 +165,9 @@ export class NatsEventStore implements EventStore {
    * An append whose ack is to go to `replyTo` (a session waiting for it, ADR 0026), ready to send.
    * Its outcome comes from this store's feed of the stream, which the hub reads anyway: `settled`
    * gets the revision once the feed delivers it, or undefined once another change to the aggregate
-   * shows it refused, or when neither happened within the request timeout (a stored one is then
-   * still delivered to the feed's subscribers as usual). Undefined while the stream is not known to
+   * shows it refused, once its session says the stream refused it (`refusedDeferred`), or when none
+   * of these happened within the request timeout (a stored one is then still delivered to the feed's
+   * subscribers as usual). Undefined while the stream is not known to
    * exist or no feed of it is open. Checked now (its size), sent later: with the answer, in one write.
    */
   prepareDeferred<E>(
@@ -185,23 +184,17 @@ export class NatsEventStore implements EventStore {
     const { subject, payload, options } = this.record(stream, events, expectedRevision, randomUUID());
     const body = Buffer.from(payload);
     return () => {
-      const publish = (): void => this.conn.publisher.send(subject, body, options, replyTo);
-      publish();
-      const until = Date.now() + this.conn.requestTimeoutMs;
-      // Unanswered (a stream electing its leader answers nothing), it is sent again, as an awaited
-      // append is retried: the message id makes a repeat of a stored one come back as its duplicate.
-      const again = setInterval(() => {
-        try {
-          if (Date.now() < until) return publish();
-        } catch {
-          // The connection is closing: nothing more can be sent.
-        }
-        settle(undefined);
-      }, DEFERRED_RESEND_MS);
-      again.unref();
+      this.conn.publisher.send(subject, body, options, replyTo);
+      // Not sent again when unseen: a refusal the hub cannot see (the session asks another hub
+      // again) would make a repeat that the stream later takes a change nobody waits for.
+      const unseen = setTimeout(() => settle(undefined), this.conn.requestTimeoutMs);
+      unseen.unref();
+      let done = false;
       const entry: InFlight = { body, expected: expectedRevision, replyTo, settle: (r) => settle(r) };
       const settle = (revision: number | undefined): void => {
-        clearInterval(again);
+        if (done) return;
+        done = true;
+        clearTimeout(unseen);
         const waiting = this.inFlight.get(subject)?.filter((other) => other !== entry) ?? [];
         if (waiting.length > 0) this.inFlight.set(subject, waiting);
         else this.inFlight.delete(subject);
@@ -220,7 +213,15 @@ export class NatsEventStore implements EventStore {
     const waiting = this.inFlight.get(m.subject);
     if (!waiting) return;
     const body = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
-    for (const entry of waiting) if (entry.expected < m.seq) entry.settle(body.equals(entry.body) ? m.seq : undefined);
+    for (const entry of waiting) {
+      if (entry.expected >= m.seq) continue;
+      try {
+        entry.settle(body.equals(entry.body) ? m.seq : undefined);
+      } catch (error) {
+        // One writer's failure must not leave the others waiting, nor the feed's subscribers unfed.
+        this.onError(error);
+      }
+    }
   }
 
   /**
@@ -349,7 +350,10 @@ export class NatsEventStore implements EventStore {
   private closed(feed: ResumableFeed): Promise<void> {
     const open = (this.feeds.get(feed.stream) ?? 1) - 1;
     if (open > 0) this.feeds.set(feed.stream, open);
-    else this.feeds.delete(feed.stream);
+    else {
+      this.feeds.delete(feed.stream);
+      this.behind.delete(feed.stream);
+    }
     return feed.close();
   }
 

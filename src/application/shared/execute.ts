@@ -17,6 +17,15 @@ export interface Outcome<S, E> extends Known<S> {
 /** Where a deferred append's outcome goes once the store answers: the stored revision, or undefined if refused. */
 export type Settled<S, E> = (outcome: Outcome<S, E> | undefined) => void;
 
+/** How a caller that keeps a read model takes part in a deferred append (see `EventStore.appendDeferred`). */
+export interface Deferring<S, E> {
+  /** Whether these events may be deferred: only a request's last append is (it goes out with the answer at once). */
+  readonly mayDefer?: (events: readonly E[]) => boolean;
+  /** Runs as soon as the append is deferred, before anything else can decide on the aggregate. */
+  readonly held: () => void;
+  readonly settled: Settled<S, E>;
+}
+
 /** The store and where replay reports what it skips. */
 export interface Store {
   readonly events: EventStore;
@@ -42,8 +51,8 @@ export async function execute<C, S, E>(
   decider: Decider<C, S, E>,
   command: C,
   known?: Known<S>,
-  /** Given, the append may be deferred (see `EventStore.appendDeferred`); told when it settles. */
-  settled?: Settled<S, E>,
+  /** Given, the append may be deferred (see `EventStore.appendDeferred`). */
+  deferring?: Deferring<S, E>,
 ): Promise<Outcome<S, E>> {
   let current = known ?? (await load(store, stream, decider));
   let fresh = known === undefined;
@@ -60,11 +69,15 @@ export async function execute<C, S, E>(
     if (events.length === 0) return { ...current, events };
     const state = events.reduce(decider.evolve, current.state);
     const deferred =
-      settled !== undefined &&
+      deferring !== undefined &&
+      (deferring.mayDefer?.(events) ?? true) &&
       store.events.appendDeferred?.(stream, events, current.revision, (revision) =>
-        settled(revision === undefined ? undefined : { state, revision, events }),
+        deferring.settled(revision === undefined ? undefined : { state, revision, events }),
       );
-    if (deferred) return { state, revision: current.revision, events, deferred };
+    if (deferred) {
+      deferring.held();
+      return { state, revision: current.revision, events, deferred };
+    }
     try {
       const revision = await store.events.append(stream, events, current.revision);
       return { state, revision, events };
@@ -89,6 +102,8 @@ export async function executeOn<C, S, E>(
   model: Projection<C, S, E>,
   stream: StreamId,
   command: C,
+  /** Whether these events may be deferred (by default any may). */
+  mayDefer?: (events: readonly E[]) => boolean,
 ): Promise<Outcome<S, E>> {
   // One with an append in flight is decided on once that settles (the store bounds how long): its
   // outcome is not in the model yet, so deciding now would be on a stale state and read the store.
@@ -97,11 +112,14 @@ export async function executeOn<C, S, E>(
   // confirms it, and a stream that exists after all (compacted and forgotten) conflicts and is read.
   const known = model.get(stream.id) ?? { state: model.decider.initialState(), revision: 0 };
   // A deferred append reaches the model once stored; until then the aggregate is held (claims pass it by).
-  const outcome = await execute(store, stream, model.decider, command, known, (stored) => {
-    model.release(stream.id);
-    if (stored) model.apply({ stream, revision: stored.revision, events: stored.events }, stored.state);
+  const outcome = await execute(store, stream, model.decider, command, known, {
+    ...(mayDefer ? { mayDefer } : {}),
+    held: () => model.hold(stream.id),
+    settled: (stored) => {
+      model.release(stream.id);
+      if (stored) model.apply({ stream, revision: stored.revision, events: stored.events }, stored.state);
+    },
   });
-  if (outcome.deferred) model.hold(stream.id);
-  else model.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
+  if (!outcome.deferred) model.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
   return outcome;
 }

@@ -1,4 +1,11 @@
-import { CLAIM_TIMEOUT_MS, checkCapability, DomainError, NotAllowed, ValidationError } from '../../domain/index.js';
+import {
+  CLAIM_TIMEOUT_MS,
+  checkCapability,
+  DomainError,
+  NotAllowed,
+  ValidationError,
+  type WorkItemEvent,
+} from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { requireGuid } from '../shared/require.js';
 import { runWorkCommand } from './work-command.js';
@@ -21,18 +28,21 @@ async function requireCapability(deps: AppDeps, guid: string, capability: string
   }
 }
 
+const claimsIt = (events: readonly WorkItemEvent[]): boolean => events.some((e) => e.type === 'WorkClaimed');
+
 /** One pass over what is claimable now; losing a race for an item just moves on to the next. */
 async function tryClaim(deps: AppDeps, guid: string, capability: string): Promise<WorkItemView | undefined> {
   const { clock, settings } = deps;
   for (const candidate of deps.work.claimable(capability, clock.now())) {
     try {
-      const outcome = await runWorkCommand(deps, candidate.state.spec.id, {
-        type: 'ClaimWork',
-        holder: guid,
-        leaseMs: settings.leaseMs,
-        dlqTtlMs: settings.dlqTtlMs,
-        now: clock.now(),
-      });
+      const outcome = await runWorkCommand(
+        deps,
+        candidate.state.spec.id,
+        { type: 'ClaimWork', holder: guid, leaseMs: settings.leaseMs, dlqTtlMs: settings.dlqTtlMs, now: clock.now() },
+        // Only a claim ends the request at once; an item dead-lettered instead is stored now, not
+        // held until the claim has found another item or waited out its timeout.
+        claimsIt,
+      );
       if (
         outcome.state.status === 'claimed' &&
         outcome.state.holder === guid &&

@@ -14,7 +14,9 @@ export const runWorkCommand = (
   deps: AppDeps,
   id: string,
   command: WorkItemCommand,
-): Promise<Outcome<WorkItemState, WorkItemEvent>> => executeOn(deps, deps.work, workStream(deps, id), command);
+  mayDefer?: (events: readonly WorkItemEvent[]) => boolean,
+): Promise<Outcome<WorkItemState, WorkItemEvent>> =>
+  executeOn(deps, deps.work, workStream(deps, id), command, mayDefer);
 
 export function live(state: WorkItemState, id: string): LiveItem {
   if (state.status === 'absent')

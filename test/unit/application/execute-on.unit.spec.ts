@@ -85,6 +85,21 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
     expect([...index.claimable('ts', 1)].map((e) => e.state.status)).toEqual(['offered']);
   });
 
+  it('stores at once the changes its caller says may not be deferred (they do not end the request)', async () => {
+    const quarantine = new CountingQuarantine();
+    const events = new DeferringStore();
+    const index = new WorkIndex(quarantine);
+    const outcome = await executeOn(
+      { events, quarantine },
+      index,
+      stream,
+      { type: 'OfferWork', spec, maxAttempts: 3, now: 0 },
+      () => false,
+    );
+    expect(outcome.deferred).toBeUndefined();
+    expect([events.waiting.length, index.isHeld('w-1'), index.get('w-1')?.revision]).toEqual([0, false, 1]);
+  });
+
   it('a claim in flight keeps other claims off its item; refused, the item is free again and waiters look again', async () => {
     const quarantine = new CountingQuarantine();
     const events = new DeferringStore();
