@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import type { NatsBackend } from '../../src/adapters/nats/nats-backend.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
+import { openTestBackend } from '../support/nats-backend.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 import { portContracts } from './all.contract.js';
 
@@ -10,9 +11,7 @@ describe('NATS backend honours the port contracts, on a real nats-server', () =>
   let backend: NatsBackend;
   beforeAll(async () => {
     server = await startNatsServer();
-    backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), {
-      replicas: 1,
-    });
+    backend = await openTestBackend(server.url);
   });
   afterAll(async () => {
     await backend?.close();

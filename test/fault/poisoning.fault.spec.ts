@@ -6,10 +6,11 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as names from '../../src/adapters/nats/nats-names.js';
-import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import type { NatsBackend } from '../../src/adapters/nats/nats-backend.js';
 import { CountingQuarantine } from '../../src/adapters/system/counting-quarantine.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { HubProcess } from '../support/hub-process.js';
+import { openTestBackend } from '../support/nats-backend.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 import { BIN, type StdioAgent } from '../support/stdio-agent.js';
 import { agentPool, drainInbox } from './fault-support.js';
@@ -79,10 +80,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     hub = await HubProcess.start({ NATS_URL: nats.url });
     nc = await connect({ servers: nats.url });
     js = jetstream(nc);
-    reader = await createNatsBackend(await NatsBackendConnection.open({ servers: nats.url, transport: 'tcp' }), {
-      replicas: 1,
-      quarantine: readerQuarantine,
-    });
+    reader = await openTestBackend(nats.url, { quarantine: readerQuarantine });
   });
   afterAll(async () => {
     await reader?.close();

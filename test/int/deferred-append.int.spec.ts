@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import type { NatsBackend } from '../../src/adapters/nats/nats-backend.js';
 import type { StoredBatch, StreamId } from '../../src/ports/index.js';
+import { openTestBackend } from '../support/nats-backend.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 
 /**
@@ -14,9 +15,7 @@ describe('a deferred append on a real nats-server', () => {
   let namespace = 0;
   beforeAll(async () => {
     server = await startNatsServer();
-    backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), {
-      replicas: 1,
-    });
+    backend = await openTestBackend(server.url);
   });
   afterAll(async () => {
     await backend?.close();

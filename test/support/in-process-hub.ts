@@ -2,10 +2,11 @@ import { hostname } from 'node:os';
 import type { Settings } from '../../src/application/index.js';
 import { openHubNamespace, type HubNamespace } from '../../src/adapters/hub/hub-namespace.js';
 import { startHubService, type RunningHub } from '../../src/adapters/hub/hub-service.js';
-import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import type { NatsBackend } from '../../src/adapters/nats/nats-backend.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
+import { openTestBackend } from './nats-backend.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 
 /** A real nats-server and a hub service in this process on it, sharing one backend with the test. */
@@ -24,10 +25,7 @@ export interface InProcessHub {
 
 export async function startInProcessHub(settings: Settings, version: string): Promise<InProcessHub> {
   const server = await startNatsServer();
-  const backend = await createNatsBackend(await NatsBackendConnection.open({ servers: server.url, transport: 'tcp' }), {
-    replicas: 1,
-    shared: true,
-  });
+  const backend = await openTestBackend(server.url, { shared: true });
   const failures: unknown[] = [];
   const namespaces = new Map<string, Promise<HubNamespace>>();
   const shared = {

@@ -43,7 +43,7 @@ export interface HubServiceOptions {
   readonly budget?: <T>(request: () => Promise<T>) => Promise<T>;
   /** On a server with credentials: agents are who their credential says, at a bounded rate (ADR 0022). */
   readonly trust?: HubTrust;
-  /** Given, a session that asks for it is answered before its one append is stored (ADR 0026). */
+  /** Given, a session that asks for it is answered before the append that ends its request is stored (ADR 0026). */
   readonly deferrals?: DeferredSender;
 }
 

@@ -167,8 +167,8 @@ export class NatsEventStore implements EventStore {
    * gets the revision once the feed delivers it, or undefined once another change to the aggregate
    * shows it refused, once its session says the stream refused it (`refusedDeferred`), or when none
    * of these happened within the request timeout (a stored one is then still delivered to the feed's
-   * subscribers as usual). Undefined while the stream is not known to
-   * exist or no feed of it is open. Checked now (its size), sent later: with the answer, in one write.
+   * subscribers as usual). Undefined while the stream is not known to exist or no feed of it is open.
+   * Checked now (its size), sent later: with the answer, in one write.
    */
   prepareDeferred<E>(
     stream: StreamId,
@@ -187,10 +187,7 @@ export class NatsEventStore implements EventStore {
       this.conn.publisher.send(subject, body, options, replyTo);
       // Not sent again when unseen: a refusal the hub cannot see (the session asks another hub
       // again) would make a repeat that the stream later takes a change nobody waits for.
-      const unseen = setTimeout(() => settle(undefined), this.conn.requestTimeoutMs);
-      unseen.unref();
       let done = false;
-      const entry: InFlight = { body, expected: expectedRevision, replyTo, settle: (r) => settle(r) };
       const settle = (revision: number | undefined): void => {
         if (done) return;
         done = true;
@@ -200,6 +197,9 @@ export class NatsEventStore implements EventStore {
         else this.inFlight.delete(subject);
         settled(revision);
       };
+      const entry: InFlight = { body, expected: expectedRevision, replyTo, settle };
+      const unseen = setTimeout(() => settle(undefined), this.conn.requestTimeoutMs);
+      unseen.unref();
       this.inFlight.set(subject, [...(this.inFlight.get(subject) ?? []), entry]);
     };
   }
@@ -378,17 +378,16 @@ export class NatsEventStore implements EventStore {
    */
   private storedBatch<E>(stream: StreamId, m: JsMsg): StoredBatch<E> {
     let events: E[] | undefined;
-    let replaces: true | undefined | null = null;
-    const decode = this.decodeBatch.bind(this);
+    const decode = (): E[] => (events ??= (this.decodeBatch(stream, m) ?? []) as E[]);
     return {
       stream,
       revision: m.seq,
       get events(): E[] {
-        return (events ??= (decode(stream, m) ?? []) as E[]);
+        return decode();
       },
+      // The client decodes a message's headers once, on first use.
       get replaces(): true | undefined {
-        if (replaces === null) replaces = m.headers?.get(ROLLUP) === 'sub' ? true : undefined;
-        return replaces;
+        return m.headers?.get(ROLLUP) === 'sub' ? true : undefined;
       },
     };
   }

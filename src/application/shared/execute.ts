@@ -14,16 +14,14 @@ export interface Outcome<S, E> extends Known<S> {
   readonly deferred?: true;
 }
 
-/** Where a deferred append's outcome goes once the store answers: the stored revision, or undefined if refused. */
-export type Settled<S, E> = (outcome: Outcome<S, E> | undefined) => void;
-
 /** How a caller that keeps a read model takes part in a deferred append (see `EventStore.appendDeferred`). */
 export interface Deferring<S, E> {
   /** Whether these events may be deferred: only a request's last append is (it goes out with the answer at once). */
   readonly mayDefer?: (events: readonly E[]) => boolean;
   /** Runs as soon as the append is deferred, before anything else can decide on the aggregate. */
   readonly held: () => void;
-  readonly settled: Settled<S, E>;
+  /** Where its outcome goes once known: what was stored, or undefined if it was not. */
+  readonly settled: (outcome: Outcome<S, E> | undefined) => void;
 }
 
 /** The store and where replay reports what it skips. */

@@ -67,6 +67,17 @@ class DeferringStore extends MemoryEventStore {
 describe('executeOn with a deferred append (ADR 0026)', () => {
   const claim = { type: 'ClaimWork', holder: 'a1', leaseMs: 100, dlqTtlMs: 100, now: 1 } as const;
 
+  /** An offered item, stored and in the index, with a claim of it deferred and not yet settled. */
+  async function claimInFlight() {
+    const quarantine = new CountingQuarantine();
+    const events = new DeferringStore();
+    await events.append(stream, [offered], 0);
+    const index = new WorkIndex(quarantine);
+    index.apply({ stream, revision: 1, events: [offered] });
+    await executeOn({ events, quarantine }, index, stream, claim);
+    return { quarantine, events, index };
+  }
+
   it('decides at once, holds the aggregate until the store answers, then shows the stored change', async () => {
     const quarantine = new CountingQuarantine();
     const events = new DeferringStore();
@@ -101,12 +112,7 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
   });
 
   it('a claim in flight keeps other claims off its item; refused, the item is free again and waiters look again', async () => {
-    const quarantine = new CountingQuarantine();
-    const events = new DeferringStore();
-    await events.append(stream, [offered], 0);
-    const index = new WorkIndex(quarantine);
-    index.apply({ stream, revision: 1, events: [offered] });
-    await executeOn({ events, quarantine }, index, stream, claim);
+    const { events, index } = await claimInFlight();
     expect([...index.claimable('ts', 1)]).toEqual([]);
     const woken = index.changed();
     await events.waiting.shift()!.settle(false);
@@ -117,12 +123,7 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
   });
 
   it('a command on an item with a change in flight is decided once that settles, on the stored state', async () => {
-    const quarantine = new CountingQuarantine();
-    const events = new DeferringStore();
-    await events.append(stream, [offered], 0);
-    const index = new WorkIndex(quarantine);
-    index.apply({ stream, revision: 1, events: [offered] });
-    await executeOn({ events, quarantine }, index, stream, claim);
+    const { quarantine, events, index } = await claimInFlight();
     let completed = false;
     const completing = executeOn({ events, quarantine }, index, stream, {
       type: 'CompleteWork',
