@@ -4,21 +4,35 @@ import { openHubNamespace } from '../adapters/hub/hub-namespace.js';
 import { ConfigError, loadEnv, loadNatsCreds, type Logger } from '../adapters/config/index.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import { withinBudget } from '../adapters/nats/transient.js';
+import { EMBEDDED_HUB_ENV } from '../adapters/hub/hub-launcher.js';
+import { WAIT_TIMEOUT_MS } from '../domain/index.js';
 import type { Clock, IdGenerator, ProcessProbe, Quarantine } from '../ports/index.js';
 import { natsModule } from './backend-modules.js';
 import { buildContainer, coreModule } from './container.js';
 import { settingsOf } from './runtime.js';
 import { processLogging } from './process-logging.js';
+import { watchCodeChanges } from './code-changes.js';
 import { TOKENS } from './tokens.js';
 
 const ORPHAN_CHECK_MS = 1_000;
+/**
+ * How long a stopping hub keeps answering what it took: a wait_for_messages may wait a minute,
+ * and the store calls after it have their own budget.
+ */
+export const ANSWER_GRACE_MS = WAIT_TIMEOUT_MS.max + 15_000;
+/** A rebuilt or upgraded Warp is taken up once its files have been still this long. */
+const CODE_SETTLE_MS = 5_000;
 
 export interface HubProcess {
   readonly id: string;
   readonly logger: Logger;
-  /** Resolves when the hub stops: asked to, or its NATS server gone for WARP_HUB_ORPHAN_MS. */
+  /**
+   * Resolves when the hub stops: asked to, its NATS server gone for WARP_HUB_ORPHAN_MS, or (a hub
+   * a session started) the Warp installed under it rebuilt or upgraded.
+   */
   readonly stopped: Promise<string>;
-  stop(reason: string): Promise<void>;
+  /** Takes no more requests and answers those in flight for up to `graceMs`, then disconnects. */
+  stop(reason: string, graceMs?: number): Promise<void>;
 }
 
 /** Connects to NATS as `warp serve` does and serves the hub until stopped. */
@@ -74,15 +88,30 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
   const check = Math.min(ORPHAN_CHECK_MS, env.hubOrphanMs);
   const watch = setInterval(() => {
     away = backend.connection.state() === 'connected' ? 0 : away + check;
-    if (away >= env.hubOrphanMs) void stop(`NATS at ${backend.connection.describe()} gone for ${away / 1000} s`);
+    // Nothing can be answered without NATS: no grace.
+    if (away >= env.hubOrphanMs) void stop(`NATS at ${backend.connection.describe()} gone for ${away / 1000} s`, 0);
   }, check);
   watch.unref();
+  // A hub a session started would otherwise serve the old code for as long as NATS runs: it makes
+  // way, and the next session that finds no hub starts the new one (ADR 0028).
+  const unwatchCode = processEnv[EMBEDDED_HUB_ENV]
+    ? watchCodeChanges(
+        () => void stop('Warp was rebuilt or upgraded under it; the next session starts the new hub'),
+        ORPHAN_CHECK_MS,
+        CODE_SETTLE_MS,
+      )
+    : () => {};
   let stopping: Promise<void> | undefined;
-  const stop = (reason: string): Promise<void> =>
+  const stop = (reason: string, graceMs = ANSWER_GRACE_MS): Promise<void> =>
     (stopping ??= (async () => {
       clearInterval(watch);
-      logger.info('hub stopping', { reason });
-      await hub.stop();
+      unwatchCode();
+      const owed = hub.inFlight();
+      logger.info('hub stopping', {
+        reason,
+        ...(owed > 0 && graceMs > 0 ? { answering: owed, forUpToS: Math.round(graceMs / 1000) } : {}),
+      });
+      await hub.stop(graceMs);
       await backend.close().catch(onError);
       finish(reason);
     })());

@@ -5,19 +5,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processRunning } from '../support/hub-process.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 import { BIN, StdioAgent } from '../support/stdio-agent.js';
 
 const run = promisify(execFile);
-
-/** Whether a process still runs (a zombie waiting to be reaped has exited). */
-function running(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The embedded default on an open NATS server: no hub runs until a session needs one, that
@@ -52,7 +44,7 @@ describe('the hub a session starts on an open NATS server', () => {
   afterAll(async () => {
     await Promise.all(agents.map((a) => a.close()));
     // The hub is detached from every test process: if it outlived the test, end it here.
-    if (hubPid !== undefined && running(hubPid)) process.kill(hubPid, 'SIGKILL');
+    if (hubPid !== undefined && processRunning(hubPid)) process.kill(hubPid, 'SIGKILL');
     await nats.dispose();
     rmSync(runtimeDir, { recursive: true, force: true });
   });
@@ -68,7 +60,7 @@ describe('the hub a session starts on an open NATS server', () => {
       expect(hubs).toHaveLength(1);
       const [hub] = hubs;
       hubPid = hub!.pid;
-      expect(running(hubPid)).toBe(true);
+      expect(processRunning(hubPid)).toBe(true);
 
       const second = await start();
       await second.call('register_agent', { agentType: 'second' });
@@ -83,7 +75,7 @@ describe('the hub a session starts on an open NATS server', () => {
 
       await nats.stop();
       // Nothing tells this test when another process's child exits: it looks until the hub has.
-      while (running(hubPid)) await sleep(100);
+      while (processRunning(hubPid)) await sleep(100);
       expect(readFileSync(join(runtimeDir, 'hub.log'), 'utf8')).toMatch(/hub stopping.*gone for/);
     },
   );

@@ -1,9 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { killWithTests } from './nats-server.js';
 import { BIN } from './stdio-agent.js';
 
 const READY_MS = 30_000;
 const STOP_MS = 10_000;
+
+/** Whether a process still runs (a zombie waiting to be reaped has exited): for hubs no test started itself. */
+export function processRunning(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 /** A built `warp hub` process on a test's nats-server, its log captured. */
 export class HubProcess {

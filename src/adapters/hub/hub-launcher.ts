@@ -8,6 +8,8 @@ import { runtimeDir } from '../system/session-records.js';
 const LAUNCH_GRACE_MS = 10_000;
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+/** Set in the environment of a hub a session started: such a hub makes way when Warp is rebuilt or upgraded. */
+export const EMBEDDED_HUB_ENV = 'WARP_HUB_EMBEDDED';
 
 /**
  * Starts `warp hub` on this machine in the background, detached, with this session's environment,
@@ -24,7 +26,7 @@ export function launchLocalHub(env: NodeJS.ProcessEnv, server: string): void {
     const child = spawn(process.execPath, [BIN, 'hub'], {
       detached: true,
       stdio: ['ignore', 'ignore', log],
-      env: { ...env, WARP_HUB_EMBEDDED: '1' },
+      env: { ...env, [EMBEDDED_HUB_ENV]: '1' },
     });
     child.unref();
   } finally {

@@ -54,7 +54,13 @@ export interface RunningHub {
   readonly id: string;
   /** Namespaces whose read models this hub keeps. */
   namespaces(): readonly string[];
-  stop(): Promise<void>;
+  /** Requests taken and not yet answered. */
+  inFlight(): number;
+  /**
+   * Takes no more requests, answers those it has taken (a waiting claim until its own timeout),
+   * or gives up on them after `graceMs`, then closes the read models.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** What a hub adds to the services framework's STATS: how far behind each namespace is, and what it skipped. */
@@ -176,25 +182,38 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     metadata: { hostname: options.hostname, pid: String(process.pid) },
     statsHandler: () => lags(),
   });
+  // What a stopping hub still owes: its answers go out before the connection closes.
+  const answering = new Set<Promise<void>>();
   for (const op of HUB_OPS) {
     service.addEndpoint(op, {
       subject: hubEndpointSubject(op),
       handler: (error, msg) => {
         if (error) return options.onError(error);
-        void answer(op, msg)
+        const answered = answer(op, msg)
           .then(({ reply, before }) => {
             before?.();
             respond(options.nc, msg, reply);
           })
-          .catch(options.onError);
+          .catch(options.onError)
+          .finally(() => answering.delete(answered));
+        answering.add(answered);
       },
     });
   }
   return {
     id: service.info().id,
     namespaces: () => [...models.keys()],
-    async stop() {
+    inFlight: () => answering.size,
+    async stop(graceMs = 0) {
       await service.stop().catch(options.onError);
+      if (answering.size > 0 && graceMs > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled(answering),
+          new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+        ]);
+        clearTimeout(timer);
+      }
       const loaded = await Promise.allSettled(models.values());
       for (const entry of loaded) if (entry.status === 'fulfilled') await entry.value.close().catch(options.onError);
     },
