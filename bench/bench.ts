@@ -285,16 +285,18 @@ try {
   const threeTimes = (op: () => Promise<void>) => async (): Promise<void> => {
     for (let i = 0; i < 3; i++) await op();
   };
-  let floors: [Timing, Timing, Timing, Timing];
+  let floors: Timing[];
   try {
     floors = [
       ...(await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackFirst))),
       ...(await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackToCaller))),
+      ...(await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackAsAnswer))),
     ];
   } finally {
     await floor.close();
   }
-  const [rawForAckFirst, ackFirstFloor, rawForAckToCaller, ackToCallerFloor] = floors;
+  const [rawForAckFirst, ackFirstFloor, rawForAckToCaller, ackToCallerFloor, rawForAckAsAnswer, ackAsAnswerFloor] =
+    floors as [Timing, Timing, Timing, Timing, Timing, Timing];
   const floorRow = (name: string, raw: Timing, floorTiming: Timing): Row => ({
     ...ratioRow(name, raw.perOpUs, floorTiming.perOpUs, 'µs', 2),
     target: 'measured',
@@ -302,6 +304,7 @@ try {
   });
   rows.push(floorRow('work cycle floor: answer after the ack', rawForAckFirst, ackFirstFloor));
   rows.push(floorRow('work cycle floor: ack sent to the caller', rawForAckToCaller, ackToCallerFloor));
+  rows.push(floorRow('work cycle floor: the ack is the answer', rawForAckAsAnswer, ackAsAnswerFloor));
 
   progress(`push: ${PUSHES} direct messages, each timed from send to the recipient's push`);
   const listener = await warpSession();

@@ -11,6 +11,8 @@ export interface HubFloor {
   ackFirst(): Promise<void>;
   /** One operation with the store's ack sent straight to the caller, which waits for it and the reply. */
   ackToCaller(): Promise<void>;
+  /** One operation whose only answer is the store's ack, sent to the caller: the fewest messages a hub could move. */
+  ackAsAnswer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,10 @@ export async function startHubFloor(nc: NatsConnection, url: string): Promise<Hu
       if (reply.error !== undefined) throw new Error(`bench: the floor store refused an append: ${reply.error}`);
     },
     ackToCaller,
+    async ackAsAnswer() {
+      // A refusal (or a 503 with no body) throws, as above.
+      parsePubAck(await requests.request('floor.ack-as-answer', '{}', { timeoutMs: TIMEOUT_MS }));
+    },
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit');
