@@ -22,6 +22,7 @@ const E2E_ON_NATS = [
 // doctor: diagnoses open, plain and user/password servers; doctor with credentials is in auth-fleet-nats.
 // hub-embedded: a session starts its own hub only without credentials (ADR 0022).
 // hub-large-answer: its server needs a max_payload of its own; the auth fleet's server runs init's configuration.
+// hub-stop-signals: a hub and open server of its own; stopping by signal is the same with credentials.
 // hub-upgrade: the hub it watches is one a session started, which happens only without credentials.
 // local-server: `warp local-server` starts an open server of its own.
 // project-quota-nats: its account-storage suite runs with authentication already; its project quota is the hub's, the same with or without.

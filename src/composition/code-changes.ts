@@ -1,37 +1,62 @@
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-/** The files every build or install rewrites: this module and the command line the launcher starts. */
-const CODE_FILES = [fileURLToPath(import.meta.url), fileURLToPath(new URL('../adapters/cli/bin.js', import.meta.url))];
+/** Warp's compiled code: the directory above this module's. */
+const CODE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The newest modification time of Warp's code on disk, or undefined while a file is missing. */
-function codeStamp(): number | undefined {
+/**
+ * The newest modification time (epoch ms) of the `.js` files under `root`, or undefined while
+ * they cannot all be read (a build or an install is replacing them).
+ */
+export function newestCode(root: string = CODE_ROOT): number | undefined {
   try {
-    return Math.max(...CODE_FILES.map((file) => statSync(file).mtimeMs));
+    let newest: number | undefined;
+    for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.js')) continue;
+      const { mtimeMs } = statSync(join(root, file));
+      if (newest === undefined || mtimeMs > newest) newest = mtimeMs;
+    }
+    return newest;
   } catch {
     return undefined;
   }
 }
 
+export interface CodeWatch {
+  /** Epoch ms: code written after it is new (this process's start, so a build during start-up counts). */
+  readonly since: number;
+  readonly everyMs: number;
+  /** How long the code must stay as it is first: a build or an install in progress is left to finish. */
+  readonly settleMs: number;
+  readonly root?: string;
+}
+
 /**
- * Calls `changed` once when the Warp installed under this process was rebuilt, upgraded or
- * removed, and the files have then stayed as they are for `settleMs` (a build or an install in
- * progress is left to finish). Looks every `everyMs`; returns what stops looking.
+ * Calls `changed` once when Warp's code on disk was written after `since` (rebuilt, `tsc --watch`
+ * re-emitting a file, upgraded in place) and has then stayed as it is for `settleMs`. A file
+ * dated in the future does not count until its time has come, so the process that takes over
+ * (started after it) does not see it again. Returns what stops looking.
  */
-export function watchCodeChanges(changed: () => void, everyMs: number, settleMs: number): () => void {
-  const started = codeStamp();
-  let seen = started;
-  let seenSince = Date.now();
+export function watchCodeChanges(changed: () => void, watch: CodeWatch): () => void {
+  let seen: number | undefined;
+  let seenAt = performance.now();
   const timer = setInterval(() => {
-    const stamp = codeStamp();
+    const stamp = newestCode(watch.root);
     if (stamp !== seen) {
       seen = stamp;
-      seenSince = Date.now();
-    } else if (seen !== started && Date.now() - seenSince >= settleMs) {
+      seenAt = performance.now();
+    } else if (
+      stamp !== undefined &&
+      stamp > watch.since &&
+      stamp <= Date.now() &&
+      performance.now() - seenAt >= watch.settleMs
+    ) {
       clearInterval(timer);
       changed();
     }
-  }, everyMs);
+  }, watch.everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

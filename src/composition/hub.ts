@@ -4,7 +4,7 @@ import { openHubNamespace } from '../adapters/hub/hub-namespace.js';
 import { ConfigError, loadEnv, loadNatsCreds, type Logger } from '../adapters/config/index.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import { withinBudget } from '../adapters/nats/transient.js';
-import { EMBEDDED_HUB_ENV } from '../adapters/hub/hub-launcher.js';
+import { EMBEDDED_HUB_ENV, launchDone, launchLocalHub } from '../adapters/hub/hub-launcher.js';
 import { WAIT_TIMEOUT_MS } from '../domain/index.js';
 import type { Clock, IdGenerator, ProcessProbe, Quarantine } from '../ports/index.js';
 import { natsModule } from './backend-modules.js';
@@ -20,6 +20,8 @@ const ORPHAN_CHECK_MS = 1_000;
  * and the store calls after it have their own budget.
  */
 export const ANSWER_GRACE_MS = WAIT_TIMEOUT_MS.max + 15_000;
+/** How often a hub a session started looks at Warp's code on disk (about 250 files). */
+const CODE_CHECK_MS = 2_000;
 /** A rebuilt or upgraded Warp is taken up once its files have been still this long. */
 const CODE_SETTLE_MS = 5_000;
 
@@ -81,6 +83,8 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     throw error;
   });
   logger.info('hub serving', { id: hub.id, nats: backend.connection.describe() });
+  const embedded = processEnv[EMBEDDED_HUB_ENV] === '1';
+  if (embedded) launchDone(processEnv, backend.connection.describe());
 
   let finish: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (finish = resolve));
@@ -92,14 +96,23 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     if (away >= env.hubOrphanMs) void stop(`NATS at ${backend.connection.describe()} gone for ${away / 1000} s`, 0);
   }, check);
   watch.unref();
-  // A hub a session started would otherwise serve the old code for as long as NATS runs: it makes
-  // way, and the next session that finds no hub starts the new one (ADR 0028).
-  const unwatchCode = processEnv[EMBEDDED_HUB_ENV]
-    ? watchCodeChanges(
-        () => void stop('Warp was rebuilt or upgraded under it; the next session starts the new hub'),
-        ORPHAN_CHECK_MS,
-        CODE_SETTLE_MS,
-      )
+  // A hub a session started would otherwise serve the old code for as long as NATS runs: it starts
+  // a hub of the new build, which serves (and sweeps) while this one finishes what it took (ADR 0028).
+  const retire = (): void => {
+    try {
+      launchLocalHub(processEnv, backend.connection.describe());
+    } catch (error) {
+      // The next session that finds no hub starts one.
+      onError(error);
+    }
+    void stop('Warp was rebuilt or upgraded under it; a hub of the new build takes over');
+  };
+  const unwatchCode = embedded
+    ? watchCodeChanges(retire, {
+        since: Date.now() - process.uptime() * 1_000,
+        everyMs: CODE_CHECK_MS,
+        settleMs: CODE_SETTLE_MS,
+      })
     : () => {};
   let stopping: Promise<void> | undefined;
   const stop = (reason: string, graceMs = ANSWER_GRACE_MS): Promise<void> =>

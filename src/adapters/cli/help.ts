@@ -43,6 +43,7 @@ export function commandHelp(path: readonly Command[], globals: Readonly<Record<s
     lines.push(...table(options.map(([name, spec]) => [optionLabel(name, spec), spec.help])));
   }
   if (command.details?.length) lines.push('', ...command.details);
-  lines.push('', globalOptionsLine(globals));
+  // A command that runs on its own (`warp hub`) takes none of them.
+  if (Object.keys(globals).length) lines.push('', globalOptionsLine(globals));
   return lines.join('\n');
 }

@@ -19,7 +19,7 @@ export const EMBEDDED_HUB_ENV = 'WARP_HUB_EMBEDDED';
 export function launchLocalHub(env: NodeJS.ProcessEnv, server: string): void {
   const dir = runtimeDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const lock = join(dir, `hub-${server.replace(/[^A-Za-z0-9]+/g, '_').slice(0, 100)}.lock`);
+  const lock = launchLock(env, server);
   if (!takeLock(lock)) return;
   const log = openSync(join(dir, 'hub.log'), 'a', 0o600);
   try {
@@ -31,6 +31,19 @@ export function launchLocalHub(env: NodeJS.ProcessEnv, server: string): void {
     child.unref();
   } finally {
     closeSync(log);
+  }
+}
+
+/** Where a launch under way for `server` is marked, so that sessions starting together start one hub. */
+const launchLock = (env: NodeJS.ProcessEnv, server: string): string =>
+  join(runtimeDir(env), `hub-${server.replace(/[^A-Za-z0-9]+/g, '_').slice(0, 100)}.lock`);
+
+/** Said by a launched hub once it serves: the launch is over, and the next one (its successor's) need not wait. */
+export function launchDone(env: NodeJS.ProcessEnv, server: string): void {
+  try {
+    rmSync(launchLock(env, server), { force: true });
+  } catch {
+    // Left in place, the lock expires after LAUNCH_GRACE_MS anyway.
   }
 }
 

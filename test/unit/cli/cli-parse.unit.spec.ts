@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, parseCli, type ParsedCli } from '../../../src/adapters/cli/cli.js';
 import type { Command } from '../../../src/adapters/cli/command.js';
+import { commandHelp } from '../../../src/adapters/cli/help.js';
 import { UsageError } from '../../../src/adapters/cli/exit-codes.js';
 
 /**
@@ -36,6 +37,13 @@ describe('warp command line', () => {
     expect(command.options).toBeDefined();
     expect(command.arguments).toBeDefined();
     expect(usageError([...words, '--no-such-option'])).toMatch(/unknown option --no-such-option/);
+  });
+
+  it('a command that runs on its own lists no global options it would not take', () => {
+    const hub = COMMANDS.find((c) => c.name === 'hub')!;
+    const help = commandHelp([hub], {});
+    expect(help).toContain('usage: warp hub');
+    expect(help).not.toContain('global options');
   });
 
   it('a group without a subcommand lists its subcommands in its help', () => {

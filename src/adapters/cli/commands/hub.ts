@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { EXIT } from '../exit-codes.js';
 import type { Command } from '../command.js';
 
@@ -12,10 +13,10 @@ export const hub: Command = {
     'every session on its NATS server; sessions replay nothing. Several hubs may run on one NATS: they',
     'share the requests (a queue group) and killing one loses nothing. On a NATS server without',
     'credentials the first session starts a hub on its machine when none answers; it exits by itself',
-    'when its NATS server is gone for a minute (WARP_HUB_ORPHAN_MS), or makes way for the next one when',
-    'Warp is rebuilt or upgraded under it. Asked to stop (SIGTERM, Ctrl-C), a hub takes no more requests',
-    'and answers those it took (a waiting claim_work until its timeout); the same signal again stops it',
-    'at once. Logs go to stderr (LOG_LEVEL).',
+    'when its NATS server is gone for a minute (WARP_HUB_ORPHAN_MS), and starts a hub of the new build',
+    'and makes way when Warp is rebuilt or upgraded under it. Asked to stop (SIGTERM, Ctrl-C), a hub',
+    'takes no more requests and answers those it took (a waiting claim_work until its timeout, up to',
+    '75 s); the same signal again stops it at once. Logs go to stderr (LOG_LEVEL).',
   ],
   async run() {
     throw new Error('warp hub runs on its own');
@@ -37,9 +38,12 @@ export const hub: Command = {
     ]);
     const running = await openHub(process.env, process.cwd(), version);
     guardProcess(running.logger);
-    // Once: the same signal again finds no handler and ends the process at once.
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
-      process.once(signal, () => void running.stop(`received ${signal} (again stops it at once)`));
+      process.once(signal, () => {
+        // Said, not left to the default action: as a container's first process, node would ignore it.
+        process.once(signal, () => process.exit(128 + constants.signals[signal]));
+        void running.stop(`received ${signal} (again stops it at once)`);
+      });
     await running.stopped;
     return EXIT.ok;
   },
