@@ -3,7 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Svcm } from '@nats-io/services';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_QUEUE, HUB_SERVICE } from '../../src/adapters/hub/hub-protocol.js';
 import { HubProcess } from '../support/hub-process.js';
 import { freePorts, startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 
@@ -73,6 +76,22 @@ describe('warp doctor', () => {
       const json = await doctor({ NATS_URL: server.url }, '--json');
       expect(JSON.parse(json.stdout).ok).toBe(true);
       expect(checks(json.stdout)['hub']).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^hub \w+ v\d/) });
+
+      // A hub of another version (one left running from before an upgrade, say) is pointed out.
+      const nc = await connect({ servers: server.url });
+      const old = await new Svcm(nc as never).add({ name: HUB_SERVICE, version: '0.0.1', queue: HUB_QUEUE });
+      try {
+        const mixed = await doctor({ NATS_URL: server.url }, '--json');
+        expect(mixed.code).toBe(0);
+        expect(checks(mixed.stdout)['hub']).toMatchObject({
+          status: 'note',
+          detail: expect.stringMatching(/v0\.0\.1 .*; one runs another version than this Warp \(v\d/),
+          fix: expect.stringMatching(/restart a `warp hub` you run/),
+        });
+      } finally {
+        await old.stop();
+        await nc.close();
+      }
       await hub.stop();
       hub = undefined;
     });

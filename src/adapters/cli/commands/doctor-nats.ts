@@ -183,9 +183,23 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
 
 /** Which hubs answer; none is fine on an open server (the first session starts one), a problem with credentials. */
 async function hubCheck(conn: { readonly nc: NatsConnection }, hasCredentials: boolean): Promise<Check> {
-  const { discoverHubs, describeHub } = await import('../../hub/hub-directory.js');
+  const [{ discoverHubs, describeHub }, { version }] = await Promise.all([
+    import('../../hub/hub-directory.js'),
+    import('../version.js'),
+  ]);
   const hubs = await discoverHubs(conn.nc, Date.now()).catch(() => []);
-  if (hubs.length > 0) return { name: 'hub', status: 'ok', detail: hubs.map(describeHub).join('; ') };
+  const detail = hubs.map(describeHub).join('; ');
+  const others = hubs.filter((hub) => hub.version !== version);
+  if (others.length > 0)
+    return {
+      name: 'hub',
+      status: 'note',
+      detail: `${detail}; ${others.length === 1 ? 'one runs' : `${others.length} run`} another version than this Warp (v${version})`,
+      fix:
+        'a hub a session started makes way by itself once Warp is rebuilt or upgraded where it runs; ' +
+        'restart a `warp hub` you run (SIGTERM, then start it again) from this build',
+    };
+  if (hubs.length > 0) return { name: 'hub', status: 'ok', detail };
   return hasCredentials
     ? {
         name: 'hub',
