@@ -167,4 +167,38 @@ describe('HubClient against a stand-in hub on a real nats-server', { timeout: 30
       sub.unsubscribe();
     }
   });
+
+  it('with no word from the stream, asks an offer or a completion again (stored once) and says the outcome of a claim is unknown', async () => {
+    const asked: Array<[string, boolean, string | undefined]> = [];
+    const sub = hub.subscribe('warp.hub.>', {
+      callback: (_error, msg) => {
+        const ackTo = msg.headers?.get('Warp-Ack') || undefined;
+        asked.push([msg.subject.split('.')[2]!, ackTo !== undefined, msg.headers?.get('Warp-Refused') || undefined]);
+        // Deferred, and the append lost on the way (a stream leader being elected): no ack ever comes.
+        msg.respond(
+          JSON.stringify(
+            ackTo
+              ? { ok: true, result: 'deferred', session: {}, deferred: true }
+              : { ok: true, result: 'as it stands', session: {} },
+          ),
+        );
+      },
+    });
+    await hub.flush();
+    try {
+      expect(await client(session()).call('completeWork', { workItemId: 'w' })).toBe('as it stands');
+      await expect(client(session()).call('claimWork', { capability: 'ts' })).rejects.toThrow(
+        /NATS did not confirm within 10 s that "claimWork" was stored, so whether it took effect is unknown/,
+      );
+      expect(asked.map(([op, deferred]) => [op, deferred])).toEqual([
+        ['completeWork', true],
+        ['completeWork', false],
+        ['claimWork', true],
+      ]);
+      // Asked again, it names the lost append's ack subject, so that the hub stops holding the item.
+      expect(asked[1]![2]).toMatch(/^_INBOX\./);
+    } finally {
+      sub.unsubscribe();
+    }
+  }, 30_000);
 });

@@ -72,6 +72,13 @@ const READS: ReadonlySet<HubOp> = new Set([
   'listDeadLetterItems',
 ]);
 
+/**
+ * Changes stored once however often they are asked (an offer by its taskId, a completion): when
+ * the stream never said whether the deferred one was stored (a leader election, say), they are
+ * asked again and answered as they then stand, instead of leaving the caller to find out.
+ */
+const STORED_ONCE: ReadonlySet<HubOp> = new Set(['broadcastWorkOffer', 'completeWork']);
+
 /** The operations that change who the session is; other answers never touch it (they may race one that does). */
 const IDENTITY_OPS: ReadonlySet<HubOp> = new Set(['setHandle', 'registerAgent', 'deregisterAgent']);
 
@@ -147,14 +154,23 @@ export class HubClient {
     // A deferred answer holds once stored; one the stream refused (another hub changed the item first,
     // a quota) is asked again, waiting for the store this time, and answered as it then stands. The
     // hub is told of the refusal, which it may not see otherwise (a quota stores nothing to see).
-    if (reply.data.deferred && !(await this.stored(op, ack, timeout)))
+    if (reply.data.deferred && !(await this.stored(op, ack, timeout, STORED_ONCE.has(op))))
       return this.send<T>(op, payload, timeout, ack!.subject);
     if (IDENTITY_OPS.has(op)) this.adopt(reply.data.session);
     return reply.data.result as T;
   }
 
-  /** Whether the stream stored the deferred append: its ack came, or its refusal (false). */
-  private async stored(op: HubOp, ack: PendingReply | undefined, timeout: number): Promise<boolean> {
+  /**
+   * Whether the stream stored the deferred append: its ack came, or its refusal (false). With no
+   * word from the stream, false when the change is `storedOnce` (asked again, it cannot be stored
+   * twice); otherwise the outcome is unknown, and the caller is told so.
+   */
+  private async stored(
+    op: HubOp,
+    ack: PendingReply | undefined,
+    timeout: number,
+    storedOnce: boolean,
+  ): Promise<boolean> {
     if (!ack)
       throw new BackendUnavailable(
         'The Warp hub deferred an answer no one asked it to defer; is it the same Warp version?',
@@ -165,7 +181,11 @@ export class HubClient {
     } catch (error) {
       // Refused by the stream, or no stream took it: nothing was stored. Anything else may hide a store.
       if (error instanceof JetStreamApiError || (error instanceof RequestError && error.isNoResponders())) return false;
-      const why = error instanceof TimeoutError ? `within ${Math.round(timeout / 1000)} s` : `(${String(error)})`;
+      if (storedOnce) return false;
+      const why =
+        error instanceof TimeoutError
+          ? `within ${Math.round((timeout + HUB_TIMEOUT_MS) / 1000)} s`
+          : `(${String(error)})`;
       throw new Unanswered(
         `NATS did not confirm ${why} that "${op}" was stored, so whether it took effect is unknown; check before repeating it.`,
       );
