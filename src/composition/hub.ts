@@ -19,7 +19,7 @@ const ORPHAN_CHECK_MS = 1_000;
  * How long a stopping hub keeps answering what it took: a wait_for_messages may wait a minute,
  * and the store calls after it have their own budget.
  */
-export const ANSWER_GRACE_MS = WAIT_TIMEOUT_MS.max + 15_000;
+const ANSWER_GRACE_MS = WAIT_TIMEOUT_MS.max + 15_000;
 /** How often a hub a session started looks at Warp's code on disk (about 250 files). */
 const CODE_CHECK_MS = 2_000;
 /** A rebuilt or upgraded Warp is taken up once its files have been still this long. */

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import { describe, expect, it } from 'vitest';
 import type { StoredBatch, StreamId } from '../../src/ports/index.js';
-import { openTestBackend } from '../support/nats-backend.js';
-import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+import { useTestBackend } from '../support/nats-backend.js';
 
 /**
  * A deferred append (ADR 0026) learns its outcome from the store's feed of its stream, which the
@@ -10,29 +8,20 @@ import { startNatsServer, type NatsServerHandle } from '../support/nats-server.j
  * to the aggregate after the revision it expected.
  */
 describe('a deferred append on a real nats-server', () => {
-  let server: NatsServerHandle;
-  let backend: NatsBackend;
+  const at = useTestBackend();
   let namespace = 0;
-  beforeAll(async () => {
-    server = await startNatsServer();
-    backend = await openTestBackend(server.url);
-  });
-  afterAll(async () => {
-    await backend?.close();
-    await server?.dispose();
-  });
 
   /** A fresh namespace with one stored event, a feed of it, and the acks a session would get. */
   async function setUp() {
     const stream: StreamId = { namespace: `deferred${++namespace}`, kind: 'work', id: 'item-1' };
-    const first = await backend.events.append(stream, [{ n: 0 }], 0);
+    const first = await at.backend.events.append(stream, [{ n: 0 }], 0);
     const delivered: Array<StoredBatch<unknown>> = [];
-    const feed = await backend.events.subscribe(stream.namespace, 'work', (batch) => void delivered.push(batch));
-    const acks = backend.connection.nc.subscribe(`_INBOX.deferred-${namespace}.*`);
+    const feed = await at.backend.events.subscribe(stream.namespace, 'work', (batch) => void delivered.push(batch));
+    const acks = at.backend.connection.nc.subscribe(`_INBOX.deferred-${namespace}.*`);
     const outcome = (events: unknown[], expected: number, ackTo: string) => {
       let settled: (revision: number | undefined) => void = () => {};
       const revision = new Promise<number | undefined>((resolve) => (settled = resolve));
-      const send = backend.events.prepareDeferred(stream, events, expected, ackTo, settled);
+      const send = at.backend.events.prepareDeferred(stream, events, expected, ackTo, settled);
       return { send, revision };
     };
     return { stream, first, delivered, feed, acks, outcome };
@@ -83,7 +72,7 @@ describe('a deferred append on a real nats-server', () => {
       expect(ack.json()).toMatchObject({ error: { err_code: 10071 } });
       break;
     }
-    backend.events.refusedDeferred(`_INBOX.deferred-${namespace}.1`);
+    at.backend.events.refusedDeferred(`_INBOX.deferred-${namespace}.1`);
     expect(await stale.revision).toBeUndefined();
     await feed.close();
   });
@@ -91,11 +80,13 @@ describe('a deferred append on a real nats-server', () => {
   it('is not offered while a feed of the stream is far behind (it would hold the aggregate until caught up)', async () => {
     const { stream, first, feed } = await setUp();
     await Promise.all(
-      Array.from({ length: 300 }, (_, i) => backend.events.append({ ...stream, id: `other-${i}` }, [{ n: i }], 0)),
+      Array.from({ length: 300 }, (_, i) => at.backend.events.append({ ...stream, id: `other-${i}` }, [{ n: i }], 0)),
     );
     const offered: boolean[] = [];
-    const replay = await backend.events.subscribe(stream.namespace, 'work', () => {
-      offered.push(backend.events.prepareDeferred(stream, [{ n: 1 }], first, '_INBOX.none.1', () => {}) !== undefined);
+    const replay = await at.backend.events.subscribe(stream.namespace, 'work', () => {
+      offered.push(
+        at.backend.events.prepareDeferred(stream, [{ n: 1 }], first, '_INBOX.none.1', () => {}) !== undefined,
+      );
     });
     // Offered again once caught up: the last replayed message left nothing to deliver.
     expect([offered[0], offered.at(-1), offered.length]).toEqual([false, true, 301]);
@@ -106,6 +97,6 @@ describe('a deferred append on a real nats-server', () => {
   it('is not offered without a feed of the stream, which is where its outcome would come from', async () => {
     const { stream, first, feed } = await setUp();
     await feed.close();
-    expect(backend.events.prepareDeferred(stream, [{ n: 1 }], first, '_INBOX.none.1', () => {})).toBeUndefined();
+    expect(at.backend.events.prepareDeferred(stream, [{ n: 1 }], first, '_INBOX.none.1', () => {})).toBeUndefined();
   });
 });

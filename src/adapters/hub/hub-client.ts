@@ -154,7 +154,7 @@ export class HubClient {
     // A deferred answer holds once stored; one the stream refused (another hub changed the item first,
     // a quota) is asked again, waiting for the store this time, and answered as it then stands. The
     // hub is told of the refusal, which it may not see otherwise (a quota stores nothing to see).
-    if (reply.data.deferred && !(await this.stored(op, ack, timeout, STORED_ONCE.has(op))))
+    if (reply.data.deferred && !(await this.stored(op, ack, timeout)))
       return this.send<T>(op, payload, timeout, ack!.subject);
     if (IDENTITY_OPS.has(op)) this.adopt(reply.data.session);
     return reply.data.result as T;
@@ -162,15 +162,10 @@ export class HubClient {
 
   /**
    * Whether the stream stored the deferred append: its ack came, or its refusal (false). With no
-   * word from the stream, false when the change is `storedOnce` (asked again, it cannot be stored
-   * twice); otherwise the outcome is unknown, and the caller is told so.
+   * word from the stream, false for a change stored once however often it is asked (see
+   * STORED_ONCE); otherwise the outcome is unknown, and the caller is told so.
    */
-  private async stored(
-    op: HubOp,
-    ack: PendingReply | undefined,
-    timeout: number,
-    storedOnce: boolean,
-  ): Promise<boolean> {
+  private async stored(op: HubOp, ack: PendingReply | undefined, timeout: number): Promise<boolean> {
     if (!ack)
       throw new BackendUnavailable(
         'The Warp hub deferred an answer no one asked it to defer; is it the same Warp version?',
@@ -181,7 +176,7 @@ export class HubClient {
     } catch (error) {
       // Refused by the stream, or no stream took it: nothing was stored. Anything else may hide a store.
       if (error instanceof JetStreamApiError || (error instanceof RequestError && error.isNoResponders())) return false;
-      if (storedOnce) return false;
+      if (STORED_ONCE.has(op)) return false;
       const why =
         error instanceof TimeoutError
           ? `within ${Math.round((timeout + HUB_TIMEOUT_MS) / 1000)} s`
