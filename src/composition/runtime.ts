@@ -27,7 +27,7 @@ import { memoryModule, natsModule } from './backend-modules.js';
 import { buildContainer, coreModule, resolveApp } from './container.js';
 import { openSealedSession } from './sealed-session.js';
 import { openThinSession } from './thin-session.js';
-import { TRUSTED_CALLER_PREFIX } from '../adapters/hub/hub-caller.js';
+import { TRUSTED_CALLER_PREFIX } from '../adapters/hub/hub-admission.js';
 
 export interface Runtime {
   /** On NATS, a thin session's port (the hub decides); in memory, the use cases in process. */
@@ -59,7 +59,12 @@ export const settingsOf = (env: WarpEnv): Settings => ({
   workRetentionMs: env.workRetentionMs,
   heartbeatMs: env.heartbeatMs,
   staleAfterMs: env.staleAfterMs,
-  channelLimits: { maxMessages: env.channelMaxMessages, maxBytes: env.channelMaxBytes, maxChannels: env.maxChannels },
+  channelLimits: {
+    maxMessages: env.channelMaxMessages,
+    maxBytes: env.channelMaxBytes,
+    maxChannels: env.maxChannels,
+    maxReservedBytes: env.projectChannelsMaxBytes,
+  },
 });
 
 /** The namespace this project's agents share (SPEC §3), and where it came from; `warp doctor` shows it. */

@@ -1,14 +1,8 @@
 import { Session } from '../../application/index.js';
 import { NotAllowed, ValidationError } from '../../domain/index.js';
 import { CREDENTIAL_HOST, verifiedIdentity, type CredentialIdentity } from '../auth/credential-identity.js';
-import { HubRefusal } from './hub-errors.js';
+import { TRUSTED_CALLER_PREFIX } from './hub-admission.js';
 import type { HubOp, SessionWire } from './hub-protocol.js';
-
-/**
- * On a server with credentials, a caller token that names no agent belongs to a privileged
- * credential (the hub's own, for the CLI): agent credentials may publish only on their guid.
- */
-export const TRUSTED_CALLER_PREFIX = 'trusted-';
 
 /** Who may ask what, on a server with credentials (ADR 0022). */
 export interface HubTrust {
@@ -43,13 +37,14 @@ export function sessionOf(wire: SessionWire): Session {
  */
 export function resolveCaller(
   trust: HubTrust | undefined,
+  verified: VerifiedCredentials,
   subjectCaller: string,
   wire: SessionWire,
   credential: string | undefined,
   nowMs: number,
 ): Caller {
   if (!trust || subjectCaller.startsWith(TRUSTED_CALLER_PREFIX)) return { session: sessionOf(wire) };
-  const identity = credential ? verifiedIdentity(credential, trust.account, Math.floor(nowMs / 1000)) : undefined;
+  const identity = credential ? verified.identity(credential, trust.account, nowMs) : undefined;
   if (!identity || identity.guid !== subjectCaller || identity.namespace !== wire.namespace)
     throw new NotAllowed(
       'this request does not carry the credential of the agent it was sent as; each agent asks only as itself',
@@ -73,32 +68,36 @@ export function checkPinned(op: HubOp, identity: CredentialIdentity | undefined,
     );
 }
 
-/** Per-agent request rate: a token bucket per caller, so one agent's flood refuses only that agent. */
-export class CallerRate {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+/**
+ * Credentials checked once and remembered until they expire: a session sends the same JWT with
+ * every request, and checking its signature each time was the bulk of a request's cost. A revoked
+ * credential needs no eviction: the server closes its connection and refuses it from then on, so
+ * it can no longer publish on the subject that names it.
+ */
+export class VerifiedCredentials {
+  private readonly known = new Map<string, { identity: CredentialIdentity; expiresMs: number }>();
 
-  constructor(private readonly perSecond: number) {}
+  constructor(private readonly capacity = 10_000) {}
 
-  take(caller: string, nowMs: number): void {
-    const burst = this.perSecond * 2;
-    if (this.buckets.size > MAX_TRACKED_CALLERS) this.forgetIdle(nowMs, burst);
-    const bucket = this.buckets.get(caller) ?? { tokens: burst, at: nowMs };
-    bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.perSecond);
-    bucket.at = nowMs;
-    this.buckets.set(caller, bucket);
-    if (bucket.tokens < 1)
-      throw new HubRefusal(
-        'rate_limited',
-        `rate limit: this agent may make at most ${this.perSecond} requests a second (WARP_HUB_RATE on the hub); slow down and try again`,
-      );
-    bucket.tokens -= 1;
-  }
-
-  /** A caller idle long enough to have a full bucket again is as good as new. */
-  private forgetIdle(nowMs: number, burst: number): void {
-    const refillMs = (burst / this.perSecond) * 1000;
-    for (const [caller, bucket] of this.buckets) if (nowMs - bucket.at >= refillMs) this.buckets.delete(caller);
+  identity(jwt: string, account: string, nowMs: number): CredentialIdentity | undefined {
+    const cached = this.known.get(jwt);
+    if (cached && cached.expiresMs > nowMs) return cached.identity;
+    if (cached) this.known.delete(jwt);
+    const identity = verifiedIdentity(jwt, account, Math.floor(nowMs / 1000));
+    if (!identity) return undefined;
+    // The oldest entry goes first: a Map iterates in insertion order.
+    if (this.known.size >= this.capacity) this.known.delete(this.known.keys().next().value!);
+    this.known.set(jwt, { identity, expiresMs: expiryMs(jwt) });
+    return identity;
   }
 }
 
-const MAX_TRACKED_CALLERS = 10_000;
+/** When a (verified) JWT stops being valid: its `exp`, or never. */
+function expiryMs(jwt: string): number {
+  try {
+    const exp = (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}

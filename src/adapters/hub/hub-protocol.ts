@@ -63,8 +63,8 @@ export const ACK_HEADER = 'Warp-Ack';
  */
 export const REFUSED_HEADER = 'Warp-Refused';
 
-/** Whether the stream's ack may be sent to `subject`: a plain subject in the caller's own inbox. */
-export function ackSubjectAllowed(subject: string, inboxPrefix: string): boolean {
+/** Whether `subject` is a plain subject inside `inboxPrefix`: where an answer or an ack to a caller may go. */
+export function inInbox(subject: string, inboxPrefix: string): boolean {
   return (
     subject.length <= 256 &&
     /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/.test(subject) &&

@@ -4,7 +4,8 @@ import { createSessionDeps, type BackendPorts, type ReadModels, type Settings } 
 import { ValidationError } from '../../domain/index.js';
 import { describeIssues } from '../nats/codecs/stored-value-decoder.js';
 import type { Clock, IdGenerator, ProcessProbe } from '../../ports/index.js';
-import { CallerRate, checkPinned, resolveCaller, type HubTrust } from './hub-caller.js';
+import { checkPinned, resolveCaller, VerifiedCredentials, type HubTrust } from './hub-caller.js';
+import { DEFAULT_ADMISSION, HubAdmission, WAITING, type AdmissionCounts, type Admitted } from './hub-admission.js';
 import { errorToWire } from './hub-errors.js';
 import { runHubOp } from './hub-ops.js';
 import { publishWorkNotice } from './work-notice.js';
@@ -13,12 +14,11 @@ import { deferredEvents, type Deferral, type DeferredSender } from './deferred-e
 import {
   ACK_HEADER,
   REFUSED_HEADER,
-  ackSubjectAllowed,
+  inInbox,
   DEFERRABLE,
   HUB_OPS,
   HUB_QUEUE,
   HUB_SERVICE,
-  callerOf,
   hubEndpointSubject,
   requestSchema,
   type HubOp,
@@ -27,7 +27,13 @@ import {
 import type { HubNamespace } from './hub-namespace.js';
 
 export interface HubServiceOptions {
+  /**
+   * The connection requests arrive on and answers leave by. With credentials it is the hub's
+   * listening credential, which may not publish to JetStream, KV or Warp's stream subjects (ADR 0030).
+   */
   readonly nc: NatsConnection;
+  /** The connection that announces new work offers (the backend's); `nc` when not given. */
+  readonly notify?: NatsConnection;
   readonly backend: BackendPorts;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -47,9 +53,6 @@ export interface HubServiceOptions {
   readonly deferrals?: DeferredSender;
 }
 
-/** Operations that wait by design (up to their own timeout): they are not bounded by the retry budget. */
-const WAITING: ReadonlySet<HubOp> = new Set(['claimWork', 'waitForMessages']);
-
 export interface RunningHub {
   readonly id: string;
   /** Namespaces whose read models this hub keeps. */
@@ -67,6 +70,8 @@ export interface RunningHub {
 interface HubStatsData {
   readonly lag: Record<string, number>;
   readonly skipped: Record<string, number>;
+  /** Requests turned away before any work: no answer (bad reply subject), or refused (rate, bounds). */
+  readonly admission: AdmissionCounts;
 }
 
 /** For sessions on other machines: their processes cannot be seen from here, so liveness rests on heartbeats. */
@@ -92,23 +97,31 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     return loading;
   };
 
-  const rate = options.trust ? new CallerRate(options.trust.ratePerSecond) : undefined;
+  const admission = new HubAdmission(options.trust !== undefined, {
+    ...DEFAULT_ADMISSION,
+    ...(options.trust ? { ratePerSecond: options.trust.ratePerSecond } : {}),
+  });
+  const verified = new VerifiedCredentials();
   const deferralOf = (op: HubOp, msg: ServiceMsg, guid: string | undefined): Deferral | undefined => {
     const { deferrals } = options;
     if (!deferrals || !DEFERRABLE.has(op)) return undefined;
     // Only subjects of the caller's own inbox: an agent's credential confines its replies to `_INBOX_<guid>`.
     const inbox = guid !== undefined ? agentInboxPrefix(guid) : '_INBOX';
     const refused = msg.headers?.get(REFUSED_HEADER);
-    if (refused && ackSubjectAllowed(refused, inbox)) deferrals.refusedDeferred(refused);
+    if (refused && inInbox(refused, inbox)) deferrals.refusedDeferred(refused);
     const replyTo = msg.headers?.get(ACK_HEADER);
-    if (!replyTo || !ackSubjectAllowed(replyTo, inbox)) return undefined;
+    if (!replyTo || !inInbox(replyTo, inbox)) return undefined;
     return deferredEvents(backend.events, deferrals, replyTo);
   };
   /**
    * The reply, and what goes out with it in one write: a deferred append (ADR 0026), and for a new
    * offer the notice that announces it.
    */
-  const answer = async (op: HubOp, msg: ServiceMsg): Promise<{ reply: Reply; before?: () => void }> => {
+  const answer = async (
+    op: HubOp,
+    msg: ServiceMsg,
+    caller: Admitted,
+  ): Promise<{ reply: Reply; before?: () => void }> => {
     let deferral: Deferral | undefined;
     try {
       const body = parseJson(msg.string());
@@ -117,18 +130,24 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       if (!request.success) throw new ValidationError('request', `malformed: ${describeIssues(request.error)}`);
       const wire = request.data.session;
       // The namespace is in the subject, so a permission on subjects confines a credential to its project.
-      const subject = callerOf(op, msg.subject);
-      if (!subject || subject.namespace !== wire.namespace)
+      if (caller.namespace !== wire.namespace)
         throw new ValidationError('request', 'it names another namespace than its subject');
       const now = options.clock.now();
-      const { session, identity } = resolveCaller(options.trust, subject.caller, wire, request.data.credential, now);
-      if (identity) rate?.take(subject.caller, now);
+      const { session, identity } = resolveCaller(
+        options.trust,
+        verified,
+        caller.caller,
+        wire,
+        request.data.credential,
+        now,
+      );
       checkPinned(op, identity, request.data.input);
       const { models: shared } = await modelsOf(wire.namespace);
       const processes = wire.hostname === options.hostname ? options.processes : REMOTE_PROCESSES;
       deferral = deferralOf(op, msg, identity?.guid);
       const ports = deferral ? { ...backend, events: deferral.events } : backend;
-      const deps = createSessionDeps(ports, options.clock, options.ids, session, settings, processes, shared);
+      const made = createSessionDeps(ports, options.clock, options.ids, session, settings, processes, shared);
+      const deps = WAITING.has(op) ? { ...made, released: caller.released } : made;
       const run = (): Promise<unknown> => runHubOp(op, deps, request.data.input);
       const result = await (options.budget && !WAITING.has(op) ? options.budget(run) : run());
       if (identity && session.guid !== undefined && session.guid !== identity.guid)
@@ -147,7 +166,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
         reply,
         before: () => {
           sending?.send();
-          if (op === 'broadcastWorkOffer') publishWorkNotice(options.nc, wire.namespace, result, options.onError);
+          if (op === 'broadcastWorkOffer')
+            publishWorkNotice(options.notify ?? options.nc, wire.namespace, result, options.onError);
         },
       };
     } catch (error) {
@@ -166,7 +186,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       const data = (async () => {
         const lag: Record<string, number> = {};
         for (const [namespace, loading] of models) lag[namespace] = await (await loading).lag().catch(() => -1);
-        return { lag, skipped: { ...backend.quarantine.counts() } };
+        return { lag, skipped: { ...backend.quarantine.counts() }, admission: admission.counted() };
       })();
       lagged = { at: Date.now(), data };
     }
@@ -189,13 +209,21 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       subject: hubEndpointSubject(op),
       handler: (error, msg) => {
         if (error) return options.onError(error);
-        const answered = answer(op, msg)
+        // Before anything else, and for every request: where the answer may go, and whether this caller may ask now.
+        const admitted = admission.admit(op, msg.subject, msg.reply, options.clock.now());
+        if (admitted.kind === 'dropped') return;
+        if (admitted.kind === 'refused')
+          return respond(options.nc, msg, { ok: false, error: errorToWire(admitted.error) });
+        const answered = answer(op, msg, admitted)
           .then(({ reply, before }) => {
             before?.();
             respond(options.nc, msg, reply);
           })
           .catch(options.onError)
-          .finally(() => answering.delete(answered));
+          .finally(() => {
+            admitted.done();
+            answering.delete(answered);
+          });
         answering.add(answered);
       },
     });

@@ -35,6 +35,11 @@ export interface AppDeps {
   readonly settings: Settings;
   readonly channels: ChannelDirectory;
   readonly work: WorkIndex;
+  /**
+   * Aborted when a hub gives up the request early (a newer wait of the same caller took its
+   * place): a wait then answers as though its time were up.
+   */
+  readonly released?: AbortSignal;
 }
 
 /** The read models of one namespace: one per session in process, shared by every request in a hub. */

@@ -185,7 +185,8 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
     baselineKnown = true;
     for (const handle of early.splice(0)) handle();
 
-    if (timeout > 0 && arrivals.size === 0) await deps.clock.sleep(timeout, woke.signal);
+    if (timeout > 0 && arrivals.size === 0 && !deps.released?.aborted)
+      await deps.clock.sleep(timeout, deps.released ? AbortSignal.any([woke.signal, deps.released]) : woke.signal);
     const answered = [...arrivals.values()];
     return {
       arrivals: answered,

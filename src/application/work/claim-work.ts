@@ -81,10 +81,11 @@ export async function claimWork(deps: AppDeps, input: ClaimWorkInput): Promise<C
       const claimed = await work.exclusive(capability, () => tryClaim(deps, guid, capability));
       if (claimed) return { claimed: true, workItem: claimed };
       const now = clock.now();
-      if (now >= giveUpAt)
+      if (now >= giveUpAt || deps.released?.aborted)
         return { claimed: false, reason: `No "${capability}" work became available within ${timeout} ms.` };
       const wakeAt = Math.min(giveUpAt, work.nextLeaseExpiry(capability) ?? giveUpAt);
-      await Promise.race([changed, clock.sleep(Math.max(1, wakeAt - now), stop.signal)]);
+      const sleep = deps.released ? AbortSignal.any([stop.signal, deps.released]) : stop.signal;
+      await Promise.race([changed, clock.sleep(Math.max(1, wakeAt - now), sleep)]);
     } finally {
       stop.abort();
     }
