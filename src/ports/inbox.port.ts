@@ -42,7 +42,10 @@ export interface InboxPeek {
 export interface Inbox {
   /** Makes sure the inbox exists so messages sent before its owner reads are kept. */
   open(guid: string): Promise<void>;
-  /** With an idempotency key, delivering the same message again stores it once. */
+  /**
+   * With an idempotency key, delivering the same message again stores it once.
+   * The key is opaque here: the send use case makes it the sender's (`sendersKey`), so senders never share one.
+   */
   deliver(message: NewDirectMessage, idempotencyKey?: string): Promise<DirectMessage>;
   /** Returns matching unread messages oldest first and marks exactly those read; others stay unread. */
   take(guid: string, filter: InboxFilter): Promise<readonly DirectMessage[]>;

@@ -6,6 +6,7 @@ import { inboxContract } from './inbox.contract.js';
 import { noticesContract } from './notices.contract.js';
 import type { PortsFixture } from './ports.js';
 import { registryStoreContract } from './registry-store.contract.js';
+import { senderKeysContract } from './sender-keys.contract.js';
 import { tombstoneStoreContract } from './tombstone-store.contract.js';
 import { workQueueContract } from './work-queue.contract.js';
 
@@ -19,5 +20,6 @@ export function portContracts(fixture: PortsFixture): void {
   cursorStoreContract(fixture);
   tombstoneStoreContract(fixture);
   workQueueContract(fixture);
+  senderKeysContract(fixture);
   checkpointContract(fixture);
 }

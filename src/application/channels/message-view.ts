@@ -1,4 +1,5 @@
 import { ValidationError, type ChannelMessage } from '../../domain/index.js';
+import type { IdGenerator } from '../../ports/index.js';
 
 export interface MessageView {
   readonly id: string;
@@ -34,4 +35,21 @@ export function checkIdempotencyKey(key: string | undefined): string | undefined
     throw new ValidationError('idempotencyKey', 'use 1-128 letters, digits, ".", "_", ":" or "-"');
   }
   return key;
+}
+
+/**
+ * An idempotency key is its sender's: logs and inboxes store under the key made the sender's, so
+ * a retry by the same agent stores once and the same key from another never meets it (ADR 0006).
+ * The sender is the agent's guid when registered, else its handle (tagged, so a handle shaped like
+ * a guid is not that agent); both survive a restart of the agent, as a retry may.
+ */
+export function sendersKey(
+  ids: IdGenerator,
+  sender: { readonly senderGuid?: string; readonly senderHandle: string },
+  key: string | undefined,
+): string | undefined {
+  if (key === undefined) return undefined;
+  return sender.senderGuid !== undefined
+    ? ids.stableId('idempotency-key', 'guid', sender.senderGuid, key)
+    : ids.stableId('idempotency-key', 'handle', sender.senderHandle, key);
 }

@@ -1,7 +1,7 @@
 import { channelDecider, ChannelNotFound, checkName, ValidationError } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { byteLength } from '../shared/require.js';
-import { checkIdempotencyKey, messageView, parseMessageId, type MessageView } from './message-view.js';
+import { checkIdempotencyKey, messageView, parseMessageId, sendersKey, type MessageView } from './message-view.js';
 
 export interface SendMessageInput {
   readonly channel: string;
@@ -37,6 +37,10 @@ export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promi
   );
   if (posted?.type !== 'MessagePosted') throw new Error('PostMessage decided no MessagePosted event');
   const { type: _t, v: _v, at, ...fields } = posted;
-  const stored = await channelLog.publish(session.namespace, { ...fields, timestamp: at }, key);
+  const stored = await channelLog.publish(
+    session.namespace,
+    { ...fields, timestamp: at },
+    sendersKey(deps.ids, fields, key),
+  );
   return { message: messageView(stored) };
 }

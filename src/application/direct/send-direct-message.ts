@@ -1,6 +1,6 @@
 import { agentId, canSee, checkCapability, checkId, MAX_METADATA_BYTES, ValidationError } from '../../domain/index.js';
 import type { DirectMessage } from '../../ports/index.js';
-import { checkIdempotencyKey } from '../channels/message-view.js';
+import { checkIdempotencyKey, sendersKey } from '../channels/message-view.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkJsonSize, checkText, requireGuid } from '../shared/require.js';
 import { AgentNotFound } from '../registry/discover-agents.js';
@@ -42,18 +42,16 @@ export async function sendDirectMessage(
   }
   const recipient = await deps.registry.get(agentId(recipientGuid));
   if (!recipient || !canSee(viewerOf(session), recipient.profile)) throw new AgentNotFound(recipientGuid);
-  const message = await deps.inbox.deliver(
-    {
-      recipientGuid,
-      senderGuid,
-      senderHandle: session.handle ?? 'unknown',
-      messageType,
-      body: input.message,
-      timestamp: deps.clock.now(),
-      ...(input.metadata ? { metadata: input.metadata } : {}),
-    },
-    key,
-  );
+  const outgoing = {
+    recipientGuid,
+    senderGuid,
+    senderHandle: session.handle ?? 'unknown',
+    messageType,
+    body: input.message,
+    timestamp: deps.clock.now(),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
+  };
+  const message = await deps.inbox.deliver(outgoing, sendersKey(deps.ids, outgoing, key));
   const status = recipient.deregistered ? 'deregistered' : recipient.presence;
   return { message: directView(message), recipientStatus: status };
 }
