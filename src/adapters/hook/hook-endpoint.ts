@@ -1,8 +1,9 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Surfaced, type WarpApi } from '../../application/index.js';
 import type { Logger } from '../config/index.js';
-import { sessionsDir, socketPath, writeSessionRecord } from '../system/session-records.js';
+import { UntrustedDirectory } from '../system/private-dir.js';
+import { privateSessionsDir, sessionsDir, socketPath, writeSessionRecord } from '../system/session-records.js';
 import { hookRequest, MAX_LINE, type HookRequest } from './hook-protocol.js';
 
 export interface HookEndpoint {
@@ -29,12 +30,20 @@ export async function startHookEndpoint(app: WarpApi, logger: Logger, env = proc
   server.on('error', (error) => logger.warn('hook endpoint failed', { error: error.message }));
   let removeRecord = (): void => undefined;
   try {
-    await listen(server, socket, dir);
+    // Throws UntrustedDirectory before anything listens: a socket in a directory another user can
+    // enter would hand them this agent's unread messages.
+    privateSessionsDir(env);
+    await listen(server, socket);
     removeRecord = writeSessionRecord(dir, socket);
   } catch (error) {
-    logger.warn('Claude Code hooks cannot reach this session', {
-      error: error instanceof Error ? error.message : String(error),
-    });
+    if (error instanceof UntrustedDirectory)
+      logger.error('Claude Code hooks are off for this session: the runtime directory is not private', {
+        error: error.message,
+      });
+    else
+      logger.warn('Claude Code hooks cannot reach this session', {
+        error: error instanceof Error ? error.message : String(error),
+      });
   }
   return {
     async close() {
@@ -44,8 +53,8 @@ export async function startHookEndpoint(app: WarpApi, logger: Logger, env = proc
   };
 }
 
-async function listen(server: Server, socket: string, dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+/** Listens on `socket` in a directory already checked private, so no one else can connect before the chmod. */
+async function listen(server: Server, socket: string): Promise<void> {
   // A socket file left by a process that had this pid before is in the way.
   if (process.platform !== 'win32') rmSync(socket, { force: true });
   await new Promise<void>((resolve, reject) => {
@@ -55,6 +64,8 @@ async function listen(server: Server, socket: string, dir: string): Promise<void
       resolve();
     });
   });
+  // Bound with the umask's mode (or one a default ACL widens): only its owner has any use for it.
+  if (process.platform !== 'win32') chmodSync(socket, 0o600);
   server.unref();
 }
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePrivateDir } from '../system/private-dir.js';
 import { runtimeDir } from '../system/session-records.js';
 
 /** A launch younger than this is still starting: other sessions wait for it instead of starting another hub. */
@@ -14,11 +15,13 @@ export const EMBEDDED_HUB_ENV = 'WARP_HUB_EMBEDDED';
 /**
  * Starts `warp hub` on this machine in the background, detached, with this session's environment,
  * unless a launch is under way (a lock file in the runtime directory, per NATS address). Its log goes
- * to `hub.log` there. The hub keeps running for the next sessions and exits when NATS is gone.
+ * to `hub.log` there; a runtime directory that is not private to this user is refused (`UntrustedDirectory`).
+ * The hub keeps running for the next sessions and exits when NATS is gone.
  */
 export function launchLocalHub(env: NodeJS.ProcessEnv, server: string): void {
   const dir = runtimeDir(env);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Throws UntrustedDirectory: a lock or log in a directory others can write is theirs to fake or read.
+  ensurePrivateDir(dir);
   const lock = launchLock(env, server);
   if (!takeLock(lock)) return;
   const log = openSync(join(dir, 'hub.log'), 'a', 0o600);

@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { ensurePrivateDir, privateDirProblem } from './private-dir.js';
 import { hostProcess, isAlive } from './process-ancestry.js';
 
 /**
@@ -25,7 +26,10 @@ function parseRecord(text: string): SessionRecord | undefined {
   return { pid: r.pid, host: r.host, cwd: r.cwd, socket: r.socket, startedAt: r.startedAt };
 }
 
-/** Per-user runtime directory (WARP_RUNTIME_DIR, else $XDG_RUNTIME_DIR/warp, else a private temp dir). */
+/**
+ * Per-user runtime directory (WARP_RUNTIME_DIR, else $XDG_RUNTIME_DIR/warp, else <tmpdir>/warp-<uid>).
+ * A temp dir may be shared: the directory is used only once it is checked private (`ensurePrivateDir`).
+ */
 export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
   return (
     env['WARP_RUNTIME_DIR'] ??
@@ -34,6 +38,21 @@ export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const sessionsDir = (env: NodeJS.ProcessEnv = process.env): string => join(runtimeDir(env), 'sessions');
+
+/** The sessions directory, made (mode 0700) where missing; throws `UntrustedDirectory` unless it and the runtime directory are private. */
+export function privateSessionsDir(env: NodeJS.ProcessEnv = process.env): string {
+  // The runtime directory first: nothing is made inside one that is not ours.
+  ensurePrivateDir(runtimeDir(env));
+  const dir = sessionsDir(env);
+  ensurePrivateDir(dir);
+  return dir;
+}
+
+/** The sessions directory if it and the runtime directory are private to this user (nothing is made). */
+export function trustedSessionsDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = sessionsDir(env);
+  return privateDirProblem(runtimeDir(env)) || privateDirProblem(dir) ? undefined : dir;
+}
 
 function safeUid(): string {
   try {
@@ -48,10 +67,11 @@ export function socketPath(dir: string, pid: number = process.pid): string {
   return process.platform === 'win32' ? `\\\\.\\pipe\\warp-session-${pid}` : join(dir, `${pid}.sock`);
 }
 
-/** Writes this process's record; returns a function that removes it (also run on process exit). */
+/**
+ * Writes this process's record in `dir`, which must be private ({@link privateSessionsDir});
+ * returns a function that removes it (also run on process exit).
+ */
 export function writeSessionRecord(dir: string, socket: string): () => void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
   const host = hostProcess();
   const record: SessionRecord = {
     pid: process.pid,
@@ -76,8 +96,8 @@ export function writeSessionRecord(dir: string, socket: string): () => void {
 export function liveSessionRecords(dir: string): SessionRecord[] {
   let names: string[];
   try {
-    // Only a directory of this user's own is trusted to say where its sessions listen.
-    if (process.getuid && statSync(dir).uid !== process.getuid()) return [];
+    // Only a directory of this user's alone is trusted to say where its sessions listen.
+    if (privateDirProblem(dir)) return [];
     names = readdirSync(dir).filter((n) => /^\d+\.json$/.test(n));
   } catch {
     return [];

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ask, findSession } from '../../hook/hook-client.js';
 import { digestAnswer } from '../../hook/hook-protocol.js';
 import { renderDigest, renderStopReason } from '../../hook/render-digest.js';
-import { sessionsDir } from '../../system/session-records.js';
+import { trustedSessionsDir, type SessionRecord } from '../../system/session-records.js';
 import type { Command, StandaloneIo } from '../command.js';
 import { UsageError } from '../exit-codes.js';
 
@@ -76,12 +76,16 @@ async function answer(argv: readonly string[], io: StandaloneIo): Promise<string
   const active = stopHookActive(await io.readStdin(MAX_INPUT));
   if (event === 'stop' && active) return '';
 
-  const dir = sessionsDir();
+  // Records and sockets are believed only from directories no other user can write (nor read).
+  const find = async (): Promise<SessionRecord | undefined> => {
+    const dir = trustedSessionsDir();
+    return dir ? findSession(dir, values.agent, ASK_TIMEOUT_MS) : undefined;
+  };
   const deadline = Date.now() + (event === 'session-start' ? STARTUP_GRACE_MS : 0);
-  let session = await findSession(dir, values.agent, ASK_TIMEOUT_MS);
+  let session = await find();
   while (!session && Date.now() < deadline) {
     await sleep(50);
-    session = await findSession(dir, values.agent, ASK_TIMEOUT_MS);
+    session = await find();
   }
   if (!session) return '';
   const { hookEventName, moment } = EVENTS[event];
