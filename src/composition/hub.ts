@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { HUB_LISTEN_CREDS } from '../adapters/auth/auth-directory.js';
+import { connectNats, type NatsBackendConnection, type NatsOptions } from '../adapters/nats/nats-connection.js';
+import { dialOptions } from './nats-backend.js';
 import { startHubService } from '../adapters/hub/hub-service.js';
 import { openHubNamespace } from '../adapters/hub/hub-namespace.js';
 import { ConfigError, loadEnv, loadNatsCreds, type Logger } from '../adapters/config/index.js';
@@ -69,9 +74,14 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     hostname: identity.hostname,
     onError,
   };
+  const listener =
+    creds && env.natsCreds
+      ? await openListener(env.natsCreds, dialOptions(env, connection, backend.connection.describe()), logger)
+      : undefined;
   const hub = await startHubService({
     ...shared,
-    nc: backend.connection.nc,
+    nc: listener?.nc ?? backend.connection.nc,
+    notify: backend.connection.nc,
     version,
     openModels: (namespace) => openHubNamespace(shared, namespace),
     budget: (request) => withinBudget(backend.connection.retry, request),
@@ -79,6 +89,7 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     // With credentials, agents are who the account says: their requests are checked and rate-limited.
     ...(creds ? { trust: { account: creds.account, ratePerSecond: env.hubRate } } : {}),
   }).catch(async (error: unknown) => {
+    await listener?.close();
     await backend.close();
     throw error;
   });
@@ -125,8 +136,36 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
         ...(owed > 0 && graceMs > 0 ? { answering: owed, forUpToS: Math.round(graceMs / 1000) } : {}),
       });
       await hub.stop(graceMs);
+      await listener?.close().catch(onError);
       await backend.close().catch(onError);
       finish(reason);
     })());
   return { id: hub.id, logger, stopped, stop };
+}
+
+/**
+ * With credentials, requests are heard and answered on a connection of their own, whose credential
+ * (`hub-listen.creds`, beside `hub.creds`) cannot publish to JetStream, KV or Warp's subjects: a
+ * mistake in choosing where an answer goes cannot then reach a stream (ADR 0030). A directory from
+ * before that credential existed still works, on one connection, and says how to get it.
+ */
+async function openListener(
+  hubCreds: string,
+  dial: NatsOptions,
+  logger: Logger,
+): Promise<NatsBackendConnection | undefined> {
+  const file = join(dirname(hubCreds), HUB_LISTEN_CREDS);
+  if (!existsSync(file)) {
+    logger.warn('answering requests on the connection that holds JetStream rights', {
+      missing: file,
+      fix: `create it with \`warp auth listen-creds --dir ${dirname(hubCreds)}\``,
+    });
+    return undefined;
+  }
+  return connectNats({
+    ...dial,
+    name: 'warp-hub-listen',
+    creds: loadNatsCreds(file).content,
+    withoutJetStream: true,
+  });
 }

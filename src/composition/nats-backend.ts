@@ -1,5 +1,5 @@
 import type { Logger, NatsConnectionOptions, WarpEnv } from '../adapters/config/index.js';
-import { connectNats } from '../adapters/nats/nats-connection.js';
+import { connectNats, type NatsOptions } from '../adapters/nats/nats-connection.js';
 import { createNatsBackend, type NatsBackend } from '../adapters/nats/nats-backend.js';
 import { startLocalNats } from '../adapters/system/local-nats-server.js';
 import type { Quarantine } from '../ports/index.js';
@@ -17,13 +17,9 @@ export async function openNatsBackend(
   extra: { readonly shared?: boolean; readonly creds?: Uint8Array } = {},
 ): Promise<NatsBackend> {
   const servers = urlWasSet ? connection.servers : (await startLocalNats({ log: (m) => logger.info(m) })).url;
-  // tls:// and wss:// require TLS (with the default URL, or a local server started for us, it is nats://).
-  const tls = connection.tls ? (env.natsTls ?? {}) : undefined;
   const conn = await connectNats({
-    ...connection,
-    servers,
+    ...dialOptions(env, connection, servers),
     name: 'warp',
-    tls,
     ...(extra.creds ? { creds: extra.creds } : {}),
   });
   try {
@@ -40,4 +36,10 @@ export async function openNatsBackend(
     await conn.close();
     throw error;
   }
+}
+
+/** How to reach `servers` with the configured user, password and TLS. */
+export function dialOptions(env: WarpEnv, connection: NatsConnectionOptions, servers: string): NatsOptions {
+  // tls:// and wss:// require TLS (with the default URL, or a local server started for us, it is nats://).
+  return { ...connection, servers, tls: connection.tls ? (env.natsTls ?? {}) : undefined };
 }

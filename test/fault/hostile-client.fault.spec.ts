@@ -220,7 +220,7 @@ describe('a hostile client with one agent credential', () => {
     const flood = await Promise.all(Array.from({ length: RATE * 5 }, () => mallory.ask(own, body)));
     const limited = flood.filter((r) => !r.ok);
     expect(limited.length).toBeGreaterThan(0);
-    expect(limited.every((r) => r.error?.code === 'rate_limited')).toBe(true);
+    expect(limited.every((r) => r.error?.code === 'rate_limited' || r.error?.code === 'busy')).toBe(true);
     // Meanwhile the others are served.
     await mate.call('send_message', { channel: 'roadmap', message: 'still here' });
     expect((await victim.call('read_messages', { channel: 'roadmap' })).messages.at(-1).body).toBe('still here');

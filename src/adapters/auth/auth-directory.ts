@@ -2,6 +2,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/** Beside `hub.creds`, where `warp hub` looks for its listening credential. */
+export const HUB_LISTEN_CREDS = 'hub-listen.creds';
+
 /** One agent credential `add-agent` issued; `revokedAt` once revoked. */
 export const issuedAgentSchema = z.object({
   namespace: z.string(),
@@ -39,6 +42,10 @@ export class AuthDirectory {
   }
   get hubCreds(): string {
     return this.path('hub.creds');
+  }
+  /** The hub's second credential: it hears requests and answers them, and has no JetStream rights (ADR 0030). */
+  get hubListenCreds(): string {
+    return this.path(HUB_LISTEN_CREDS);
   }
   get systemCreds(): string {
     return this.path('sys.creds');

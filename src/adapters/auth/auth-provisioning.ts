@@ -15,6 +15,7 @@ import { CryptoIds } from '../system/crypto-ids.js';
 import type { AuthDirectory } from './auth-directory.js';
 import { type IssuedAgent } from './auth-directory.js';
 import { agentPermissions } from './agent-permissions.js';
+import { hubListenerPermissions } from './hub-listener-permissions.js';
 import { CREDENTIAL_HOST, type CredentialIdentity } from './credential-identity.js';
 import { LOCAL_CONFIG, renderServerConfig } from './server-config.js';
 
@@ -75,7 +76,23 @@ export async function initAuthority(dir: AuthDirectory, quota: AccountQuota = DE
   dir.writePublic(dir.operatorJwt, await encodeOperator('warp', operator, { system_account: systemKey }));
   await writeAccounts(dir, quota, {});
   dir.writeSecret(dir.hubCreds, await userCreds('warp-hub', account, {}));
+  await issueHubListener(dir, account);
   dir.writeSecret(dir.systemCreds, await userCreds('warp-system', system, {}));
+}
+
+/**
+ * The hub's listening credential (ADR 0030); `warp auth listen-creds` issues it for a directory
+ * made before it existed.
+ */
+export async function issueHubListener(dir: AuthDirectory, account?: KeyPair): Promise<string> {
+  if (!dir.initialized()) throw new Error(`${dir.root} holds no Warp keys; run \`warp auth init --dir ${dir.root}\``);
+  const signer = account ?? fromSeed(dir.seed('account'));
+  dir.writeSecret(
+    dir.hubListenCreds,
+    await userCreds('warp-hub-listen', signer, { ...hubListenerPermissions() }),
+    true,
+  );
+  return dir.hubListenCreds;
 }
 
 /** Signs both accounts and rewrites the server configuration that preloads them. */

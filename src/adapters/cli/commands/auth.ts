@@ -8,6 +8,7 @@ const USAGE = [
   'warp auth add-agent --dir DIR --project NS --name HANDLE [--user USER] [--max-payload BYTES]',
   'warp auth revoke --dir DIR --project NS --name HANDLE [--server URL]',
   'warp auth list --dir DIR',
+  'warp auth listen-creds --dir DIR',
 ];
 
 const HELP = [
@@ -17,13 +18,16 @@ const HELP = [
   'Least privilege on a shared NATS server (ADR 0022), with NATS decentralized JWT authentication:',
   '  init       writes DIR/nats-server.conf (operator mode, JetStream, system account, a resolver that',
   '             takes revocations live), DIR/hub.creds (the hub: may administer Warp streams and',
-  '             buckets) and DIR/sys.creds (used by revoke); refuses to replace existing keys.',
+  '             buckets), DIR/hub-listen.creds (the hub hears and answers requests with it: no',
+  '             JetStream, no Warp subjects) and DIR/sys.creds (used by revoke); refuses to replace',
+  '             existing keys. Run warp hub with NATS_CREDS=DIR/hub.creds; it finds the other beside it.',
   '             Start the server: nats-server -c DIR/nats-server.conf -p 4222 -sd STORE_DIR',
   '  add-agent  writes one agent credential (prints its path last): the agent is HANDLE in project NS',
   '             and can only ask the hub as itself and hear its own replies and notices.',
   '  revoke     revokes an agent credential and tells the running server (NATS_URL or --server;',
   '             its agents are disconnected at once); a server started later reads it from the config.',
   '  list       the agents credentials were issued for.',
+  '  listen-creds  (re)writes DIR/hub-listen.creds, for a directory made before it existed.',
   'Hand each agent its .creds file as NATS_CREDS; keys and credentials are never printed.',
 ];
 
@@ -43,7 +47,7 @@ const count = (value: string | undefined, name: string, fallback: number): numbe
 
 export const auth: Command = {
   name: 'auth',
-  usage: 'warp auth init|add-agent|revoke|list --dir DIR ...',
+  usage: 'warp auth init|add-agent|revoke|list|listen-creds --dir DIR ...',
   summary: 'provision NATS credentials: server config, the hub, one per agent (least privilege)',
   run: () => Promise.reject(new AuthUsage('warp auth runs on its own; call it as a command')),
   async standalone(argv, io) {
@@ -87,7 +91,10 @@ export const auth: Command = {
             maxStreams: count(values['max-streams'], 'max-streams', d.maxStreams),
             maxConsumers: count(values['max-consumers'], 'max-consumers', d.maxConsumers),
           });
-          await io.out(`server configuration: ${dir.serverConfig}\nhub credentials: ${dir.hubCreds}\n`);
+          await io.out(
+            `server configuration: ${dir.serverConfig}\nhub credentials: ${dir.hubCreds} ` +
+              `(and ${dir.hubListenCreds} beside it, which warp hub answers requests with)\n`,
+          );
           await io.out(`start: nats-server -c ${dir.serverConfig} -p 4222 -sd STORE_DIR\n`);
           return EXIT.ok;
         }
@@ -132,6 +139,9 @@ export const auth: Command = {
               );
           return EXIT.ok;
         }
+        case 'listen-creds':
+          await io.out(`${await provisioning.issueHubListener(dir)}\n`);
+          return EXIT.ok;
         default:
           throw new AuthUsage(`unknown action ${JSON.stringify(action)}; see \`warp auth --help\``);
       }
