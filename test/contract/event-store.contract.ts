@@ -134,6 +134,60 @@ export function eventStoreContract(fixture: PortsFixture): void {
       expect(await store().read<E>(s)).toEqual({ events: [C], revision: again });
     });
 
+    describe('a subscriber still replaying when another stream is compacted or purged', () => {
+      /** More batches than a feed asks its server for at once, so it is far behind when `change` runs. */
+      const COUNT = 1_000;
+
+      /**
+       * Stores COUNT one-batch streams, subscribes, and runs `change` on the newest one as the first
+       * batch is delivered; returns what the subscriber got, once it has seen a batch stored after
+       * the change, and the revisions each stream was stored at.
+       */
+      async function replayWhile(change: (s: StreamId, revision: number) => Promise<unknown>) {
+        const ns = freshNamespace();
+        const stored = new Map<string, number>();
+        await Promise.all(
+          Array.from({ length: COUNT }, async (_, n) =>
+            stored.set(`i${n}`, await store().append<E>(stream(`i${n}`, ns), [ev(n)], 0)),
+          ),
+        );
+        const [newest, revision] = [...stored].reduce((a, b) => (b[1] > a[1] ? b : a));
+        stored.delete(newest);
+        const seen: Array<StoredBatch<E>> = [];
+        const signal = new Signal();
+        let changed: Promise<unknown> | undefined;
+        const subscribed = store().subscribe<E>(ns, 'work', (batch) => {
+          changed ??= change(stream(newest, ns), revision);
+          seen.push(batch);
+          signal.fire();
+        });
+        await eventually(seen, (s) => s.length > 0, signal);
+        await changed;
+        const marker = await store().append<E>(stream('after', ns), [A], 0);
+        const sub = await subscribed;
+        try {
+          await eventually(seen, (s) => s.some((b) => b.revision >= marker), signal);
+        } finally {
+          await sub.close();
+        }
+        return { seen, stored };
+      }
+
+      /** Each stream that neither changed nor was stored after the change, at the revision it was stored at. */
+      const untouched = (seen: ReadonlyArray<StoredBatch<E>>, stored: ReadonlyMap<string, number>) =>
+        seen.filter((b) => stored.has(b.stream.id)).map((b) => [b.stream.id, b.revision] as const);
+
+      it('gets every batch of the other streams, each once (a compaction moves no subscriber past them)', async () => {
+        const { seen, stored } = await replayWhile((s, revision) => store().compact<E>(s, [C], revision));
+        expect(untouched(seen, stored)).toEqual([...stored].sort((a, b) => a[1] - b[1]));
+      });
+
+      it('gets every batch of the other streams, each once (a purge moves no subscriber past them)', async () => {
+        const { seen, stored } = await replayWhile((s) => store().purge(s));
+        expect(untouched(seen, stored)).toEqual([...stored].sort((a, b) => a[1] - b[1]));
+      });
+    });
+
     it('subscribe after a revision replays only the tail stored after it, then follows', async () => {
       const ns = freshNamespace();
       await store().append<E>(stream('one', ns), [A], 0);

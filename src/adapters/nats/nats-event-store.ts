@@ -25,6 +25,11 @@ const WRONG_LAST_SEQUENCE = 10071;
 const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
+/** A message deleted meanwhile (another hub compacting or purging the same aggregate). */
+const DELETE_FAILED = 10057;
+/** Marks a compaction's snapshot: its batch is now the aggregate's whole history (ADR 0029). */
+export const SNAPSHOT_HEADER = 'Warp-Snapshot';
+/** How a snapshot was marked before ADR 0029 (the server's rollup), still read from streams that hold one. */
 const ROLLUP = 'Nats-Rollup';
 /** Past this many undelivered messages a feed is too far behind to learn a deferred append's outcome soon. */
 const DEFER_MAX_BEHIND = 100;
@@ -114,6 +119,8 @@ export class NatsEventStore implements EventStore {
       const batch = await consumer.fetch({ max_messages: READ_BATCH, expires: READ_WAIT_MS });
       const before = reached;
       for await (const m of batch) {
+        // What a snapshot replaces may still be there (its deletion under way, or cut short): it starts afresh.
+        if (isSnapshot(m)) events.length = 0;
         events.push(...((this.decodeBatch(stream, m) ?? []) as E[]));
         reached = m.seq;
         if (m.seq >= last) break;
@@ -234,8 +241,18 @@ export class NatsEventStore implements EventStore {
       for (const entry of waiting) if (entry.replyTo === replyTo) entry.settle(undefined);
   }
 
-  compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {
-    return this.publish(stream, snapshot, expectedRevision, `compact-${expectedRevision}`, true);
+  /**
+   * Stores the snapshot, then deletes the messages it replaces one by one. Not a rollup nor a
+   * subject purge: on nats-server before 2.9.12 either moves every unfiltered consumer of the
+   * stream (every feed) that has not reached the snapshot on to it, so each feed silently skipped
+   * whatever any aggregate stored in between (ADR 0029). A deletion moves no consumer. Should the
+   * deletions not all happen (a crash), the history before the snapshot stays readable: a read
+   * folds it and then the snapshot, which the decider accepts after the state it snapshots.
+   */
+  async compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {
+    const revision = await this.publish(stream, snapshot, expectedRevision, `compact-${expectedRevision}`, true);
+    await this.deleteBefore(stream, revision);
+    return revision;
   }
 
   private async publish<E>(
@@ -272,19 +289,44 @@ export class NatsEventStore implements EventStore {
     // The message id makes a retried (or resent) append stored once.
     const options = { msgID: `${subject}:${idempotencyKey}`, expect: { lastSubjectSequence: expectedRevision } };
     if (!rollup) return { subject, payload, options };
-    // The server keeps only this message on the subject.
+    // Feeds read it as the whole history (`replaces`); compact deletes what came before.
     const h = headers();
-    h.set(ROLLUP, 'sub');
+    h.set(SNAPSHOT_HEADER, 'replaces');
     return { subject, payload, options: { ...options, headers: h } };
   }
 
+  /** Deletes the aggregate's messages one by one: a subject purge would move feeds past others' batches (see `compact`). */
   async purge(stream: StreamId): Promise<void> {
     await this.ensure(stream.namespace, stream.kind);
-    const filter = eventSubject(stream.namespace, stream.kind, stream.id);
-    await retryTransient(
-      () => this.conn.jsm.streams.purge(eventsStream(stream.namespace, stream.kind), { filter }),
-      this.conn.retry,
-    );
+    await this.deleteBefore(stream, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Deletes the messages on `stream`'s subject stored before `revision`, oldest first. Each is found
+   * by the server's next-on-subject lookup (per-block subject state, not a scan of the stream); the
+   * deletions go out together and one already gone (another hub doing the same) is fine.
+   */
+  private async deleteBefore(stream: StreamId, revision: number): Promise<void> {
+    const name = eventsStream(stream.namespace, stream.kind);
+    const subject = eventSubject(stream.namespace, stream.kind, stream.id);
+    const deletions: Array<Promise<unknown>> = [];
+    for (let from = 1; ;) {
+      const seq = await this.nextOn(name, subject, from);
+      if (seq === undefined || seq >= revision) break;
+      deletions.push(
+        retryTransient(() => this.conn.jsm.streams.deleteMessage(name, seq, false), this.conn.retry).catch(gone),
+      );
+      from = seq + 1;
+    }
+    await Promise.all(deletions);
+  }
+
+  /** The sequence of the first message on `subject` at or after `from`, undefined when there is none. */
+  private async nextOn(name: string, subject: string, from: number): Promise<number | undefined> {
+    // The client's type lists only the lookups by sequence and by last subject; the server also takes this one.
+    const query = { seq: from, next_by_subj: subject } as unknown as { seq: number };
+    // The client answers "no message" with null.
+    return (await retryTransient(() => this.conn.jsm.streams.getMessage(name, query), this.conn.retry))?.seq;
   }
 
   async subscribe<E>(
@@ -387,8 +429,22 @@ export class NatsEventStore implements EventStore {
       },
       // The client decodes a message's headers once, on first use.
       get replaces(): true | undefined {
-        return m.headers?.get(ROLLUP) === 'sub' ? true : undefined;
+        return isSnapshot(m) ? true : undefined;
       },
     };
   }
+}
+
+/** Whether `m` is a compaction's snapshot, marked as this store does or as it did before ADR 0029. */
+function isSnapshot(m: JsMsg): boolean {
+  const h = m.headers;
+  return h !== undefined && (h.has(SNAPSHOT_HEADER) || h.get(ROLLUP) === 'sub');
+}
+
+/** A deletion that failed because the message is gone already: what it was for is done. */
+function gone(error: unknown): void {
+  if (!(error instanceof JetStreamApiError)) throw error;
+  // nats-server 2.9 reports it as a failed deletion whose reason is the store's "no message found".
+  if (error.code === NO_MESSAGE || (error.code === DELETE_FAILED && /no message found/i.test(error.message))) return;
+  throw error;
 }
