@@ -28,13 +28,19 @@ export interface ReadWindow {
  * A channel message id is its decimal sequence in that channel.
  *
  * @example
- *   await channelLog.ensure('proj', 'roadmap', 'plans', { maxMessages: 1000 });
+ *   await channelLog.ensure('proj', 'roadmap', 'plans', { maxMessages: 1000, maxBytes: 65_536 });
+ *   await channelLog.reserved('proj'); // { roadmap: 65536 }
  *   const sent = await channelLog.publish('proj', msg, 'retry-key-1');
  *   const { messages } = await channelLog.read('proj', 'roadmap', { limit: 50 }); // newest 50, oldest first
  */
 export interface ChannelLog {
   /** Creates the channel's log or applies changed retention to it. */
   ensure(namespace: string, channel: string, description: string, retention: Retention): Promise<void>;
+  /**
+   * The byte limit of each of the project's channel logs that exists, by channel: what it holds back
+   * of the server's storage (0 for a log without one).
+   */
+  reserved(namespace: string): Promise<Readonly<Record<string, number>>>;
   /** With an idempotency key, sending the same message again stores it once. */
   publish(namespace: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage>;
   /** Costs O(limit): oldest first, the newest `limit` within the window (or the oldest after `after`). */

@@ -62,6 +62,19 @@ export function channelLogContract(fixture: PortsFixture): void {
       expect(await page(ns, channel, { limit: 10 })).toEqual(['m6', 'm7']);
     });
 
+    it("reports each log's byte limit, of its own project only, as it is now", async () => {
+      const ns = freshNamespace();
+      const neighbour = `${ns}0`;
+      await log().ensure(ns, 'roadmap', 'plans', { maxBytes: 4096 });
+      await log().ensure(ns, 'errors', '', { maxMessages: 10, maxBytes: 8192 });
+      await log().ensure(neighbour, 'roadmap', '', { maxBytes: 1024 });
+      expect(await log().reserved(ns)).toEqual({ roadmap: 4096, errors: 8192 });
+      await log().ensure(ns, 'roadmap', 'plans', { maxBytes: 2048 });
+      expect(await log().reserved(ns)).toEqual({ roadmap: 2048, errors: 8192 });
+      expect(await log().reserved(neighbour)).toEqual({ roadmap: 1024 });
+      expect(await log().reserved(freshNamespace())).toEqual({});
+    });
+
     it('keeps namespaces apart', async () => {
       const a = await channelWith(2);
       const b = await channelWith(0);

@@ -23,7 +23,7 @@ export const settings: Settings = {
   workRetentionMs: 604_800_000,
   heartbeatMs: 60_000,
   staleAfterMs: 180_000,
-  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
+  channelLimits: { maxMessages: 100_000, maxBytes: 67_108_864, maxChannels: 256, maxReservedBytes: 1_073_741_824 },
 };
 
 /** Opens an agent session of namespace `ns` on host `host`: in process, or a thin one served by a hub. */

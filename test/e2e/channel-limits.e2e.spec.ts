@@ -1,6 +1,6 @@
 import { DiscardPolicy, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
-import { GIB, projectWithChannels as project } from './support/channel-project.js';
+import { CHANNEL_BYTES, projectWithChannels as project } from './support/channel-project.js';
 import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 /** Limits that keep one agent from filling the disk, through real MCP clients of the built server. */
@@ -26,7 +26,7 @@ describe('channel limits over NATS', () => {
     await agent.call('list_channels');
     expect(await streamConfig('limits-a', 'roadmap')).toMatchObject({
       max_msgs: 100_000,
-      max_bytes: GIB,
+      max_bytes: CHANNEL_BYTES,
       discard: DiscardPolicy.Old,
     });
     const { channel } = await agent.call('create_channel', {
@@ -38,11 +38,11 @@ describe('channel limits over NATS', () => {
     expect(channel).toMatchObject({ maxMessages: 50, maxBytes: 4096 });
     expect(await streamConfig('limits-a', 'small')).toMatchObject({ max_msgs: 50, max_bytes: 4096 });
     const listed = (await agent.call('list_channels')).channels.find((c: { name: string }) => c.name === 'errors');
-    expect(listed).toMatchObject({ maxMessages: 100_000, maxBytes: GIB });
+    expect(listed).toMatchObject({ maxMessages: 100_000, maxBytes: CHANNEL_BYTES });
 
-    expect(await agent.callError('create_channel', { name: 'huge', description: '', maxBytes: GIB + 1 })).toMatch(
-      /maxBytes: 1073741825 is above the limit of 1073741824 bytes \(WARP_CHANNEL_MAX_BYTES\)/,
-    );
+    expect(
+      await agent.callError('create_channel', { name: 'huge', description: '', maxBytes: CHANNEL_BYTES + 1 }),
+    ).toMatch(/maxBytes: 67108865 is above the limit of 67108864 bytes \(WARP_CHANNEL_MAX_BYTES\)/);
     expect(await agent.callError('create_channel', { name: 'long', description: '', maxMessages: 100_001 })).toMatch(
       /WARP_CHANNEL_MAX_MESSAGES/,
     );
@@ -63,11 +63,11 @@ describe('channel limits over NATS', () => {
   it('a value in .loom-config.json above the limit is refused with the limit named, and creates nothing', async () => {
     const dir = project([
       { name: 'fine', description: '' },
-      { name: 'greedy', description: '', maxBytes: 2 * GIB },
+      { name: 'greedy', description: '', maxBytes: 2 * CHANNEL_BYTES },
     ]);
     const agent = await fleet.start({ WARP_NAMESPACE: 'limits-c', MCP_PROJECT_PATH: dir });
     expect(await agent.callError('list_channels')).toMatch(
-      /configured channel "greedy": maxBytes: 2147483648 is above the limit.*WARP_CHANNEL_MAX_BYTES/,
+      /configured channel "greedy": maxBytes: 134217728 is above the limit.*WARP_CHANNEL_MAX_BYTES/,
     );
     await expect(streamConfig('limits-c', 'fine')).rejects.toThrow(/stream not found/);
   });

@@ -10,7 +10,7 @@ import {
 import { playAndCheck, timed, type Step, type Untimed } from './decider-laws.js';
 
 const NAME = 'roadmap';
-const LIMITS = { maxMessages: 1_000, maxBytes: 1_000_000, maxChannels: 256 };
+const LIMITS = { maxMessages: 1_000, maxBytes: 1_000_000, maxChannels: 256, maxReservedBytes: 0 };
 const description = fc.constantFrom('Plans', 'Roadmap');
 const retention: fc.Arbitrary<Retention> = fc.constantFrom<Retention>(
   {},
@@ -29,6 +29,7 @@ const command: fc.Arbitrary<Untimed<ChannelCommand>> = fc.oneof(
       retention,
       limits: fc.constant(LIMITS),
       openChannels: fc.constant(0),
+      reserved: fc.constant({ project: 'team', bytes: {} }),
     }),
   },
   {
@@ -40,6 +41,7 @@ const command: fc.Arbitrary<Untimed<ChannelCommand>> = fc.oneof(
       retention,
       limits: fc.constant(LIMITS),
       openChannels: fc.constant(0),
+      reserved: fc.constant({ project: 'team', bytes: {} }),
     }),
   },
   {

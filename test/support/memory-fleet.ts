@@ -19,7 +19,7 @@ export const testSettings: Settings = {
   workRetentionMs: 604_800_000,
   heartbeatMs: 1_000,
   staleAfterMs: 3_000,
-  channelLimits: { maxMessages: 100_000, maxBytes: 1_073_741_824, maxChannels: 256 },
+  channelLimits: { maxMessages: 100_000, maxBytes: 67_108_864, maxChannels: 256, maxReservedBytes: 1_073_741_824 },
 };
 
 export interface AgentOptions {

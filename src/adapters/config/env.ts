@@ -57,6 +57,8 @@ export interface WarpEnv {
   readonly channelMaxMessages: number;
   readonly channelMaxBytes: number;
   readonly maxChannels: number;
+  /** Bytes one project's channels may reserve together (the sum of their maxBytes); 0: no bound. */
+  readonly projectChannelsMaxBytes: number;
   readonly tools: ReadonlySet<ToolProfile>;
   readonly push: ReadonlySet<PushKind>;
   /** How long `warp hub` outlives its NATS server. */
@@ -70,7 +72,8 @@ export interface WarpEnv {
 export const DEFAULT_NATS_URL = 'nats://localhost:4222';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const GIB = 1_073_741_824;
+const MIB = 1_048_576;
+const GIB = 1024 * MIB;
 
 // Docker's `-e VAR=` yields an empty string: treat it as unset.
 const text = z
@@ -162,8 +165,11 @@ const envSchema = z.object({
   WARP_REPLICAS: integer(1, 1, 5),
   // Default and ceiling of every channel's retention (so one agent cannot fill the disk), and channels per project.
   WARP_CHANNEL_MAX_MESSAGES: integer(100_000, 1, 1_000_000_000),
-  WARP_CHANNEL_MAX_BYTES: integer(GIB, 1_024, 1_024 * 1_024 * GIB),
+  WARP_CHANNEL_MAX_BYTES: integer(64 * MIB, 1_024, 1_024 * 1_024 * GIB),
   WARP_MAX_CHANNELS: integer(256, 1, 100_000),
+  // A channel's maxBytes is held back of the server's storage from its creation: a project's channels
+  // reserve at most this together, so one project cannot take what every other one needs (0: no bound).
+  WARP_PROJECT_CHANNELS_MAX_BYTES: integer(GIB, 0, 1_024 * 1_024 * GIB),
   WARP_TOOLS: nameSet(TOOL_PROFILES, false),
   WARP_PUSH: nameSet(PUSH_KINDS, true),
   // Long enough for a NATS restart, short enough that a hub does not linger for good.
@@ -190,6 +196,12 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
       `WARP_STALE_AFTER_MS: expected more than WARP_HEARTBEAT_MS (${e.WARP_HEARTBEAT_MS}), ideally 3 times it (got ${e.WARP_STALE_AFTER_MS})`,
     );
   }
+  if (e.WARP_PROJECT_CHANNELS_MAX_BYTES > 0 && e.WARP_PROJECT_CHANNELS_MAX_BYTES < e.WARP_CHANNEL_MAX_BYTES) {
+    throw new ConfigError(
+      `WARP_PROJECT_CHANNELS_MAX_BYTES: expected 0 (no bound) or at least WARP_CHANNEL_MAX_BYTES (${e.WARP_CHANNEL_MAX_BYTES}), ` +
+        `so that a channel with the default maxBytes fits (got ${e.WARP_PROJECT_CHANNELS_MAX_BYTES})`,
+    );
+  }
   const natsTls = natsTlsFiles(e.NATS_URL, { NATS_CA: e.NATS_CA, NATS_CERT: e.NATS_CERT, NATS_KEY: e.NATS_KEY }, cwd);
   return {
     natsUrl: e.NATS_URL,
@@ -213,6 +225,7 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     channelMaxMessages: e.WARP_CHANNEL_MAX_MESSAGES,
     channelMaxBytes: e.WARP_CHANNEL_MAX_BYTES,
     maxChannels: e.WARP_MAX_CHANNELS,
+    projectChannelsMaxBytes: e.WARP_PROJECT_CHANNELS_MAX_BYTES,
     tools: e.WARP_TOOLS,
     push: e.WARP_PUSH,
     hubOrphanMs: e.WARP_HUB_ORPHAN_MS,

@@ -31,6 +31,15 @@ export class MemoryChannelLog implements ChannelLog {
     else this.logs.set(`${namespace}/${channel}`, { retention, messages: [], last: 0, keys: new Map() });
   }
 
+  async reserved(namespace: string): Promise<Readonly<Record<string, number>>> {
+    const prefix = `${namespace}/`;
+    return Object.fromEntries(
+      [...this.logs]
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, log]) => [key.slice(prefix.length), log.retention.maxBytes ?? 0]),
+    );
+  }
+
   private log(namespace: string, channel: string): Log {
     const log = this.logs.get(`${namespace}/${channel}`);
     if (!log) throw new Error(`No log for channel ${channel}; ensure it first`);

@@ -4,7 +4,15 @@ import type { ChannelLog, ChannelPage, ChannelPosition, NewChannelMessage, ReadW
 import { channelMessageSchema } from './codecs/domain-schemas.js';
 import type { Origin, StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
-import { channelNotice, channelStream, channelSubject, ensureStream, nanos } from './nats-names.js';
+import {
+  channelNotice,
+  channelStream,
+  channelStreamPrefix,
+  channelSubject,
+  channelSubjects,
+  ensureStream,
+  nanos,
+} from './nats-names.js';
 import { retryTransient, retryUndelivered } from './transient.js';
 
 const DUPLICATE_WINDOW_MS = 120_000;
@@ -39,6 +47,16 @@ export class NatsChannelLog implements ChannelLog {
         }),
       this.conn.retry,
     );
+  }
+
+  async reserved(ns: string): Promise<Readonly<Record<string, number>>> {
+    const prefix = channelStreamPrefix(ns);
+    return retryTransient(async () => {
+      const bytes: Record<string, number> = {};
+      for await (const { config } of this.conn.jsm.streams.list(channelSubjects(ns)))
+        if (config.name.startsWith(prefix)) bytes[config.name.slice(prefix.length)] = Math.max(0, config.max_bytes);
+      return bytes;
+    }, this.conn.retry);
   }
 
   async publish(ns: string, message: NewChannelMessage, idempotencyKey?: string): Promise<ChannelMessage> {

@@ -28,10 +28,14 @@ export const eventSubject = (ns: string, kind: string, id: string): string =>
 /** A namespace's checkpoint: its chunks under `warp.cp.<ns>.<checkpoint id>`, the newest manifest under `warp.cp.<ns>.head`. */
 export const checkpointSubject = (ns: string, part: string): string =>
   `warp.cp.${assertToken(ns)}.${assertToken(part)}`;
+/** A namespace's channel streams are named this and the channel (a namespace has no '_'). */
+export const channelStreamPrefix = (ns: string): string => `WARP_CH_${assertToken(ns)}_`;
 export const channelStream = (ns: string, channel: string): string =>
-  `WARP_CH_${assertToken(ns)}_${assertToken(channel)}`;
+  `${channelStreamPrefix(ns)}${assertToken(channel)}`;
 export const channelSubject = (ns: string, channel: string): string =>
   `warp.ch.${assertToken(ns)}.${assertToken(channel)}`;
+/** The subjects of all of a namespace's channels. */
+export const channelSubjects = (ns: string): string => `warp.ch.${assertToken(ns)}.*`;
 export const inboxSubject = (guid: string): string => `warp.inbox.${assertToken(guid)}`;
 export const channelNotice = (ns: string, channel: string): string =>
   `warp.notify.${assertToken(ns)}.ch.${assertToken(channel)}`;

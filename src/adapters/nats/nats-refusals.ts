@@ -1,4 +1,5 @@
 import { JetStreamApiError } from '@nats-io/jetstream';
+import { formatBytes } from '../../domain/index.js';
 import { QuotaExceeded } from '../../ports/index.js';
 
 /** nats-server's JetStream error codes for a write refused by a limit (server/errors.json). */
@@ -8,15 +9,6 @@ const MAX_CONSUMERS = 10026;
 const MAX_STREAMS = 10027;
 const MEMORY_RESOURCES_EXCEEDED = 10028;
 const STORAGE_RESOURCES_EXCEEDED = 10047;
-
-const MIB = 1_048_576;
-/** 1 GiB, 64 MiB, 12 KiB: a limit the way an operator set it. */
-export const formatBytes = (bytes: number): string =>
-  bytes >= 1024 * MIB && bytes % (1024 * MIB) === 0
-    ? `${bytes / (1024 * MIB)} GiB`
-    : bytes >= MIB
-      ? `${Math.round((bytes / MIB) * 10) / 10} MiB`
-      : `${Math.round((bytes / 1024) * 10) / 10} KiB`;
 
 /** What brings space back without anyone's help, for the texts below. */
 const SPACE_RETURNS = 'Space comes back as finished work is purged (WARP_WORK_RETENTION)';
@@ -42,9 +34,10 @@ const SHARED_LIMITS = new Map<number, string>([
   [
     STORAGE_RESOURCES_EXCEEDED,
     'storage quota: the storage the NATS account or server has left is too small (streams with a byte limit reserve it: ' +
-      "each project's records under WARP_PROJECT_MAX_BYTES, each channel its maxBytes; the account's is " +
-      "`warp auth init --max-storage`, the server's its max_file_store); nothing was stored and nothing stored was lost. " +
-      'Delete channels no longer used, lower those limits, or ask the operator to raise the account or server storage.',
+      "each project's records under WARP_PROJECT_MAX_BYTES, each channel its maxBytes, a project's channels together " +
+      "at most WARP_PROJECT_CHANNELS_MAX_BYTES; the account's is `warp auth init --max-storage`, the server's its " +
+      'max_file_store); nothing was stored and nothing stored was lost. Delete channels no longer used, lower those ' +
+      'limits (on the hub), or ask the operator to raise the account or server storage.',
   ],
   [
     MEMORY_RESOURCES_EXCEEDED,

@@ -1,5 +1,6 @@
 import {
   checkName,
+  checkReservations,
   checkRetention,
   checkRoomForChannels,
   effectiveRetention,
@@ -39,7 +40,22 @@ const retentionOf = (input: CreateChannelInput): Retention => ({
   ...(input.maxAgeMs !== undefined ? { maxAgeMs: input.maxAgeMs } : {}),
 });
 
-/** Decides a channel definition, stores it, and makes the message log match it. */
+/** Definitions run one at a time per project directory, so two at once cannot both take the last room. */
+const defining = new WeakMap<object, Promise<unknown>>();
+
+function oneAtATime<T>(directory: object, define: () => Promise<T>): Promise<T> {
+  const result = (defining.get(directory) ?? Promise.resolve()).then(define);
+  defining.set(
+    directory,
+    result.catch(() => undefined),
+  );
+  return result;
+}
+
+/**
+ * Decides a channel definition against the project's limits and what its channel logs reserve,
+ * stores it, and makes the message log match it.
+ */
 export async function defineChannel(
   deps: AppDeps,
   type: ChannelCommand['type'] & ('CreateChannel' | 'ConfigureChannel'),
@@ -51,26 +67,37 @@ export async function defineChannel(
   });
   const retention = retentionOf(input);
   const limits = deps.settings.channelLimits;
-  const stream = { namespace: deps.session.namespace, kind: 'channel' as const, id: name };
-  const outcome = await executeOn(deps, deps.channels, stream, {
-    type,
-    name,
-    description,
-    retention,
-    limits,
-    openChannels: deps.channels.open().length,
-    now: deps.clock.now(),
-  });
+  const project = deps.session.namespace;
   const applied = effectiveRetention(retention, limits);
-  await deps.channelLog.ensure(deps.session.namespace, name, description, applied);
-  return {
-    channel: { name, description, ...applied },
-    created: outcome.events.some((e) => e.type === 'ChannelCreated'),
-  };
+  return oneAtATime(deps.channels, async () => {
+    const reserved = await deps.channelLog.reserved(project);
+    const command: ChannelCommand = {
+      type,
+      name,
+      description,
+      retention,
+      limits,
+      openChannels: deps.channels.open().length,
+      reserved: { project, bytes: reserved },
+      now: deps.clock.now(),
+    };
+    if (!Object.hasOwn(reserved, name)) {
+      // A new log is made before the event that opens its channel, once the decision accepts it: when
+      // the server refuses the log (its storage is full), no open channel is left without one.
+      deps.channels.decider.decide(command, deps.channels.get(name)?.state ?? deps.channels.decider.initialState());
+      await deps.channelLog.ensure(project, name, description, applied);
+    }
+    const outcome = await executeOn(deps, deps.channels, { namespace: project, kind: 'channel', id: name }, command);
+    await deps.channelLog.ensure(project, name, description, applied);
+    return {
+      channel: { name, description, ...applied },
+      created: outcome.events.some((e) => e.type === 'ChannelCreated'),
+    };
+  });
 }
 
 /** Checks every definition before applying any, so a bad one in the project file changes nothing. */
-export function checkDefinitions(deps: AppDeps, inputs: readonly CreateChannelInput[]): void {
+export async function checkDefinitions(deps: AppDeps, inputs: readonly CreateChannelInput[]): Promise<void> {
   const limits = deps.settings.channelLimits;
   for (const input of inputs) {
     try {
@@ -83,6 +110,9 @@ export function checkDefinitions(deps: AppDeps, inputs: readonly CreateChannelIn
   }
   const adding = inputs.filter((i) => deps.channels.get(i.name)?.state.status !== 'open').length;
   checkRoomForChannels(deps.channels.open().length, adding, limits);
+  const project = deps.session.namespace;
+  const wanted = Object.fromEntries(inputs.map((i) => [i.name, i.maxBytes ?? limits.maxBytes]));
+  checkReservations({ project, bytes: await deps.channelLog.reserved(project) }, wanted, limits);
 }
 
 export const createChannel = (deps: AppDeps, input: CreateChannelInput): Promise<CreateChannelOutput> =>

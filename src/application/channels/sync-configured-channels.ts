@@ -3,6 +3,6 @@ import { checkDefinitions, defineChannel, type CreateChannelInput } from './crea
 
 /** Applies the project's channel configuration at start-up: new channels are created, changed ones updated. */
 export async function syncConfiguredChannels(deps: AppDeps, channels: readonly CreateChannelInput[]): Promise<void> {
-  checkDefinitions(deps, channels);
+  await checkDefinitions(deps, channels);
   for (const channel of channels) await defineChannel(deps, 'ConfigureChannel', channel);
 }

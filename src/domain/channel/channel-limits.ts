@@ -1,4 +1,5 @@
 import { NotAllowed, ValidationError } from '../shared/domain-error.js';
+import { formatBytes } from '../shared/limits.js';
 
 /** How much of a channel's history its log keeps; unset means the project's limit (or, for age, forever). */
 export interface Retention {
@@ -15,6 +16,20 @@ export interface ChannelLimits {
   readonly maxBytes: number;
   /** Channels one project may have (WARP_MAX_CHANNELS). */
   readonly maxChannels: number;
+  /**
+   * Bytes one project's channels may reserve together, the sum of their `maxBytes`
+   * (WARP_PROJECT_CHANNELS_MAX_BYTES); 0: no bound.
+   */
+  readonly maxReservedBytes: number;
+}
+
+/**
+ * What a project's channel logs hold back of the server's storage now: each log's byte limit,
+ * by channel, as the channel log reports what exists (a log no channel event names counts too).
+ */
+export interface ChannelReservations {
+  readonly project: string;
+  readonly bytes: Readonly<Record<string, number>>;
 }
 
 const CEILINGS = [
@@ -67,6 +82,59 @@ export class ChannelLimitReached extends NotAllowed {
       `This project has ${openChannels} channels and the limit is ${maxChannels} (WARP_MAX_CHANNELS), ` +
         `so ${adding === 1 ? 'no new channel fits' : `${adding} new channels do not fit`}; ` +
         'post in an existing channel (list_channels), or have WARP_MAX_CHANNELS raised.',
+    );
+  }
+}
+
+const total = (bytes: Readonly<Record<string, number>>): number =>
+  Object.values(bytes).reduce((sum, n) => sum + Math.max(0, n), 0);
+
+/**
+ * Refuses channel logs of `wanted` bytes (by channel) that would take what the project's channels
+ * reserve together past WARP_PROJECT_CHANNELS_MAX_BYTES. What reserves no more than now always fits,
+ * so a project over a lowered allowance keeps, and may shrink, the channels it has.
+ *
+ * @example
+ *   checkReservations({ project: 'p', bytes: { roadmap: 600, errors: 300 } }, { ideas: 200 }, { ...limits, maxReservedBytes: 1000 })
+ *   // throws ChannelReservationsFull: 900 reserved, 100 left
+ */
+export function checkReservations(
+  reserved: ChannelReservations,
+  wanted: Readonly<Record<string, number>>,
+  limits: ChannelLimits,
+): void {
+  const before = total(reserved.bytes);
+  const after = total({ ...reserved.bytes, ...wanted });
+  if (limits.maxReservedBytes > 0 && after > before && after > limits.maxReservedBytes)
+    throw new ChannelReservationsFull(reserved, wanted, limits.maxReservedBytes);
+}
+
+export class ChannelReservationsFull extends NotAllowed {
+  constructor(
+    readonly reserved: ChannelReservations,
+    readonly wanted: Readonly<Record<string, number>>,
+    readonly maxReservedBytes: number,
+  ) {
+    const names = Object.keys(wanted);
+    const others = total(
+      Object.fromEntries(Object.entries(reserved.bytes).filter(([name]) => !Object.hasOwn(wanted, name))),
+    );
+    const left = maxReservedBytes - others;
+    const [asked, instead] =
+      names.length === 1
+        ? [
+            `channel "${names[0]}" (maxBytes ${formatBytes(total(wanted))})`,
+            `post in an existing channel (list_channels)${left > 0 ? `, ask for maxBytes of at most ${left}` : ''}`,
+          ]
+        : [
+            `the configured channels (${formatBytes(total(wanted))} together)`,
+            'configure fewer channels or smaller maxBytes in .loom-config.json',
+          ];
+    super(
+      `Project "${reserved.project}"'s channels reserve ${formatBytes(total(reserved.bytes))} of storage, and ` +
+        `${asked} would take them past the project's allowance of ${formatBytes(maxReservedBytes)} ` +
+        '(WARP_PROJECT_CHANNELS_MAX_BYTES), so nothing was created; other projects are not affected. ' +
+        `Instead ${instead}, or have WARP_PROJECT_CHANNELS_MAX_BYTES raised.`,
     );
   }
 }

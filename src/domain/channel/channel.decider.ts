@@ -1,6 +1,13 @@
 import { Conflict, NotFound, UnknownCommand, ValidationError } from '../shared/domain-error.js';
 import type { Decider } from '../shared/decider.js';
-import { checkRetention, checkRoomForChannels, type ChannelLimits, type Retention } from './channel-limits.js';
+import {
+  checkReservations,
+  checkRetention,
+  checkRoomForChannels,
+  type ChannelLimits,
+  type ChannelReservations,
+  type Retention,
+} from './channel-limits.js';
 
 export interface ChannelMessage {
   readonly id: string;
@@ -22,6 +29,8 @@ export type ChannelCommand =
       readonly limits: ChannelLimits;
       /** Open channels the project has now (from the read model). */
       readonly openChannels: number;
+      /** What the project's channel logs reserve now (as the channel log reports them). */
+      readonly reserved: ChannelReservations;
       readonly now: number;
     }
   | {
@@ -33,6 +42,8 @@ export type ChannelCommand =
       readonly limits: ChannelLimits;
       /** Open channels the project has now (from the read model). */
       readonly openChannels: number;
+      /** What the project's channel logs reserve now (as the channel log reports them). */
+      readonly reserved: ChannelReservations;
       readonly now: number;
     }
   | {
@@ -111,8 +122,13 @@ const sameRetention = (a: Retention, b: Retention): boolean =>
 
 type Define = Extract<ChannelCommand, { type: 'CreateChannel' | 'ConfigureChannel' }>;
 
+/** Refuses a log for the channel that would take the project's reservations past its allowance. */
+const fits = (cmd: Define): void =>
+  checkReservations(cmd.reserved, { [cmd.name]: cmd.retention.maxBytes ?? cmd.limits.maxBytes }, cmd.limits);
+
 function created(cmd: Define): ChannelEvent[] {
   checkRoomForChannels(cmd.openChannels, 1, cmd.limits);
+  fits(cmd);
   return [
     {
       type: 'ChannelCreated',
@@ -128,13 +144,17 @@ function created(cmd: Define): ChannelEvent[] {
 function create(cmd: Extract<ChannelCommand, { type: 'CreateChannel' }>, state: ChannelState): ChannelEvent[] {
   checkRetention(cmd.retention, cmd.limits);
   if (state.status === 'absent') return created(cmd);
-  if (state.description === cmd.description && sameRetention(state.retention, cmd.retention)) return [];
-  throw new ChannelAlreadyExists(cmd.name);
+  if (state.description !== cmd.description || !sameRetention(state.retention, cmd.retention))
+    throw new ChannelAlreadyExists(cmd.name);
+  // Its log is made again if it is missing.
+  fits(cmd);
+  return [];
 }
 
 function configure(cmd: Extract<ChannelCommand, { type: 'ConfigureChannel' }>, state: ChannelState): ChannelEvent[] {
   checkRetention(cmd.retention, cmd.limits);
   if (state.status === 'absent') return created(cmd);
+  fits(cmd);
   if (state.description === cmd.description && sameRetention(state.retention, cmd.retention)) return [];
   return [{ type: 'ChannelReconfigured', v: 1, description: cmd.description, retention: cmd.retention, at: cmd.now }];
 }
@@ -169,7 +189,11 @@ function post(cmd: Extract<ChannelCommand, { type: 'PostMessage' }>, state: Chan
  * on the channel's own stream (its channel log), not in the aggregate's event stream.
  *
  * @example
- *   decideChannel({ type: 'CreateChannel', name: 'roadmap', description: '', retention: {}, now: 1 }, initialChannelState())
+ *   decideChannel(
+ *     { type: 'CreateChannel', name: 'roadmap', description: '', retention: {}, limits, openChannels: 0,
+ *       reserved: { project: 'p', bytes: { errors: 1024 } }, now: 1 },
+ *     initialChannelState(),
+ *   )
  */
 export function decideChannel(command: ChannelCommand, state: ChannelState): ChannelEvent[] {
   switch (command.type) {

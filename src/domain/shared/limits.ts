@@ -43,6 +43,19 @@ export const MAX_JSON_DEPTH = 64;
 export const WAIT_TIMEOUT_MS: Range = { min: 0, max: 60_000, default: 20_000 };
 export const MAX_WAIT_CHANNELS = 100;
 
+const MIB = 1_048_576;
+/**
+ * A size the way an operator sets it, for messages that name a limit.
+ *
+ * @example [formatBytes(1_073_741_824), formatBytes(67_108_864), formatBytes(12_288)] // ['1 GiB', '64 MiB', '12 KiB']
+ */
+export const formatBytes = (bytes: number): string =>
+  bytes >= 1024 * MIB && bytes % (1024 * MIB) === 0
+    ? `${bytes / (1024 * MIB)} GiB`
+    : bytes >= MIB
+      ? `${Math.round((bytes / MIB) * 10) / 10} MiB`
+      : `${Math.round((bytes / 1024) * 10) / 10} KiB`;
+
 /** How many entries one page of each listing may ask for. */
 export const PAGE = {
   messages: { min: 1, max: 1000, default: 50 },

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const GIB = 1_073_741_824;
+/** WARP_CHANNEL_MAX_BYTES by default: what a channel keeps, and reserves of the server's storage. */
+export const CHANNEL_BYTES = 67_108_864;
 
 /** A project folder whose .loom-config.json defines `channels`. */
 export function projectWithChannels(channels: readonly object[]): string {

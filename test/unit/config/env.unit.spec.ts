@@ -29,8 +29,9 @@ describe('loadEnv', () => {
       maxMessageBytes: 65_536,
       replicas: 1,
       channelMaxMessages: 100_000,
-      channelMaxBytes: 1_073_741_824,
+      channelMaxBytes: 67_108_864,
       maxChannels: 256,
+      projectChannelsMaxBytes: 1_073_741_824,
       hubOrphanMs: 60_000,
     });
     expect(env.natsUser).toBeUndefined();
@@ -67,6 +68,7 @@ describe('loadEnv', () => {
       WARP_CHANNEL_MAX_MESSAGES: '5000',
       WARP_CHANNEL_MAX_BYTES: '10485760',
       WARP_MAX_CHANNELS: '12',
+      WARP_PROJECT_CHANNELS_MAX_BYTES: '52428800',
       WARP_TOOLS: 'channels, Work',
       WARP_PUSH: 'dm',
       WARP_HUB_ORPHAN_MS: '2000',
@@ -90,6 +92,7 @@ describe('loadEnv', () => {
       channelMaxMessages: 5000,
       channelMaxBytes: 10_485_760,
       maxChannels: 12,
+      projectChannelsMaxBytes: 52_428_800,
       hubOrphanMs: 2000,
     });
     expect([...env.tools]).toEqual(['channels', 'work']);
@@ -131,6 +134,7 @@ describe('loadEnv', () => {
     ['WARP_CHANNEL_MAX_MESSAGES', '0'],
     ['WARP_CHANNEL_MAX_BYTES', '100'],
     ['WARP_MAX_CHANNELS', '-1'],
+    ['WARP_PROJECT_CHANNELS_MAX_BYTES', '-1'],
   ])('rejects %s=%s as not a whole number in range', (name, value) => {
     expect(errorOf({ [name]: value }).message).toMatch(
       new RegExp(`^${name}: expected a whole number from \\d+ to \\d+ \\(got "${value.replace('.', '\\.')}"\\)$`),
@@ -147,6 +151,17 @@ describe('loadEnv', () => {
     expect(errorOf({ WARP_HEARTBEAT_MS: '1000', WARP_STALE_AFTER_MS: '1000' }).message).toMatch(
       /^WARP_STALE_AFTER_MS: expected more than WARP_HEARTBEAT_MS \(1000\)/,
     );
+  });
+
+  it("requires a project's channel allowance to hold a channel of the default size, or 0 for no bound", () => {
+    expect(errorOf({ WARP_CHANNEL_MAX_BYTES: '2147483648' }).message).toBe(
+      'WARP_PROJECT_CHANNELS_MAX_BYTES: expected 0 (no bound) or at least WARP_CHANNEL_MAX_BYTES (2147483648), ' +
+        'so that a channel with the default maxBytes fits (got 1073741824)',
+    );
+    expect(load({ WARP_CHANNEL_MAX_BYTES: '2147483648', WARP_PROJECT_CHANNELS_MAX_BYTES: '0' })).toMatchObject({
+      channelMaxBytes: 2_147_483_648,
+      projectChannelsMaxBytes: 0,
+    });
   });
 
   it('rejects an invalid WARP_NAMESPACE', () => {

@@ -14,9 +14,9 @@ import {
 } from '../../../src/domain/index.js';
 import { fold, spec } from '../../support/given-when-then.js';
 
-const limits: ChannelLimits = { maxMessages: 1_000, maxBytes: 1_000_000, maxChannels: 3 };
+const limits: ChannelLimits = { maxMessages: 1_000, maxBytes: 1_000_000, maxChannels: 3, maxReservedBytes: 10_000_000 };
 /** A project with room for more channels. */
-const room = { limits, openChannels: 0 };
+const room = { limits, openChannels: 0, reserved: { project: 'team', bytes: {} } };
 const retention = { maxMessages: 100, maxAgeMs: 86_400_000 };
 const created: ChannelEvent = { type: 'ChannelCreated', v: 1, name: 'roadmap', description: 'Plans', retention, at: 1 };
 

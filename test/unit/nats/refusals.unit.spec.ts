@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { errorResult } from '../../../src/adapters/mcp/tool-result.js';
 import { errorFromWire, errorToWire } from '../../../src/adapters/hub/hub-errors.js';
 import { exitCodeOf, EXIT } from '../../../src/adapters/cli/exit-codes.js';
-import { formatBytes, projectRefusal, sharedRefusal } from '../../../src/adapters/nats/nats-refusals.js';
+import { projectRefusal, sharedRefusal } from '../../../src/adapters/nats/nats-refusals.js';
+import { formatBytes } from '../../../src/domain/index.js';
 import { isTransient, retryTransient } from '../../../src/adapters/nats/transient.js';
 import { QuotaExceeded } from '../../../src/ports/index.js';
 
