@@ -16,6 +16,8 @@ export interface HubSummary {
   readonly lag: Readonly<Record<string, number>>;
   /** Stored values the hub skipped (undecodable, or rejected on replay), by source. */
   readonly skipped: Readonly<Record<string, number>>;
+  /** Requests turned away before any work (ADR 0030, 0031): dropped for their reply subject, or refused by rate and bounds. */
+  readonly turnedAway: Readonly<Record<string, number>>;
 }
 
 const statsSchema = z.object({
@@ -31,6 +33,7 @@ const statsSchema = z.object({
 const dataSchema = z.object({
   lag: z.record(z.string(), z.number()),
   skipped: z.record(z.string(), z.number()).optional(),
+  admission: z.record(z.string(), z.number()).optional(),
 });
 
 /** The hubs that answer on this NATS within `waitMs`, from the services framework's STATS discovery. */
@@ -52,6 +55,7 @@ export async function discoverHubs(nc: NatsConnection, now: number, waitMs = 1_0
       errors: endpoints.reduce((n, e) => n + e.num_errors, 0),
       lag: data?.lag ?? {},
       skipped: data?.skipped ?? {},
+      turnedAway: data?.admission ?? {},
     });
   }
   return hubs.sort((a, b) => a.id.localeCompare(b.id));
@@ -63,5 +67,9 @@ export const describeHub = (h: HubSummary): string => {
     .map(([ns, n]) => `${ns} ${n}`)
     .join(', ');
   const skipped = Object.values(h.skipped).reduce((n, c) => n + c, 0);
-  return `hub ${h.id} v${h.version} on ${h.hostname} (pid ${h.pid}), up ${Math.round(h.uptimeMs / 1000)} s, ${h.requests} requests, lag ${lag || 'none'}, ${skipped} stored values skipped`;
+  const away = Object.entries(h.turnedAway)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  return `hub ${h.id} v${h.version} on ${h.hostname} (pid ${h.pid}), up ${Math.round(h.uptimeMs / 1000)} s, ${h.requests} requests, lag ${lag || 'none'}, ${skipped} stored values skipped${away ? `, turned away: ${away}` : ''}`;
 };

@@ -180,17 +180,17 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   };
 
   // Asked once per endpoint by a STATS request: one answer serves them all for a moment.
-  let lagged: { at: number; data: Promise<HubStatsData> } | undefined;
-  const lags = (): Promise<HubStatsData> => {
+  let lagged: { at: number; data: Promise<Record<string, number>> } | undefined;
+  const lags = async (): Promise<HubStatsData> => {
     if (!lagged || Date.now() - lagged.at > 1_000) {
       const data = (async () => {
         const lag: Record<string, number> = {};
         for (const [namespace, loading] of models) lag[namespace] = await (await loading).lag().catch(() => -1);
-        return { lag, skipped: { ...backend.quarantine.counts() }, admission: admission.counted() };
+        return lag;
       })();
       lagged = { at: Date.now(), data };
     }
-    return lagged.data;
+    return { lag: await lagged.data, skipped: { ...backend.quarantine.counts() }, admission: admission.counted() };
   };
 
   const svcm = new Svcm(options.nc as never);
