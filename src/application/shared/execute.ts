@@ -14,8 +14,13 @@ export interface Outcome<S, E> extends Known<S> {
   readonly deferred?: true;
 }
 
-/** How a caller that keeps a read model takes part in a deferred append (see `EventStore.appendDeferred`). */
+/**
+ * How a caller that keeps a read model takes part: what a reload of the aggregate finds, and a
+ * deferred append (see `EventStore.appendDeferred`).
+ */
 export interface Deferring<S, E> {
+  /** The stored state a reload found: the model's copy was behind (or missed a change) and takes this one. */
+  readonly loaded?: (stored: Known<S>) => void;
   /** Whether these events may be deferred: only a request's last append is (it goes out with the answer at once). */
   readonly mayDefer?: (events: readonly E[]) => boolean;
   /** Runs as soon as the append is deferred, before anything else can decide on the aggregate. */
@@ -61,6 +66,7 @@ export async function execute<C, S, E>(
     } catch (error) {
       if (fresh || !(error instanceof DomainError)) throw error;
       current = await load(store, stream, decider);
+      deferring?.loaded?.(current);
       fresh = true;
       continue;
     }
@@ -86,6 +92,7 @@ export async function execute<C, S, E>(
         throw error;
       }
       current = await load(store, stream, decider);
+      deferring?.loaded?.(current);
       fresh = true;
     }
   }
@@ -109,13 +116,31 @@ export async function executeOn<C, S, E>(
   // An aggregate the model does not hold is taken as new (a new offer, say): the append at revision 0
   // confirms it, and a stream that exists after all (compacted and forgotten) conflicts and is read.
   const known = model.get(stream.id) ?? { state: model.decider.initialState(), revision: 0 };
+  // What the store holds, read because the model's copy did not do, repairs the model (no events:
+  // observers learn of a change, not of history to act on again).
+  const repair = (stored: Known<S>): void =>
+    model.apply({ stream, revision: stored.revision, events: [] }, stored.state);
   // A deferred append reaches the model once stored; until then the aggregate is held (claims pass it by).
+  let heldAt = 0;
   const outcome = await execute(store, stream, model.decider, command, known, {
     ...(mayDefer ? { mayDefer } : {}),
-    held: () => model.hold(stream.id),
+    loaded: repair,
+    held: () => {
+      heldAt = model.get(stream.id)?.revision ?? 0;
+      model.hold(stream.id);
+    },
     settled: (stored) => {
       model.release(stream.id);
-      if (stored) model.apply({ stream, revision: stored.revision, events: stored.events }, stored.state);
+      if (stored) return model.apply({ stream, revision: stored.revision, events: stored.events }, stored.state);
+      // Not seen stored: refused (the change that beat it is applied right after this settles), or
+      // unseen (a feed that skipped it, a lost ack). If nothing reached the model meanwhile, it reads
+      // the aggregate back rather than keep a copy that may lack a stored change (ADR 0029). Best
+      // effort: should the read fail, the next command on the aggregate reads it again.
+      void Promise.resolve()
+        .then(async () => {
+          if ((model.get(stream.id)?.revision ?? 0) === heldAt) repair(await load(store, stream, model.decider));
+        })
+        .catch(() => undefined);
     },
   });
   if (!outcome.deferred) model.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);

@@ -3,7 +3,7 @@ import { MemoryEventStore } from '../../../src/adapters/memory/memory-event-stor
 import { CountingQuarantine } from '../../../src/adapters/system/counting-quarantine.js';
 import { executeOn } from '../../../src/application/shared/execute.js';
 import { WorkIndex } from '../../../src/application/work/work-index.js';
-import type { WorkItemEvent } from '../../../src/domain/index.js';
+import { DomainError, type WorkItemEvent } from '../../../src/domain/index.js';
 
 const stream = { namespace: 'proj', kind: 'work' as const, id: 'w-1' };
 const spec = {
@@ -44,6 +44,30 @@ describe('executeOn (a command run through a read model)', () => {
     });
     expect(outcome.events).toEqual([]);
     expect(index.get('w-1')).toMatchObject({ revision: 3, state: { status: 'completed', completedBy: 'a1' } });
+  });
+
+  it('given a model that missed a change, a command the stored state refuses still repairs the model', async () => {
+    const quarantine = new CountingQuarantine();
+    const events = new MemoryEventStore();
+    const claimed: WorkItemEvent = { type: 'WorkClaimed', v: 1, holder: 'a1', attempt: 1, leaseUntil: 100, at: 1 };
+    await events.append(stream, [offered], 0);
+    await events.append(stream, [claimed], 1);
+    await events.append(stream, [{ type: 'WorkCompleted', v: 1, holder: 'a1', at: 2 }], 2);
+    // The model never got the completion (a feed that skipped it): it lists the item as claimed.
+    const index = new WorkIndex(quarantine);
+    index.apply({ stream, revision: 1, events: [offered] });
+    index.apply({ stream, revision: 2, events: [claimed] });
+    // Another agent's claim is refused on the model's state, and again on the stored one.
+    const claiming = executeOn({ events, quarantine }, index, stream, {
+      type: 'ClaimWork',
+      holder: 'a2',
+      leaseMs: 100,
+      dlqTtlMs: 100,
+      now: 50,
+    });
+    await expect(claiming).rejects.toBeInstanceOf(DomainError);
+    expect(index.get('w-1')).toMatchObject({ revision: 3, state: { status: 'completed' } });
+    expect(index.live((s) => s.status === 'claimed')).toEqual([]);
   });
 });
 
@@ -120,6 +144,20 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
     expect(index.get('w-1')).toMatchObject({ revision: 1, state: { status: 'offered' } });
     expect([...index.claimable('ts', 1)].map((e) => e.state.spec.id)).toEqual(['w-1']);
     expect(await events.read(stream)).toMatchObject({ revision: 1 });
+  });
+
+  it('a deferred offer stored but never seen settled reaches the model all the same: it reads the item back', async () => {
+    const quarantine = new CountingQuarantine();
+    const events = new DeferringStore();
+    const index = new WorkIndex(quarantine);
+    await executeOn({ events, quarantine }, index, stream, { type: 'OfferWork', spec, maxAttempts: 3, now: 0 });
+    // Stored, but the feed that would have shown it skipped it: it settles unseen.
+    await events.append(stream, [offered], 0);
+    await events.waiting.shift()!.settle(false);
+    // The read back is on the (memory) store: done once pending promises are.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(index.get('w-1')).toMatchObject({ revision: 1, state: { status: 'offered' } });
+    expect([...index.claimable('ts', 1)].map((e) => e.state.spec.id)).toEqual(['w-1']);
   });
 
   it('a command on an item with a change in flight is decided once that settles, on the stored state', async () => {
