@@ -4,6 +4,7 @@ import { headers } from '@nats-io/transport-node';
 import { z } from 'zod';
 import type { Checkpoint, CheckpointStore } from '../../ports/index.js';
 import { checkpointSchema } from './codecs/domain-schemas.js';
+import { stringifyInSlices } from './codecs/sliced-json.js';
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { CHECKPOINT_STREAM, checkpointStreamConfig, checkpointSubject, ensureStream } from './nats-names.js';
@@ -85,7 +86,8 @@ export class NatsCheckpointStore implements CheckpointStore {
     const previous = await this.head(namespace);
     const id = randomUUID().replaceAll('-', '');
     const subject = checkpointSubject(namespace, id);
-    const bytes = Buffer.from(JSON.stringify(checkpoint));
+    // Encoded in slices: in one piece, a checkpoint of a few hundred thousand items held the hub's event loop for 200 ms.
+    const bytes = Buffer.from(await stringifyInSlices(checkpoint));
     const chunks: number[] = [];
     for (let at = 0; at < bytes.length || chunks.length === 0; at += CHUNK_BYTES) {
       const ack = await retryTransient(

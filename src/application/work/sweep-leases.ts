@@ -1,4 +1,4 @@
-import { DomainError, leaseExpired } from '../../domain/index.js';
+import { DomainError } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { runWorkCommand } from './work-command.js';
 
@@ -8,10 +8,8 @@ import { runWorkCommand } from './work-command.js';
  */
 export async function sweepExpiredLeases(deps: AppDeps, capability?: string): Promise<void> {
   const now = deps.clock.now();
-  const expired = deps.work.live(
-    (s) => s.status === 'claimed' && leaseExpired(s, now) && (!capability || s.spec.capability === capability),
-  );
-  for (const { state } of expired) {
+  // From the index's claims, not a scan of every item it holds: a sweep costs the claims.
+  for (const { state } of deps.work.expiredClaims(now, capability)) {
     await runWorkCommand(deps, state.spec.id, { type: 'ExpireLease', dlqTtlMs: deps.settings.dlqTtlMs, now }).catch(
       (error: unknown) => {
         if (!(error instanceof DomainError)) throw error;

@@ -2,6 +2,7 @@ import {
   finishedAt,
   isClaimable,
   isFinished,
+  leaseExpired,
   RECENT_FINISHED_WORK,
   workItemDecider,
   type FinishedWorkItem,
@@ -39,6 +40,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   private seenCount = 0;
   /** Claimed items by capability: taken again once their lease runs out. */
   private readonly claims = new Map<string, Map<string, Entry<ClaimedItem>>>();
+  /** Items held whole that are finished or will be (a dead letter, once it expires): what compaction looks at. */
+  private readonly finishing = new Set<string>();
 
   constructor(quarantine: Quarantine, recentLimit = RECENT_FINISHED_WORK) {
     super(workItemDecider, quarantine);
@@ -61,6 +64,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     }
     this.track(id, entry);
     this.entries.delete(id);
+    this.finishing.delete(id);
     this.seen.delete(id);
     this.finished.set(id, { id, status: state.status, finishedAt: finishedAt(state) });
     this.recent.add(id, { state, revision });
@@ -84,6 +88,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     const { state } = entry;
     if (state.status === 'absent') return;
     const capability = state.spec.capability;
+    if (isFinished(state, Number.POSITIVE_INFINITY)) this.finishing.add(id);
+    else this.finishing.delete(id);
     // A dead letter may be offered again, and keeps its place among items offered in the same millisecond.
     if (state.status === 'completed' || state.status === 'discarded') this.seen.delete(id);
     else if (!this.seen.has(id)) this.seen.set(id, this.seenCount++);
@@ -111,6 +117,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     const entry = this.entries.get(id);
     if (entry && entry.state.status !== 'absent') this.claims.get(entry.state.spec.capability)?.delete(id);
     this.seen.delete(id);
+    this.finishing.delete(id);
     // A filed offer of it goes stale with the entry.
     this.entries.delete(id);
     this.recent.delete(id);
@@ -150,11 +157,25 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     return result;
   }
 
-  /** Items finished at `now` whose history is still kept whole: what compaction has to do. */
+  /**
+   * Items finished at `now` whose history is still kept whole: what compaction has to do. Costs the
+   * items finished since the last compaction (and the dead letters), not every item held.
+   */
   uncompacted(now: number): Array<Entry<FinishedWorkItem>> {
     const result: Array<Entry<FinishedWorkItem>> = [];
-    for (const { state, revision } of this.entries.values())
-      if (isFinished(state, now)) result.push({ state, revision });
+    for (const id of this.finishing) {
+      const entry = this.entries.get(id);
+      if (entry && isFinished(entry.state, now)) result.push({ state: entry.state, revision: entry.revision });
+    }
+    return result;
+  }
+
+  /** Claimed items whose lease ran out by `now` (of one capability, when given): what a lease sweep records. */
+  expiredClaims(now: number, capability?: string): Array<Entry<ClaimedItem>> {
+    const result: Array<Entry<ClaimedItem>> = [];
+    const byCapability = capability === undefined ? this.claims.values() : [this.claims.get(capability) ?? new Map()];
+    for (const claims of byCapability)
+      for (const entry of claims.values()) if (leaseExpired(entry.state, now)) result.push(entry);
     return result;
   }
 
