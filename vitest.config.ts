@@ -1,4 +1,14 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Every session, hub and hook a test starts keeps its records, sockets and logs here, never in the
+ * user's own runtime dir; test/support/global-setup.ts removes it after the run.
+ */
+export const TEST_RUNTIME_DIR = join(tmpdir(), `warp-test-runtime-${process.pid}`);
+mkdirSync(TEST_RUNTIME_DIR, { recursive: true, mode: 0o700 });
 
 /**
  * The end-to-end files that run a second time with authentication on (WARP_TEST_AUTH=1, see
@@ -39,7 +49,9 @@ export default defineConfig({
     // processes, and one at a time made the suite (with its second, authenticated e2e run) take 11 min.
     maxWorkers: 2,
     reporters: ['default'],
+    globalSetup: ['test/support/global-setup.ts'],
     env: {
+      WARP_RUNTIME_DIR: TEST_RUNTIME_DIR,
       // A hub a test's session starts outlives that test's nats-server by this long, not a minute:
       // test servers come and go on random ports, and a lingering hub could find a later test's.
       WARP_HUB_ORPHAN_MS: '3000',
