@@ -43,6 +43,16 @@ export const MAX_JSON_DEPTH = 64;
 export const WAIT_TIMEOUT_MS: Range = { min: 0, max: 60_000, default: 20_000 };
 export const MAX_WAIT_CHANNELS = 100;
 
+// Path reservations
+/** How long a reservation lasts unless renewed or released, in seconds. */
+export const RESERVATION_TTL_S: Range = { min: 1, max: 86_400, default: 3_600 };
+export const MAX_PATTERN_CHARS = 256;
+export const MAX_RESERVATION_REASON_CHARS = 256;
+/** Patterns one call may reserve or release. */
+export const MAX_PATTERNS_PER_CALL = 32;
+/** Reservations one project may hold at once (the book is stored whole when compacted). */
+export const MAX_PROJECT_RESERVATIONS = 256;
+
 const MIB = 1_048_576;
 /**
  * A size the way an operator sets it, for messages that name a limit.
