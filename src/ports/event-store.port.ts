@@ -1,5 +1,5 @@
 /** Which aggregate a stream belongs to; also a subject token in the NATS adapter. */
-export type AggregateKind = 'agent' | 'channel' | 'work';
+export type AggregateKind = 'agent' | 'channel' | 'work' | 'reservation';
 
 export interface StreamId {
   readonly namespace: string;
@@ -74,9 +74,16 @@ export interface EventStore {
   /**
    * Replaces the stream's history with `snapshot` (one batch, e.g. a finished aggregate's whole
    * state) if it is still at `expectedRevision` (else RevisionConflict); returns the new revision.
-   * Subscribers see the snapshot as a new batch; a later `read` returns only it.
+   * Subscribers see the snapshot as a new batch; a later `read` returns only it. `replaced`, from a
+   * caller that saw every batch of the stream, lists their revisions, which spares the store
+   * looking them up; should it miss one, that batch may stay stored, never read again.
    */
-  compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number>;
+  compact<E>(
+    stream: StreamId,
+    snapshot: readonly E[],
+    expectedRevision: number,
+    replaced?: readonly number[],
+  ): Promise<number>;
   /** Forgets the stream: it reads as empty at revision 0 afterwards. */
   purge(stream: StreamId): Promise<void>;
   /**

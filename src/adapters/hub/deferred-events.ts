@@ -12,6 +12,8 @@ export interface Deferral {
   send(): void;
   /** Drops it unsent (the request failed after all): nothing is stored, the model is told so. */
   drop(): void;
+  /** Whether the deferred append was stored, once the hub knows (its feed, a refusal, or its wait ends). */
+  stored(): Promise<boolean>;
 }
 
 /**
@@ -22,8 +24,11 @@ export interface Deferral {
 export function deferredEvents(events: EventStore, sender: DeferredSender, replyTo: string): Deferral {
   let pending: { send: () => void; settled: (revision: number | undefined) => void } | undefined;
   let deferred = false;
+  let outcome!: (stored: boolean) => void;
+  const stored = new Promise<boolean>((resolve) => (outcome = resolve));
   return {
     deferred: () => deferred,
+    stored: () => stored,
     send() {
       const sending = pending;
       pending = undefined;
@@ -51,14 +56,18 @@ export function deferredEvents(events: EventStore, sender: DeferredSender, reply
         settled: (revision: number | undefined) => void,
       ): boolean => {
         if (deferred) return false;
-        const send = sender.prepareDeferred(stream, batch, expectedRevision, replyTo, settled);
+        const settle = (revision: number | undefined): void => {
+          outcome(revision !== undefined);
+          settled(revision);
+        };
+        const send = sender.prepareDeferred(stream, batch, expectedRevision, replyTo, settle);
         if (!send) return false;
-        pending = { send, settled };
+        pending = { send, settled: settle };
         deferred = true;
         return true;
       },
-      compact: <E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number) =>
-        events.compact(stream, snapshot, expectedRevision),
+      compact: <E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number, replaced?: readonly number[]) =>
+        events.compact(stream, snapshot, expectedRevision, replaced),
       purge: (stream: StreamId) => events.purge(stream),
       subscribe: <E>(
         namespace: string,

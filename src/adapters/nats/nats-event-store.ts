@@ -245,13 +245,21 @@ export class NatsEventStore implements EventStore {
    * Stores the snapshot, then deletes the messages it replaces one by one. Not a rollup nor a
    * subject purge: on nats-server before 2.9.12 either moves every unfiltered consumer of the
    * stream (every feed) that has not reached the snapshot on to it, so each feed silently skipped
-   * whatever any aggregate stored in between (ADR 0029). A deletion moves no consumer. Should the
-   * deletions not all happen (a crash), the history before the snapshot stays readable: a read
-   * folds it and then the snapshot, which the decider accepts after the state it snapshots.
+   * whatever any aggregate stored in between (ADR 0029). A deletion moves no consumer. A message
+   * left over (a crash between, a batch `replaced` missed) takes space only: reads and feeds start
+   * afresh at a snapshot.
    */
-  async compact<E>(stream: StreamId, snapshot: readonly E[], expectedRevision: number): Promise<number> {
+  async compact<E>(
+    stream: StreamId,
+    snapshot: readonly E[],
+    expectedRevision: number,
+    replaced?: readonly number[],
+  ): Promise<number> {
     const revision = await this.publish(stream, snapshot, expectedRevision, `compact-${expectedRevision}`, true);
-    await this.deleteBefore(stream, revision);
+    // What the caller saw (every batch before the snapshot) or, not knowing, what the stream holds.
+    const name = eventsStream(stream.namespace, stream.kind);
+    if (replaced) await Promise.all(replaced.filter((seq) => seq < revision).map((seq) => this.deleteOne(name, seq)));
+    else await this.deleteBefore(stream, revision);
     return revision;
   }
 
@@ -302,9 +310,9 @@ export class NatsEventStore implements EventStore {
   }
 
   /**
-   * Deletes the messages on `stream`'s subject stored before `revision`, oldest first. Each is found
-   * by the server's next-on-subject lookup (per-block subject state, not a scan of the stream); the
-   * deletions go out together and one already gone (another hub doing the same) is fine.
+   * Deletes the messages on `stream`'s subject stored before `revision`. Each is found by the
+   * server's next-on-subject lookup (per-block subject state, not a scan of the stream) and deleted
+   * while the next is looked up.
    */
   private async deleteBefore(stream: StreamId, revision: number): Promise<void> {
     const name = eventsStream(stream.namespace, stream.kind);
@@ -313,12 +321,15 @@ export class NatsEventStore implements EventStore {
     for (let from = 1; ;) {
       const seq = await this.nextOn(name, subject, from);
       if (seq === undefined || seq >= revision) break;
-      deletions.push(
-        retryTransient(() => this.conn.jsm.streams.deleteMessage(name, seq, false), this.conn.retry).catch(gone),
-      );
+      deletions.push(this.deleteOne(name, seq));
       from = seq + 1;
     }
     await Promise.all(deletions);
+  }
+
+  /** Deletes the message at `seq` from stream `name`; one already gone (another hub doing the same) is fine. */
+  private async deleteOne(name: string, seq: number): Promise<void> {
+    await retryTransient(() => this.conn.jsm.streams.deleteMessage(name, seq, false), this.conn.retry).catch(gone);
   }
 
   /** The sequence of the first message on `subject` at or after `from`, undefined when there is none. */

@@ -13,11 +13,13 @@ export async function compactStream<C, S, E>(
   decider: Decider<C, S, E>,
   command: C,
   known: Known<S>,
+  /** The revisions of every batch of the stream, when the caller saw them all (see `EventStore.compact`). */
+  replaced?: readonly number[],
 ): Promise<Outcome<S, E> | undefined> {
   const events = decider.decide(command, known.state);
   if (events.length === 0) return undefined;
   try {
-    const revision = await store.events.compact(stream, events, known.revision);
+    const revision = await store.events.compact(stream, events, known.revision, replaced);
     return { state: events.reduce(decider.evolve, known.state), revision, events };
   } catch (error) {
     if (error instanceof RevisionConflict) return undefined;

@@ -7,8 +7,10 @@ export async function compactFinishedWork(deps: AppDeps): Promise<number> {
   const now = deps.clock.now();
   let compacted = 0;
   for (const known of deps.work.uncompacted(now)) {
-    const stream = workStream(deps, known.state.spec.id);
-    const outcome = await compactStream(deps, stream, deps.work.decider, { type: 'CompactWork', now }, known);
+    const id = known.state.spec.id;
+    const stream = workStream(deps, id);
+    const command = { type: 'CompactWork', now } as const;
+    const outcome = await compactStream(deps, stream, deps.work.decider, command, known, deps.work.batchesOf(id));
     if (!outcome) continue;
     deps.work.apply({ stream, revision: outcome.revision, events: outcome.events }, outcome.state);
     compacted++;

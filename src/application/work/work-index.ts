@@ -42,6 +42,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   private readonly claims = new Map<string, Map<string, Entry<ClaimedItem>>>();
   /** Items held whole that are finished or will be (a dead letter, once it expires): what compaction looks at. */
   private readonly finishing = new Set<string>();
+  /** The revisions of every stored batch of an item held whole, for those seen from their offer on. */
+  private readonly batches = new Map<string, number[]>();
 
   constructor(quarantine: Quarantine, recentLimit = RECENT_FINISHED_WORK) {
     super(workItemDecider, quarantine);
@@ -52,7 +54,29 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     return this.entries.get(id) ?? this.recent.get(id);
   }
 
+  override apply(batch: StoredBatch<WorkItemEvent>, resulting?: WorkItemState): void {
+    const id = batch.stream.id;
+    const current = this.get(id);
+    // One the model reflects already (the writer's own, or one a writer's change rested on) is still
+    // one of the item's batches. By revision only: its events may be decoded only when asked for.
+    if (current && current.revision >= batch.revision) {
+      const known = this.batches.get(id);
+      if (known && !known.includes(batch.revision)) known.push(batch.revision);
+    }
+    super.apply(batch, resulting);
+  }
+
+  /** The revisions of every stored batch of the item, if the index saw them all (compaction then need not look them up). */
+  batchesOf(id: string): readonly number[] | undefined {
+    return this.batches.get(id);
+  }
+
   protected override keep(id: string, entry: Entry<WorkItemState>, batch: StoredBatch<WorkItemEvent>): void {
+    const known = this.batches.get(id);
+    // A repair (no events) or a snapshot from elsewhere follows batches the index never saw.
+    if (batch.events.length === 0 || batch.replaces) this.batches.delete(id);
+    else if (known) known.push(batch.revision);
+    else if (!this.entries.has(id) && batch.events[0]!.type === 'WorkOffered') this.batches.set(id, [batch.revision]);
     this.recent.delete(id);
     const { state, revision } = entry;
     // A snapshot only ever holds a finished item (any dead letter counts, hence no `now`).
@@ -65,6 +89,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     this.track(id, entry);
     this.entries.delete(id);
     this.finishing.delete(id);
+    this.batches.delete(id);
     this.seen.delete(id);
     this.finished.set(id, { id, status: state.status, finishedAt: finishedAt(state) });
     this.recent.add(id, { state, revision });
@@ -118,6 +143,7 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     if (entry && entry.state.status !== 'absent') this.claims.get(entry.state.spec.capability)?.delete(id);
     this.seen.delete(id);
     this.finishing.delete(id);
+    this.batches.delete(id);
     // A filed offer of it goes stale with the entry.
     this.entries.delete(id);
     this.recent.delete(id);
