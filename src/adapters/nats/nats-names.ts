@@ -90,7 +90,7 @@ export const eventsStreamConfig = (
   subjects: [`warp.ev.${assertToken(ns)}.${assertToken(kind)}.>`],
   num_replicas: replicas,
   duplicate_window: nanos(120_000),
-  // Compaction replaces a finished aggregate's subject with one snapshot message (Nats-Rollup: sub).
+  // Hubs before ADR 0029 compacted with Nats-Rollup: sub; still allowed, so that they work beside newer ones.
   allow_rollup_hdrs: true,
   ...(maxBytes !== undefined ? { max_bytes: maxBytes, discard: DiscardPolicy.New } : {}),
 });
