@@ -73,6 +73,8 @@ export async function openSealedSession(options: SealedSessionOptions): Promise<
     workOffers: (listener) => subscribeWorkNotices(conn.nc, session.namespace, decoder, listener, onError),
   });
   try {
+    // This session's WORKQUEUE_* travel with its offers (ADR 0035).
+    policy: { leaseMs: env.ackTimeoutMs, maxAttempts: env.maxAttempts, dlqTtlMs: env.dlqTtlMs },
     if (options.channels.length > 0) await hub.call('syncChannels', options.channels);
   } catch (error) {
     await conn.close();

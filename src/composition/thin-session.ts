@@ -51,6 +51,7 @@ export async function openThinSession(
     onError,
   );
   const decoder = new StoredValueDecoder(deps.quarantine);
+  const { leaseMs, maxAttempts, dlqTtlMs } = deps.settings;
   const app = new HubWarpApi({
     hub,
     local: createWarpApp(deps),
@@ -58,6 +59,8 @@ export async function openThinSession(
     workOffers: (listener) => subscribeWorkNotices(conn.nc, deps.session.namespace, decoder, listener, onError),
     catchUpChannel: (name) => catchUpChannel(deps, name),
     followWork: () => running.followWork(),
+    // This session's WORKQUEUE_* travel with its offers (ADR 0035).
+    policy: { leaseMs, maxAttempts, dlqTtlMs },
   });
   return { app, running };
 }

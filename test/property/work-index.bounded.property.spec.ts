@@ -26,7 +26,7 @@ const spec = (id: string) => ({
 
 type Untimed = (now: number, id: string) => WorkItemCommand;
 const command: fc.Arbitrary<Untimed> = fc.constantFrom<Untimed>(
-  (now, id) => ({ type: 'OfferWork', spec: spec(id), maxAttempts: 2, now }),
+  (now, id) => ({ type: 'OfferWork', spec: spec(id), policy: { leaseMs: 100, maxAttempts: 2, dlqTtlMs: 50 }, now }),
   (now) => ({ type: 'ClaimWork', holder: 'a', leaseMs: 100, dlqTtlMs: 50, now }),
   (now) => ({ type: 'CompleteWork', holder: 'a', now }),
   (now) => ({ type: 'FailWork', holder: 'a', error: 'x', retryable: false, dlqTtlMs: 50, now }),

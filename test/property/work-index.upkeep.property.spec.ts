@@ -48,7 +48,7 @@ function command({ item, capability, kind }: Step, now: number): WorkItemCommand
   const id = ITEMS[item]!;
   switch (kind) {
     case 'OfferWork':
-      return { type: kind, spec: spec(id, capability), maxAttempts: 2, now };
+      return { type: kind, spec: spec(id, capability), policy: { ...TIMING, maxAttempts: 2 }, now };
     case 'ClaimWork':
       return { type: kind, holder: 'h', ...TIMING, now };
     case 'CompleteWork':

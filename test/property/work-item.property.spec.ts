@@ -37,11 +37,10 @@ const workSpec: fc.Arbitrary<WorkSpec> = fc
     ...(deadline !== undefined ? { deadline } : {}),
   }));
 
-const offer = fc.record({
-  type: fc.constant('OfferWork' as const),
-  spec: workSpec,
-  maxAttempts: fc.integer({ min: 1, max: 4 }),
-});
+/** The offering session's policy: its lease and dead-letter time differ from the deciding side's on the commands. */
+const policy = fc.record({ leaseMs, maxAttempts: fc.integer({ min: 1, max: 4 }), dlqTtlMs });
+
+const offer = fc.record({ type: fc.constant('OfferWork' as const), spec: workSpec, policy });
 
 const command: fc.Arbitrary<Untimed<WorkItemCommand>> = fc.oneof(
   { weight: 1, arbitrary: offer },
@@ -124,9 +123,10 @@ function checkStep(s: WorkStep): void {
   if (!s.accepted) return;
   const { events, after } = s;
   for (const e of events) {
-    expect(e.v).toBe(1);
+    expect(e.v).toBe(e.type === 'WorkOffered' ? 2 : 1);
     expect(e.at).toBe(command.now);
   }
+  checkPolicy(s.log, events, command.now);
   checkState(after);
   if (command.type === 'CompactWork') {
     // Only a finished item is compacted (completed, discarded, or a dead letter past its expiry).
@@ -167,6 +167,24 @@ function checkStep(s: WorkStep): void {
   if (events.some((e) => e.type === 'WorkCompleted')) {
     expect(before).toMatchObject({ status: 'claimed', holder: (command as { holder?: string }).holder });
   }
+}
+
+/**
+ * The item's own policy rules its leases and dead letters, whatever the deciding side's settings
+ * on the command say: the policy of the offer that created it (ADR 0035).
+ */
+function checkPolicy(log: readonly WorkItemEvent[], events: readonly WorkItemEvent[], now: number): void {
+  const offered = log.find((e) => e.type === 'WorkOffered');
+  if (offered?.type !== 'WorkOffered' || offered.v !== 2) return;
+  for (const e of events) {
+    if (e.type === 'WorkClaimed' || e.type === 'WorkProgressReported')
+      expect(e.leaseUntil).toBe(now + offered.policy.leaseMs);
+    if (e.type === 'WorkDeadLettered') expect(e.expiresAt).toBe(now + offered.policy.dlqTtlMs);
+  }
+  // Without a retry, the item is delivered at most as often as its offer allowed.
+  if (!log.some((e) => e.type === 'WorkRetried'))
+    for (const e of events)
+      if (e.type === 'WorkClaimed') expect(e.attempt).toBeLessThanOrEqual(offered.policy.maxAttempts);
 }
 
 /** Across the whole history: one completion at most, and nothing handed out between a dead letter and its retry. */
@@ -225,6 +243,35 @@ describe('WorkItem properties', () => {
         }
         expect(emitted.some((e) => e.type === 'WorkClaimed')).toBe(false);
       }),
+    );
+  });
+  it("an item offered before policies travelled (v1) replays, and takes the deciding side's lease and TTL", () => {
+    const v1: WorkItemEvent = {
+      type: 'WorkOffered',
+      v: 1,
+      spec: { id: 'w-1', taskId: 't', description: 'd', capability: 'c', priority: 5, offeredBy: 'x', namespace: 'p' },
+      maxAttempts: 2,
+      at: 0,
+    };
+    fc.assert(
+      fc.property(fc.array(step(command), { maxLength: 40 }), (steps) => {
+        let state = workItemDecider.evolve(workItemDecider.initialState(), v1);
+        for (const c of timed<WorkItemCommand>(steps)) {
+          let events: WorkItemEvent[];
+          try {
+            events = workItemDecider.decide(c, state);
+          } catch {
+            continue;
+          }
+          for (const e of events) {
+            if (e.type === 'WorkClaimed' || e.type === 'WorkProgressReported')
+              expect(e.leaseUntil).toBe(c.now + (c as { leaseMs: number }).leaseMs);
+            if (e.type === 'WorkDeadLettered') expect(e.expiresAt).toBe(c.now + (c as { dlqTtlMs: number }).dlqTtlMs);
+            state = workItemDecider.evolve(state, e);
+          }
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

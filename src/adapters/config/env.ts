@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { NAME_PATTERN } from '../../domain/index.js';
+import { NAME_PATTERN, WORK_POLICY, type Range } from '../../domain/index.js';
 import { ConfigError } from './config-error.js';
 import { natsUrlProblem } from './nats-url.js';
 import { natsTlsFiles, type NatsTlsFiles } from './nats-tls.js';
@@ -93,6 +93,9 @@ const integer = (fallback: number, min: number, max: number) =>
     return z.NEVER;
   });
 
+/** A setting whose range (and default) the domain defines. */
+const within = (range: Range) => integer(range.default, range.min, range.max);
+
 const choice = <T extends string>(options: readonly T[], fallback: T, normalize: (v: string) => string) =>
   text.transform((v, ctx) => {
     const value = v === undefined ? fallback : normalize(v);
@@ -144,9 +147,10 @@ const envSchema = z.object({
   NATS_KEY: text,
   MCP_PROJECT_PATH: text,
   LOG_LEVEL: choice(LOG_LEVELS, 'INFO', (v) => v.toUpperCase()),
-  WORKQUEUE_ACK_TIMEOUT: integer(300_000, 100, DAY),
-  WORKQUEUE_MAX_ATTEMPTS: integer(3, 1, 100),
-  WORKQUEUE_DLQ_TTL: integer(7 * DAY, 1_000, 365 * DAY),
+  // A work item's policy: the offering session's, within the bounds the hub holds every offer to (ADR 0035).
+  WORKQUEUE_ACK_TIMEOUT: within(WORK_POLICY.leaseMs),
+  WORKQUEUE_MAX_ATTEMPTS: within(WORK_POLICY.maxAttempts),
+  WORKQUEUE_DLQ_TTL: within(WORK_POLICY.dlqTtlMs),
   WARP_WORK_RETENTION: integer(7 * DAY, 1_000, 3650 * DAY),
   WARP_BACKEND: choice(BACKENDS, 'nats', (v) => v.toLowerCase()),
   WARP_HUB: choice(['auto', 'external'] as const, 'auto', (v) => v.toLowerCase()),

@@ -1,5 +1,5 @@
 import { workOfferPush, type Push, type Session, type WarpApi } from '../../application/index.js';
-import { CLAIM_TIMEOUT_MS, WAIT_TIMEOUT_MS } from '../../domain/index.js';
+import { CLAIM_TIMEOUT_MS, WAIT_TIMEOUT_MS, type WorkPolicy } from '../../domain/index.js';
 import type { Subscription } from '../../ports/index.js';
 import type { HubClient } from './hub-client.js';
 import type { SurfacedWire } from './hub-protocol.js';
@@ -34,6 +34,11 @@ export interface HubWarpApiOptions {
   readonly catchUpChannel?: (name: string) => Promise<void>;
   /** Starts following work events, which only watches need. */
   readonly followWork?: () => Promise<void>;
+  /**
+   * The session's work policy (WORKQUEUE_*), sent with each offer: the item keeps it, whichever
+   * hub decides (ADR 0035). Absent, the hub's settings apply.
+   */
+  readonly policy?: WorkPolicy;
 }
 
 /**
@@ -99,7 +104,8 @@ export class HubWarpApi implements WarpApi {
     this.known = undefined;
     return result;
   };
-  readonly broadcastWorkOffer: WarpApi['broadcastWorkOffer'] = (input) => this.hub.call('broadcastWorkOffer', input);
+  readonly broadcastWorkOffer: WarpApi['broadcastWorkOffer'] = (input) =>
+    this.hub.call('broadcastWorkOffer', this.options.policy ? { ...input, policy: this.options.policy } : input);
   readonly claimWork: WarpApi['claimWork'] = (input) =>
     this.hub.call('claimWork', input, { waitMs: waitOf(input.timeout, CLAIM_TIMEOUT_MS) });
   readonly completeWork: WarpApi['completeWork'] = (input) => this.hub.call('completeWork', input);

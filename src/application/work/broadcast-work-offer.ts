@@ -1,10 +1,12 @@
 import {
   checkCapability,
+  checkWorkPolicy,
   MAX_CONTEXT_BYTES,
   MAX_TASK_ID_BYTES,
   PRIORITY,
   ValidationError,
   type JsonValue,
+  type WorkPolicy,
 } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkJsonSize, checkText } from '../shared/require.js';
@@ -18,6 +20,11 @@ export interface BroadcastWorkOfferInput {
   readonly priority?: number;
   readonly deadline?: string;
   readonly contextData?: { readonly [key: string]: JsonValue };
+  /**
+   * The offering session's work policy, when another process decides (a thin session's, sent to
+   * the hub); what it leaves out is the deciding side's settings (ADR 0035).
+   */
+  readonly policy?: Partial<WorkPolicy>;
 }
 
 function parseDeadline(deadline: string | undefined, now: number): number | undefined {
@@ -30,7 +37,10 @@ function parseDeadline(deadline: string | undefined, now: number): number | unde
   return ms;
 }
 
-/** Queues work for any agent with the capability; offering the same taskId again is stored once. */
+/**
+ * Queues work for any agent with the capability; offering the same taskId again is stored once.
+ * The item keeps the policy it is offered with: its lease, attempts and dead-letter time.
+ */
 export async function broadcastWorkOffer(
   deps: AppDeps,
   input: BroadcastWorkOfferInput,
@@ -46,12 +56,13 @@ export async function broadcastWorkOffer(
       `must be a whole number from ${PRIORITY.min} (low) to ${PRIORITY.max} (high)`,
     );
   if (input.contextData !== undefined) checkJsonSize('contextData', input.contextData, MAX_CONTEXT_BYTES);
+  const policy = checkWorkPolicy(input.policy ?? undefined, settings);
   const now = clock.now();
   const deadline = parseDeadline(input.deadline, now);
   const id = deps.ids.stableId(session.namespace, 'work', taskId);
   const outcome = await runWorkCommand(deps, id, {
     type: 'OfferWork',
-    maxAttempts: settings.maxAttempts,
+    policy,
     now,
     spec: {
       id,

@@ -2,6 +2,7 @@ import { Conflict, NotFound, UnknownCommand } from '../shared/domain-error.js';
 import type { DeadLetterReason, WorkSpec, WorkItemCommand, WorkItemEvent, WorkItemState } from './work-item.types.js';
 import { WorkItemAlreadyClaimed, WorkItemNotClaimable, NotTheHolder, NotDeadLettered } from './work-item.errors.js';
 import { deadLetterExpired, isClaimable, isFinished, leaseExpired } from './work-item.rules.js';
+import { dlqTtlMsOf, leaseMsOf } from './work-item.policy.js';
 
 export const initialWorkItemState = (): WorkItemState => ({ status: 'absent' });
 
@@ -41,7 +42,7 @@ function offer(cmd: Cmd<'OfferWork'>, state: WorkItemState): WorkItemEvent[] {
       `Task ${cmd.spec.taskId} was already offered as work item ${cmd.spec.id} with different details; use a new taskId.`,
     );
   }
-  return [{ type: 'WorkOffered', v: 1, spec: cmd.spec, maxAttempts: cmd.maxAttempts, at: cmd.now }];
+  return [{ type: 'WorkOffered', v: 2, spec: cmd.spec, policy: cmd.policy, at: cmd.now }];
 }
 
 /** What an expired lease turns into: the item is offered again, or dead-lettered when out of attempts. */
@@ -62,19 +63,18 @@ function claim(cmd: Cmd<'ClaimWork'>, current: WorkItemState): WorkItemEvent[] {
     if (state.status === 'claimed') throw new WorkItemAlreadyClaimed(state.spec.id, state.holder);
     throw new WorkItemNotClaimable(state.spec.id, state.status);
   }
+  const ttl = dlqTtlMsOf(state, cmd.dlqTtlMs);
   const events: WorkItemEvent[] = [];
   if (state.status === 'claimed') {
-    events.push(...expire(state, cmd.now, cmd.dlqTtlMs));
+    events.push(...expire(state, cmd.now, ttl));
     if (events.length > 1) return events;
   } else if (state.attempts >= state.maxAttempts) {
-    return [deadLetter('max-attempts', cmd.now, cmd.dlqTtlMs)];
+    return [deadLetter('max-attempts', cmd.now, ttl)];
   }
-  if (pastDeadline(state, cmd.now)) return [...events, deadLetter('deadline', cmd.now, cmd.dlqTtlMs)];
+  if (pastDeadline(state, cmd.now)) return [...events, deadLetter('deadline', cmd.now, ttl)];
   const attempt = state.attempts + 1;
-  return [
-    ...events,
-    { type: 'WorkClaimed', v: 1, holder: cmd.holder, attempt, leaseUntil: cmd.now + cmd.leaseMs, at: cmd.now },
-  ];
+  const leaseUntil = cmd.now + leaseMsOf(state, cmd.leaseMs);
+  return [...events, { type: 'WorkClaimed', v: 1, holder: cmd.holder, attempt, leaseUntil, at: cmd.now }];
 }
 
 function heldBy(state: WorkItemState, holder: string): Claimed {
@@ -84,14 +84,14 @@ function heldBy(state: WorkItemState, holder: string): Claimed {
 }
 
 function progress(cmd: Cmd<'ReportProgress'>, state: WorkItemState): WorkItemEvent[] {
-  heldBy(state, cmd.holder);
+  const held = heldBy(state, cmd.holder);
   return [
     {
       type: 'WorkProgressReported',
       v: 1,
       progress: cmd.progress,
       ...(cmd.message !== undefined ? { message: cmd.message } : {}),
-      leaseUntil: cmd.now + cmd.leaseMs,
+      leaseUntil: cmd.now + leaseMsOf(held, cmd.leaseMs),
       at: cmd.now,
     },
   ];
@@ -124,14 +124,15 @@ function fail(cmd: Cmd<'FailWork'>, state: WorkItemState): WorkItemEvent[] {
     retryable: cmd.retryable,
     at: cmd.now,
   };
-  if (!cmd.retryable) return [failed, deadLetter('non-retryable', cmd.now, cmd.dlqTtlMs)];
-  if (held.attempts >= held.maxAttempts) return [failed, deadLetter('max-attempts', cmd.now, cmd.dlqTtlMs)];
+  const ttl = dlqTtlMsOf(held, cmd.dlqTtlMs);
+  if (!cmd.retryable) return [failed, deadLetter('non-retryable', cmd.now, ttl)];
+  if (held.attempts >= held.maxAttempts) return [failed, deadLetter('max-attempts', cmd.now, ttl)];
   return [failed];
 }
 
 function expireLease(cmd: Cmd<'ExpireLease'>, state: WorkItemState): WorkItemEvent[] {
   if (state.status !== 'claimed' || !leaseExpired(state, cmd.now)) return [];
-  return expire(state, cmd.now, cmd.dlqTtlMs);
+  return expire(state, cmd.now, dlqTtlMsOf(state, cmd.dlqTtlMs));
 }
 
 function deadLettered(current: WorkItemState, now: number): Extract<WorkItemState, { status: 'dead-lettered' }> {
@@ -162,6 +163,7 @@ function compact(cmd: Cmd<'CompactWork'>, state: WorkItemState): WorkItemEvent[]
 /**
  * The work item state machine: offered → claimed (lease, attempt n) → completed,
  * or failed / lease expired → offered again or dead-lettered → retried or discarded.
+ * Leases, attempts and dead-letter times are the item's own policy, set by its offer.
  *
  * @example
  *   decideWorkItem({ type: 'ClaimWork', holder: 'a1', leaseMs: 1000, dlqTtlMs: 10, now: 5 }, offered)

@@ -8,19 +8,18 @@ const common = (s: Live) => ({
   offeredAt: s.offeredAt,
   attempts: s.attempts,
   maxAttempts: s.maxAttempts,
+  ...(s.leaseMs !== undefined ? { leaseMs: s.leaseMs } : {}),
+  ...(s.dlqTtlMs !== undefined ? { dlqTtlMs: s.dlqTtlMs } : {}),
   history: s.history,
 });
 
 export function evolveWorkItem(state: WorkItemState, event: WorkItemEvent): WorkItemState {
   if (event.type === 'WorkOffered') {
-    return {
-      status: 'offered',
-      spec: event.spec,
-      offeredAt: event.at,
-      attempts: 0,
-      maxAttempts: event.maxAttempts,
-      history: [],
-    };
+    const offered = { status: 'offered', spec: event.spec, offeredAt: event.at, attempts: 0, history: [] } as const;
+    // An offer stored before policies travelled has only its attempts: the deciding side's settings do the rest.
+    if (event.v === 1) return { ...offered, maxAttempts: event.maxAttempts };
+    const { leaseMs, maxAttempts, dlqTtlMs } = event.policy;
+    return { ...offered, maxAttempts, leaseMs, dlqTtlMs };
   }
   if (event.type === 'WorkItemCompacted') return event.state;
   if (state.status === 'absent') return state;

@@ -13,6 +13,17 @@ export interface WorkSpec {
   readonly namespace: string;
 }
 
+/**
+ * How the queue treats one item: how long a claim holds it, how many deliveries it gets, how long
+ * its dead letter is kept. The offering session's settings (WORKQUEUE_ACK_TIMEOUT,
+ * WORKQUEUE_MAX_ATTEMPTS, WORKQUEUE_DLQ_TTL), stored with the offer (ADR 0035).
+ */
+export interface WorkPolicy {
+  readonly leaseMs: number;
+  readonly maxAttempts: number;
+  readonly dlqTtlMs: number;
+}
+
 /** Why an attempt ended without completion; kept for the dead-letter report. */
 export interface AttemptRecord {
   readonly attempt: number;
@@ -28,7 +39,14 @@ interface Common {
   readonly offeredAt: number;
   /** Deliveries so far (claims). */
   readonly attempts: number;
+  /** Deliveries allowed: the offer's, or what a retry of its dead letter allows. */
   readonly maxAttempts: number;
+  /**
+   * The item's own lease and dead-letter time, from its offer. Absent for an item offered before
+   * policies travelled with the offer (a v1 WorkOffered): the deciding side's settings apply.
+   */
+  readonly leaseMs?: number;
+  readonly dlqTtlMs?: number;
   readonly history: readonly AttemptRecord[];
 }
 
@@ -60,7 +78,11 @@ export type WorkItemState =
 export type FinishedWorkItem = Extract<WorkItemState, { status: 'completed' | 'dead-lettered' | 'discarded' }>;
 
 export type WorkItemCommand =
-  | { readonly type: 'OfferWork'; readonly spec: WorkSpec; readonly maxAttempts: number; readonly now: number }
+  | { readonly type: 'OfferWork'; readonly spec: WorkSpec; readonly policy: WorkPolicy; readonly now: number }
+  /**
+   * `leaseMs` and `dlqTtlMs` on the commands below are the deciding side's settings: they apply
+   * only to an item whose offer carried no policy of its own (see WorkPolicy).
+   */
   | {
       readonly type: 'ClaimWork';
       readonly holder: string;
@@ -98,6 +120,14 @@ export type WorkItemCommand =
   | { readonly type: 'CompactWork'; readonly now: number };
 
 export type WorkItemEvent =
+  | {
+      readonly type: 'WorkOffered';
+      readonly v: 2;
+      readonly spec: WorkSpec;
+      readonly policy: WorkPolicy;
+      readonly at: number;
+    }
+  /** An offer stored before policies travelled with it: only its attempts are its own. Read, never written. */
   | {
       readonly type: 'WorkOffered';
       readonly v: 1;

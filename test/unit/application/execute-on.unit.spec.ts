@@ -16,6 +16,7 @@ const spec = {
   namespace: 'proj',
 };
 const offered: WorkItemEvent = { type: 'WorkOffered', v: 1, spec, maxAttempts: 3, at: 0 };
+const policy = { leaseMs: 100, maxAttempts: 3, dlqTtlMs: 100 };
 
 describe('executeOn (a command run through a read model)', () => {
   it("shows the writer's own change in the model at once, and its observers see it", async () => {
@@ -24,7 +25,7 @@ describe('executeOn (a command run through a read model)', () => {
     const index = new WorkIndex(quarantine);
     const seen: string[] = [];
     index.observe((batch) => seen.push(...batch.events.map((e) => e.type)));
-    await executeOn(store, index, stream, { type: 'OfferWork', spec, maxAttempts: 3, now: 0 });
+    await executeOn(store, index, stream, { type: 'OfferWork', spec, policy, now: 0 });
     await executeOn(store, index, stream, { type: 'ClaimWork', holder: 'a1', leaseMs: 100, dlqTtlMs: 100, now: 1 });
     expect(index.get('w-1')).toMatchObject({ revision: 2, state: { status: 'claimed', holder: 'a1' } });
     expect(seen).toEqual(['WorkOffered', 'WorkClaimed']);
@@ -109,7 +110,7 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
     const outcome = await executeOn({ events, quarantine }, index, stream, {
       type: 'OfferWork',
       spec,
-      maxAttempts: 3,
+      policy,
       now: 0,
     });
     expect(outcome).toMatchObject({ deferred: true, state: { status: 'offered' } });
@@ -128,7 +129,7 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
       { events, quarantine },
       index,
       stream,
-      { type: 'OfferWork', spec, maxAttempts: 3, now: 0 },
+      { type: 'OfferWork', spec, policy, now: 0 },
       () => false,
     );
     expect(outcome.deferred).toBeUndefined();
@@ -150,7 +151,7 @@ describe('executeOn with a deferred append (ADR 0026)', () => {
     const quarantine = new CountingQuarantine();
     const events = new DeferringStore();
     const index = new WorkIndex(quarantine);
-    await executeOn({ events, quarantine }, index, stream, { type: 'OfferWork', spec, maxAttempts: 3, now: 0 });
+    await executeOn({ events, quarantine }, index, stream, { type: 'OfferWork', spec, policy, now: 0 });
     // Stored, but the feed that would have shown it skipped it: it settles unseen.
     await events.append(stream, [offered], 0);
     await events.waiting.shift()!.settle(false);

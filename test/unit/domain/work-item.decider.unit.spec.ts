@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkWorkPolicy,
   Conflict,
   NotDeadLettered,
   NotFound,
@@ -7,9 +8,11 @@ import {
   WorkItemAlreadyClaimed,
   workItemDecider,
   WorkItemNotClaimable,
+  ValidationError,
   type DeadLetterReason,
   type WorkItemCommand,
   type WorkItemEvent,
+  type WorkPolicy,
   type WorkSpec,
 } from '../../../src/domain/index.js';
 import { fold, spec } from '../../support/given-when-then.js';
@@ -28,6 +31,10 @@ const workSpec: WorkSpec = {
 };
 
 // Events
+/**
+ * An offer as stored before policies travelled with it (v1): most cases below start from one, so
+ * they show too that such items replay and take the commands' (the deciding side's) lease and TTL.
+ */
 const offered = (maxAttempts = 3, s: WorkSpec = workSpec): WorkItemEvent => ({
   type: 'WorkOffered',
   v: 1,
@@ -69,11 +76,21 @@ const deadLettered = (reason: DeadLetterReason, at: number): WorkItemEvent => ({
 });
 const discarded = (at: number): WorkItemEvent => ({ type: 'WorkDiscarded', v: 1, at });
 
+/** An offer with the item's own policy (v2). */
+const offeredWith = (policy: WorkPolicy, at = 0): WorkItemEvent => ({
+  type: 'WorkOffered',
+  v: 2,
+  spec: workSpec,
+  policy,
+  at,
+});
+
 // Commands
-const offer = (s: WorkSpec = workSpec, now = 0): WorkItemCommand => ({
+const POLICY: WorkPolicy = { leaseMs: LEASE, maxAttempts: 3, dlqTtlMs: TTL };
+const offer = (s: WorkSpec = workSpec, now = 0, policy: WorkPolicy = POLICY): WorkItemCommand => ({
   type: 'OfferWork',
   spec: s,
-  maxAttempts: 3,
+  policy,
   now,
 });
 const claim = (holder: string, now: number): WorkItemCommand => ({
@@ -124,7 +141,11 @@ const work = spec(workItemDecider);
 
 describe('WorkItem decider', () => {
   describe('OfferWork', () => {
-    it('offers an absent item', () => work.given([]).when(offer()).then([offered()]));
+    it('offers an absent item with its policy', () =>
+      work
+        .given([])
+        .when(offer())
+        .then([offeredWith(POLICY)]));
 
     it('a repeated offer of the same task is stored once', () =>
       work.given([offered()]).when(offer(workSpec, 50)).then([]));
@@ -454,6 +475,110 @@ describe('WorkItem decider', () => {
     );
 
     it('has no lease to expire', () => work.given([]).when(expireLease(1)).then([]));
+  });
+});
+
+describe("a WorkItem's own policy (ADR 0035)", () => {
+  // The commands below carry the deciding side's settings (LEASE, TTL); the item's own policy differs.
+  const own: WorkPolicy = { leaseMs: 60_000, maxAttempts: 1, dlqTtlMs: 9_000 };
+
+  it("a claim leases the item for its own lease, not the deciding side's", () =>
+    work
+      .given([offeredWith(own)])
+      .when(claim('a', 100))
+      .then([{ type: 'WorkClaimed', v: 1, holder: 'a', attempt: 1, leaseUntil: 60_100, at: 100 }]));
+
+  it("progress extends the lease by the item's own lease", () =>
+    work
+      .given([offeredWith(own), claimed('a', 1, 100)])
+      .when(progress('a', 500))
+      .then([{ type: 'WorkProgressReported', v: 1, progress: 40, leaseUntil: 60_500, at: 500 }]));
+
+  it("one attempt allowed: the first retryable failure dead-letters, kept for the item's own TTL", () =>
+    work
+      .given([offeredWith(own), claimed('a', 1, 100)])
+      .when(fail('a', 200))
+      .then([
+        failed('a', 1, 200),
+        { type: 'WorkDeadLettered', v: 1, reason: 'max-attempts', expiresAt: 9_200, at: 200 },
+      ]));
+
+  it("an expired last lease dead-letters with the item's own TTL", () =>
+    work
+      .given([offeredWith(own), claimed('a', 1, 100)])
+      .when(expireLease(70_000))
+      .then([
+        leaseExpired('a', 1, 70_000),
+        { type: 'WorkDeadLettered', v: 1, reason: 'max-attempts', expiresAt: 79_000, at: 70_000 },
+      ]));
+
+  it("a non-retryable failure dead-letters with the item's own TTL", () =>
+    work
+      .given([offeredWith({ ...own, maxAttempts: 5 }), claimed('a', 1, 100)])
+      .when(fail('a', 200, false))
+      .then([
+        failed('a', 1, 200, false),
+        { type: 'WorkDeadLettered', v: 1, reason: 'non-retryable', expiresAt: 9_200, at: 200 },
+      ]));
+
+  it('a dead letter retried keeps the policy it was offered with', () =>
+    work
+      .given([
+        offeredWith(own),
+        claimed('a', 1, 100),
+        failed('a', 1, 200),
+        { type: 'WorkDeadLettered', v: 1, reason: 'max-attempts', expiresAt: 9_200, at: 200 },
+        { type: 'WorkRetried', v: 1, resetAttempts: true, maxAttempts: 1, at: 300 },
+      ])
+      .when(claim('b', 400))
+      .then([{ type: 'WorkClaimed', v: 1, holder: 'b', attempt: 1, leaseUntil: 60_400, at: 400 }]));
+
+  it("an item offered before policies travelled (v1) takes the deciding side's lease and TTL", () =>
+    work
+      .given([offered(1), claimed('a', 1, 100)])
+      .when(fail('a', 200))
+      .then([failed('a', 1, 200), deadLettered('max-attempts', 200)]));
+
+  it('the state holds the policy of a v2 offer, and none of a v1 offer', () => {
+    expect(fold(workItemDecider, [offeredWith(own)])).toEqual({
+      status: 'offered',
+      spec: workSpec,
+      offeredAt: 0,
+      attempts: 0,
+      maxAttempts: 1,
+      leaseMs: 60_000,
+      dlqTtlMs: 9_000,
+      history: [],
+    });
+    const old = fold(workItemDecider, [offered(2)]);
+    expect(old).not.toHaveProperty('leaseMs');
+    expect(old).not.toHaveProperty('dlqTtlMs');
+  });
+});
+
+describe('checkWorkPolicy', () => {
+  const hub: WorkPolicy = { leaseMs: 300_000, maxAttempts: 3, dlqTtlMs: 604_800_000 };
+
+  it("takes what the offering session asked for, and the deciding side's value for what it did not send", () => {
+    expect(checkWorkPolicy({ maxAttempts: 1 }, hub)).toEqual({ ...hub, maxAttempts: 1 });
+    expect(checkWorkPolicy({ leaseMs: 1_000, maxAttempts: 7, dlqTtlMs: 2_000 }, hub)).toEqual({
+      leaseMs: 1_000,
+      maxAttempts: 7,
+      dlqTtlMs: 2_000,
+    });
+    expect(checkWorkPolicy(undefined, hub)).toEqual(hub);
+  });
+
+  it.each([
+    [{ leaseMs: 99 }, /policy\.leaseMs: must be a whole number from 100 to 86400000 \(WORKQUEUE_ACK_TIMEOUT\)/],
+    [{ maxAttempts: 0 }, /policy\.maxAttempts: .*from 1 to 100 \(WORKQUEUE_MAX_ATTEMPTS\)/],
+    [{ maxAttempts: 101 }, /policy\.maxAttempts/],
+    [{ maxAttempts: 1.5 }, /policy\.maxAttempts/],
+    [{ dlqTtlMs: 366 * 86_400_000 }, /policy\.dlqTtlMs: .*\(WORKQUEUE_DLQ_TTL\)/],
+    [{ leaseMs: '5000' as unknown as number }, /policy\.leaseMs/],
+  ])('refuses %j, naming the field and its setting', (asked, message) => {
+    expect(() => checkWorkPolicy(asked, hub)).toThrow(ValidationError);
+    expect(() => checkWorkPolicy(asked, hub)).toThrow(message);
   });
 });
 

@@ -33,12 +33,12 @@ describe('codecs of values read back from NATS', () => {
     expect(decoder.decode(workItemEventSchema, JSON.stringify(discarded), at(1))).toEqual(discarded);
     expect(decoder.decode(workItemEventSchema, 'not {json', at(2))).toBeUndefined();
     expect(
-      decoder.decode(workItemEventSchema, new TextEncoder().encode('{"type":"WorkOffered","spec":null}'), at(3)),
+      decoder.decode(workItemEventSchema, new TextEncoder().encode('{"type":"WorkOffered","v":1,"spec":null}'), at(3)),
     ).toBeUndefined();
     expect(decoder.decode(workItemEventSchema, 'not {json', at(2))).toBeUndefined();
     expect(reports.map(({ sequence, reason }) => ({ sequence, reason }))).toEqual([
       { sequence: 2, reason: 'not JSON' },
-      { sequence: 3, reason: expect.stringMatching(/^v: .*; spec: .*; maxAttempts: /) },
+      { sequence: 3, reason: expect.stringMatching(/^spec: .*; maxAttempts: /) },
     ]);
     expect(quarantine.counts()).toEqual({ WARP_EV_p: 2 });
   });
@@ -68,6 +68,14 @@ describe('codecs of values read back from NATS', () => {
     expect(workItemEventSchema.safeParse({ ...offer, spec: { ...spec, capability: '>' } }).success).toBe(false);
     expect(workItemEventSchema.safeParse({ ...offer, spec: { ...spec, id: 'a.b' } }).success).toBe(false);
     expect(workItemEventSchema.safeParse({ ...offer, spec, at: Number.POSITIVE_INFINITY }).success).toBe(false);
+    // An offer carries its policy from v2 on (ADR 0035); v1, stored before, is still read.
+    const policy = { leaseMs: 1_000, maxAttempts: 1, dlqTtlMs: 2_000 };
+    expect(workItemEventSchema.safeParse({ type: 'WorkOffered', v: 2, spec, policy, at: 1 }).success).toBe(true);
+    expect(workItemEventSchema.safeParse({ ...offer, v: 2, spec }).success).toBe(false);
+    expect(
+      workItemEventSchema.safeParse({ type: 'WorkOffered', v: 2, spec, policy: { leaseMs: 1 }, at: 1 }).success,
+    ).toBe(false);
+    expect(workItemEventSchema.safeParse({ ...offer, v: 3, spec, policy }).success).toBe(false);
     expect(batchSchema('work').safeParse({ events: [] }).success).toBe(false);
     expect(batchSchema('agent').safeParse({ events: [{ type: 'WorkDiscarded', v: 1, at: 1 }] }).success).toBe(false);
   });

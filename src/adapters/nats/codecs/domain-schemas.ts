@@ -14,6 +14,7 @@ import {
   type JsonValue,
   type Retention,
   type WorkItemEvent,
+  type WorkPolicy,
   type WorkSpec,
 } from '../../../domain/index.js';
 import type { Checkpoint, DirectMessage, RegistryEntry, WorkTombstone } from '../../../ports/index.js';
@@ -138,8 +139,12 @@ const workCommon = {
   offeredAt: time,
   attempts: count,
   maxAttempts: count,
+  leaseMs: count.optional(),
+  dlqTtlMs: count.optional(),
   history: z.array(attemptRecordSchema),
 };
+
+const workPolicySchema = z.object({ leaseMs: count, maxAttempts: count, dlqTtlMs: count });
 
 const finishedStates = [
   z.object({
@@ -177,7 +182,17 @@ const liveWorkItemSchema = z.discriminatedUnion('status', [
 ]);
 
 export const workItemEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('WorkOffered'), v: z.literal(1), spec: workSpecSchema, maxAttempts: count, at: time }),
+  // v1: stored before an offer carried its policy (ADR 0035), still read.
+  z.discriminatedUnion('v', [
+    z.object({
+      type: z.literal('WorkOffered'),
+      v: z.literal(2),
+      spec: workSpecSchema,
+      policy: workPolicySchema,
+      at: time,
+    }),
+    z.object({ type: z.literal('WorkOffered'), v: z.literal(1), spec: workSpecSchema, maxAttempts: count, at: time }),
+  ]),
   z.object({
     type: z.literal('WorkClaimed'),
     v: z.literal(1),
@@ -302,6 +317,7 @@ proof<Decodes<typeof agentEventSchema, AgentEvent>>();
 proof<Decodes<typeof retentionSchema, Retention>>();
 proof<Decodes<typeof channelEventSchema, ChannelEvent>>();
 proof<Decodes<typeof workSpecSchema, WorkSpec>>();
+proof<Decodes<typeof workPolicySchema, WorkPolicy>>();
 proof<Decodes<typeof finishedWorkItemSchema, FinishedWorkItem>>();
 proof<Decodes<typeof workItemEventSchema, WorkItemEvent>>();
 proof<Decodes<typeof channelMessageSchema, Omit<ChannelMessage, 'id'>>>();
