@@ -71,10 +71,10 @@ export async function openSealedSession(options: SealedSessionOptions): Promise<
     local: sealedOps(hub, deps, conn, onError),
     session,
     workOffers: (listener) => subscribeWorkNotices(conn.nc, session.namespace, decoder, listener, onError),
-  });
-  try {
     // This session's WORKQUEUE_* travel with its offers (ADR 0035).
     policy: { leaseMs: env.ackTimeoutMs, maxAttempts: env.maxAttempts, dlqTtlMs: env.dlqTtlMs },
+  });
+  try {
     if (options.channels.length > 0) await hub.call('syncChannels', options.channels);
   } catch (error) {
     await conn.close();
