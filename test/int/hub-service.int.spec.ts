@@ -118,4 +118,35 @@ describe('the hub service on a real nats-server', () => {
     });
     expect(found!.requests).toBeGreaterThan(0);
   });
+
+  it('answers a request asked again with its id by what the first did: the same claim, a failure once', async () => {
+    const me = { ...who, holder: { session: 'rep', pid: 3 } };
+    const subject = (op: string) => `warp.hub.${op}.proj.rep`;
+    const registered = await ask(subject('registerAgent'), {
+      session: me,
+      input: { agentType: 'repeater', capabilities: ['repeat'] },
+      id: 'register-1',
+    });
+    const asAgent = { ...me, handle: registered.session.handle, guid: registered.session.guid };
+    for (const taskId of ['r-1', 'r-2'])
+      await ask(subject('broadcastWorkOffer'), {
+        session: asAgent,
+        input: { taskId, description: 'x', requiredCapability: 'repeat' },
+      });
+    const claim = { session: asAgent, input: { capability: 'repeat', timeout: 100 }, id: 'claim-1' };
+    const first = await ask(subject('claimWork'), claim);
+    const again = await ask(subject('claimWork'), claim);
+    expect(first).toMatchObject({ ok: true, result: { claimed: true } });
+    expect(again.result.workItem.workItemId).toBe(first.result.workItem.workItemId);
+    const fail = {
+      session: asAgent,
+      input: { workItemId: first.result.workItem.workItemId, error: 'flaky', retryable: true },
+      id: 'fail-1',
+    };
+    const failed = await ask(subject('failWork'), fail);
+    expect(failed.ok).toBe(true);
+    expect(await ask(subject('failWork'), fail)).toEqual(failed);
+    // A new id is a new request: the failed item is no longer this agent's.
+    expect(await ask(subject('failWork'), { ...fail, id: 'fail-2' })).toMatchObject({ ok: false });
+  });
 });

@@ -1,5 +1,5 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JetStreamApiError } from '@nats-io/jetstream';
 import { headers, RequestError, TimeoutError, type MsgHdrs } from '@nats-io/nats-core';
 import type { Session } from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
@@ -20,6 +20,13 @@ import {
 
 /** How long an ordinary call waits for the hub; a call that waits by design (claim, wait) adds its own wait. */
 export const HUB_TIMEOUT_MS = 5_000;
+/**
+ * How long one attempt waits before the call asks again, with the same request id (ADR 0037): a
+ * hub that died or stalled with the request is then passed over for another within seconds.
+ */
+const ATTEMPT_MS = 2_500;
+/** Asked this many times at most (besides a wait's own length, the call takes at most this many attempts). */
+const ATTEMPTS = 3;
 /** How long a session waits for a hub it started (or another session started) to answer. */
 const HUB_START_MS = 15_000;
 const HUB_POLL_MS = 100;
@@ -63,22 +70,6 @@ const deferralHeaders = (ack: PendingReply | undefined, refused: string | undefi
   return h;
 };
 
-/** Operations that change nothing: one whose hub died before answering is asked again (another hub may answer). */
-const READS: ReadonlySet<HubOp> = new Set([
-  'discoverAgents',
-  'getAgentInfo',
-  'getWorkItem',
-  'listWork',
-  'listDeadLetterItems',
-]);
-
-/**
- * Changes stored once however often they are asked (an offer by its taskId, a completion): when
- * the stream never said whether the deferred one was stored (a leader election, say), they are
- * asked again and answered as they then stand, instead of leaving the caller to find out.
- */
-const STORED_ONCE: ReadonlySet<HubOp> = new Set(['broadcastWorkOffer', 'completeWork']);
-
 /** The operations that change who the session is; other answers never touch it (they may race one that does). */
 const IDENTITY_OPS: ReadonlySet<HubOp> = new Set(['setHandle', 'registerAgent', 'deregisterAgent']);
 
@@ -87,20 +78,25 @@ export class HubClient {
   constructor(private readonly options: HubClientOptions) {}
 
   async call<T>(op: HubOp, input?: unknown, call: CallOptions = {}): Promise<T> {
-    const { credential, maxPayload } = this.options;
-    const payload = encodeRequest(this.wire(), input, this.options.checkPayload, credential);
-    if (maxPayload !== undefined && maxPayload >= 0 && Buffer.byteLength(payload) > maxPayload)
-      throw new ValidationError(
-        'input',
-        `makes a ${Buffer.byteLength(payload)}-byte request; this agent's credential allows at most ${maxPayload} bytes a message (warp auth add-agent --max-payload)`,
-      );
-    const timeout = HUB_TIMEOUT_MS + (call.waitMs ?? 0);
-    try {
-      return await this.send<T>(op, payload, timeout);
-    } catch (error) {
-      if (error instanceof Unanswered && READS.has(op)) return this.send<T>(op, payload, timeout);
-      if (!(error instanceof NoHub)) throw error;
+    const { credential } = this.options;
+    const wait = call.waitMs ?? 0;
+    const timeout = ATTEMPT_MS + wait;
+    const id = randomUUID();
+    const payload = encodeRequest(this.wire(), input, this.options.checkPayload, credential, id);
+    this.checkSize(payload);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send<T>(op, payload, timeout);
+      } catch (error) {
+        if (error instanceof NoHub) return this.startingHub(op, payload, timeout);
+        // Asked again with the same id: the hub answers a repeat with what the first one did.
+        if (!(error instanceof Unanswered) || attempt >= ATTEMPTS) throw error;
+      }
     }
+  }
+
+  /** No hub answers: start one here (the embedded default) and ask it, or say how to start one. */
+  private async startingHub<T>(op: HubOp, payload: string, timeout: number): Promise<T> {
     const { launch } = this.options;
     if (!launch) throw this.absent();
     const deadline = Date.now() + HUB_START_MS;
@@ -115,6 +111,15 @@ export class HubClient {
         if (Date.now() > deadline) throw this.absent();
       }
     }
+  }
+
+  private checkSize(payload: string): void {
+    const { maxPayload } = this.options;
+    if (maxPayload !== undefined && maxPayload >= 0 && Buffer.byteLength(payload) > maxPayload)
+      throw new ValidationError(
+        'input',
+        `makes a ${Buffer.byteLength(payload)}-byte request; this agent's credential allows at most ${maxPayload} bytes a message (warp auth add-agent --max-payload)`,
+      );
   }
 
   /** `refused`: the ack subject of this request's deferred attempt, which the stream refused. */
@@ -135,7 +140,7 @@ export class HubClient {
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
         throw new Unanswered(
-          `The Warp hub did not answer within ${Math.round(timeout / 1000)} s, so whether "${op}" took effect is unknown; ` +
+          `The Warp hub did not answer "${op}" within ${Math.round(timeout / 1000)} s, asked ${ATTEMPTS} times, so whether it took effect is unknown; ` +
             'check before repeating it. `warp status` lists the hubs that answer; if none does, start one with `warp hub`.',
         );
       throw error instanceof SyntaxError
@@ -154,18 +159,18 @@ export class HubClient {
     // A deferred answer holds once stored; one the stream refused (another hub changed the item first,
     // a quota) is asked again, waiting for the store this time, and answered as it then stands. The
     // hub is told of the refusal, which it may not see otherwise (a quota stores nothing to see).
-    if (reply.data.deferred && !(await this.stored(op, ack, timeout)))
-      return this.send<T>(op, payload, timeout, ack!.subject);
+    if (reply.data.deferred && !(await this.stored(ack))) return this.send<T>(op, payload, timeout, ack!.subject);
     if (IDENTITY_OPS.has(op)) this.adopt(reply.data.session);
     return reply.data.result as T;
   }
 
   /**
-   * Whether the stream stored the deferred append: its ack came, or its refusal (false). With no
-   * word from the stream, false for a change stored once however often it is asked (see
-   * STORED_ONCE); otherwise the outcome is unknown, and the caller is told so.
+   * Whether the stream stored the deferred append: its ack came (true), or its refusal, or no word
+   * at all (a stream electing its leader), false: the request is then asked again without deferral,
+   * with its id, and answered as it then stands (the hub gives a repeat of a stored change its first
+   * outcome, ADR 0037).
    */
-  private async stored(op: HubOp, ack: PendingReply | undefined, timeout: number): Promise<boolean> {
+  private async stored(ack: PendingReply | undefined): Promise<boolean> {
     if (!ack)
       throw new BackendUnavailable(
         'The Warp hub deferred an answer no one asked it to defer; is it the same Warp version?',
@@ -173,17 +178,8 @@ export class HubClient {
     try {
       parsePubAck(await ack.reply);
       return true;
-    } catch (error) {
-      // Refused by the stream, or no stream took it: nothing was stored. Anything else may hide a store.
-      if (error instanceof JetStreamApiError || (error instanceof RequestError && error.isNoResponders())) return false;
-      if (STORED_ONCE.has(op)) return false;
-      const why =
-        error instanceof TimeoutError
-          ? `within ${Math.round((timeout + HUB_TIMEOUT_MS) / 1000)} s`
-          : `(${String(error)})`;
-      throw new Unanswered(
-        `NATS did not confirm ${why} that "${op}" was stored, so whether it took effect is unknown; check before repeating it.`,
-      );
+    } catch {
+      return false;
     }
   }
 

@@ -38,6 +38,9 @@ export const HUB_OPS = [
   'listDeadLetterItems',
   'retryDeadLetterItem',
   'discardDeadLetterItem',
+  'reservePaths',
+  'releasePaths',
+  'listReservations',
   'waitForMessages',
   'agentDigest',
 ] as const;
@@ -57,6 +60,21 @@ export const DEFERRABLE: ReadonlySet<HubOp> = new Set([
   'reportWorkProgress',
 ]);
 export const ACK_HEADER = 'Warp-Ack';
+/**
+ * Operations that change nothing: a repeat of one is simply answered again (ADR 0037). Reading
+ * messages moves the read cursor, so it is not one of them.
+ */
+export const READ_OPS: ReadonlySet<HubOp> = new Set([
+  'listChannels',
+  'inboxStatus',
+  'discoverAgents',
+  'getAgentInfo',
+  'getWorkItem',
+  'listWork',
+  'listDeadLetterItems',
+  'listReservations',
+  'waitForMessages',
+]);
 /**
  * On a request asked again because the stream refused its deferred append: that append's ack
  * subject, so that the hub stops waiting to see it stored (a refusal by quota leaves nothing to see).
@@ -109,6 +127,11 @@ export type SessionWire = z.infer<typeof sessionWireSchema>;
 
 export const requestSchema = z.object({
   session: sessionWireSchema,
+  /**
+   * Chosen by the session for one call and kept when it asks again: a repeat of a request that took
+   * effect gets that effect, not a second one (ADR 0037).
+   */
+  id: token.optional(),
   input: z.unknown().optional(),
   /** An agent's user JWT (public), which the hub checks against the subject (ADR 0022). */
   credential: z.string().max(16_384).optional(),

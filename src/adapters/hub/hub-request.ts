@@ -12,10 +12,12 @@ export function encodeRequest(
   checkPayload: (field: string, payload: string) => void,
   /** An agent's user JWT, for the hub to check who is calling (ADR 0022). */
   credential?: string,
+  /** The call's id, the same each time it is asked (ADR 0037). */
+  id?: string,
 ): string {
   let payload: string;
   try {
-    payload = JSON.stringify({ session, input, ...(credential ? { credential } : {}) });
+    payload = JSON.stringify({ session, input, ...(credential ? { credential } : {}), ...(id ? { id } : {}) });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     throw new ValidationError(

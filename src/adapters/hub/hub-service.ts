@@ -1,6 +1,12 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type ServiceMsg } from '@nats-io/services';
-import { createSessionDeps, type BackendPorts, type ReadModels, type Settings } from '../../application/index.js';
+import {
+  createSessionDeps,
+  type AppDeps,
+  type BackendPorts,
+  type ReadModels,
+  type Settings,
+} from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
 import { describeIssues } from '../nats/codecs/stored-value-decoder.js';
 import type { Clock, IdGenerator, ProcessProbe } from '../../ports/index.js';
@@ -19,6 +25,7 @@ import {
   HUB_OPS,
   HUB_QUEUE,
   HUB_SERVICE,
+  READ_OPS,
   hubEndpointSubject,
   requestSchema,
   type HubOp,
@@ -102,6 +109,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     ...(options.trust ? { ratePerSecond: options.trust.ratePerSecond } : {}),
   });
   const verified = new VerifiedCredentials();
+  const repeats = new Repeats();
   const deferralOf = (op: HubOp, msg: ServiceMsg, guid: string | undefined): Deferral | undefined => {
     const { deferrals } = options;
     if (!deferrals || !DEFERRABLE.has(op)) return undefined;
@@ -123,6 +131,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     caller: Admitted,
   ): Promise<{ reply: Reply; before?: () => void }> => {
     let deferral: Deferral | undefined;
+    let turn: ReturnType<Repeats['take']> | undefined;
     try {
       const body = parseJson(msg.string());
       if (body === undefined) throw new ValidationError('request', 'malformed: not JSON');
@@ -146,8 +155,19 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       const processes = wire.hostname === options.hostname ? options.processes : REMOTE_PROCESSES;
       deferral = deferralOf(op, msg, identity?.guid);
       const ports = deferral ? { ...backend, events: deferral.events } : backend;
-      const made = createSessionDeps(ports, options.clock, options.ids, session, settings, processes, shared);
-      const deps = WAITING.has(op) ? { ...made, released: caller.released } : made;
+      const id = request.data.id;
+      const deps: AppDeps = {
+        ...createSessionDeps(ports, options.clock, options.ids, session, settings, processes, shared),
+        ...(id !== undefined ? { requestId: id } : {}),
+        ...(WAITING.has(op) ? { released: caller.released } : {}),
+      };
+      // A request asked again gets what the first of its id did, once that is decided (ADR 0037).
+      turn = id !== undefined && !READ_OPS.has(op) ? repeats.take(`${caller.caller}:${id}`) : undefined;
+      const first = await turn?.earlier;
+      if (first) {
+        deferral?.drop();
+        return { reply: first };
+      }
       const run = (): Promise<unknown> => runHubOp(op, deps, request.data.input);
       const result = await (options.budget && !WAITING.has(op) ? options.budget(run) : run());
       if (identity && session.guid !== undefined && session.guid !== identity.guid)
@@ -162,6 +182,12 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
         ...(deferral?.deferred() ? { deferred: true as const } : {}),
       };
       const sending = deferral;
+      turn?.done(
+        sending?.deferred()
+          ? sending.stored().then((ok) => (ok ? stripDeferred(reply) : undefined))
+          : Promise.resolve(reply),
+      );
+      turn = undefined;
       return {
         reply,
         before: () => {
@@ -175,7 +201,10 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       deferral?.drop();
       const wire = errorToWire(error);
       if (wire.kind === 'internal') options.onError(error);
-      return { reply: { ok: false, error: wire } };
+      const reply: Reply = { ok: false, error: wire };
+      // A refusal is the outcome; a failure for want of NATS (or a bug) is decided anew when asked again.
+      turn?.done(Promise.resolve(wire.kind === 'domain' ? reply : undefined));
+      return { reply };
     }
   };
 
@@ -246,6 +275,56 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       for (const entry of loaded) if (entry.status === 'fulfilled') await entry.value.close().catch(options.onError);
     },
   };
+}
+
+/** How long a hub remembers what it answered a request id, for repeats of it. */
+const REPEAT_WINDOW_MS = 120_000;
+const REPEATS_KEPT = 10_000;
+
+/**
+ * What this hub answered each request id of late: a repeat (the session asked again, its answer late
+ * or lost) waits for the first to be decided and gets its outcome instead of a second effect (ADR
+ * 0037). A deferred answer counts once its append is stored; one refused, failed for want of NATS
+ * or never decided leaves the repeat to be decided anew.
+ */
+class Repeats {
+  private readonly deciding = new Map<string, Promise<Reply | undefined>>();
+  private readonly answered = new Map<string, { readonly reply: Reply; readonly at: number }>();
+
+  take(key: string): { readonly earlier: Promise<Reply | undefined>; done(outcome: Promise<Reply | undefined>): void } {
+    const kept = this.answered.get(key);
+    if (kept && Date.now() - kept.at > REPEAT_WINDOW_MS) this.answered.delete(key);
+    const earlier =
+      kept && this.answered.has(key)
+        ? Promise.resolve(kept.reply)
+        : (this.deciding.get(key) ?? Promise.resolve(undefined));
+    let decided!: (reply: Reply | undefined) => void;
+    const mine = new Promise<Reply | undefined>((resolve) => (decided = resolve));
+    this.deciding.set(key, mine);
+    return {
+      earlier,
+      done: (outcome) =>
+        void outcome.then((reply) => {
+          if (this.deciding.get(key) === mine) this.deciding.delete(key);
+          if (reply) this.keep(key, reply);
+          decided(reply);
+        }),
+    };
+  }
+
+  private keep(key: string, reply: Reply): void {
+    this.answered.delete(key);
+    // The oldest goes first: a Map iterates in insertion order.
+    if (this.answered.size >= REPEATS_KEPT) this.answered.delete(this.answered.keys().next().value!);
+    this.answered.set(key, { reply, at: Date.now() });
+  }
+}
+
+/** A deferred answer as a repeat gets it: its append is stored, so nothing more is to be waited for. */
+function stripDeferred(reply: Reply): Reply {
+  if (!reply.ok || !reply.deferred) return reply;
+  const { deferred: _deferred, ...settled } = reply;
+  return settled;
 }
 
 function parseJson(text: string): unknown {

@@ -15,7 +15,8 @@ export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promi
   const channel = checkName('channel', input.channel);
   const known = deps.channels.get(channel);
   if (!known || known.state.status !== 'open') throw new ChannelNotFound(channel);
-  const key = checkIdempotencyKey(input.idempotencyKey);
+  // A request asked again (its answer was lost) stores its message once.
+  const key = checkIdempotencyKey(input.idempotencyKey ?? deps.requestId);
   if (input.replyTo !== undefined) {
     const target = parseMessageId('replyTo', input.replyTo);
     const { last } = await channelLog.position(session.namespace, channel);

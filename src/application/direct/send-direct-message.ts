@@ -33,7 +33,8 @@ export async function sendDirectMessage(
   const recipientGuid = checkId('recipientGuid', input.recipientGuid);
   const messageType = checkCapability('messageType', input.messageType ?? 'text');
   checkText('message', input.message, settings.maxMessageBytes);
-  const key = checkIdempotencyKey(input.idempotencyKey);
+  // A request asked again (its answer was lost) stores its message once.
+  const key = checkIdempotencyKey(input.idempotencyKey ?? deps.requestId);
   if (input.metadata !== undefined) {
     if (typeof input.metadata !== 'object' || input.metadata === null || Array.isArray(input.metadata)) {
       throw new ValidationError('metadata', 'must be an object');

@@ -40,6 +40,11 @@ export interface AppDeps {
    * place): a wait then answers as though its time were up.
    */
   readonly released?: AbortSignal;
+  /**
+   * The id of the request this call answers, on a hub: the same when the session asks again, so
+   * a change asked twice takes effect once (ADR 0037).
+   */
+  readonly requestId?: string;
 }
 
 /** The read models of one namespace: one per session in process, shared by every request in a hub. */
