@@ -18,3 +18,4 @@ export { compactFinishedWork } from './work/compact-finished-work.js';
 export { maintain, runMaintenance } from './work/maintenance.js';
 export { purgeExpiredWork } from './work/purge-expired-work.js';
 export * from './namespace-models.js';
+export { inProject, type ReservationView } from './reservations/reservation-book.js';

@@ -19,6 +19,9 @@ import type { deregisterAgent } from './registry/deregister-agent.js';
 import type { discoverAgents, getAgentInfo } from './registry/discover-agents.js';
 import type { registerAgent } from './registry/register-agent.js';
 import type { updatePresence } from './registry/update-presence.js';
+import type { listReservations } from './reservations/list-reservations.js';
+import type { releasePaths } from './reservations/release-paths.js';
+import type { reservePaths } from './reservations/reserve-paths.js';
 import type { waitForMessages } from './wait/wait-for-messages.js';
 import type { broadcastWorkOffer } from './work/broadcast-work-offer.js';
 import type { claimWork } from './work/claim-work.js';
@@ -63,6 +66,9 @@ export interface WarpApi {
   listDeadLetterItems(input: In<typeof listDeadLetterItems>): Out<typeof listDeadLetterItems>;
   retryDeadLetterItem(input: In<typeof retryDeadLetterItem>): Out<typeof retryDeadLetterItem>;
   discardDeadLetterItem(input: In<typeof discardDeadLetterItem>): Out<typeof discardDeadLetterItem>;
+  reservePaths(input: In<typeof reservePaths>): Out<typeof reservePaths>;
+  releasePaths(input: In<typeof releasePaths>): Out<typeof releasePaths>;
+  listReservations(input: In<typeof listReservations>): Out<typeof listReservations>;
   waitForMessages(input: In<typeof waitForMessages>): Out<typeof waitForMessages>;
   /** What is new for the agent at a turn boundary (Claude Code hooks), each item once per `surfaced`. */
   agentDigest(surfaced: Surfaced, moment: DigestMoment): Out<typeof agentDigest>;

@@ -22,6 +22,9 @@ import { catchUpChannel } from './channels/catch-up-channel.js';
 import { registerAgent } from './registry/register-agent.js';
 import { updatePresence } from './registry/update-presence.js';
 import type { AppDeps } from './shared/deps.js';
+import { listReservations } from './reservations/list-reservations.js';
+import { releasePaths } from './reservations/release-paths.js';
+import { reservePaths } from './reservations/reserve-paths.js';
 import { waitForMessages } from './wait/wait-for-messages.js';
 import { agentDigest } from './digest/agent-digest.js';
 import type { WarpApi } from './warp-api.js';
@@ -73,6 +76,9 @@ export function createWarpApp(deps: AppDeps): WarpApp {
     listDeadLetterItems: bind(deps, listDeadLetterItems),
     retryDeadLetterItem: bind(deps, retryDeadLetterItem),
     discardDeadLetterItem: bind(deps, discardDeadLetterItem),
+    reservePaths: bind(deps, reservePaths),
+    releasePaths: bind(deps, releasePaths),
+    listReservations: bind(deps, listReservations),
     waitForMessages: bind(deps, waitForMessages),
     agentDigest: (surfaced, moment) => agentDigest(deps, surfaced, moment),
     startAgentFeed: (kinds, push) => startAgentFeed(deps, kinds, push),

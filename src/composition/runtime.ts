@@ -13,6 +13,7 @@ import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import {
   loadEnv,
   loadNatsCreds,
+  findProjectRoot,
   loadProjectConfig,
   readGitRemoteUrl,
   resolveNamespace,
@@ -133,6 +134,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
         });
   const container = await buildContainer(coreModule(identity, settingsOf(env), quarantine), backendModule);
   const { app, deps, backend } = await resolveApp(container);
+  deps.session.projectRoot = findProjectRoot(env.projectPath);
   const onError = (error: unknown): void => logger.warn('background task failed', { error: String(error) });
   let running: RunningSession;
   let api: WarpApi = app;

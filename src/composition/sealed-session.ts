@@ -5,6 +5,7 @@ import { Session, type CreateChannelInput, type WarpApi } from '../application/i
 import { agentInboxPrefix } from '../adapters/auth/agent-permissions.js';
 import type { CredentialIdentity } from '../adapters/auth/credential-identity.js';
 import type { Logger, NatsConnectionOptions, NatsCreds, WarpEnv } from '../adapters/config/index.js';
+import { findProjectRoot } from '../adapters/config/project-root.js';
 import { HubClient } from '../adapters/hub/hub-client.js';
 import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
 import { sealedOps } from '../adapters/hub/sealed-ops.js';
@@ -53,6 +54,7 @@ export async function openSealedSession(options: SealedSessionOptions): Promise<
     ...(options.command ? { command: true as const } : {}),
   });
   session.handle = identity.handle;
+  session.projectRoot = findProjectRoot(env.projectPath);
   const decoder = new StoredValueDecoder(options.quarantine);
   const notices = new NatsNotices(conn, decoder, onError);
   const hub = new HubClient({

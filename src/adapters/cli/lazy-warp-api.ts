@@ -76,6 +76,9 @@ export class LazyWarpApi<R extends Opened = Opened> implements WarpApi {
     this.use((app) => app.retryDeadLetterItem(input));
   readonly discardDeadLetterItem: WarpApi['discardDeadLetterItem'] = (input) =>
     this.use((app) => app.discardDeadLetterItem(input));
+  readonly reservePaths: WarpApi['reservePaths'] = (input) => this.use((app) => app.reservePaths(input));
+  readonly releasePaths: WarpApi['releasePaths'] = (input) => this.use((app) => app.releasePaths(input));
+  readonly listReservations: WarpApi['listReservations'] = (input) => this.use((app) => app.listReservations(input));
   readonly waitForMessages: WarpApi['waitForMessages'] = (input) => this.use((app) => app.waitForMessages(input));
   readonly agentDigest: WarpApi['agentDigest'] = (surfaced, moment) =>
     this.use((app) => app.agentDigest(surfaced, moment));

@@ -42,4 +42,5 @@ export {
   type NamespaceSource,
   type ResolvedNamespace,
 } from './namespace.js';
+export { findProjectRoot, resolveExisting } from './project-root.js';
 export { createLogger, type Logger, type LogFields, type LoggerOptions } from './logger.js';

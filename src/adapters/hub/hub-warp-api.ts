@@ -1,4 +1,4 @@
-import { workOfferPush, type Push, type Session, type WarpApi } from '../../application/index.js';
+import { inProject, workOfferPush, type Push, type Session, type WarpApi } from '../../application/index.js';
 import { CLAIM_TIMEOUT_MS, WAIT_TIMEOUT_MS, type WorkPolicy } from '../../domain/index.js';
 import type { Subscription } from '../../ports/index.js';
 import type { HubClient } from './hub-client.js';
@@ -117,6 +117,13 @@ export class HubWarpApi implements WarpApi {
   readonly retryDeadLetterItem: WarpApi['retryDeadLetterItem'] = (input) => this.hub.call('retryDeadLetterItem', input);
   readonly discardDeadLetterItem: WarpApi['discardDeadLetterItem'] = (input) =>
     this.hub.call('discardDeadLetterItem', input);
+  // Paths are made relative to the project root here: only the session knows where it is.
+  readonly reservePaths: WarpApi['reservePaths'] = (input) =>
+    this.hub.call('reservePaths', inProject(this.options.session, input));
+  readonly releasePaths: WarpApi['releasePaths'] = (input) =>
+    this.hub.call('releasePaths', inProject(this.options.session, input));
+  readonly listReservations: WarpApi['listReservations'] = (input) =>
+    this.hub.call('listReservations', inProject(this.options.session, input));
   readonly waitForMessages: WarpApi['waitForMessages'] = (input) =>
     this.hub.call('waitForMessages', input, { waitMs: waitOf(input.timeoutMs, WAIT_TIMEOUT_MS) });
   readonly agentDigest: WarpApi['agentDigest'] = async (surfaced, moment) => {

@@ -18,6 +18,12 @@ export class Session {
   private currentHandle: string | undefined;
   private currentGuid: string | undefined;
   private readonly listeners = new Set<() => void>();
+  /**
+   * The project's root directory (the git root of MCP_PROJECT_PATH or the working directory), in
+   * the session's own process only: absolute paths given to reservations are made relative to it
+   * there, and it never travels to a hub.
+   */
+  projectRoot: string | undefined;
 
   constructor(
     readonly namespace: string,

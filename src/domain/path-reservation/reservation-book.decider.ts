@@ -131,6 +131,7 @@ function reserve(
   if (!Number.isInteger(cmd.ttlSeconds) || cmd.ttlSeconds < min || cmd.ttlSeconds > max)
     throw new ValidationError('ttlSeconds', `must be a whole number of seconds from ${min} to ${max} (24 h)`);
   const reason = checkReason(cmd.reason);
+  if (typeof cmd.exclusive !== 'boolean') throw new ValidationError('exclusive', 'must be true or false');
   // The holder asking is live, whatever the facts gathered before said.
   const gone = new Set(cmd.gone.filter((key) => key !== holderKey(cmd.holder)));
   const refused = new Set(

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { ID_PATTERN, NAME_PATTERN } from '../../../domain/index.js';
 import type { AggregateKind, StreamId } from '../../../ports/index.js';
 import { agentEventSchema, channelEventSchema, workItemEventSchema } from './domain-schemas.js';
+import { reservationEventSchema } from './reservation-schemas.js';
 
 /** The events of one decision, as one message (`{ events: [...] }`), per aggregate kind. */
 const batchSchemas = {
   agent: z.object({ events: z.array(agentEventSchema).min(1) }),
   channel: z.object({ events: z.array(channelEventSchema).min(1) }),
   work: z.object({ events: z.array(workItemEventSchema).min(1) }),
+  reservation: z.object({ events: z.array(reservationEventSchema).min(1) }),
 } as const satisfies Record<AggregateKind, z.ZodType>;
 
 export type StoredEvent = z.output<(typeof batchSchemas)[AggregateKind]>['events'][number];
