@@ -68,20 +68,23 @@ function command({ item, capability, kind }: Step, now: number): WorkItemCommand
 }
 
 describe('a work index finds its upkeep without scanning every item', () => {
-  it('uncompacted and expiredClaims list what a scan of every live item would, after any history and restores', () => {
+  it('uncompacted and expiredClaims list what a scan of every live item would, batchesOf each batch since the offer, after any history and restores', () => {
     fc.assert(
       fc.property(steps, (history) => {
         let index = new WorkIndex(new CountingQuarantine());
         let now = 0;
         let revision = 0;
+        // The revisions of each item's batches since its offer, while the index may know them all.
+        const batches = new Map<string, number[]>();
         for (const step of history) {
           now += step.dt;
           const cmd = command(step, now);
           if (!cmd) {
-            // A restart from a checkpoint of the index as it stands.
+            // A restart from a checkpoint of the index as it stands: what came before is not in it.
             const restored = new WorkIndex(new CountingQuarantine());
             restored.restoreSaved(index.saved());
             index = restored;
+            batches.clear();
             continue;
           }
           const id = ITEMS[step.item]!;
@@ -92,8 +95,13 @@ describe('a work index finds its upkeep without scanning every item', () => {
             if (error instanceof DomainError) continue;
             throw error;
           }
-          if (events.length > 0)
+          if (events.length > 0) {
             index.apply({ stream: { namespace: 'proj', kind: 'work', id }, revision: ++revision, events });
+            if (events[0]!.type === 'WorkOffered') batches.set(id, [revision]);
+            else if (events[0]!.type === 'WorkItemCompacted') batches.delete(id);
+            else batches.get(id)?.push(revision);
+          }
+          for (const item of ITEMS) expect(index.batchesOf(item)).toEqual(batches.get(item));
           const ids = (entries: ReadonlyArray<{ state: { spec: { id: string } } }>) =>
             entries.map((e) => e.state.spec.id).sort();
           const live = index.live();
