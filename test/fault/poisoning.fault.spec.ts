@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,6 +178,14 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
         );
       },
       channelStream: () => js.publish(names.channelSubject(NS, 'roadmap'), NOT_JSON),
+      // A stream that looks like one of the project's channels (what channel allowances count) but is not Warp's.
+      channelStreamPrefix: async () =>
+        (await jetstreamManager(nc)).streams.add({
+          name: `${names.channelStreamPrefix(NS)}forged`,
+          subjects: ['forged.channel.>'],
+          max_bytes: -1,
+        }),
+      channelSubjects: () => js.publish(names.channelSubject(NS, 'roadmap'), '{"channel":"roadmap","body":7}'),
       channelSubject: async () => {
         await js.publish(names.channelSubject(NS, 'roadmap'), JSON.stringify({ channel: 'roadmap' }));
         await js.publish(

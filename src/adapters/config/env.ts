@@ -20,6 +20,7 @@ export const TOOL_PROFILES = [
   'direct',
   'work',
   'dlq',
+  'files',
   'worker',
   'chat',
   'coordinator',
@@ -178,7 +179,7 @@ const envSchema = z.object({
   WARP_PUSH: nameSet(PUSH_KINDS, true),
   // Long enough for a NATS restart, short enough that a hub does not linger for good.
   WARP_HUB_ORPHAN_MS: integer(60_000, 100, DAY),
-  WARP_HUB_RATE: integer(50, 1, 100_000),
+  WARP_HUB_RATE: integer(200, 1, 100_000),
   // 0: a project may use all of the account's storage. A limit reserves that much of the account's.
   WARP_PROJECT_MAX_BYTES: integer(0, 0, 1_024 * 1_024 * GIB),
 });

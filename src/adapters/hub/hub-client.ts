@@ -6,7 +6,7 @@ import { ValidationError } from '../../domain/index.js';
 import { BackendUnavailable } from '../../ports/index.js';
 import { parsePubAck } from '../nats/jetstream-publisher.js';
 import type { PendingReply, ReplyMux } from '../nats/reply-mux.js';
-import { errorFromWire } from './hub-errors.js';
+import { errorFromWire, HubRefusal } from './hub-errors.js';
 import { encodeRequest } from './hub-request.js';
 import {
   ACK_HEADER,
@@ -25,6 +25,10 @@ export const HUB_TIMEOUT_MS = 5_000;
  * hub that died or stalled with the request is then passed over for another within seconds.
  */
 const ATTEMPT_MS = 2_500;
+/** The first pause of a session the hub told to slow down (rate or bounds, ADR 0032); it doubles. */
+const SLOW_DOWN_MS = 100;
+const isSlowDown = (error: unknown): boolean =>
+  error instanceof HubRefusal && (error.code === 'rate_limited' || error.code === 'busy');
 /** Asked this many times at most (besides a wait's own length, the call takes at most this many attempts). */
 const ATTEMPTS = 3;
 /** How long a session waits for a hub it started (or another session started) to answer. */
@@ -84,13 +88,20 @@ export class HubClient {
     const id = randomUUID();
     const payload = encodeRequest(this.wire(), input, this.options.checkPayload, credential, id);
     this.checkSize(payload);
-    for (let attempt = 1; ; attempt++) {
+    const slowDownUntil = Date.now() + HUB_TIMEOUT_MS;
+    for (let attempt = 1, pause = SLOW_DOWN_MS; ;) {
       try {
         return await this.send<T>(op, payload, timeout);
       } catch (error) {
         if (error instanceof NoHub) return this.startingHub(op, payload, timeout);
+        // Over this agent's rate or bounds at the hub: an honest session slows down rather than fail its caller.
+        if (isSlowDown(error) && Date.now() + pause < slowDownUntil) {
+          await sleep(pause);
+          pause *= 2;
+          continue;
+        }
         // Asked again with the same id: the hub answers a repeat with what the first one did.
-        if (!(error instanceof Unanswered) || attempt >= ATTEMPTS) throw error;
+        if (!(error instanceof Unanswered) || attempt++ >= ATTEMPTS) throw error;
       }
     }
   }
