@@ -5,7 +5,7 @@ const IDENTITY = ['deregister_agent', 'get_my_handle', 'register_agent', 'set_ha
 
 /** The counts the README documents for each profile. */
 const PROFILES: Array<[string, number, string[]]> = [
-  ['all', 24, ['wait_for_messages', 'discard_dead_letter_item', 'broadcast_work_offer']],
+  ['all', 27, ['wait_for_messages', 'discard_dead_letter_item', 'broadcast_work_offer', 'reserve_paths']],
   [
     'worker',
     11,
@@ -21,8 +21,9 @@ const PROFILES: Array<[string, number, string[]]> = [
   ],
   ['chat', 12, ['list_channels', 'send_message', 'read_messages', 'discover_agents', 'wait_for_messages']],
   ['coordinator', 20, ['broadcast_work_offer', 'list_work', 'retry_dead_letter_item', 'discover_agents']],
-  ['work', 11, ['claim_work', 'broadcast_work_offer', 'list_work']],
-  ['channels,work', 15, ['send_message', 'claim_work']],
+  ['work', 14, ['claim_work', 'broadcast_work_offer', 'list_work', 'reserve_paths', 'list_reservations']],
+  ['files', 7, ['reserve_paths', 'release_paths', 'list_reservations']],
+  ['channels,work', 18, ['send_message', 'claim_work', 'release_paths']],
 ];
 
 describe('tool profiles over stdio (memory backend)', () => {
@@ -45,7 +46,7 @@ describe('tool profiles over stdio (memory backend)', () => {
     const costs = tools.map((t) => (t.description ?? '').length + JSON.stringify(t.inputSchema).length);
     const average = costs.reduce((a, b) => a + b, 0) / tools.length;
     process.stderr.write(`tool context cost: ${tools.length} tools, ${average.toFixed(1)} characters a tool\n`);
-    expect(tools).toHaveLength(24);
+    expect(tools).toHaveLength(27);
     expect(average).toBeLessThanOrEqual(500);
   });
 

@@ -28,6 +28,9 @@ export const CLI_TERMS: Readonly<Record<string, string>> = {
   list_dead_letter_items: '`warp dlq list`',
   retry_dead_letter_item: '`warp dlq retry <id>`',
   discard_dead_letter_item: '`warp dlq discard <id>`',
+  reserve_paths: '`warp reserve <path...>`',
+  release_paths: '`warp release [path...]`',
+  list_reservations: '`warp reservations`',
 };
 
 // A call written out (`update_presence({ capabilities: [...] })`) is replaced whole.

@@ -5,7 +5,7 @@ import type { WarpApi } from '../../application/index.js';
 import { errorResult } from './tool-result.js';
 
 /** The group a tool is listed in; WARP_TOOLS picks groups and roles (see tools/profiles.ts). */
-export type ToolGroup = 'identity' | 'channels' | 'wait' | 'registry' | 'direct' | 'work' | 'dlq';
+export type ToolGroup = 'identity' | 'channels' | 'wait' | 'registry' | 'direct' | 'work' | 'dlq' | 'files';
 
 /** One MCP tool: its schemas, honest annotations, the use case it calls and a short text rendering. */
 export interface ToolDefinition<I extends z.ZodRawShape, O> {

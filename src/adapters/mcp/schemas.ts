@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPABILITY_PATTERN, NAME_PATTERN } from '../../domain/index.js';
+import { CAPABILITY_PATTERN, MAX_PATTERN_CHARS, NAME_PATTERN } from '../../domain/index.js';
 
 /** Input building blocks shared by the tools; the use cases validate again, these give early, precise errors. */
 export const name = (what: string) =>
@@ -62,3 +62,12 @@ export const workItemOut = z.looseObject({
   attemptHistory: z.array(z.looseObject({ reason: z.string() })),
 });
 export const channelOut = z.looseObject({ name: z.string(), description: z.string() });
+export const reservationOut = z.looseObject({
+  pattern: z.string(),
+  exclusive: z.boolean(),
+  holder: z.looseObject({ handle: z.string(), guid: z.string() }),
+  reason: z.string().optional(),
+  expiresAt: z.string(),
+});
+/** A path or glob relative to the project root; the use case makes absolute ones inside the project relative. */
+export const pathPattern = z.string().min(1).max(MAX_PATTERN_CHARS);

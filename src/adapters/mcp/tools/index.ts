@@ -12,11 +12,14 @@ import { getMyHandleTool } from './get-my-handle.tool.js';
 import { getWorkItemTool } from './get-work-item.tool.js';
 import { listChannelsTool } from './list-channels.tool.js';
 import { listDeadLetterItemsTool } from './list-dead-letter-items.tool.js';
+import { listReservationsTool } from './list-reservations.tool.js';
 import { listWorkTool } from './list-work.tool.js';
 import { readDirectMessagesTool } from './read-direct-messages.tool.js';
 import { readMessagesTool } from './read-messages.tool.js';
 import { registerAgentTool } from './register-agent.tool.js';
+import { releasePathsTool } from './release-paths.tool.js';
 import { reportWorkProgressTool } from './report-work-progress.tool.js';
+import { reservePathsTool } from './reserve-paths.tool.js';
 import { retryDeadLetterItemTool } from './retry-dead-letter-item.tool.js';
 import { sendDirectMessageTool } from './send-direct-message.tool.js';
 import { sendMessageTool } from './send-message.tool.js';
@@ -49,4 +52,7 @@ export const TOOLS: readonly AnyTool[] = [
   listDeadLetterItemsTool,
   retryDeadLetterItemTool,
   discardDeadLetterItemTool,
+  reservePathsTool,
+  releasePathsTool,
+  listReservationsTool,
 ];

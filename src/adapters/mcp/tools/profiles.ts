@@ -1,7 +1,9 @@
 import type { AnyTool, ToolGroup } from '../define-tool.js';
+import { TOOL_PROFILES } from '../../config/index.js';
 import { TOOLS } from './index.js';
 
-export const TOOL_GROUPS: readonly ToolGroup[] = ['identity', 'channels', 'wait', 'registry', 'direct', 'work', 'dlq'];
+/** Groups that bring another along: an agent working on an item says which files it is changing. */
+const COMES_WITH: Partial<Record<ToolGroup, ToolGroup>> = { work: 'files' };
 
 /**
  * Roles: the tools an agent of that kind needs and nothing more, since every listed tool
@@ -14,6 +16,9 @@ export const TOOL_ROLES = {
 } as const satisfies Record<string, ReadonlyArray<ToolGroup | string>>;
 
 export type ToolRole = keyof typeof TOOL_ROLES;
+
+/** The groups WARP_TOOLS can name: its profiles that are not roles. */
+export const TOOL_GROUPS: readonly ToolGroup[] = TOOL_PROFILES.filter((p): p is ToolGroup => !(p in TOOL_ROLES));
 export type ToolProfile = ToolGroup | ToolRole;
 
 /** The tools WARP_TOOLS lists: the chosen groups and roles, plus identity. */
@@ -22,6 +27,8 @@ export function toolsFor(profiles: ReadonlySet<ToolProfile>): AnyTool[] {
   for (const profile of profiles) {
     if (profile in TOOL_ROLES) for (const part of TOOL_ROLES[profile as ToolRole]) wanted.add(part);
     else wanted.add(profile);
+    const along = COMES_WITH[profile as ToolGroup];
+    if (along) wanted.add(along);
   }
   return TOOLS.filter((t) => wanted.has(t.group) || wanted.has(t.name));
 }
