@@ -78,10 +78,7 @@ describe('tls:// never falls back to plain text', () => {
   it('nor does wss://: against a plain-text server it fails and sends no credentials', async () => {
     const fake = await fakeServer({});
     try {
-      const run = await warpStatus({
-        NATS_URL: `wss://warp-user:${SECRET}@127.0.0.1:${fake.port}`,
-        NODE_OPTIONS: '--experimental-websocket',
-      });
+      const run = await warpStatus({ NATS_URL: `wss://warp-user:${SECRET}@127.0.0.1:${fake.port}` });
       expect(fake.received()).not.toContain(SECRET);
       expect(fake.received()).not.toContain('warp-user');
       expect(run.code).toBe(3);
@@ -116,17 +113,21 @@ describe('TLS with a private CA and client certificates', () => {
   let server: NatsServerHandle;
   let mutual: NatsServerHandle;
   let wssPort: number;
+  let mutualWssPort: number;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'warp-tls-'));
     certs = makeTestCertificates(dir);
     const serverTls = `cert_file: ${JSON.stringify(certs.serverCertFile)}\n  key_file: ${JSON.stringify(certs.serverKeyFile)}`;
-    [wssPort] = (await freePorts(1)) as [number];
+    [wssPort, mutualWssPort] = (await freePorts(2)) as [number, number];
     server = await startNatsServer({
       config: `tls {\n  ${serverTls}\n}\nwebsocket {\n  listen: "127.0.0.1:${wssPort}"\n  tls {\n  ${serverTls}\n  }\n}\n`,
     });
+    const verifyClients = `${serverTls}\n  ca_file: ${JSON.stringify(certs.caFile)}\n  verify: true`;
     mutual = await startNatsServer({
-      config: `tls {\n  ${serverTls}\n  ca_file: ${JSON.stringify(certs.caFile)}\n  verify: true\n}\n`,
+      config:
+        `tls {\n  ${verifyClients}\n}\n` +
+        `websocket {\n  listen: "127.0.0.1:${mutualWssPort}"\n  tls {\n  ${verifyClients}\n  }\n}\n`,
     });
   });
   afterAll(async () => {
@@ -173,14 +174,27 @@ describe('TLS with a private CA and client certificates', () => {
     expect(run.stderr).toContain('If the server verifies client certificates, set NATS_CERT and NATS_KEY.');
   });
 
-  it('connects over wss:// with the built-in WebSocket trusting the CA', async () => {
+  // Nothing but what npm ci installs: no NODE_OPTIONS, Node 20 has no WebSocket of its own (ADR 0033).
+  it('connects over wss:// with NATS_CA and does a real round trip', async () => {
+    await roundTrip({ NATS_URL: `wss://127.0.0.1:${wssPort}`, NATS_CA: certs.caFile }, 'over wss');
+  });
+
+  it('presents NATS_CERT and NATS_KEY over wss:// to a server that verifies clients', async () => {
     await roundTrip(
       {
-        NATS_URL: `wss://127.0.0.1:${wssPort}`,
-        NODE_OPTIONS: '--experimental-websocket',
-        NODE_EXTRA_CA_CERTS: certs.caFile,
+        NATS_URL: `wss://127.0.0.1:${mutualWssPort}`,
+        NATS_CA: certs.caFile,
+        NATS_CERT: certs.clientCertFile,
+        NATS_KEY: certs.clientKeyFile,
       },
-      'over wss',
+      'over wss with a client certificate',
     );
+    const run = await warpStatus({ NATS_URL: `wss://127.0.0.1:${mutualWssPort}`, NATS_CA: certs.caFile });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`Cannot connect to NATS at wss://127.0.0.1:${mutualWssPort}`);
+  });
+
+  it('still trusts a CA given the Node way (NODE_EXTRA_CA_CERTS) over wss://', async () => {
+    await roundTrip({ NATS_URL: `wss://127.0.0.1:${wssPort}`, NODE_EXTRA_CA_CERTS: certs.caFile }, 'over wss, node ca');
   });
 });

@@ -11,13 +11,21 @@ export interface WebSocketImplementation {
   readonly takesTlsOptions: boolean;
 }
 
-export async function findWebSocket(): Promise<WebSocketImplementation> {
-  // Preferred even on Node 22+: the built-in WebSocket cannot be given a CA or client certificate.
-  const ws = (await import('ws' as string).catch(() => undefined)) as { WebSocket?: WebSocketConstructor } | undefined;
+/**
+ * The `ws` package, a dependency of Warp (ADR 0033), loaded only when NATS_URL names a WebSocket.
+ * Preferred even on Node 22+: the built-in WebSocket cannot be given a CA or client certificate,
+ * so it is only a fallback for an installation that lost the package.
+ */
+export async function findWebSocket(
+  load: () => Promise<unknown> = () => import('ws' as string),
+): Promise<WebSocketImplementation> {
+  const ws = (await load().catch(() => undefined)) as { WebSocket?: WebSocketConstructor } | undefined;
   if (ws?.WebSocket) return { WebSocket: ws.WebSocket, takesTlsOptions: true };
   const builtIn = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (builtIn) return { WebSocket: builtIn, takesTlsOptions: false };
-  throw new Error('ws:// and wss:// need a WebSocket implementation: npm install ws (Node 22+ has one built in).');
+  throw new Error(
+    'ws:// and wss:// need the ws package, which Warp installs: it is missing here; reinstall Warp (npm ci, or npm install ws).',
+  );
 }
 
 /**

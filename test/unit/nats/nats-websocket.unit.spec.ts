@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wsconnect } from '@nats-io/nats-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { webSocketFactory, type WebSocketConstructor } from '../../../src/adapters/nats/nats-websocket.js';
+import {
+  findWebSocket,
+  webSocketFactory,
+  type WebSocketConstructor,
+} from '../../../src/adapters/nats/nats-websocket.js';
 
 /** Records what would have been opened; no socket is created, so nothing can be sent. */
 function recorder(takesTlsOptions: boolean) {
@@ -73,5 +77,25 @@ describe('webSocketFactory', () => {
     await expect(webSocketFactory({ caFile: join(dir, 'ca.pem') }, recorder(false).find)).rejects.toThrow(
       /need the ws package \(npm install ws\).*NODE_EXTRA_CA_CERTS/,
     );
+  });
+});
+
+describe('findWebSocket', () => {
+  it('finds the ws package Warp installs (ADR 0033), which takes certificates, on Node 20 without flags', async () => {
+    const found = await findWebSocket();
+    expect(found.takesTlsOptions).toBe(true);
+    expect(found.WebSocket).toBe(((await import('ws' as string)) as { WebSocket: unknown }).WebSocket);
+  });
+
+  it('without the package and a built-in WebSocket, says to reinstall Warp', async () => {
+    const builtIn = (globalThis as { WebSocket?: unknown }).WebSocket;
+    delete (globalThis as { WebSocket?: unknown }).WebSocket;
+    try {
+      await expect(findWebSocket(() => Promise.reject(new Error('Cannot find package ws')))).rejects.toThrow(
+        /need the ws package, which Warp installs: it is missing here; reinstall Warp/,
+      );
+    } finally {
+      if (builtIn !== undefined) (globalThis as { WebSocket?: unknown }).WebSocket = builtIn;
+    }
   });
 });
