@@ -26,6 +26,7 @@ const E2E_ON_NATS = [
   'wait-and-profiles-nats',
   'web-dashboard',
   'work-policy-nats',
+  'worker-nats',
 ].map((name) => `test/e2e/${name}.e2e.spec.ts`);
 // Not in the auth run, and why:
 // auth-fleet-nats: runs with authentication already.

@@ -1,15 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { credsAuthenticator, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll } from 'vitest';
 import { AuthDirectory } from '../../src/adapters/auth/auth-directory.js';
 import { addAgent, initAuthority, type AccountQuota } from '../../src/adapters/auth/auth-provisioning.js';
+import { LOCAL_CONFIG } from '../../src/adapters/auth/server-config.js';
 import { loadEnv, loadProjectConfig } from '../../src/adapters/config/index.js';
 import { projectNamespace } from '../../src/composition/runtime.js';
 import { HubProcess } from './hub-process.js';
-import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { freePorts, startNatsServer, type NatsServerHandle } from './nats-server.js';
 import { StdioAgent } from './stdio-agent.js';
 
 /**
@@ -26,6 +27,8 @@ export interface FleetOptions {
   readonly auth?: boolean;
   /** With `auth`: the account's JetStream limits (`warp auth init --max-*`), else init's defaults. */
   readonly quota?: AccountQuota;
+  /** A WebSocket listener (plain, on loopback) besides the client port: its URL is `wsUrl()`. */
+  readonly websocket?: boolean;
 }
 
 export interface StartOptions {
@@ -46,6 +49,7 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
   let hub: HubProcess | undefined;
   const agents: StdioAgent[] = [];
   let auth: { root: string; dir: AuthDirectory } | undefined;
+  let wsPort: number | undefined;
   // One credential per agent name: the authority refuses to issue a second while the first is valid.
   const issued = new Map<string, Promise<string>>();
   let unnamed = 0;
@@ -55,7 +59,16 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
       auth = { root, dir: new AuthDirectory(join(root, 'auth')) };
       await initAuthority(auth.dir, options.quota);
     }
-    server = await startNatsServer(auth ? { configFile: auth.dir.serverConfig } : {});
+    let extra: string | undefined;
+    if (options.websocket) {
+      [wsPort] = (await freePorts(1)) as [number];
+      extra = `websocket {\n  listen: "127.0.0.1:${wsPort}"\n  no_tls: true\n}\n`;
+    }
+    // With authentication the server runs init's configuration, which includes the operator's local.conf.
+    if (auth && extra) writeFileSync(join(dirname(auth.dir.serverConfig), LOCAL_CONFIG), extra);
+    server = await startNatsServer(
+      auth ? { configFile: auth.dir.serverConfig } : extra !== undefined ? { config: extra } : {},
+    );
     const hubCreds: Record<string, string> = auth ? { NATS_CREDS: auth.dir.hubCreds } : {};
     if (options.hub !== false)
       hub = await HubProcess.start({ NATS_URL: server.url, ...baseEnv, ...hubCreds, ...options.hub });
@@ -115,6 +128,12 @@ export function stdioFleetOnNats(baseEnv: Record<string, string> = {}, options: 
     /** The fleet's nats-server URL. */
     url(): string {
       return running().url;
+    },
+    /** The URL of the fleet's WebSocket listener (`websocket: true`). */
+    wsUrl(): string {
+      running();
+      if (wsPort === undefined) throw new Error('the fleet has no WebSocket listener (options.websocket)');
+      return `ws://127.0.0.1:${wsPort}`;
     },
     /** The fleet's hub (undefined with `hub: false`). */
     hub(): HubProcess | undefined {

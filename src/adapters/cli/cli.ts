@@ -14,6 +14,7 @@ import { setup } from './commands/setup.js';
 import { status } from './commands/status.js';
 import { dlq } from './commands/dlq.js';
 import { work } from './commands/work.js';
+import { worker } from './commands/worker.js';
 import { web } from './commands/web.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { commandHelp, globalOptionsLine } from './help.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   dm,
   inbox,
   work,
+  worker,
   dlq,
   status,
   doctor,

@@ -38,13 +38,19 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     // A command that does not watch the signal (a claim waiting for work) is not waited for.
     setTimeout(() => {
       if (running) process.exit(EXIT_INTERRUPTED);
-    }, INTERRUPT_GRACE_MS).unref();
+    }, request.command.interruptGraceMs ?? INTERRUPT_GRACE_MS).unref();
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
   const app = new LazyWarpApi(() =>
-    openRuntime({ env, cwd: process.cwd(), ...(handle ? { handle } : {}), defaultHandle: 'cli', command: true }),
+    openRuntime({
+      env,
+      cwd: process.cwd(),
+      ...(handle ? { handle } : {}),
+      defaultHandle: 'cli',
+      command: request.command.agent !== true,
+    }),
   );
   try {
     return await runCli(app, request, {

@@ -59,6 +59,13 @@ export interface Command {
   readonly subcommands?: readonly Command[];
   /** Extra help lines: defaults, examples, what the output means. */
   readonly details?: readonly string[];
+  /**
+   * Runs as a live agent (`warp worker`), not a one-off command: it holds its handle as an MCP
+   * session does, so no other session or command can act as it while it runs.
+   */
+  readonly agent?: boolean;
+  /** How long it may take to end after SIGINT/SIGTERM before it is cut short (default 1 s). */
+  readonly interruptGraceMs?: number;
   run(ctx: CliContext, args: ParsedArgs): Promise<unknown>;
   /** Runs instead of `run`, before Warp's environment is read or a backend opened (hooks, setup); returns the exit code. */
   standalone?(argv: readonly string[], io: StandaloneIo): Promise<number>;

@@ -7,6 +7,14 @@ type DeadLettered = Extract<WorkItemState, { status: 'dead-lettered' }>;
 export const leaseExpired = (state: Claimed, now: number): boolean => state.leaseUntil <= now;
 
 /**
+ * How often a holder still at work renews its lease (reports progress, which extends it by a whole
+ * lease): every third of the lease, so one renewal may be lost or late and the next still keeps it.
+ *
+ * @example renewLeaseEvery(300_000) // 100_000
+ */
+export const renewLeaseEvery = (leaseMs: number): number => Math.max(1, Math.floor(leaseMs / 3));
+
+/**
  * Whether a claim may take the item at `now`: it is offered, or its holder's lease has run out.
  * The decider enforces it; the work index uses it to pick candidates, so both agree.
  *

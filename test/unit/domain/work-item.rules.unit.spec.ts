@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   deadLetterExpired,
   isClaimable,
+  renewLeaseEvery,
   WorkItemAlreadyClaimed,
   workItemDecider,
   WorkItemNotClaimable,
@@ -86,6 +87,34 @@ describe('deadLetterExpired', () => {
       const retry = () => workItemDecider.decide({ type: 'RetryDeadLetter', resetAttempts: false, now }, dead);
       if (deadLetterExpired(dead, now)) expect(retry).toThrow(/expired from the dead-letter queue/);
       else expect(retry()).toHaveLength(1);
+    }
+  });
+});
+
+describe('renewLeaseEvery', () => {
+  it('renews at a third of the lease, so a lost or late renewal still leaves time for the next', () => {
+    expect([300_000, 3_000, 100].map(renewLeaseEvery)).toEqual([100_000, 1_000, 33]);
+  });
+
+  it('given a progress report at each renewal, the lease never runs out while the holder is at work', () => {
+    for (const leaseMs of [100, 3_000, 300_000, 86_400_000]) {
+      let state = workItemDecider.evolve(stateAfter('offered'), {
+        type: 'WorkClaimed',
+        v: 1,
+        holder: 'a1',
+        attempt: 1,
+        leaseUntil: leaseMs,
+        at: 0,
+      });
+      // Ten renewals, each a whole interval late as well: still inside the lease every time.
+      for (let now = 2 * renewLeaseEvery(leaseMs), i = 0; i < 10; i++, now += 2 * renewLeaseEvery(leaseMs)) {
+        expect(isClaimable(state, now)).toBe(false);
+        const [renewed] = workItemDecider.decide(
+          { type: 'ReportProgress', holder: 'a1', progress: i, leaseMs, now },
+          state,
+        );
+        state = workItemDecider.evolve(state, renewed!);
+      }
     }
   });
 });
