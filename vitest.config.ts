@@ -32,7 +32,8 @@ const E2E_ON_NATS = [
 // auth-fleet-nats: runs with authentication already.
 // credentials-nats: its subject is a user and password in NATS_URL, which an auth server refuses.
 // doctor: diagnoses open, plain and user/password servers; doctor with credentials is in auth-fleet-nats.
-// hub-embedded: a session starts its own hub only without credentials (ADR 0022).
+// hub-embedded: a session starts its own hub only without an agent's credentials (ADR 0022).
+// hub-url-credentials-nats: servers of its own that want a user and password or a token in the URL; its NATS_CREDS case runs with authentication already.
 // hub-large-answer: its server needs a max_payload of its own; the auth fleet's server runs init's configuration.
 // hub-stop-signals: a hub and open server of its own; stopping by signal is the same with credentials.
 // hub-upgrade: the hub it watches is one a session started, which happens only without credentials.

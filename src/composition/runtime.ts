@@ -7,7 +7,7 @@ import {
   type Settings,
   type WarpApi,
 } from '../application/index.js';
-import { launchLocalHub } from '../adapters/hub/hub-launcher.js';
+import { launchLocalHub, noHubWithCredentials } from '../adapters/hub/hub-launcher.js';
 import { discoverHubs, type HubSummary } from '../adapters/hub/hub-directory.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import {
@@ -140,13 +140,19 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   let api: WarpApi = app;
   try {
     if (nats) {
-      // On an open NATS server a session that finds no hub starts one here, as it starts a local
-      // nats-server; with credentials the hub is the operator's to run.
+      // A session that finds no hub starts one here, as it starts a local nats-server, wherever the
+      // URL (or NATS_USER, NATS_PASS) carries the credentials: the hub gets them through this
+      // environment (ADR 0018). With NATS_CREDS the hub is the operator's to run: the call says how.
       const server = nats.connection.describe();
+      const credsFile = env.natsCreds;
       const launch =
-        connection.user !== undefined || creds || env.hub === 'external'
+        env.hub === 'external'
           ? undefined
-          : () => launchLocalHub(options.env, server);
+          : credsFile !== undefined
+            ? () => {
+                throw noHubWithCredentials(server, credsFile, false);
+              }
+            : () => launchLocalHub(options.env, server);
       // A privileged credential (the hub's) asks on subjects no agent credential may publish to.
       const caller = creds ? `${TRUSTED_CALLER_PREFIX}${deps.session.holder.session}` : undefined;
       ({ app: api, running } = await openThinSession(deps, nats.connection, channels, onError, launch, caller));

@@ -8,6 +8,7 @@ import type { Logger, NatsConnectionOptions, NatsCreds, WarpEnv } from '../adapt
 import { findProjectRoot } from '../adapters/config/project-root.js';
 import { HubClient } from '../adapters/hub/hub-client.js';
 import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
+import { noHubWithCredentials } from '../adapters/hub/hub-launcher.js';
 import { sealedOps } from '../adapters/hub/sealed-ops.js';
 import { subscribeWorkNotices } from '../adapters/hub/work-notice.js';
 import { StoredValueDecoder } from '../adapters/nats/codecs/stored-value-decoder.js';
@@ -39,6 +40,7 @@ export interface SealedSessionOptions {
 export async function openSealedSession(options: SealedSessionOptions): Promise<SealedSession> {
   const { env, creds, logger } = options;
   const { identity } = creds;
+  const credsFile = env.natsCreds ?? 'NATS_CREDS';
   const onError = (error: unknown): void => logger.warn('background task failed', { error: String(error) });
   const conn = await connectNats({
     ...options.connection,
@@ -66,6 +68,10 @@ export async function openSealedSession(options: SealedSessionOptions): Promise<
     caller: identity.guid,
     credential: creds.jwt,
     ...(identity.maxPayload !== undefined ? { maxPayload: identity.maxPayload } : {}),
+    // It starts no hub (ADR 0022): when none answers, it says exactly how to run one.
+    launch: () => {
+      throw noHubWithCredentials(conn.describe(), credsFile, true);
+    },
   });
   const deps = { session, notices, connection: conn, quarantine: options.quarantine };
   const app = new HubWarpApi({

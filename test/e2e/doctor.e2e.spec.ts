@@ -99,17 +99,27 @@ describe('warp doctor', () => {
     it('never shows the credentials it connected with', async () => {
       const secret = 'Sup3r-s3cret';
       const url = server.url.replace('nats://', `nats://someone:${secret}@`);
-      // With credentials no session starts a hub: none answering is a problem that says how to start one.
+      // Credentials in the URL: the first session starts a hub with them (ADR 0018), so none yet is a note.
       const alone = await doctor({ NATS_URL: url }, '--json');
-      expect(alone.code).toBe(1);
-      expect(checks(alone.stdout)['hub']).toMatchObject({ status: 'problem', fix: expect.stringMatching(/warp hub/) });
+      expect(alone.code).toBe(0);
+      expect(checks(alone.stdout)['hub']).toMatchObject({
+        status: 'note',
+        detail: expect.stringMatching(/starts one/),
+      });
+      // WARP_HUB=external: nobody starts one, and none answering is a problem that says how to start one.
+      const external = await doctor({ NATS_URL: url, WARP_HUB: 'external' }, '--json');
+      expect(external.code).toBe(1);
+      expect(checks(external.stdout)['hub']).toMatchObject({
+        status: 'problem',
+        fix: expect.stringMatching(/warp hub/),
+      });
       const hub = await HubProcess.start({ NATS_URL: url });
       try {
         const result = await doctor({ NATS_URL: url }, '--json');
         expect(result.code).toBe(0);
         expect(checks(result.stdout)['credentials']?.detail).toBe('accepted');
         expect(checks(result.stdout)['hub']?.status).toBe('ok');
-        for (const output of [alone, result]) expect(output.stdout + output.stderr).not.toContain(secret);
+        for (const output of [alone, external, result]) expect(output.stdout + output.stderr).not.toContain(secret);
         expect(hub.stderr()).not.toContain(secret);
       } finally {
         await hub.stop();
@@ -160,11 +170,11 @@ describe('warp doctor', () => {
       expect(checks(wrong.stdout)['credentials']?.fix).toMatch(/NATS_USER/);
       expect(wrong.stdout + wrong.stderr).not.toContain('guessed-Pa55');
       const alice = { NATS_URL: secured.url, NATS_USER: 'alice', NATS_PASS: 'wonder-land' };
-      // With credentials nobody starts a hub for you: a missing one is a problem to fix.
+      // A user and password start a hub as an open server does: none answering yet is a note.
       const noHub = await doctor(alice, '--json');
-      expect(noHub.code).toBe(1);
+      expect(noHub.code).toBe(0);
       expect(checks(noHub.stdout)['credentials']?.detail).toBe('accepted');
-      expect(checks(noHub.stdout)['hub']).toMatchObject({ status: 'problem', fix: expect.stringMatching(/warp hub/) });
+      expect(checks(noHub.stdout)['hub']?.status).toBe('note');
       const hub = await HubProcess.start(alice);
       try {
         const right = await doctor(alice, '--json');

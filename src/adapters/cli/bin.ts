@@ -29,17 +29,16 @@ async function main(argv: string[]): Promise<number> {
   const standalone = first === undefined ? undefined : (await STANDALONE[first]?.())?.standalone;
   if (standalone) return standalone(argv.slice(1), processIo);
   if (first === undefined || first === 'serve') {
-    const [{ openRuntime }, { createLogger, loadEnv, resolveNatsConnection }, { serve }] = await Promise.all([
-      import('../../composition/runtime.js'),
-      import('../config/index.js'),
-      import('./serve.js'),
-    ]);
+    const [{ openRuntime }, { createLogger, loadEnv }, { connectionSecrets, resolveNatsConnection }, { serve }] =
+      await Promise.all([
+        import('../../composition/runtime.js'),
+        import('../config/index.js'),
+        import('../config/nats-url.js'),
+        import('./serve.js'),
+      ]);
     const env = loadEnv(process.env, process.cwd());
-    const { user, pass } = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
-    const logger = createLogger(
-      env.logLevel,
-      [user, pass].filter((s): s is string => Boolean(s)),
-    );
+    const connection = resolveNatsConnection(env.natsUrl, env.natsUser, env.natsPass);
+    const logger = createLogger(env.logLevel, connectionSecrets(connection));
     await serve(env, logger, () => openRuntime({ env: process.env, cwd: process.cwd() }), version);
     return -1; // keeps running
   }

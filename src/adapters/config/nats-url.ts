@@ -9,6 +9,8 @@ export interface NatsConnectionOptions {
   readonly tls: boolean;
   readonly user?: string;
   readonly pass?: string;
+  /** User info without a password (`nats://TOKEN@host`): a token, as the NATS clients read such a URL. */
+  readonly token?: string;
 }
 
 const SCHEMES: Readonly<Record<string, { transport: NatsTransport; tls: boolean }>> = {
@@ -64,15 +66,19 @@ function decode(part: string, what: string): string | undefined {
 /**
  * Splits a NATS URL (or a comma-separated list, for a cluster) into credential-free server
  * addresses, transport and credentials. Credentials in a URL (the first that has them) win
- * over NATS_USER / NATS_PASS, field by field.
+ * over NATS_USER / NATS_PASS, field by field; a URL's user without a password, and no NATS_PASS,
+ * is a token (`nats://TOKEN@host`).
  */
 export function resolveNatsConnection(natsUrl: string, user?: string, pass?: string): NatsConnectionOptions {
   const urls = parseNatsUrls(natsUrl);
   const scheme = SCHEMES[urls[0]!.protocol]!;
   const withUser = urls.find((u) => u.username !== '');
   const withPass = urls.find((u) => u.password !== '');
-  const finalUser = (withUser && decode(withUser.username, 'user name')) ?? (user || undefined);
-  const finalPass = (withPass && decode(withPass.password, 'password')) ?? (pass || undefined);
+  const urlUser = withUser && decode(withUser.username, 'user name');
+  const urlPass = withPass && decode(withPass.password, 'password');
+  const token = urlUser !== undefined && urlPass === undefined && !pass ? urlUser : undefined;
+  const finalUser = token === undefined ? (urlUser ?? (user || undefined)) : undefined;
+  const finalPass = urlPass ?? (pass || undefined);
   const address = (url: URL): string => {
     // A WebSocket proxy may route by path; a TCP address has none.
     const path = scheme.transport === 'websocket' && url.pathname !== '/' ? url.pathname : '';
@@ -84,8 +90,13 @@ export function resolveNatsConnection(natsUrl: string, user?: string, pass?: str
     tls: scheme.tls,
     ...(finalUser !== undefined ? { user: finalUser } : {}),
     ...(finalPass !== undefined ? { pass: finalPass } : {}),
+    ...(token !== undefined ? { token } : {}),
   };
 }
+
+/** What a log must never show of a connection: its password and token. A user name is no secret. */
+export const connectionSecrets = (connection: NatsConnectionOptions): string[] =>
+  [connection.pass, connection.token].filter((s): s is string => Boolean(s));
 
 /**
  * Replaces the user info of a URL (`user:pass@`) with `***@`, also in text that is no URL at all
@@ -106,8 +117,13 @@ export function natsUrlRequiresTls(natsUrl: string): boolean {
 }
 
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
 
-/** Masks every known secret (raw and percent-encoded) and any URL user info in free text. */
+/**
+ * Masks every known secret (raw, percent-encoded and as inside JSON) and any URL user info in free
+ * text. A secret is masked where it stands on its own, never inside a longer word: a password "p"
+ * leaves "help" alone and masks "pass=p".
+ */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text.replace(URL_USERINFO, '$1***@');
   const forms = new Set<string>();
@@ -118,8 +134,23 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
     forms.add(JSON.stringify(secret).slice(1, -1)); // as it appears inside logged JSON
   }
   // Longest first, so a secret containing another is masked whole.
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    out = out.split(form).join('***');
-  }
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = maskAlone(out, form);
   return out;
+}
+
+/** `text` with each occurrence of `secret` that does not run on into a letter or digit replaced by `***`. */
+function maskAlone(text: string, secret: string): string {
+  // Only an edge that is itself a letter or digit can run on into a word.
+  const joins = (edge: string | undefined, next: string | undefined): boolean =>
+    edge !== undefined && next !== undefined && WORD_CHAR.test(edge) && WORD_CHAR.test(next);
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+    if (at < from) continue;
+    const end = at + secret.length;
+    if (joins(secret[0], text[at - 1]) || joins(secret[secret.length - 1], text[end])) continue;
+    out += `${text.slice(from, at)}***`;
+    from = end;
+  }
+  return out + text.slice(from);
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BackendUnavailable } from '../../ports/index.js';
 import { ensurePrivateDir } from '../system/private-dir.js';
 import { runtimeDir } from '../system/session-records.js';
 
@@ -16,7 +17,8 @@ export const EMBEDDED_HUB_ENV = 'WARP_HUB_EMBEDDED';
  * Starts `warp hub` on this machine in the background, detached, with this session's environment,
  * unless a launch is under way (a lock file in the runtime directory, per NATS address). Its log goes
  * to `hub.log` there; a runtime directory that is not private to this user is refused (`UntrustedDirectory`).
- * The hub keeps running for the next sessions and exits when NATS is gone.
+ * The hub keeps running for the next sessions and exits when NATS is gone. Credentials in NATS_URL
+ * (or NATS_USER, NATS_PASS) reach it through that environment, never its command line, which `ps` shows.
  */
 export function launchLocalHub(env: NodeJS.ProcessEnv, server: string): void {
   const dir = runtimeDir(env);
@@ -64,4 +66,26 @@ function takeLock(path: string): boolean {
       return false;
     }
   }
+}
+
+/**
+ * What a session with credentials (NATS_CREDS) says when no hub answers: it starts none (an agent's
+ * credential cannot serve as the hub, ADR 0022), so it says exactly how to run one, with the hub's
+ * credential from the authority directory that issued `credsFile` when it can find it.
+ */
+export function noHubWithCredentials(server: string, credsFile: string, agent: boolean): BackendUnavailable {
+  const run = (hubCreds: string): string => `\`NATS_URL=${server} NATS_CREDS=${hubCreds} warp hub\``;
+  // `warp auth add-agent` writes DIR/agents/<project>/<handle>.creds; DIR holds hub.creds.
+  const issuedIn = dirname(dirname(dirname(credsFile)));
+  const hubCreds = join(issuedIn, 'hub.creds');
+  const how = !agent
+    ? `run ${run(credsFile)} (this NATS_CREDS is the hub's own credential)`
+    : basename(dirname(dirname(credsFile))) === 'agents' && existsSync(hubCreds)
+      ? `run ${run(hubCreds)} (the hub's credential that \`warp auth init --dir ${issuedIn}\` wrote)`
+      : `run ${run('DIR/hub.creds')}, where DIR is the \`warp auth init --dir\` directory that issued ${credsFile} ` +
+        "(hub.creds is the hub's credential there; an agent's credential cannot serve as the hub)";
+  return new BackendUnavailable(
+    `No Warp hub answers on NATS at ${server}, and with credentials (NATS_CREDS) no session starts one. ` +
+      `Where it can keep running, ${how}; \`warp status\` with that NATS_CREDS lists the hubs that answer.`,
+  );
 }

@@ -22,6 +22,8 @@ export interface NatsOptions {
   readonly servers: string;
   readonly user?: string;
   readonly pass?: string;
+  /** A token (`nats://TOKEN@host`). */
+  readonly token?: string;
   readonly transport: 'tcp' | 'websocket';
   /** Set (even empty) to require TLS. */
   readonly tls?: NatsTls;
@@ -59,6 +61,7 @@ async function dial(options: NatsOptions): Promise<NatsConnection> {
     noAsyncTraces: true,
     ...(options.user !== undefined ? { user: options.user } : {}),
     ...(options.pass !== undefined ? { pass: options.pass } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.creds !== undefined ? { authenticator: credsAuthenticator(options.creds) } : {}),
     ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
   };

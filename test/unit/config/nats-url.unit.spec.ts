@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { connectionSecrets } from '../../../src/adapters/config/nats-url.js';
 import {
   ConfigError,
+  createLogger,
   natsUrlRequiresTls,
   redactSecrets,
   redactUrl,
@@ -64,6 +66,22 @@ describe('resolveNatsConnection', () => {
       user: 'myuser',
       pass: 'envpass',
     });
+  });
+
+  it('reads user info without a password as a token, as the NATS clients do, unless NATS_PASS gives one', () => {
+    expect(resolveNatsConnection('wss://s3cr3t-t0ken@proxy.example.com')).toEqual({
+      servers: 'wss://proxy.example.com',
+      transport: 'websocket',
+      tls: true,
+      token: 's3cr3t-t0ken',
+    });
+    expect(resolveNatsConnection('nats://t%40k@h', 'envuser')).toEqual({
+      servers: 'nats://h',
+      transport: 'tcp',
+      tls: false,
+      token: 't@k',
+    });
+    expect(resolveNatsConnection('nats://myuser@h', undefined, 'envpass')).not.toHaveProperty('token');
   });
 
   it('takes a comma-separated list of servers (a cluster), credentials stripped from every one', () => {
@@ -142,5 +160,29 @@ describe('redaction', () => {
     expect(redactSecrets('connect nats://bob:other@h:4222 failed', [])).toBe('connect nats://***@h:4222 failed');
     expect(redactSecrets('abcabc', ['abc', 'abcabc'])).toBe('***');
     expect(redactSecrets('nothing here', ['', 'zzz'])).toBe('nothing here');
+  });
+
+  it('redactSecrets masks a secret where it stands alone, never inside a longer word', () => {
+    // A one-letter password used to turn every "p" of every line into "***".
+    expect(redactSecrets('INFO hub serving pid=42 up', ['p'])).toBe('INFO hub serving pid=42 up');
+    expect(redactSecrets('pass=p "p" p@host (p) p', ['p'])).toBe('pass=*** "***" ***@host (***) ***');
+    expect(redactSecrets('the s3cret, xs3cret and s3cret9', ['s3cret'])).toBe('the ***, xs3cret and s3cret9');
+    // An edge that is no letter or digit masks whatever it touches.
+    expect(redactSecrets('a-x-b x-y', ['-x-'])).toBe('a***b x-y');
+    expect(redactSecrets('tøken før', ['før'])).toBe('tøken ***');
+    expect(redactSecrets('{"pass":"p\\"q"}', ['p"q'])).toBe('{"pass":"***"}');
+  });
+
+  it('connectionSecrets are the password and the token, never the user name', () => {
+    expect(connectionSecrets(resolveNatsConnection('nats://u:p@h'))).toEqual(['p']);
+    expect(connectionSecrets(resolveNatsConnection('nats://t@h'))).toEqual(['t']);
+    expect(connectionSecrets(resolveNatsConnection('nats://h', 'alice'))).toEqual([]);
+    const lines: string[] = [];
+    const logger = createLogger('INFO', connectionSecrets(resolveNatsConnection('nats://u:p@h')), {
+      write: (line) => lines.push(line),
+      now: () => new Date(0),
+    });
+    logger.info('hub serving', { user: 'u', password: 'p', nats: 'nats://u:p@h:4222' });
+    expect(lines).toEqual(['1970-01-01T00:00:00.000Z INFO hub serving user=u password=*** nats=nats://***@h:4222\n']);
   });
 });

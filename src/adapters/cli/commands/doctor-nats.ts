@@ -42,7 +42,11 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
       { name: 'credentials', status: 'problem', detail: errorText(error), fix: 'point NATS_CREDS at a .creds file' },
     ];
   }
-  const hasCredentials = connection.user !== undefined || connection.pass !== undefined || creds !== undefined;
+  const hasCredentials =
+    connection.user !== undefined ||
+    connection.pass !== undefined ||
+    connection.token !== undefined ||
+    creds !== undefined;
   const urlSet = Boolean(processEnv['NATS_URL']?.trim());
   const skipped = (name: string, why: string): Check => ({ name, status: 'skipped', detail: why });
 
@@ -101,8 +105,8 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
           status: 'problem',
           detail: hasCredentials ? 'the server rejected the user name or password' : 'the server requires credentials',
           fix: hasCredentials
-            ? 'check NATS_USER / NATS_PASS, or the user:password in NATS_URL (percent-encode special characters, e.g. "@" as %40)'
-            : 'set NATS_USER and NATS_PASS, or put user:password in NATS_URL',
+            ? 'check NATS_USER / NATS_PASS, or the user:password or token in NATS_URL (percent-encode special characters, e.g. "@" as %40)'
+            : 'set NATS_USER and NATS_PASS, or put user:password (or a token: nats://TOKEN@host) in NATS_URL',
         },
       ];
     }
@@ -162,7 +166,7 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
         detail: `enabled: ${account.streams} streams, ${account.storage} bytes stored`,
       },
       { name: 'credentials', status: 'ok', detail: hasCredentials ? 'accepted' : 'none needed' },
-      await hubCheck(conn, hasCredentials),
+      await hubCheck(conn, env, servers),
     ];
   } catch (error) {
     return [
@@ -181,8 +185,11 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
   }
 }
 
-/** Which hubs answer; none is fine on an open server (the first session starts one), a problem with credentials. */
-async function hubCheck(conn: { readonly nc: NatsConnection }, hasCredentials: boolean): Promise<Check> {
+/**
+ * Which hubs answer. None is fine where a session starts one (open, user/password or token in the
+ * URL); with NATS_CREDS or WARP_HUB=external it is a problem, and the fix says how to run one.
+ */
+async function hubCheck(conn: { readonly nc: NatsConnection }, env: WarpEnv, servers: string): Promise<Check> {
   const [{ discoverHubs, describeHub }, { version }] = await Promise.all([
     import('../../hub/hub-directory.js'),
     import('../version.js'),
@@ -200,16 +207,23 @@ async function hubCheck(conn: { readonly nc: NatsConnection }, hasCredentials: b
         'restart a `warp hub` you run (SIGTERM, then start it again) from this build',
     };
   if (hubs.length > 0) return { name: 'hub', status: 'ok', detail };
-  return hasCredentials
-    ? {
-        name: 'hub',
-        status: 'problem',
-        detail: 'no Warp hub answers on this NATS server',
-        fix: 'start one where it can keep running, with the same NATS_URL and credentials: warp hub',
-      }
-    : {
-        name: 'hub',
-        status: 'note',
-        detail: 'no Warp hub answers yet: the first session on this machine starts one in the background',
-      };
+  if (env.natsCreds !== undefined)
+    return {
+      name: 'hub',
+      status: 'problem',
+      detail: 'no Warp hub answers on this NATS server, and with NATS_CREDS no session starts one',
+      fix: `where it can keep running, run \`NATS_URL=${servers} NATS_CREDS=${env.natsCreds} warp hub\``,
+    };
+  if (env.hub === 'external')
+    return {
+      name: 'hub',
+      status: 'problem',
+      detail: 'no Warp hub answers on this NATS server, and with WARP_HUB=external no session starts one',
+      fix: 'start one where it can keep running, with the same NATS_URL and credentials: warp hub',
+    };
+  return {
+    name: 'hub',
+    status: 'note',
+    detail: 'no Warp hub answers yet: the first session on this machine starts one in the background',
+  };
 }
