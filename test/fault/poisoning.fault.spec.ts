@@ -228,7 +228,8 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
       checkpointSubject: async () => {
         // A well-formed manifest whose chunk is not a checkpoint.
         const chunk = await js.publish(names.checkpointSubject(`${NS}x`, 'abc'), JSON.stringify({ after: null }));
-        await js.publish(names.checkpointSubject(`${NS}x`, 'head'), JSON.stringify({ id: 'abc', chunks: [chunk.seq] }));
+        const manifest = { id: 'abc', chunks: [chunk.seq], v: 2 };
+        await js.publish(names.checkpointSubject(`${NS}x`, 'head'), JSON.stringify(manifest));
       },
       CURSOR_BUCKET: async () => {
         // Read by the next agent (a session caches its own cursors).

@@ -2,7 +2,12 @@ import { headers } from '@nats-io/transport-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_HEADER } from '../../src/adapters/nats/nats-event-store.js';
-import { eventsStream, eventSubject } from '../../src/adapters/nats/nats-names.js';
+import {
+  CHECKPOINT_STREAM,
+  checkpointSubject,
+  eventsStream,
+  eventSubject,
+} from '../../src/adapters/nats/nats-names.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
@@ -82,6 +87,24 @@ describe('compaction on a real nats-server', () => {
     while (!seen.some((b) => b.revision === next)) await new Promise((resolve) => setTimeout(resolve, 10));
     await feed.close();
     expect(seen.find((b) => b.revision === snapshot)?.replaces).toBe(true);
+  });
+
+  it('does not restore a checkpoint written before ADR 0029 (its position may be past batches its feed skipped)', async () => {
+    const namespace = `compaction${process.pid}x${++count}`;
+    const saved = {
+      after: { channel: 0, work: 7 },
+      channels: [],
+      work: { live: [], recent: [], purges: [{ id: 'w-1', status: 'completed' as const, finishedAt: 5 }] },
+    };
+    await at.backend.checkpoints.save(namespace, saved);
+    expect(await at.backend.checkpoints.load(namespace)).toEqual(saved);
+    // The same checkpoint under a manifest as hubs wrote it before: no version.
+    const head = await at.backend.connection.jsm.streams.getMessage(CHECKPOINT_STREAM, {
+      last_by_subj: checkpointSubject(namespace, 'head'),
+    });
+    const { id, chunks } = head!.json<{ id: string; chunks: number[] }>();
+    await at.backend.connection.publisher.publish(checkpointSubject(namespace, 'head'), JSON.stringify({ id, chunks }));
+    expect(await at.backend.checkpoints.load(namespace)).toBeUndefined();
   });
 
   it('every offer stored while a hub compacts reaches its work index (issue 21: some never did)', async () => {

@@ -14,11 +14,19 @@ import { retryTransient } from './transient.js';
 const CHUNK_BYTES = 256 * 1024;
 const NO_MESSAGE = 10037;
 const HEAD = 'head';
+/**
+ * The manifests this store writes and reads. Those without one were written before ADR 0029, by
+ * hubs whose feeds a rollup could move past batches: their models may lack stored work, and their
+ * position says it was delivered, so a hub restored from one would never see it. Not read: the
+ * first start after the upgrade replays the namespace in full instead.
+ */
+const MANIFEST_VERSION = 2;
 
 /** Where a checkpoint's chunks are: read in order, they make its JSON. */
 const manifestSchema = z.object({
   id: z.string().regex(/^[a-z0-9]{1,64}$/),
   chunks: z.array(z.number().int().positive()),
+  v: z.number().int().positive().optional(),
 });
 
 /**
@@ -66,7 +74,7 @@ export class NatsCheckpointStore implements CheckpointStore {
   async load(namespace: string): Promise<Checkpoint | undefined> {
     await this.ensure();
     const manifest = await this.head(namespace);
-    if (!manifest) return undefined;
+    if (manifest?.v !== MANIFEST_VERSION) return undefined;
     const subject = checkpointSubject(namespace, manifest.id);
     const parts: Uint8Array[] = [];
     for (const seq of manifest.chunks) {
@@ -100,9 +108,13 @@ export class NatsCheckpointStore implements CheckpointStore {
     rollup.set('Nats-Rollup', 'sub');
     await retryTransient(
       () =>
-        this.conn.publisher.publish(checkpointSubject(namespace, HEAD), JSON.stringify({ id, chunks }), {
-          headers: rollup,
-        }),
+        this.conn.publisher.publish(
+          checkpointSubject(namespace, HEAD),
+          JSON.stringify({ id, chunks, v: MANIFEST_VERSION }),
+          {
+            headers: rollup,
+          },
+        ),
       this.conn.retry,
     );
     if (previous && previous.id !== id) {
