@@ -15,6 +15,7 @@ mkdirSync(TEST_RUNTIME_DIR, { recursive: true, mode: 0o700 });
  * test/support/stdio-fleet.ts): every session is sealed by its own credential (ADR 0022).
  */
 const E2E_ON_NATS = [
+  'agent-workflow-nats',
   'channel-limits',
   'claude-hooks-nats',
   'cli',

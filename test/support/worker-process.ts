@@ -40,10 +40,11 @@ export class WarpProcess {
     return WarpProcess.spawn(process.execPath, [BIN, ...args], env);
   }
 
-  static spawn(file: string, args: readonly string[], env: Record<string, string>): WarpProcess {
+  static spawn(file: string, args: readonly string[], env: Record<string, string>, cwd?: string): WarpProcess {
     const child = spawn(file, args, {
       env: { ...process.env, LOG_LEVEL: 'WARN', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd !== undefined ? { cwd } : {}),
     });
     killWithTests(child);
     return new WarpProcess(child);
