@@ -8,7 +8,7 @@ import {
   type WarpApi,
 } from '../application/index.js';
 import { launchLocalHub, noHubWithCredentials } from '../adapters/hub/hub-launcher.js';
-import { discoverHubs, type HubSummary } from '../adapters/hub/hub-directory.js';
+import { discoverHubs, warnOfHubSettings, type HubSummary } from '../adapters/hub/hub-directory.js';
 import type { NatsBackend } from '../adapters/nats/nats-backend.js';
 import {
   loadEnv,
@@ -170,6 +170,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw error;
   }
   const natsConnection = nats?.connection;
+  // Once a hub has answered (the channels are synced at start): what this session sets that the hub does otherwise.
+  if (natsConnection && !options.command)
+    void warnOfHubSettings(natsConnection.nc, env, options.env, logger).catch(() => undefined);
   return {
     app: api,
     ...(natsConnection ? { hubs: () => discoverHubs(natsConnection.nc, Date.now()) } : {}),

@@ -1,10 +1,18 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm } from '@nats-io/services';
 import { z } from 'zod';
+import type { Logger, WarpEnv } from '../config/index.js';
+import {
+  hubValues,
+  isHubSetting,
+  settingDifferences,
+  whereToSet,
+  type HubWithSettings,
+} from '../config/setting-owners.js';
 import { HUB_SERVICE } from './hub-protocol.js';
 
 /** One hub as `warp status` and `warp doctor` show it. */
-export interface HubSummary {
+export interface HubSummary extends HubWithSettings {
   readonly id: string;
   readonly version: string;
   readonly hostname: string;
@@ -18,6 +26,8 @@ export interface HubSummary {
   readonly skipped: Readonly<Record<string, number>>;
   /** Requests turned away before any work (ADR 0030, 0031): dropped for their reply subject, or refused by rate and bounds. */
   readonly turnedAway: Readonly<Record<string, number>>;
+  /** The settings it applies for every session (ADR 0035), from its metadata; none from a hub of an older Warp. */
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 const statsSchema = z.object({
@@ -56,6 +66,7 @@ export async function discoverHubs(nc: NatsConnection, now: number, waitMs = 1_0
       lag: data?.lag ?? {},
       skipped: data?.skipped ?? {},
       turnedAway: data?.admission ?? {},
+      settings: Object.fromEntries(Object.entries(metadata ?? {}).filter(([name]) => isHubSetting(name))),
     });
   }
   return hubs.sort((a, b) => a.id.localeCompare(b.id));
@@ -73,3 +84,24 @@ export const describeHub = (h: HubSummary): string => {
     .join(', ');
   return `hub ${h.id} v${h.version} on ${h.hostname} (pid ${h.pid}), up ${Math.round(h.uptimeMs / 1000)} s, ${h.requests} requests, lag ${lag || 'none'}, ${skipped} stored values skipped${away ? `, turned away: ${away}` : ''}`;
 };
+
+/**
+ * At a session's start: one WARN line for each setting its environment sets that a hub applies
+ * with another value (ADR 0035), naming the setting, both values and where to set it.
+ */
+export async function warnOfHubSettings(
+  nc: NatsConnection,
+  env: WarpEnv,
+  processEnv: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<void> {
+  const hubs = await discoverHubs(nc, Date.now());
+  for (const difference of settingDifferences(env, processEnv, hubs))
+    if (difference.setHere)
+      logger.warn("a setting of this session is not the hub's, and the hub's applies", {
+        setting: difference.name,
+        session: difference.here,
+        hub: hubValues(difference),
+        setIn: whereToSet(difference.hubs),
+      });
+}

@@ -14,6 +14,8 @@ import {
   NoLocalNats,
 } from '../../system/local-nats-server.js';
 import type { NatsConnection } from '@nats-io/nats-core';
+import type { HubSummary } from '../../hub/hub-directory.js';
+import { hubValues, settingDifferences, whereToSet } from '../../config/setting-owners.js';
 import { errorText, type Check } from './doctor-check.js';
 
 const PROBE_TIMEOUT_MS = 3_000;
@@ -166,7 +168,7 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
         detail: `enabled: ${account.streams} streams, ${account.storage} bytes stored`,
       },
       { name: 'credentials', status: 'ok', detail: hasCredentials ? 'accepted' : 'none needed' },
-      await hubCheck(conn, env, servers),
+      ...(await hubChecks(conn, env, processEnv, servers)),
     ];
   } catch (error) {
     return [
@@ -185,16 +187,27 @@ export async function natsChecks(env: WarpEnv, processEnv: NodeJS.ProcessEnv): P
   }
 }
 
+/** Which hubs answer, and whether the settings they apply are this environment's. */
+async function hubChecks(
+  conn: { readonly nc: NatsConnection },
+  env: WarpEnv,
+  processEnv: NodeJS.ProcessEnv,
+  servers: string,
+): Promise<Check[]> {
+  const { discoverHubs } = await import('../../hub/hub-directory.js');
+  const hubs = await discoverHubs(conn.nc, Date.now()).catch(() => []);
+  return [await hubCheck(hubs, env, servers), settingsCheck(hubs, env, processEnv)];
+}
+
 /**
  * Which hubs answer. None is fine where a session starts one (open, user/password or token in the
  * URL); with NATS_CREDS or WARP_HUB=external it is a problem, and the fix says how to run one.
  */
-async function hubCheck(conn: { readonly nc: NatsConnection }, env: WarpEnv, servers: string): Promise<Check> {
-  const [{ discoverHubs, describeHub }, { version }] = await Promise.all([
+async function hubCheck(hubs: readonly HubSummary[], env: WarpEnv, servers: string): Promise<Check> {
+  const [{ describeHub }, { version }] = await Promise.all([
     import('../../hub/hub-directory.js'),
     import('../version.js'),
   ]);
-  const hubs = await discoverHubs(conn.nc, Date.now()).catch(() => []);
   const detail = hubs.map(describeHub).join('; ');
   const others = hubs.filter((hub) => hub.version !== version);
   if (others.length > 0)
@@ -225,5 +238,36 @@ async function hubCheck(conn: { readonly nc: NatsConnection }, env: WarpEnv, ser
     name: 'hub',
     status: 'note',
     detail: 'no Warp hub answers yet: the first session on this machine starts one in the background',
+  };
+}
+
+/**
+ * The settings the hubs apply for every session (ADR 0035) that differ from this environment's:
+ * set here (then ignored here) or left at the default here (then the hub's surprise a session).
+ */
+function settingsCheck(hubs: readonly HubSummary[], env: WarpEnv, processEnv: NodeJS.ProcessEnv): Check {
+  if (hubs.length === 0) return { name: 'settings', status: 'skipped', detail: 'needs a hub that answers' };
+  const silent = hubs.filter((hub) => Object.keys(hub.settings).length === 0);
+  const differences = settingDifferences(env, processEnv, hubs);
+  const untold =
+    silent.length > 0
+      ? `hub ${silent.map((hub) => hub.id).join(', ')} does not tell its settings (an older Warp); its environment applies`
+      : '';
+  if (differences.length === 0)
+    return silent.length === hubs.length
+      ? { name: 'settings', status: 'note', detail: untold }
+      : {
+          name: 'settings',
+          status: 'ok',
+          detail: `the hubs apply this environment's values of the settings they decide${untold ? `; ${untold}` : ''}`,
+        };
+  const listed = differences.map(
+    (d) => `${d.name} is ${d.here} here (${d.setHere ? 'set' : 'the default'}) and ${hubValues(d)} on the hub`,
+  );
+  return {
+    name: 'settings',
+    status: 'note',
+    detail: `${listed.join('; ')}: the hub's applies${untold ? `; ${untold}` : ''}`,
+    fix: `to change them, set them in ${whereToSet(differences.flatMap((d) => d.hubs))}`,
   };
 }
