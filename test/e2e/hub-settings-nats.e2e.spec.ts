@@ -27,15 +27,15 @@ async function logged(read: () => string, pattern: RegExp, ms = 20_000): Promise
 /**
  * The settings a hub applies for every session (ADR 0035) are told by the hub (its services
  * metadata) and compared: a session whose environment sets one otherwise says so at start, on
- * stderr, and `warp doctor` lists every difference. The hub here is a stand-in that tells its
- * settings beside the fleet's hub, which answers the requests.
+ * stderr, and `warp doctor` lists every difference. A stand-in hub tells its settings beside the
+ * fleet's hub, which answers the requests (and tells the same settings once it tells any).
  */
 describe("a session's settings that the hub applies otherwise", () => {
-  const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'hub-settings' });
+  // The hubs' values: those of the tests' environment, but for the channels a project may have.
+  const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'hub-settings' }, { hub: { WARP_MAX_CHANNELS: '10' } });
   let admin: NatsConnection;
   let standIn: Service;
-  // The hub's values: those of the tests' environment, but for the channels a project may have.
-  const told = { ...hubSettingsOf(loadEnv(process.env, '/')), WARP_MAX_CHANNELS: '10' };
+  const told = hubSettingsOf(loadEnv({ ...process.env, WARP_MAX_CHANNELS: '10' }, '/'));
   beforeAll(async () => {
     admin = await fleet.connectAdmin();
     standIn = await new Svcm(admin as never).add({
