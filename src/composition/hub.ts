@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { HUB_LISTEN_CREDS } from '../adapters/auth/auth-directory.js';
+import { hubSettingsOf } from '../adapters/config/setting-owners.js';
 import { connectNats, type NatsBackendConnection, type NatsOptions } from '../adapters/nats/nats-connection.js';
 import { dialOptions } from './nats-backend.js';
 import { startHubService } from '../adapters/hub/hub-service.js';
@@ -86,6 +87,7 @@ export async function openHub(processEnv: NodeJS.ProcessEnv, cwd: string, versio
     openModels: (namespace) => openHubNamespace(shared, namespace),
     budget: (request) => withinBudget(backend.connection.retry, request),
     deferrals: backend.events,
+    metadata: hubSettingsOf(env),
     // With credentials, agents are who the account says: their requests are checked and rate-limited.
     ...(creds ? { trust: { account: creds.account, ratePerSecond: env.hubRate } } : {}),
   }).catch(async (error: unknown) => {

@@ -29,6 +29,8 @@ const ATTEMPT_MS = 2_500;
 const SLOW_DOWN_MS = 100;
 const isSlowDown = (error: unknown): boolean =>
   error instanceof HubRefusal && (error.code === 'rate_limited' || error.code === 'busy');
+/** How long to wait before asking once more when no hub answered. */
+const NO_HUB_AGAIN_MS = 200;
 /** Asked this many times at most (besides a wait's own length, the call takes at most this many attempts). */
 const ATTEMPTS = 3;
 /** How long a session waits for a hub it started (or another session started) to answer. */
@@ -89,11 +91,21 @@ export class HubClient {
     const payload = encodeRequest(this.wire(), input, this.options.checkPayload, credential, id);
     this.checkSize(payload);
     const slowDownUntil = Date.now() + HUB_TIMEOUT_MS;
+    let noHubBefore = false;
     for (let attempt = 1, pause = SLOW_DOWN_MS; ;) {
       try {
         return await this.send<T>(op, payload, timeout);
       } catch (error) {
-        if (error instanceof NoHub) return this.startingHub(op, payload, timeout);
+        if (error instanceof NoHub) {
+          // A hub that took the request may have passed it to another that has just gone (ADR 0038):
+          // once more before concluding that no hub runs.
+          if (!noHubBefore) {
+            noHubBefore = true;
+            await sleep(NO_HUB_AGAIN_MS);
+            continue;
+          }
+          return this.startingHub(op, payload, timeout);
+        }
         // Over this agent's rate or bounds at the hub: an honest session slows down rather than fail its caller.
         if (isSlowDown(error) && Date.now() + pause < slowDownUntil) {
           await sleep(pause);

@@ -1,4 +1,4 @@
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type ServiceMsg } from '@nats-io/services';
 import {
   createSessionDeps,
@@ -15,6 +15,7 @@ import { DEFAULT_ADMISSION, HubAdmission, WAITING, type AdmissionCounts, type Ad
 import { errorToWire } from './hub-errors.js';
 import { runHubOp } from './hub-ops.js';
 import { publishWorkNotice } from './work-notice.js';
+import { forwardedToMe, forwardSubject, HubOwners, unforwarded } from './hub-owners.js';
 import { agentInboxPrefix } from '../auth/agent-permissions.js';
 import { deferredEvents, type Deferral, type DeferredSender } from './deferred-events.js';
 import {
@@ -56,6 +57,8 @@ export interface HubServiceOptions {
   readonly budget?: <T>(request: () => Promise<T>) => Promise<T>;
   /** On a server with credentials: agents are who their credential says, at a bounded rate (ADR 0022). */
   readonly trust?: HubTrust;
+  /** What the hub tells in its service INFO besides host and pid: its settings, which sessions compare with theirs (ADR 0035). */
+  readonly metadata?: Readonly<Record<string, string>>;
   /** Given, a session that asks for it is answered before the append that ends its request is stored (ADR 0026). */
   readonly deferrals?: DeferredSender;
 }
@@ -110,7 +113,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   });
   const verified = new VerifiedCredentials();
   const repeats = new Repeats();
-  const deferralOf = (op: HubOp, msg: ServiceMsg, guid: string | undefined): Deferral | undefined => {
+  const deferralOf = (op: HubOp, msg: Msg, guid: string | undefined): Deferral | undefined => {
     const { deferrals } = options;
     if (!deferrals || !DEFERRABLE.has(op)) return undefined;
     // Only subjects of the caller's own inbox: an agent's credential confines its replies to `_INBOX_<guid>`.
@@ -125,11 +128,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
    * The reply, and what goes out with it in one write: a deferred append (ADR 0026), and for a new
    * offer the notice that announces it.
    */
-  const answer = async (
-    op: HubOp,
-    msg: ServiceMsg,
-    caller: Admitted,
-  ): Promise<{ reply: Reply; before?: () => void }> => {
+  const answer = async (op: HubOp, msg: Msg, caller: Admitted): Promise<{ reply: Reply; before?: () => void }> => {
     let deferral: Deferral | undefined;
     let turn: ReturnType<Repeats['take']> | undefined;
     try {
@@ -228,40 +227,65 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     version: options.version,
     description: 'Warp hub: decides commands and serves read models for thin sessions',
     queue: HUB_QUEUE,
-    metadata: { hostname: options.hostname, pid: String(process.pid) },
+    metadata: { ...options.metadata, hostname: options.hostname, pid: String(process.pid) },
     statsHandler: () => lags(),
   });
   // What a stopping hub still owes: its answers go out before the connection closes.
   const answering = new Set<Promise<void>>();
-  for (const op of HUB_OPS) {
+  const id = service.info().id;
+  const owners = options.notify ? new HubOwners(id) : undefined;
+  const serve = (op: HubOp, msg: Msg, subject: string, forwarded: boolean): void => {
+    // Before anything else, and for every request: where the answer may go, and whether this caller may ask now.
+    const admitted = admission.admit(op, subject, msg.reply, options.clock.now());
+    if (admitted.kind === 'dropped') return;
+    if (admitted.kind === 'refused') return respond(options.nc, msg, { ok: false, error: errorToWire(admitted.error) });
+    // Another hub decides this namespace: it gets the request as it came, and answers the caller itself.
+    const owner = forwarded ? undefined : owners?.elsewhere(admitted.namespace);
+    if (owner) {
+      admitted.done();
+      options.notify!.publish(forwardSubject(owner, op, admitted.namespace, admitted.caller), msg.data, {
+        reply: msg.reply!,
+        ...(msg.headers ? { headers: msg.headers } : {}),
+      });
+      return;
+    }
+    const answered = answer(op, msg, admitted)
+      .then(({ reply, before }) => {
+        before?.();
+        respond(options.nc, msg, reply);
+      })
+      .catch(options.onError)
+      .finally(() => {
+        admitted.done();
+        answering.delete(answered);
+      });
+    answering.add(answered);
+  };
+  for (const op of HUB_OPS)
     service.addEndpoint(op, {
       subject: hubEndpointSubject(op),
-      handler: (error, msg) => {
-        if (error) return options.onError(error);
-        // Before anything else, and for every request: where the answer may go, and whether this caller may ask now.
-        const admitted = admission.admit(op, msg.subject, msg.reply, options.clock.now());
-        if (admitted.kind === 'dropped') return;
-        if (admitted.kind === 'refused')
-          return respond(options.nc, msg, { ok: false, error: errorToWire(admitted.error) });
-        const answered = answer(op, msg, admitted)
-          .then(({ reply, before }) => {
-            before?.();
-            respond(options.nc, msg, reply);
-          })
-          .catch(options.onError)
-          .finally(() => {
-            admitted.done();
-            answering.delete(answered);
-          });
-        answering.add(answered);
-      },
+      // The services package (a prerelease) types its messages against its own copy of nats-core.
+      handler: (error, msg: ServiceMsg) =>
+        error ? options.onError(error) : serve(op, msg as unknown as Msg, msg.subject, false),
     });
-  }
+  const forwards = owners
+    ? options.nc.subscribe(forwardedToMe(id), {
+        callback: (error, msg) => {
+          if (error) return options.onError(error);
+          const meant = unforwarded(msg.subject);
+          if (meant && (HUB_OPS as readonly string[]).includes(meant.op))
+            serve(meant.op as HubOp, msg, meant.subject, true);
+        },
+      })
+    : undefined;
+  const unwatchPeers = owners ? watchPeers(options.notify!, owners, options.onError) : () => {};
   return {
-    id: service.info().id,
+    id,
     namespaces: () => [...models.keys()],
     inFlight: () => answering.size,
     async stop(graceMs = 0) {
+      unwatchPeers();
+      forwards?.unsubscribe();
       await service.stop().catch(options.onError);
       if (answering.size > 0 && graceMs > 0) {
         let timer: NodeJS.Timeout | undefined;
@@ -320,6 +344,33 @@ class Repeats {
   }
 }
 
+/** How often a hub asks which hubs answer, to know who decides each namespace (ADR 0038). */
+const PEERS_EVERY_MS = 1_000;
+
+/** Keeps `owners` up to date with the hubs that answer a PING; a hub gone is left out at the next one. */
+function watchPeers(nc: NatsConnection, owners: HubOwners, onError: (error: unknown) => void): () => void {
+  const client = new Svcm(nc as never).client({ strategy: 'stall', maxWait: PEERS_EVERY_MS / 2 } as never);
+  let looking = false;
+  const look = async (): Promise<void> => {
+    if (looking) return;
+    looking = true;
+    try {
+      const ids: string[] = [];
+      for await (const peer of await client.ping(HUB_SERVICE)) ids.push(peer.id);
+      owners.update(ids);
+    } catch (error) {
+      // No answer at all (NATS away): keep what is known; another look follows.
+      if (!(error instanceof Error && /no responders|timeout/i.test(error.message))) onError(error);
+    } finally {
+      looking = false;
+    }
+  };
+  void look();
+  const timer = setInterval(() => void look(), PEERS_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** A deferred answer as a repeat gets it: its append is stored, so nothing more is to be waited for. */
 function stripDeferred(reply: Reply): Reply {
   if (!reply.ok || !reply.deferred) return reply;
@@ -339,7 +390,7 @@ function parseJson(text: string): unknown {
  * Sends the reply. One larger than the server takes (a long work history, say) is refused by the
  * client; the session is told so at once instead of waiting out its timeout.
  */
-function respond(nc: NatsConnection, msg: ServiceMsg, reply: Reply): void {
+function respond(nc: NatsConnection, msg: Msg, reply: Reply): void {
   const body = JSON.stringify(reply);
   const max = nc.info?.max_payload;
   const size = Buffer.byteLength(body);

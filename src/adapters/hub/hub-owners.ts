@@ -1,0 +1,58 @@
+/**
+ * Which hub decides each namespace (ADR 0038): of the hubs that answer, the one whose id scores
+ * highest with the namespace (rendezvous hashing), so every hub picks the same owner without
+ * talking about it, and a hub's leaving moves only its own namespaces.
+ */
+export class HubOwners {
+  private peers: readonly string[];
+  private readonly chosen = new Map<string, string>();
+
+  constructor(private readonly self: string) {
+    this.peers = [self];
+  }
+
+  /** The hubs that answer now (this one always among them). */
+  update(ids: Iterable<string>): void {
+    const next = [...new Set([this.self, ...ids])].sort();
+    if (next.join() === this.peers.join()) return;
+    this.peers = next;
+    this.chosen.clear();
+  }
+
+  /** The hub that decides `namespace`, when it is another than this one. */
+  elsewhere(namespace: string): string | undefined {
+    let owner = this.chosen.get(namespace);
+    if (owner === undefined) {
+      let best = -1;
+      for (const id of this.peers) {
+        const score = fnv1a(`${namespace}\u0000${id}`);
+        if (score > best || (score === best && id < owner!)) [best, owner] = [score, id];
+      }
+      this.chosen.set(namespace, owner!);
+    }
+    return owner === this.self ? undefined : owner;
+  }
+}
+
+/** 32-bit FNV-1a: cheap and well spread for short strings; nothing here needs to resist an adversary. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** Where a hub hears the requests other hubs pass it for the namespaces it decides. */
+export const forwardSubject = (hub: string, op: string, namespace: string, caller: string): string =>
+  `warp.hub.fwd.${hub}.${op}.${namespace}.${caller}`;
+export const forwardedToMe = (hub: string): string => `warp.hub.fwd.${hub}.>`;
+
+/** The request subject a forwarded one stands for (`warp.hub.<op>.<ns>.<caller>`), and its operation. */
+export function unforwarded(subject: string): { op: string; subject: string } | undefined {
+  const tokens = subject.split('.');
+  if (tokens.length !== 7 || tokens[2] !== 'fwd') return undefined;
+  const [, , , , op, namespace, caller] = tokens;
+  return { op: op!, subject: `warp.hub.${op}.${namespace}.${caller}` };
+}

@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverHubs, type HubSummary } from '../../src/adapters/hub/hub-directory.js';
+import { HubProcess } from '../support/hub-process.js';
+import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
+import { BIN } from '../support/stdio-agent.js';
+
+const run = promisify(execFile);
+const PROJECTS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
+
+/**
+ * Two hubs on one server divide the projects between them (ADR 0038): each project's requests,
+ * whichever hub the server hands them to, are decided by one of them, which alone keeps its read
+ * models; when that hub goes, the other takes its projects over.
+ */
+describe('two hubs divide the projects between them', () => {
+  let nats: NatsServerHandle;
+  let nc: NatsConnection;
+  const hubs: HubProcess[] = [];
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    nc = await connect({ servers: nats.url });
+    for (let i = 0; i < 2; i++) hubs.push(await HubProcess.start({ NATS_URL: nats.url }));
+    // Each hub knows the other once both answer its PING; until then it decides everything itself.
+    while ((await discoverHubs(nc, Date.now())).length < 2);
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all(hubs.map((h) => h.stop()));
+    await nats?.dispose();
+  });
+
+  const offer = (project: string, task: string) =>
+    run(process.execPath, [BIN, 'work', 'offer', task, 'build', `work of ${project}`], {
+      env: { ...process.env, NATS_URL: nats.url, WARP_NAMESPACE: project, WARP_HUB: 'external', LOG_LEVEL: 'WARN' },
+    });
+  const keepers = (served: HubSummary[], project: string): string[] =>
+    served.filter((h) => project in h.lag).map((h) => h.id);
+
+  it('each project is kept by one hub, and by the other once that one is gone', { timeout: 120_000 }, async () => {
+    // A hub that has not yet heard of the other may have opened a project before: ask twice, after a settle.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    for (const project of PROJECTS) for (const task of ['a', 'b', 'c']) await offer(project, `${project}-${task}`);
+    const served = await discoverHubs(nc, Date.now());
+    expect(served).toHaveLength(2);
+    for (const project of PROJECTS) expect(keepers(served, project), project).toHaveLength(1);
+    // Both hubs decide some of them.
+    expect(served.every((h) => PROJECTS.some((p) => p in h.lag))).toBe(true);
+
+    const [gone, left] = [hubs[0]!, hubs[1]!];
+    const goneId = served.find((h) => h.pid === gone.pid)!.id;
+    const moved = PROJECTS.filter((p) => keepers(served, p)[0] === goneId);
+    await gone.kill();
+    for (const project of moved) await offer(project, `${project}-after`);
+    const after = await discoverHubs(nc, Date.now());
+    expect(after.map((h) => h.pid)).toEqual([left.pid]);
+    for (const project of moved) expect(keepers(after, project)).toEqual([after[0]!.id]);
+  });
+});

@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HubOwners, unforwarded, forwardSubject } from '../../../src/adapters/hub/hub-owners.js';
+
+const ownerSeenBy = (self: string, peers: string[], namespace: string): string => {
+  const owners = new HubOwners(self);
+  owners.update(peers);
+  return owners.elsewhere(namespace) ?? self;
+};
+
+describe('HubOwners', () => {
+  it('every hub names the same owner for a namespace, whichever hub asks', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[A-Z0-9]{4,8}$/), { minLength: 1, maxLength: 5 }),
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+        (hubs, namespace) => {
+          const seen = hubs.map((self) => ownerSeenBy(self, hubs, namespace));
+          expect(new Set(seen).size).toBe(1);
+          expect(hubs).toContain(seen[0]);
+        },
+      ),
+    );
+  });
+
+  it('a hub leaving moves only the namespaces it decided', () => {
+    const hubs = ['HUBA', 'HUBB', 'HUBC'];
+    const namespaces = Array.from({ length: 200 }, (_, i) => `project-${i}`);
+    const before = new Map(namespaces.map((ns) => [ns, ownerSeenBy('HUBA', hubs, ns)]));
+    const after = new Map(namespaces.map((ns) => [ns, ownerSeenBy('HUBA', ['HUBA', 'HUBB'], ns)]));
+    for (const ns of namespaces) if (before.get(ns) !== 'HUBC') expect(after.get(ns)).toBe(before.get(ns));
+    // Spread over all three, not piled on one.
+    for (const hub of hubs) expect([...before.values()].filter((h) => h === hub).length).toBeGreaterThan(30);
+  });
+
+  it('alone, a hub decides everything itself', () => {
+    expect(new HubOwners('HUBA').elsewhere('any')).toBeUndefined();
+  });
+
+  it('a forwarded subject names the request it stands for', () => {
+    expect(unforwarded(forwardSubject('HUBB', 'claimWork', 'team', 'guid-1'))).toEqual({
+      op: 'claimWork',
+      subject: 'warp.hub.claimWork.team.guid-1',
+    });
+    expect(unforwarded('warp.hub.claimWork.team.guid-1')).toBeUndefined();
+  });
+});
