@@ -2,7 +2,7 @@ import { eventsStream } from '../../src/adapters/nats/nats-names.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsCluster, type NatsClusterHandle, type NatsServerHandle } from '../support/nats-server.js';
 import type { StdioAgent } from '../support/stdio-agent.js';
-import { acknowledged, agentPool, drainInbox, readChannel } from './fault-support.js';
+import { agentPool, askAgainUnanswered, drainInbox, faultTraffic, readChannel } from './fault-support.js';
 
 /** The node that leads the given stream's replicas, from the monitoring endpoint of any node. */
 async function streamLeader(cluster: NatsClusterHandle, stream: string): Promise<NatsServerHandle> {
@@ -49,70 +49,22 @@ describe('a node of a 3-node cluster killed under running agents', () => {
     async () => {
       const sender = await start();
       const worker = await start();
-      // Setting up creates replicated streams, whose leaders the cluster elects first: on a busy
-      // machine that can outlast a call's 5 s. These calls are idempotent, so one unanswered is asked again.
-      const setUp = async <T>(call: () => Promise<T>): Promise<T> => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return await call();
-          } catch (error) {
-            if (attempt >= 3 || !/did not answer within/.test(String(error))) throw error;
-          }
-        }
-      };
-      await setUp(() => sender.call('register_agent', { agentType: 'sender' }));
-      const { agent: w } = await setUp(() =>
+      await askAgainUnanswered(() => sender.call('register_agent', { agentType: 'sender' }));
+      const { agent: w } = await askAgainUnanswered(() =>
         worker.call<{ agent: { guid: string } }>('register_agent', { agentType: 'worker', capabilities: ['ops'] }),
       );
-      await setUp(() => sender.call('create_channel', { name: 'ops', description: 'cluster traffic' }));
+      await askAgainUnanswered(() => sender.call('create_channel', { name: 'ops', description: 'cluster traffic' }));
 
-      const sent: string[] = [];
-      const dms: string[] = [];
-      const offered = new Set<string>();
-      const completed = new Set<string>();
-      const traffic = async (round: number): Promise<void> => {
-        const key = `r${round}`;
-        if (await acknowledged(sender, 'send_message', { channel: 'ops', message: key })) sent.push(key);
-        if (await acknowledged(sender, 'send_direct_message', { recipientGuid: w.guid, message: key })) dms.push(key);
-        const offer = await acknowledged(sender, 'broadcast_work_offer', {
-          taskId: key,
-          description: 'x',
-          requiredCapability: 'ops',
-        });
-        if (offer) offered.add(offer.workItem.workItemId);
-        const claim = await acknowledged(worker, 'claim_work', { capability: 'ops', timeout: 100 });
-        if (claim?.claimed) {
-          const done = await acknowledged(worker, 'complete_work', { workItemId: claim.workItem.workItemId });
-          if (done) completed.add(done.workItem.workItemId);
-        }
-      };
+      const faulting = faultTraffic(sender, worker, { guid: w.guid, channel: 'ops', capability: 'ops' });
+      const { sent, dms, offered, completed } = faulting.seen;
 
       let round = 0;
-      for (; round < 6; round++) await traffic(round);
+      for (; round < 6; round++) await faulting.round(round);
       const victim = await streamLeader(cluster, eventsStream('cluster', 'work'));
-      let killed = false;
-      const during = (async () => {
-        // Traffic flows until the node is gone, and for a few rounds while leaders are elected.
-        while (!killed) await traffic(round++);
-        for (const stop = round + 4; round < stop; round++) await traffic(round);
-      })();
-      await victim.kill();
-      killed = true;
-      await during;
-
+      // Traffic flows until the node is gone, and for a few rounds while leaders are elected.
+      round = await faulting.during(() => victim.kill(), round);
       // The same processes, on the surviving nodes: every call succeeds.
-      for (const stop = round + 4; round < stop; round++) {
-        const key = `r${round}`;
-        sent.push((await sender.call('send_message', { channel: 'ops', message: key })).message.body);
-        await sender.call('send_direct_message', { recipientGuid: w.guid, message: key });
-        dms.push(key);
-        const { workItem } = await sender.call('broadcast_work_offer', {
-          taskId: key,
-          description: 'x',
-          requiredCapability: 'ops',
-        });
-        offered.add(workItem.workItemId);
-      }
+      for (const stop = round + 4; round < stop; round++) await faulting.sure(round);
       // The worker drains the queue, work offered after the kill included (and items whose holder's
       // completion went unanswered during the election, once their lease runs out). Its view of
       // the queue may lag, so the items' own records (get_work_item) say when it is done.

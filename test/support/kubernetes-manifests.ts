@@ -144,7 +144,10 @@ export async function schemaProblems(object: KubeObject): Promise<string[]> {
   const where = `${object.kind}/${object.metadata.name}`;
   let model: Validator | undefined;
   try {
-    const module = (await import(`kubernetes-models/${object.apiVersion}/${object.kind}`)) as Record<string, unknown>;
+    const module = (await import(/* @vite-ignore */ `kubernetes-models/${object.apiVersion}/${object.kind}`)) as Record<
+      string,
+      unknown
+    >;
     model = module[object.kind] as Validator | undefined;
   } catch {
     // Named below.

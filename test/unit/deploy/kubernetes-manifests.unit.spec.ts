@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -12,13 +13,19 @@ import {
   findObject,
   KUBERNETES_DIR,
   loadKustomization,
+  parseObjects,
   podTemplate,
   schemaProblems,
   type KubeObject,
 } from '../../support/kubernetes-manifests.js';
 
 const { kustomization, objects } = loadKustomization();
-const workloads = objects.flatMap((o) => {
+/** Applied by hand (kubectl apply -n warp -f): the worker Deployment. */
+const examplesDir = join(KUBERNETES_DIR, 'examples');
+const examples = readdirSync(examplesDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .flatMap((f) => parseObjects(readFileSync(join(examplesDir, f), 'utf8'), `examples/${f}`));
+const workloads = [...objects, ...examples].flatMap((o) => {
   const template = podTemplate(o);
   return template ? [{ object: o, template }] : [];
 });
@@ -49,7 +56,7 @@ describe('deploy/kubernetes: what kubectl apply -k applies', () => {
     });
   });
 
-  it.each(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o] as const))(
+  it.each([...objects, ...examples].map((o) => [`${o.kind}/${o.metadata.name}`, o] as const))(
     '%s validates against the Kubernetes schema, with no field the schema lacks',
     async (_name, object) => {
       expect(await schemaProblems(object)).toEqual([]);
@@ -78,7 +85,8 @@ describe('deploy/kubernetes: least privilege and limits for every container', ()
     containersOf(template).map((c) => [`${object.kind}/${object.metadata.name} ${c.name}`, c, template] as const),
   );
 
-  it('there are containers to check', () => expect(containers.length).toBeGreaterThanOrEqual(2));
+  it('there are containers to check: NATS, the hub and the worker example', () =>
+    expect(containers.length).toBeGreaterThanOrEqual(3));
 
   it.each(containers)(
     '%s: requests and limits, and the restricted pod security profile',
@@ -202,12 +210,15 @@ describe('deploy/kubernetes: references between the objects', () => {
     },
   );
 
-  it('make-secrets.sh makes every Secret the pods mount', () => {
+  it('make-secrets.sh makes every Secret the pods of kubectl apply -k mount', () => {
     const script = readFileSync(`${KUBERNETES_DIR}make-secrets.sh`, 'utf8');
     const made = [...script.matchAll(/^secret ([a-z0-9-]+)$/gm)].map((m) => m[1]);
-    const mounted = workloads.flatMap(({ template }) =>
-      (template.spec?.volumes ?? []).flatMap((v) => (v.secret?.secretName ? [v.secret.secretName] : [])),
-    );
+    // (The worker example's agent Secret is make-secrets.sh's third form: the fault test runs it.)
+    const mounted = workloads
+      .filter(({ object }) => objects.includes(object))
+      .flatMap(({ template }) =>
+        (template.spec?.volumes ?? []).flatMap((v) => (v.secret?.secretName ? [v.secret.secretName] : [])),
+      );
     expect(mounted.length).toBeGreaterThan(0);
     for (const name of mounted) expect(made).toContain(name);
   });
