@@ -64,10 +64,10 @@ trap 'rm -f "$accounts"' EXIT
   echo "# From warp auth init's nats-server.conf, by make-secrets.sh: the system account and the accounts' JWTs."
   awk '/^system_account:/ { print } /^resolver_preload:/ { inside = 1 } inside { print } inside && /^}/ { inside = 0 }' "$conf"
 } >"$accounts"
-grep -q '^system_account:' "$accounts" && grep -q '^resolver_preload:' "$accounts" || {
+if ! grep -q '^system_account:' "$accounts" || ! grep -q '^resolver_preload:' "$accounts"; then
   echo "$0: $conf has no system_account or resolver_preload: is it warp auth init's?" >&2
   exit 1
-}
+fi
 
 secret nats-auth
 entry operator.jwt "$dir/operator.jwt"
