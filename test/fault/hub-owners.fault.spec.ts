@@ -25,7 +25,10 @@ describe('two hubs divide the projects between them', () => {
     nc = await connect({ servers: nats.url });
     for (let i = 0; i < 2; i++) hubs.push(await HubProcess.start({ NATS_URL: nats.url }));
     // Each hub knows the other once both answer its PING; until then it decides everything itself.
-    while ((await discoverHubs(nc, Date.now())).length < 2);
+    for (;;) {
+      const served = await discoverHubs(nc, Date.now());
+      if (served.length === 2 && served.every((h) => h.knows === 2)) break;
+    }
   });
   afterAll(async () => {
     await nc?.close();
@@ -41,8 +44,6 @@ describe('two hubs divide the projects between them', () => {
     served.filter((h) => project in h.lag).map((h) => h.id);
 
   it('each project is kept by one hub, and by the other once that one is gone', { timeout: 120_000 }, async () => {
-    // A hub that has not yet heard of the other may have opened a project before: ask twice, after a settle.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
     for (const project of PROJECTS) for (const task of ['a', 'b', 'c']) await offer(project, `${project}-${task}`);
     const served = await discoverHubs(nc, Date.now());
     expect(served).toHaveLength(2);

@@ -26,6 +26,8 @@ export interface HubSummary extends HubWithSettings {
   readonly skipped: Readonly<Record<string, number>>;
   /** Requests turned away before any work (ADR 0030, 0031): dropped for their reply subject, or refused by rate and bounds. */
   readonly turnedAway: Readonly<Record<string, number>>;
+  /** The hubs it knows of, itself included (ADR 0038). */
+  readonly knows: number;
   /** The settings it applies for every session (ADR 0035), from its metadata; none from a hub of an older Warp. */
   readonly settings: Readonly<Record<string, string>>;
 }
@@ -44,6 +46,7 @@ const dataSchema = z.object({
   lag: z.record(z.string(), z.number()),
   skipped: z.record(z.string(), z.number()).optional(),
   admission: z.record(z.string(), z.number()).optional(),
+  hubs: z.number().optional(),
 });
 
 /** The hubs that answer on this NATS within `waitMs`, from the services framework's STATS discovery. */
@@ -66,6 +69,7 @@ export async function discoverHubs(nc: NatsConnection, now: number, waitMs = 1_0
       lag: data?.lag ?? {},
       skipped: data?.skipped ?? {},
       turnedAway: data?.admission ?? {},
+      knows: data?.hubs ?? 1,
       settings: Object.fromEntries(Object.entries(metadata ?? {}).filter(([name]) => isHubSetting(name))),
     });
   }

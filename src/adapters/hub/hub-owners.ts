@@ -19,6 +19,11 @@ export class HubOwners {
     this.chosen.clear();
   }
 
+  /** How many hubs this one knows of, itself included. */
+  known(): number {
+    return this.peers.length;
+  }
+
   /** The hub that decides `namespace`, when it is another than this one. */
   elsewhere(namespace: string): string | undefined {
     let owner = this.chosen.get(namespace);

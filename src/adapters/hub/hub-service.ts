@@ -82,6 +82,8 @@ interface HubStatsData {
   readonly skipped: Record<string, number>;
   /** Requests turned away before any work: no answer (bad reply subject), or refused (rate, bounds). */
   readonly admission: AdmissionCounts;
+  /** Hubs this one knows of, itself included: they divide the projects (ADR 0038). */
+  readonly hubs: number;
 }
 
 /** For sessions on other machines: their processes cannot be seen from here, so liveness rests on heartbeats. */
@@ -218,7 +220,12 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       })();
       lagged = { at: Date.now(), data };
     }
-    return { lag: await lagged.data, skipped: { ...backend.quarantine.counts() }, admission: admission.counted() };
+    return {
+      lag: await lagged.data,
+      skipped: { ...backend.quarantine.counts() },
+      admission: admission.counted(),
+      hubs: owners?.known() ?? 1,
+    };
   };
 
   const svcm = new Svcm(options.nc as never);
