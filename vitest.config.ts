@@ -21,6 +21,7 @@ const E2E_ON_NATS = [
   'cli',
   'handle-takeover-nats',
   'multi-agent-nats',
+  'path-reservations-nats',
   'push-after-outage-nats',
   'push-and-presence-nats',
   'transport-exit',

@@ -7,6 +7,7 @@ import {
   renderInbox,
   renderMessages,
   renderRecipients,
+  renderReservations,
   renderTabs,
   renderWork,
   tickCountdowns,
@@ -58,6 +59,7 @@ function render() {
   });
   section('depth', s.work.depth, () => renderDepth($('depth'), s.work.depth));
   section('work', [s.work.items, s.agents.map((a) => a.handle)], () => renderWork($('work'), s.work.items, handleOf));
+  section('reservations', s.reservations, () => renderReservations($('reservations'), s.reservations));
   section('dead', s.deadLetters.items, () =>
     renderDeadLetters($('dead-letters'), s.deadLetters.items, deadLetterActions),
   );

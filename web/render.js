@@ -208,6 +208,21 @@ export function renderDeadLetters(tbody, items, actions) {
   tbody.replaceChildren(...(rows.length ? rows : [emptyRow(6, 'The dead-letter queue is empty')]));
 }
 
+export function renderReservations(tbody, reservations) {
+  const rows = reservations.map((r) =>
+    el(
+      'tr',
+      {},
+      el('th', { attrs: { scope: 'row' } }, el('code', { text: r.pattern })),
+      el('td', { text: `@${r.holder.handle}` }),
+      el('td', { text: r.exclusive ? 'exclusive' : 'shared' }),
+      el('td', { text: r.reason ?? '—' }),
+      el('td', {}, timer(r.expiresAt)),
+    ),
+  );
+  tbody.replaceChildren(...(rows.length ? rows : [emptyRow(5, 'No paths reserved')]));
+}
+
 /** Rewrites every countdown on the page against the server's clock. */
 export function tickCountdowns(root, serverNow) {
   for (const node of root.querySelectorAll('[data-until]')) {

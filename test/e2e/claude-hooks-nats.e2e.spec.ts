@@ -176,7 +176,12 @@ describe('Claude Code hooks (real stdio MCP servers on NATS)', () => {
       ),
     );
     const empty = mkdtempSync(join(tmpdir(), 'warp-runtime-empty-'));
-    silent(await directly({ WARP_RUNTIME_DIR: empty }, ['session-start'], JSON.stringify(sessionStart)));
+    // SessionStart waits for a server starting with it as long as its timeout lets it, then says nothing.
+    silent(
+      await directly({ WARP_RUNTIME_DIR: empty }, ['session-start', '--timeout', '2'], JSON.stringify(sessionStart)),
+    );
+    silent(await directly(env, ['pre-tool-use'], JSON.stringify({ tool_name: 'Edit', tool_input: {} })));
+    silent(await directly(env, ['session-start', '--timeout', 'soon'], JSON.stringify(sessionStart)));
     rmSync(empty, { recursive: true, force: true });
   });
 });

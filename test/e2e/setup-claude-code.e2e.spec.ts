@@ -38,32 +38,43 @@ describe('warp setup claude-code', () => {
     const first = await setup(dir);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/added the "warp" MCP server/);
-    expect(first.stdout).toMatch(/added the SessionStart, UserPromptSubmit, Stop hooks/);
+    expect(first.stdout).toMatch(/added the SessionStart, UserPromptSubmit, Stop, PreToolUse hooks/);
+    expect(first.stdout).toMatch(/settings\.local\.json: approved the "warp" server/);
     const mcp = read(join(dir, '.mcp.json'));
     expect(mcp.mcpServers.github).toEqual({ command: 'gh-mcp' });
     expect(mcp.mcpServers.warp).toEqual({ type: 'stdio', command: process.execPath, args: [BIN] });
     const settings = read(join(dir, '.claude/settings.json'));
     expect(settings).toMatchObject({ model: 'opus', permissions: existing.permissions });
-    expect(settings.enabledMcpjsonServers).toEqual(['github', 'warp']);
+    // The approval goes where Claude Code honours it without a trust step; the shared file keeps its own.
+    expect(settings.enabledMcpjsonServers).toEqual(['github']);
+    expect(read(join(dir, '.claude/settings.local.json'))).toEqual({ enabledMcpjsonServers: ['warp'] });
     expect(settings.hooks.Stop).toEqual([
       existing.hooks.Stop[0],
       { hooks: [{ type: 'command', command: `${process.execPath} ${BIN} hook stop`, timeout: 10 }] },
     ]);
-    expect(settings.hooks.SessionStart[0].hooks[0].command).toMatch(/ hook session-start$/);
+    expect(settings.hooks.SessionStart[0].hooks[0]).toMatchObject({ timeout: 20 });
+    expect(settings.hooks.SessionStart[0].hooks[0].command).toMatch(/ hook session-start --timeout 20$/);
+    expect(settings.hooks.PreToolUse).toEqual([
+      {
+        matcher: 'Edit|Write|MultiEdit|NotebookEdit',
+        hooks: [{ type: 'command', command: `${process.execPath} ${BIN} hook pre-tool-use`, timeout: 10 }],
+      },
+    ]);
     expect(settings.hooks.UserPromptSubmit[0].hooks[0].command).toMatch(/ hook user-prompt-submit$/);
 
-    const files = [
-      readFileSync(join(dir, '.mcp.json'), 'utf8'),
-      readFileSync(join(dir, '.claude/settings.json'), 'utf8'),
-    ];
+    const files = ['.mcp.json', '.claude/settings.json', '.claude/settings.local.json'].map((f) =>
+      readFileSync(join(dir, f), 'utf8'),
+    );
     const second = await setup(dir);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/kept the "warp" server already there/);
     expect(second.stdout).toMatch(/kept the Warp hooks already there/);
-    expect([
-      readFileSync(join(dir, '.mcp.json'), 'utf8'),
-      readFileSync(join(dir, '.claude/settings.json'), 'utf8'),
-    ]).toEqual(files);
+    expect(second.stdout).toMatch(/kept the approval of the "warp" server/);
+    expect(
+      ['.mcp.json', '.claude/settings.json', '.claude/settings.local.json'].map((f) =>
+        readFileSync(join(dir, f), 'utf8'),
+      ),
+    ).toEqual(files);
 
     // The hook command it wrote runs (and, with no session around, says nothing).
     const { stdout } = await run(
@@ -76,15 +87,38 @@ describe('warp setup claude-code', () => {
     expect(stdout).toBe('');
   });
 
-  it('creates both files in an empty project', async () => {
+  it('creates the files in an empty project', async () => {
     const dir = project();
     expect((await setup(dir)).code).toBe(0);
     expect(Object.keys(read(join(dir, '.claude/settings.json')).hooks)).toEqual([
       'SessionStart',
       'UserPromptSubmit',
       'Stop',
+      'PreToolUse',
     ]);
     expect(Object.keys(read(join(dir, '.mcp.json')).mcpServers)).toEqual(['warp']);
+    expect(read(join(dir, '.claude/settings.local.json')).enabledMcpjsonServers).toEqual(['warp']);
+  });
+
+  it('keeps what settings.local.json holds, and gives an older SessionStart hook the time to wait for its server', async () => {
+    const dir = project();
+    mkdirSync(join(dir, '.claude'));
+    const old = `${process.execPath} ${BIN} hook session-start`;
+    writeFileSync(
+      join(dir, '.claude/settings.json'),
+      JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: 'command', command: old, timeout: 10 }] }] } }),
+    );
+    const local = { permissions: { allow: ['Bash(ls)'] }, enabledMcpjsonServers: ['github'] };
+    writeFileSync(join(dir, '.claude/settings.local.json'), JSON.stringify(local));
+    const result = await setup(dir);
+    expect(result.stdout).toMatch(/gave the SessionStart hook time to wait for its server/);
+    expect(read(join(dir, '.claude/settings.json')).hooks.SessionStart).toEqual([
+      { hooks: [{ type: 'command', command: `${old} --timeout 20`, timeout: 20 }] },
+    ]);
+    expect(read(join(dir, '.claude/settings.local.json'))).toEqual({
+      ...local,
+      enabledMcpjsonServers: ['github', 'warp'],
+    });
   });
 
   it('refuses settings that are not valid JSON, says which file, and changes nothing', async () => {

@@ -146,6 +146,27 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     await alice.close();
   });
 
+  it('lists path reservations with holder, reason and expiry as they are made and released', async () => {
+    const erin = await fleet.start({}, { handle: 'erin' });
+    await erin.call('register_agent', { agentType: 'erin' });
+    await open();
+    const row = page
+      .getByRole('table', { name: 'Paths agents have reserved' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: 'src/app/**' }) });
+    await erin.call('reserve_paths', { paths: ['src/app/**'], reason: 'refactoring the app' });
+    await shows(
+      row
+        .filter({ hasText: '@erin' })
+        .filter({ hasText: 'exclusive' })
+        .filter({ hasText: 'refactoring the app' })
+        .filter({ hasText: / left$/ }),
+    );
+    await erin.call('release_paths', {});
+    await hides(row);
+    await erin.close();
+  });
+
   it('Retry puts a dead letter back in its queue; Discard asks first', async () => {
     const worker = await fleet.start({}, { handle: 'carol' });
     await worker.call('register_agent', { agentType: 'carol', capabilities: ['py'] });

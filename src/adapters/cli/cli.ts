@@ -13,6 +13,8 @@ import { hub } from './commands/hub.js';
 import { setup } from './commands/setup.js';
 import { status } from './commands/status.js';
 import { dlq } from './commands/dlq.js';
+import { guard } from './commands/guard.js';
+import { release, reservations, reserve } from './commands/reservations.js';
 import { work } from './commands/work.js';
 import { worker } from './commands/worker.js';
 import { web } from './commands/web.js';
@@ -30,6 +32,10 @@ export const COMMANDS: readonly Command[] = [
   work,
   worker,
   dlq,
+  reserve,
+  release,
+  reservations,
+  guard,
   status,
   doctor,
   localServer,

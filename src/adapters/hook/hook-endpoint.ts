@@ -1,10 +1,12 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Surfaced, type WarpApi } from '../../application/index.js';
+import { ValidationError } from '../../domain/index.js';
+import { resolveExisting } from '../config/project-root.js';
 import type { Logger } from '../config/index.js';
 import { UntrustedDirectory } from '../system/private-dir.js';
 import { privateSessionsDir, sessionsDir, socketPath, writeSessionRecord } from '../system/session-records.js';
-import { hookRequest, MAX_LINE, type HookRequest } from './hook-protocol.js';
+import { hookRequest, MAX_LINE, type HookRequest, type PathsAnswer } from './hook-protocol.js';
 
 export interface HookEndpoint {
   close(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startHookEndpoint(app: WarpApi, logger: Logger, env = proc
   const answer = async (request: HookRequest): Promise<unknown> => {
     const me = await app.getMyHandle();
     if (request.ask === 'whoami') return { handle: me.handle, guid: me.guid };
+    if (request.ask === 'paths') return blockers(app, me.guid ?? undefined, request.path);
     const memory = surfaced.get(me.guid ?? '') ?? new Surfaced();
     if (me.guid) surfaced.set(me.guid, memory);
     return app.agentDigest(memory, request.moment);
@@ -51,6 +54,20 @@ export async function startHookEndpoint(app: WarpApi, logger: Logger, env = proc
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The exclusive reservations of other agents that cover `path`: what keeps this session's agent
+ * from editing it. A path outside the project is nobody's to reserve.
+ */
+async function blockers(app: WarpApi, me: string | undefined, path: string): Promise<PathsAnswer> {
+  try {
+    const { reservations } = await app.listReservations({ path: resolveExisting(path) });
+    return { blocked: reservations.filter((r) => r.exclusive && r.holder.guid !== me) };
+  } catch (error) {
+    if (error instanceof ValidationError) return { blocked: [] };
+    throw error;
+  }
 }
 
 /** Listens on `socket` in a directory already checked private, so no one else can connect before the chmod. */

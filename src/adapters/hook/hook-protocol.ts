@@ -4,7 +4,11 @@
  * Checked by hand, not with zod: a hook starts on every prompt, and loading zod would take
  * a large share of its one-second budget.
  */
-export type HookRequest = { readonly ask: 'whoami' } | { readonly ask: 'digest'; readonly moment: DigestMomentName };
+export type HookRequest =
+  | { readonly ask: 'whoami' }
+  | { readonly ask: 'digest'; readonly moment: DigestMomentName }
+  /** Who keeps this agent from editing `path` (absolute): exclusive reservations of others covering it. */
+  | { readonly ask: 'paths'; readonly path: string };
 export type DigestMomentName = 'session-start' | 'prompt' | 'stop';
 
 export interface DigestMessageAnswer {
@@ -24,12 +28,25 @@ export interface DigestAnswer {
   readonly more: number;
 }
 
+export interface BlockingReservation {
+  readonly pattern: string;
+  readonly holder: { readonly handle: string; readonly guid: string };
+  readonly reason?: string;
+  readonly expiresAt: string;
+}
+
+export interface PathsAnswer {
+  readonly blocked: readonly BlockingReservation[];
+}
+
 export interface WhoamiAnswer {
   readonly handle: string | null;
 }
 
 /** Longest line either side reads: a digest is bounded well below it. */
 export const MAX_LINE = 256 * 1024;
+/** Longest path a hook asks about. */
+const MAX_PATH = 4096;
 
 type Check<T> = (value: unknown) => T;
 
@@ -76,6 +93,8 @@ export const hookRequest: Check<HookRequest> = (value) => {
   if (object['ask'] === 'whoami') return { ask: 'whoami' };
   if (object['ask'] === 'digest' && ['session-start', 'prompt', 'stop'].includes(object['moment'] as string))
     return { ask: 'digest', moment: object['moment'] as DigestMomentName };
+  if (object['ask'] === 'paths' && typeof object['path'] === 'string' && object['path'].length <= MAX_PATH)
+    return { ask: 'paths', path: object['path'] };
   throw new ProtocolError('unknown request');
 };
 
@@ -99,4 +118,15 @@ export const digestAnswer: Check<DigestAnswer> = shape<DigestAnswer>({
   offers: list(shape({ workItemId: str, capability: str, priority: num, text: str })),
   online: list(shape({ handle: str, agentType: str })),
   more: num,
+});
+
+export const pathsAnswer: Check<PathsAnswer> = shape<PathsAnswer>({
+  blocked: list(
+    shape<BlockingReservation>({
+      pattern: str,
+      holder: shape({ handle: str, guid: str }),
+      reason: optional(str),
+      expiresAt: str,
+    }),
+  ),
 });

@@ -1,4 +1,4 @@
-import type { WarpApi } from '../../application/index.js';
+import type { ReservationView, WarpApi } from '../../application/index.js';
 import type { ChannelSummary } from '../../application/channels/list-channels.js';
 import type { MessageView } from '../../application/channels/message-view.js';
 import type { MyIdentity } from '../../application/identity/get-my-handle.js';
@@ -55,6 +55,8 @@ export interface DashboardSnapshot {
   readonly deadLetters: { readonly items: readonly ShownWorkItem[]; readonly total: number };
   /** Direct messages waiting for the operator. */
   readonly inbox: { readonly unread: number };
+  /** Live path reservations: who is changing what, why, and until when. */
+  readonly reservations: readonly ReservationView[];
 }
 
 const clip = (text: string): string => (text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text);
@@ -102,7 +104,7 @@ export function snapshotBuilder(app: WarpApi, now: () => number = Date.now): () 
   };
 
   return async () => {
-    const [me, { agents }, { channels }, claimed, offered, deadLetters, inbox] = await Promise.all([
+    const [me, { agents }, { channels }, claimed, offered, deadLetters, inbox, { reservations }] = await Promise.all([
       app.getMyHandle(),
       app.discoverAgents({ includeOffline: true }),
       app.listChannels(),
@@ -110,6 +112,7 @@ export function snapshotBuilder(app: WarpApi, now: () => number = Date.now): () 
       app.listWork({ status: 'offered', limit: QUEUE_PAGE }),
       app.listDeadLetterItems({ limit: DEAD_LETTER_PAGE }),
       app.inboxStatus(),
+      app.listReservations({}),
     ]);
     const panels = await Promise.all(channels.map(async (c) => ({ ...c, messages: await messagesOf(c) })));
     for (const name of recent.keys()) if (!channels.some((c) => c.name === name)) recent.delete(name);
@@ -125,6 +128,7 @@ export function snapshotBuilder(app: WarpApi, now: () => number = Date.now): () 
       },
       deadLetters: { items: deadLetters.items.map(shownWork), total: deadLetters.total },
       inbox: { unread: inbox.unread },
+      reservations: reservations.map((r) => (r.reason ? { ...r, reason: clip(r.reason) } : r)),
     };
   };
 }

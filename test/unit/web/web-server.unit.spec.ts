@@ -125,6 +125,21 @@ describe('the dashboard server over the application (memory backend, in process)
     expect((await snapshot()).inbox).toEqual({ unread: 0 });
   });
 
+  it('lists path reservations with holder, reason and expiry, and drops them once released', async () => {
+    const { granted } = await agent.reservePaths({ paths: ['src/app/**'], reason: 'refactoring the app' });
+    expect((await snapshot()).reservations).toEqual([
+      expect.objectContaining({
+        pattern: 'src/app/**',
+        exclusive: true,
+        holder: expect.objectContaining({ guid: agent.deps.session.guid }),
+        reason: 'refactoring the app',
+        expiresAt: granted[0]!.expiresAt,
+      }),
+    ]);
+    await agent.releasePaths({});
+    expect((await snapshot()).reservations).toEqual([]);
+  });
+
   it('retries and discards dead letters', async () => {
     const offer = async (taskId: string): Promise<string> => {
       await agent.broadcastWorkOffer({ taskId, description: taskId, requiredCapability: 'ts' });

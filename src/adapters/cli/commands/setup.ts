@@ -7,12 +7,20 @@ import { EXIT } from '../exit-codes.js';
 
 const USAGE = 'warp setup claude-code [--project DIR]';
 
-/** The Claude Code hook events Warp answers, and the `warp hook` argument for each. */
-export const CLAUDE_HOOKS = {
-  SessionStart: 'session-start',
-  UserPromptSubmit: 'user-prompt-submit',
-  Stop: 'stop',
-} as const;
+/**
+ * SessionStart waits for the MCP server Claude Code starts at the same time (ADR 0036): as long as
+ * this, which its settings give it and its command is told.
+ */
+export const SESSION_START_TIMEOUT_S = 20;
+
+/** The Claude Code hook events Warp answers: the `warp hook` arguments, timeout and tool matcher of each. */
+export const CLAUDE_HOOKS: Readonly<Record<string, { args: string; timeout: number; matcher?: string }>> = {
+  SessionStart: { args: `session-start --timeout ${SESSION_START_TIMEOUT_S}`, timeout: SESSION_START_TIMEOUT_S },
+  UserPromptSubmit: { args: 'user-prompt-submit', timeout: 10 },
+  Stop: { args: 'stop', timeout: 10 },
+  // Edits of files another agent reserved are refused (path reservations).
+  PreToolUse: { args: 'pre-tool-use', timeout: 10, matcher: 'Edit|Write|MultiEdit|NotebookEdit' },
+};
 
 type Json = Record<string, unknown>;
 
@@ -21,9 +29,10 @@ class SetupError extends Error {}
 const HELP = [
   `usage: ${USAGE}`,
   '',
-  "Adds Warp's MCP server to DIR/.mcp.json and its three Claude Code hooks (SessionStart,",
-  'UserPromptSubmit, Stop) to DIR/.claude/settings.json, keeping everything already there;',
-  'a second run changes nothing.',
+  "Adds Warp's MCP server to DIR/.mcp.json, its Claude Code hooks (SessionStart, UserPromptSubmit,",
+  'Stop, and PreToolUse for edits of reserved files) to DIR/.claude/settings.json, and approves the',
+  'server in DIR/.claude/settings.local.json (enabledMcpjsonServers, which Claude Code honours',
+  'without a trust step), keeping everything already there; a second run changes nothing.',
   '',
   'options:',
   '  --project DIR   the project to set up (default: the current directory)',
@@ -33,7 +42,7 @@ const HELP = [
 export const setup: Command = {
   name: 'setup',
   usage: USAGE,
-  summary: "add Warp's MCP server (.mcp.json) and hooks (.claude/settings.json) to a Claude Code project",
+  summary: "add Warp's MCP server (.mcp.json), hooks and approval (.claude/) to a Claude Code project",
   run: () => Promise.reject(new SetupError(`${USAGE} runs on its own; call it as a command`)),
   async standalone(argv, io) {
     try {
@@ -75,15 +84,20 @@ export function warpCommand(): { command: string; args: string[] } {
 const shellQuote = (word: string): string =>
   /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 
-/** Merges Warp into the project's `.mcp.json` and `.claude/settings.json`; a second run changes nothing. */
+/**
+ * Merges Warp into the project's `.mcp.json`, `.claude/settings.json` (hooks) and
+ * `.claude/settings.local.json` (the server's approval); a second run changes nothing.
+ */
 export function setUpClaudeCode(project: string, warp: { command: string; args: string[] }): string[] {
   if (!existsSync(project) || !statSync(project).isDirectory())
     throw new SetupError(`--project ${project} is not a directory`);
   const mcpFile = join(project, '.mcp.json');
   const settingsFile = join(project, '.claude', 'settings.json');
-  // Both files are read and checked before either is written, so a bad one changes nothing.
+  const localFile = join(project, '.claude', 'settings.local.json');
+  // Every file is read and checked before any is written, so a bad one changes nothing.
   const mcp = readJsonObject(mcpFile);
   const settings = readJsonObject(settingsFile);
+  const local = readJsonObject(localFile);
   const report: string[] = [];
 
   const servers = objectField(mcp, 'mcpServers', mcpFile);
@@ -98,33 +112,55 @@ export function setUpClaudeCode(project: string, warp: { command: string; args: 
   const hooks = objectField(settings, 'hooks', settingsFile);
   const base = [warp.command, ...warp.args].map(shellQuote).join(' ');
   const added: string[] = [];
-  for (const [event, argument] of Object.entries(CLAUDE_HOOKS)) {
+  const updated: string[] = [];
+  for (const [event, { args, timeout, matcher }] of Object.entries(CLAUDE_HOOKS)) {
     const groups = hooks[event] ?? (hooks[event] = []);
     if (!Array.isArray(groups))
       throw new SetupError(`${settingsFile}: "hooks.${event}" must be a list; fix or remove it`);
-    const present = groups.some((group: unknown) =>
-      ((group as { hooks?: unknown })?.hooks instanceof Array ? (group as { hooks: unknown[] }).hooks : []).some(
-        (h) =>
+    const argument = args.split(' ')[0]!;
+    const present = groups
+      .flatMap((group: unknown) => {
+        const list = (group as { hooks?: unknown })?.hooks;
+        return Array.isArray(list) ? (list as unknown[]) : [];
+      })
+      .find(
+        (h): h is { command: string; timeout?: unknown } =>
           typeof (h as { command?: unknown })?.command === 'string' &&
           isWarpHook((h as { command: string }).command, argument),
-      ),
-    );
-    if (present) continue;
-    groups.push({ hooks: [{ type: 'command', command: `${base} hook ${argument}`, timeout: 10 }] });
-    added.push(event);
+      );
+    if (!present) {
+      groups.push({
+        ...(matcher ? { matcher } : {}),
+        hooks: [{ type: 'command', command: `${base} hook ${args}`, timeout }],
+      });
+      added.push(event);
+    } else if (args.includes('--timeout') && !present.command.includes('--timeout')) {
+      // Written before SessionStart waited for its server: it gets the time to.
+      present.command = `${present.command} ${args.slice(argument.length + 1)}`;
+      present.timeout = timeout;
+      updated.push(event);
+    }
   }
-  const enabled = settings['enabledMcpjsonServers'] ?? (settings['enabledMcpjsonServers'] = []);
-  const enable = Array.isArray(enabled) && !enabled.includes('warp');
+  // In the shared settings.json the approval waits for the folder to be trusted; the local file is honoured at once.
+  const enabled = local['enabledMcpjsonServers'] ?? (local['enabledMcpjsonServers'] = []);
+  if (!Array.isArray(enabled))
+    throw new SetupError(`${localFile}: "enabledMcpjsonServers" must be a list; fix or remove it, nothing was changed`);
+  const enable = !enabled.includes('warp');
   if (enable) enabled.push('warp');
   if (addServer) writeJson(mcpFile, mcp);
-  if (added.length || enable) {
-    mkdirSync(join(project, '.claude'), { recursive: true });
-    writeJson(settingsFile, settings);
-  }
+  if (added.length || updated.length || enable) mkdirSync(join(project, '.claude'), { recursive: true });
+  if (added.length || updated.length) writeJson(settingsFile, settings);
+  if (enable) writeJson(localFile, local);
   report.push(
-    added.length
-      ? `${settingsFile}: added the ${added.join(', ')} hooks`
+    added.length || updated.length
+      ? `${settingsFile}: ${[
+          ...(added.length ? [`added the ${added.join(', ')} hooks`] : []),
+          ...(updated.length ? [`gave the ${updated.join(', ')} hook time to wait for its server`] : []),
+        ].join('; ')}`
       : `${settingsFile}: kept the Warp hooks already there`,
+    enable
+      ? `${localFile}: approved the "warp" server (enabledMcpjsonServers)`
+      : `${localFile}: kept the approval of the "warp" server`,
   );
   return report;
 }
