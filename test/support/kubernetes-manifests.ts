@@ -35,9 +35,12 @@ export type Kustomization = z.infer<typeof kustomizationSchema>;
 /** The only kinds of ours that live outside a namespace. */
 const CLUSTER_SCOPED = new Set(['Namespace']);
 
-/** Every YAML document of a text (empty ones left out); a syntax error names the file. */
+/**
+ * Every YAML document of a text (empty ones left out); a syntax error names the file. Read as
+ * YAML 1.1, as kubectl reads it: `defaultMode: 0440` is octal there (288), decimal 440 in YAML 1.2.
+ */
 export function parseYamlDocuments(text: string, file: string): unknown[] {
-  return parseAllDocuments(text).flatMap((doc) => {
+  return parseAllDocuments(text, { version: '1.1' }).flatMap((doc) => {
     if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
     const value: unknown = doc.toJS();
     return value === null || value === undefined ? [] : [value];

@@ -192,7 +192,7 @@ describe('deploy/kubernetes: references between the objects', () => {
   );
 
   it.each(workloads.map(({ object, template }) => [`${object.kind}/${object.metadata.name}`, template] as const))(
-    '%s: every probe port, volume mount and ConfigMap exists',
+    '%s: every probe port, volume mount and ConfigMap exists; Secrets are readable by the pod only',
     (_name, template) => {
       const volumes = new Set([
         ...(template.spec?.volumes ?? []).map((v) => v.name),
@@ -205,8 +205,11 @@ describe('deploy/kubernetes: references between the objects', () => {
           if (probe?.httpGet) expect(portNames(template)).toContain(probe.httpGet.port);
         for (const mount of c.volumeMounts ?? []) expect(volumes).toContain(mount.name);
       }
-      for (const v of template.spec?.volumes ?? [])
+      for (const v of template.spec?.volumes ?? []) {
         if (v.configMap) expect(findObject<IConfigMap>(objects, 'ConfigMap', v.configMap.name!)).toBeDefined();
+        // Credentials: read-only for the owner and the pod's group (fsGroup), the group the container's user is in.
+        if (v.secret) expect([v.secret.defaultMode, template.spec?.securityContext?.fsGroup]).toEqual([0o440, 1000]);
+      }
     },
   );
 
