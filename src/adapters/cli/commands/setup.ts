@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
-const USAGE = 'warp setup claude-code [--project DIR]';
+const USAGE = 'warp setup claude-code [--project DIR] [--user]';
 
 /**
  * SessionStart waits for the MCP server Claude Code starts at the same time (ADR 0036): as long as
@@ -31,11 +32,14 @@ const HELP = [
   '',
   "Adds Warp's MCP server to DIR/.mcp.json, its Claude Code hooks (SessionStart, UserPromptSubmit,",
   'Stop, and PreToolUse for edits of reserved files) to DIR/.claude/settings.json, and approves the',
-  'server in DIR/.claude/settings.local.json (enabledMcpjsonServers, which Claude Code honours',
-  'without a trust step), keeping everything already there; a second run changes nothing.',
+  'server in DIR/.claude/settings.local.json (enabledMcpjsonServers: no separate approval prompt once',
+  'the folder is trusted), keeping everything already there; a second run changes nothing.',
   '',
   'options:',
   '  --project DIR   the project to set up (default: the current directory)',
+  '  --user          also approve "warp" in your own Claude Code settings (~/.claude/settings.json,',
+  '                  or $CLAUDE_CONFIG_DIR): connected at once, with no trust step, in every',
+  '                  project whose .mcp.json names a "warp" server',
   '  -h, --help      show this help',
 ].join('\n');
 
@@ -50,14 +54,20 @@ export const setup: Command = {
         args: [...argv],
         allowPositionals: true,
         strict: true,
-        options: { project: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          project: { type: 'string' },
+          user: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
       });
       if (values.help) {
         await io.out(`${HELP}\n`);
         return EXIT.ok;
       }
       if (positionals.length !== 1 || positionals[0] !== 'claude-code') throw new SetupError(`usage: ${USAGE}`);
-      for (const line of setUpClaudeCode(resolve(values.project ?? '.'), warpCommand())) await io.out(`${line}\n`);
+      const userSettings = values.user ? claudeUserSettings(process.env) : undefined;
+      for (const line of setUpClaudeCode(resolve(values.project ?? '.'), warpCommand(), userSettings))
+        await io.out(`${line}\n`);
       return EXIT.ok;
     } catch (error) {
       process.stderr.write(`warp: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -88,7 +98,12 @@ const shellQuote = (word: string): string =>
  * Merges Warp into the project's `.mcp.json`, `.claude/settings.json` (hooks) and
  * `.claude/settings.local.json` (the server's approval); a second run changes nothing.
  */
-export function setUpClaudeCode(project: string, warp: { command: string; args: string[] }): string[] {
+export function setUpClaudeCode(
+  project: string,
+  warp: { command: string; args: string[] },
+  /** The user's own Claude Code settings file, to approve the server in as well (`--user`). */
+  userSettings?: string,
+): string[] {
   if (!existsSync(project) || !statSync(project).isDirectory())
     throw new SetupError(`--project ${project} is not a directory`);
   const mcpFile = join(project, '.mcp.json');
@@ -98,6 +113,7 @@ export function setUpClaudeCode(project: string, warp: { command: string; args: 
   const mcp = readJsonObject(mcpFile);
   const settings = readJsonObject(settingsFile);
   const local = readJsonObject(localFile);
+  const user = userSettings === undefined ? undefined : readJsonObject(userSettings);
   const report: string[] = [];
 
   const servers = objectField(mcp, 'mcpServers', mcpFile);
@@ -142,15 +158,16 @@ export function setUpClaudeCode(project: string, warp: { command: string; args: 
     }
   }
   // In the shared settings.json the approval waits for the folder to be trusted; the local file is honoured at once.
-  const enabled = local['enabledMcpjsonServers'] ?? (local['enabledMcpjsonServers'] = []);
-  if (!Array.isArray(enabled))
-    throw new SetupError(`${localFile}: "enabledMcpjsonServers" must be a list; fix or remove it, nothing was changed`);
-  const enable = !enabled.includes('warp');
-  if (enable) enabled.push('warp');
+  const enable = approve(local, localFile);
+  const enableForUser = user !== undefined && approve(user, userSettings!);
   if (addServer) writeJson(mcpFile, mcp);
   if (added.length || updated.length || enable) mkdirSync(join(project, '.claude'), { recursive: true });
   if (added.length || updated.length) writeJson(settingsFile, settings);
   if (enable) writeJson(localFile, local);
+  if (enableForUser) {
+    mkdirSync(dirname(userSettings!), { recursive: true });
+    writeJson(userSettings!, user!);
+  }
   report.push(
     added.length || updated.length
       ? `${settingsFile}: ${[
@@ -162,8 +179,33 @@ export function setUpClaudeCode(project: string, warp: { command: string; args: 
       ? `${localFile}: approved the "warp" server (enabledMcpjsonServers)`
       : `${localFile}: kept the approval of the "warp" server`,
   );
+  if (userSettings === undefined)
+    report.push(
+      'Claude Code honours that approval once this folder is trusted (the first `claude` here asks); until then ' +
+        '`claude mcp list` shows warp "Pending approval". With --user, warp is approved in your own settings too and connects with no trust step.',
+    );
+  else
+    report.push(
+      enableForUser
+        ? `${userSettings}: approved the "warp" server for you in every project (enabledMcpjsonServers)`
+        : `${userSettings}: kept the approval of the "warp" server`,
+    );
   return report;
 }
+
+/** Adds "warp" to the file's enabledMcpjsonServers; whether it was missing. */
+function approve(settings: Json, file: string): boolean {
+  const enabled = settings['enabledMcpjsonServers'] ?? (settings['enabledMcpjsonServers'] = []);
+  if (!Array.isArray(enabled))
+    throw new SetupError(`${file}: "enabledMcpjsonServers" must be a list; fix or remove it, nothing was changed`);
+  if (enabled.includes('warp')) return false;
+  enabled.push('warp');
+  return true;
+}
+
+/** The user's Claude Code settings file: in $CLAUDE_CONFIG_DIR, else ~/.claude. */
+export const claudeUserSettings = (env: NodeJS.ProcessEnv): string =>
+  join(env['CLAUDE_CONFIG_DIR'] ?? join(homedir(), '.claude'), 'settings.json');
 
 const isWarpHook = (command: string, argument: string): boolean =>
   new RegExp(`(^|[\\s/'"])(warp|bin\\.js)['"]?\\s+hook\\s+${argument}(\\s|$)`).test(command);
