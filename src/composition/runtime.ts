@@ -60,6 +60,8 @@ export const settingsOf = (env: WarpEnv): Settings => ({
   workRetentionMs: env.workRetentionMs,
   heartbeatMs: env.heartbeatMs,
   staleAfterMs: env.staleAfterMs,
+  upkeepMs: env.upkeepMs,
+  checkpointMs: env.checkpointMs,
   channelLimits: {
     maxMessages: env.channelMaxMessages,
     maxBytes: env.channelMaxBytes,

@@ -66,6 +66,10 @@ export interface WarpEnv {
   readonly hubOrphanMs: number;
   /** Requests a second the hub answers one credentialed agent (a burst of twice that is allowed). */
   readonly hubRate: number;
+  /** WARP_UPKEEP_MS: how often a hub sweeps leases, compacts and purges (ms). */
+  readonly upkeepMs: number;
+  /** WARP_CHECKPOINT_MS: how often a hub checkpoints its read models (ms). */
+  readonly checkpointMs: number;
   /** The hub caps each of a project's event streams at this many bytes (0: no quota but the account's). */
   readonly projectMaxBytes: number;
 }
@@ -180,6 +184,9 @@ const envSchema = z.object({
   // Long enough for a NATS restart, short enough that a hub does not linger for good.
   WARP_HUB_ORPHAN_MS: integer(60_000, 100, DAY),
   WARP_HUB_RATE: integer(200, 1, 100_000),
+  // A hub's upkeep (lease sweep, compaction, retention) and checkpoints; short ones are for load tests.
+  WARP_UPKEEP_MS: integer(60_000, 100, DAY),
+  WARP_CHECKPOINT_MS: integer(300_000, 100, DAY),
   // 0: a project may use all of the account's storage. A limit reserves that much of the account's.
   WARP_PROJECT_MAX_BYTES: integer(0, 0, 1_024 * 1_024 * GIB),
 });
@@ -235,6 +242,8 @@ export function loadEnv(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Wa
     push: e.WARP_PUSH,
     hubOrphanMs: e.WARP_HUB_ORPHAN_MS,
     hubRate: e.WARP_HUB_RATE,
+    upkeepMs: e.WARP_UPKEEP_MS,
+    checkpointMs: e.WARP_CHECKPOINT_MS,
     projectMaxBytes: e.WARP_PROJECT_MAX_BYTES,
   };
 }

@@ -18,6 +18,8 @@ export const HUB_SETTINGS = {
   WARP_PROJECT_MAX_BYTES: (e) => e.projectMaxBytes,
   WARP_HUB_RATE: (e) => e.hubRate,
   WARP_HUB_ORPHAN_MS: (e) => e.hubOrphanMs,
+  WARP_UPKEEP_MS: (e) => e.upkeepMs,
+  WARP_CHECKPOINT_MS: (e) => e.checkpointMs,
 } as const satisfies Record<string, (env: WarpEnv) => number>;
 
 export type HubSettingName = keyof typeof HUB_SETTINGS;

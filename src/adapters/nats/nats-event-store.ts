@@ -455,7 +455,9 @@ function isSnapshot(m: JsMsg): boolean {
 /** A deletion that failed because the message is gone already: what it was for is done. */
 function gone(error: unknown): void {
   if (!(error instanceof JetStreamApiError)) throw error;
-  // nats-server 2.9 reports it as a failed deletion whose reason is the store's "no message found".
-  if (error.code === NO_MESSAGE || (error.code === DELETE_FAILED && /no message found/i.test(error.message))) return;
+  // nats-server 2.9 reports it as a failed deletion whose reason is "no message found", or
+  // "sequence N not found" when the message was deleted (by another hub compacting the same item).
+  if (error.code === NO_MESSAGE || (error.code === DELETE_FAILED && /no message found|not found/i.test(error.message)))
+    return;
   throw error;
 }

@@ -9,6 +9,10 @@ export interface Settings {
   readonly heartbeatMs: number;
   readonly staleAfterMs: number;
   readonly channelLimits: ChannelLimits;
+  /** How often a long-running process does its upkeep (MAINTENANCE_INTERVAL_MS when not set). */
+  readonly upkeepMs?: number;
+  /** How often it checkpoints its read models (CHECKPOINT_INTERVAL_MS when not set). */
+  readonly checkpointMs?: number;
 }
 
 import type { AgentHolder, ChannelLimits } from '../../domain/index.js';

@@ -13,9 +13,9 @@ export async function maintain(deps: AppDeps): Promise<void> {
 }
 
 /**
- * Keeps a long-running process's state bounded: a round every MAINTENANCE_INTERVAL_MS until
+ * Keeps a long-running process's state bounded: a round every `upkeepMs` (a minute) until
  * `signal` aborts, and a checkpoint of `models` (when given: the models `deps` reads) every
- * CHECKPOINT_INTERVAL_MS. A failed round or checkpoint is reported and tried again on the next tick.
+ * `checkpointMs` (five minutes). A failed round or checkpoint is reported and tried again on the next tick.
  */
 export async function runMaintenance(
   deps: AppDeps,
@@ -25,10 +25,10 @@ export async function runMaintenance(
 ): Promise<void> {
   let checkpointed = deps.clock.now();
   while (!signal.aborted) {
-    await deps.clock.sleep(MAINTENANCE_INTERVAL_MS, signal);
+    await deps.clock.sleep(deps.settings.upkeepMs ?? MAINTENANCE_INTERVAL_MS, signal);
     if (signal.aborted) return;
     await maintain(deps).catch(onError);
-    if (models && deps.clock.now() - checkpointed >= CHECKPOINT_INTERVAL_MS) {
+    if (models && deps.clock.now() - checkpointed >= (deps.settings.checkpointMs ?? CHECKPOINT_INTERVAL_MS)) {
       await models.checkpoint().then(() => (checkpointed = deps.clock.now()), onError);
     }
   }
