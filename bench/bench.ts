@@ -15,6 +15,7 @@ import { HubProcess } from '../test/support/hub-process.js';
 import { startNatsServer } from '../test/support/nats-server.js';
 import { freshSessions, freshSessionsSideBySide, seedFinishedWork, type FreshSession } from './history.js';
 import { startHubFloor } from './hub-floor.js';
+import { loadRows } from './load-rows.js';
 import {
   fmt,
   pipelined,
@@ -332,6 +333,7 @@ try {
   for (const s of [lead, viewer, listener, ...workers]) await s.close();
 
   rows.push(...(await historyRows(clean)));
+  rows.push(...(await loadRows(server.url, sessionEnv, projectDir, hub)));
   printTable(rows);
   await registryBackend.close();
   await nc.close();
