@@ -126,6 +126,42 @@ describe('warp CLI over a real nats-server', () => {
     expect(work.items.map((w: { taskId: string }) => w.taskId)).not.toContain('evil-task');
   });
 
+  it('takes a handle for dm, hints at --all, exits 4 with nothing to claim, names holders, suggests a command', async () => {
+    // Nothing to claim: exit 4, so a script can tell it from a claim and from a failure.
+    const none = await warp('work', 'claim', 'nobody-offers-this', '--timeout', '100', '--as', 'idle-1', '--json');
+    expect(none.code).toBe(4);
+    expect(json(none.stdout).claimed).toBe(false);
+    expect(none.stderr).toBe('');
+
+    // Holders by handle.
+    await warp('work', 'offer', 'held-1', 'holding', 'Hold', 'this');
+    const claimed = await warp('work', 'claim', 'holding', '--as', 'holder-1', '--json');
+    expect(json(claimed.stdout).workItem.holderHandle).toBe('holder-1');
+    const listed = await warp('work', 'list', '--capability', 'holding');
+    expect(listed.stdout).toMatch(/claimed .* held by holder-1 {2}held-1: Hold this/);
+    expect(json((await warp('work', 'list', '--capability', 'holding', '--json')).stdout).items[0].holderHandle).toBe(
+      'holder-1',
+    );
+
+    // A direct message to a handle.
+    expect((await warp('inbox', '--as', 'dm-target')).code).toBe(0);
+    const sent = await warp('dm', 'dm-target', 'hello', 'by', 'handle', '--as', 'dm-sender');
+    expect(sent).toMatchObject({ code: 0, stderr: '' });
+    expect((await warp('inbox', '--as', 'dm-target')).stdout).toMatch(/dm-sender \(text\): hello by handle/);
+
+    // Every CLI agent ends with its command: none is online, and the listing says where to look.
+    const agents = await warp('agents');
+    expect(agents.code).toBe(0);
+    expect(agents.stdout).toMatch(/^no agents online; \d+ offline \(`warp agents --all` lists them\)$/m);
+
+    const typo = await warp('wrok', 'list');
+    expect(typo.code).toBe(64);
+    expect(typo.stderr).toMatch(/unknown command "wrok" \(did you mean `warp work`\?\)/);
+    const subTypo = await warp('work', 'lsit');
+    expect(subTypo.code).toBe(64);
+    expect(subTypo.stderr).toMatch(/unknown subcommand "lsit" \(did you mean `warp work list`\?\)/);
+  });
+
   it('describes every subcommand, argument and option with --help', async () => {
     const group = await warp('work', '--help');
     expect(group.code).toBe(0);

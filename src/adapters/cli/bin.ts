@@ -2,7 +2,7 @@
 import { DomainError } from '../../domain/index.js';
 import { inCliTerms } from './cli-hints.js';
 import type { Command } from './command.js';
-import { exitCodeOf, EXIT, UsageError } from './exit-codes.js';
+import { exitCodeOf, EXIT, ExitWith, UsageError } from './exit-codes.js';
 import { processIo } from './standalone-io.js';
 
 import { version } from './version.js';
@@ -48,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** One line, no stack: what went wrong and, for the CLI, a hint in CLI terms. */
 function fail(error: unknown): never {
+  if (error instanceof ExitWith) process.exit(error.code);
   const message = error instanceof Error ? error.message : String(error);
   const text = error instanceof DomainError ? inCliTerms(message) : message;
   process.stderr.write(`warp: ${error instanceof UsageError ? '' : 'error: '}${text}\n`);

@@ -88,7 +88,8 @@ export function usage(): string {
     '`warp <command> --help` describes a command, its arguments and options.',
     globalOptionsLine(GLOBAL_OPTIONS),
     'exit codes: 0 ok, 1 failed, 2 rejected (not found, not allowed, over a limit), 3 backend unavailable,',
-    '            64 usage (unknown command or option, missing or ill-formed argument)',
+    '            4 nothing to do (`warp work claim` found no item), 64 usage (unknown command or option,',
+    '            missing or ill-formed argument)',
   ].join('\n');
 }
 
@@ -116,16 +117,30 @@ const LEGACY_OPTIONS = {
   ...toParseArgs(GLOBAL_OPTIONS),
 };
 
-/** Edit distance, for "did you mean --limit?". */
+/** Edit distance, a swap of two neighbours counting one, for "did you mean --limit?" (`wrok` → work). */
 function distance(a: string, b: string): number {
+  let before: number[] = [];
   let row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++)
+    for (let j = 1; j <= b.length; j++) {
       next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        next[j] = Math.min(next[j]!, before[j - 2]! + 1);
+    }
+    before = row;
     row = next;
   }
   return row[b.length]!;
+}
+
+/** The command named most like `typed`: one it starts, or within two edits (`warp reserv` → reserve). */
+function nearest(typed: string, commands: readonly Command[]): string | undefined {
+  const ranked = commands
+    .map(({ name }) => ({ name, prefix: name.startsWith(typed) || typed.startsWith(name), d: distance(typed, name) }))
+    .filter(({ prefix, d }) => prefix || d <= 2)
+    .sort((a, b) => Number(b.prefix) - Number(a.prefix) || a.d - b.d || a.name.localeCompare(b.name));
+  return ranked[0]?.name;
 }
 
 /** Turns node:util's parse errors into a usage error that names the option and what to do. */
@@ -158,9 +173,20 @@ function resolvePath(argv: readonly string[], commands: readonly Command[]): Com
   });
   const [name, subName] = positionals;
   const command = commands.find((c) => c.name === name);
-  if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage()}` : usage());
+  if (!command) {
+    if (!name) throw new UsageError(usage());
+    const near = nearest(name, commands);
+    throw new UsageError(`unknown command "${name}"${near ? ` (did you mean \`warp ${near}\`?)` : ''}\n${usage()}`);
+  }
   if (!command.subcommands) return [command];
   const sub = command.subcommands.find((c) => c.name === subName);
+  if (!sub && subName) {
+    const near = nearest(subName, command.subcommands);
+    if (near)
+      throw new UsageError(
+        `${name}: unknown subcommand "${subName}" (did you mean \`warp ${name} ${near}\`?); see \`warp ${name} --help\``,
+      );
+  }
   return sub ? [command, sub] : [command];
 }
 

@@ -8,9 +8,21 @@ import { listWorkTool } from '../../mcp/tools/list-work.tool.js';
 import { reportWorkProgressTool } from '../../mcp/tools/report-work-progress.tool.js';
 import { callTool, checkWithTool, intOption, jsonObjectOption, textOrObjectOption } from '../cli-input.js';
 import { emit, group, stringOption, type CliContext, type Command } from '../command.js';
+import { EXIT, ExitWith } from '../exit-codes.js';
 
-export const item = (w: WorkItemView): string =>
-  `${w.workItemId}  ${w.status}  p${w.priority}  ${w.capability}  attempts ${w.attempts}/${w.maxAttempts}${w.holder ? `  held by ${w.holder}` : ''}  ${w.taskId}: ${w.description}`;
+/** One item on a line; its holder by handle where `handles` knows the guid. */
+export const item = (w: WorkItemView, handles: ReadonlyMap<string, string> = new Map()): string =>
+  `${w.workItemId}  ${w.status}  p${w.priority}  ${w.capability}  attempts ${w.attempts}/${w.maxAttempts}${w.holder ? `  held by ${handles.get(w.holder) ?? w.holder}` : ''}  ${w.taskId}: ${w.description}`;
+
+/** The handles of the agents this project sees, by guid: holders are shown by name, not guid. */
+async function handles(ctx: CliContext): Promise<Map<string, string>> {
+  const { agents } = await ctx.app.discoverAgents({ includeOffline: true });
+  return new Map(agents.map((a) => [a.guid, a.handle]));
+}
+
+/** The item with its holder's handle beside the guid (--json). */
+const withHolder = <W extends WorkItemView>(w: W, names: ReadonlyMap<string, string>): W & { holderHandle?: string } =>
+  w.holder && names.has(w.holder) ? { ...w, holderHandle: names.get(w.holder)! } : w;
 
 /** The CLI acts as an agent named by --as (default "cli"), so claims survive between invocations. */
 async function asWorker(ctx: CliContext, capability?: string): Promise<void> {
@@ -63,7 +75,7 @@ const offer: Command = {
 const claim: Command = {
   name: 'claim',
   usage: 'warp work claim <capability> [--timeout MS]',
-  summary: 'take the highest-priority item for a capability (registers --as with it)',
+  summary: 'take the highest-priority item for a capability (registers --as with it); exit 4 when none',
   arguments: [{ name: 'capability', help: 'the capability to work on' }],
   options: {
     timeout: { type: 'string', value: 'MS', help: 'wait up to this long for an item, 100-30000 (default 5000)' },
@@ -76,7 +88,12 @@ const claim: Command = {
     );
     await asWorker(ctx, input.capability);
     const result = await claimWorkTool.run(ctx.app, input);
-    emit(ctx, result, () => [result.claimed ? `claimed: ${item(result.workItem)}` : result.reason]);
+    const me = await ctx.app.getMyHandle();
+    const names = new Map(me.guid && me.handle ? [[me.guid, me.handle]] : []);
+    const shown = result.claimed ? { ...result, workItem: withHolder(result.workItem, names) } : result;
+    emit(ctx, shown, () => [result.claimed ? `claimed: ${item(result.workItem, names)}` : result.reason]);
+    // Nothing to claim is not a failure, but a script must be able to tell it apart from a claim.
+    if (!result.claimed) throw new ExitWith(EXIT.nothing);
     return result;
   },
 };
@@ -178,7 +195,9 @@ const list: Command = {
       },
       { capability: '--capability', status: '--status', limit: '--limit' },
     );
-    emit(ctx, result, () =>
+    const names = result.items.some((w) => w.holder) ? await handles(ctx) : new Map<string, string>();
+    const shown = { ...result, items: result.items.map((w) => withHolder(w, names)) };
+    emit(ctx, shown, () =>
       result.items.length === 0
         ? ['no work items']
         : [
@@ -186,7 +205,7 @@ const list: Command = {
               ([cap, d]) =>
                 `${cap}: ${d.offered} offered, ${d.claimed} claimed, ${d.deadLettered} dead-lettered, ${d.completed} completed`,
             ),
-            ...result.items.map(item),
+            ...result.items.map((w) => item(w, names)),
           ],
     );
     return result;
