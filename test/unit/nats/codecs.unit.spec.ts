@@ -80,6 +80,25 @@ describe('codecs of values read back from NATS', () => {
     expect(batchSchema('agent').safeParse({ events: [{ type: 'WorkDiscarded', v: 1, at: 1 }] }).success).toBe(false);
   });
 
+  it('holds the reservation book to what the decider writes', () => {
+    const holder = { guid: 'g-1', handle: 'alice', session: 's-1' };
+    const grant = { pattern: 'src/app/**', exclusive: true, expiresAt: 10 };
+    const reserved = { type: 'PathsReserved', v: 1, holder, reservations: [grant], at: 1 };
+    expect(batchSchema('reservation').safeParse({ events: [reserved] }).success).toBe(true);
+    for (const bad of [
+      { ...reserved, holder: { ...holder, handle: 'Alice.*' } },
+      { ...reserved, reservations: [{ ...grant, exclusive: 'yes' }] },
+      { ...reserved, reservations: [{ ...grant, pattern: 'x'.repeat(257) }] },
+      { type: 'ReservationsEnded', v: 1, ended: [], why: 'because', at: 1 },
+    ])
+      expect(batchSchema('reservation').safeParse({ events: [bad] }).success).toBe(false);
+    expect(streamOfSubject('warp.ev.proj.reservation.book')).toEqual({
+      namespace: 'proj',
+      kind: 'reservation',
+      id: 'book',
+    });
+  });
+
   it('names the aggregate of a subject only when Warp could have written it', () => {
     expect(streamOfSubject('warp.ev.proj.work.w-1')).toEqual({ namespace: 'proj', kind: 'work', id: 'w-1' });
     expect(streamOfSubject('warp.ev.proj.work.W_1')).toBeUndefined();
