@@ -28,7 +28,7 @@ const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 const NAME = '[a-z0-9][a-z0-9-]{0,63}';
 const ID = '[a-z0-9][a-z0-9-]{0,63}';
 const STREAM_NAME = new RegExp(
-  `^(WARP_EV_${NS}_(agent|channel|work)|WARP_INBOX|WARP_CHECKPOINTS|KV_warp-registry|KV_warp-cursors|KV_warp-purged|WARP_CH_${NS}_${NAME})$`,
+  `^(WARP_EV_${NS}_(agent|channel|work|reservation)|WARP_INBOX|WARP_CHECKPOINTS|KV_warp-registry|KV_warp-cursors|KV_warp-purged|WARP_CH_${NS}_${NAME})$`,
 );
 const STORED_SUBJECT = [
   new RegExp(`^warp\\.ev\\.${NS}\\.(agent|work|channel)\\.${ID}$`),
@@ -49,7 +49,7 @@ const WARP_SUBSCRIPTION = [
   new RegExp(`^warp\\.notify\\.dm\\.${ID}$`),
   // New work offers, announced by the hub (ADR 0024).
   new RegExp(`^warp\\.notify\\.${NS}\\.work$`),
-  new RegExp(`^warp\\.ev\\.${NS}\\.(agent|channel|work)\\.>$`),
+  new RegExp(`^warp\\.ev\\.${NS}\\.(agent|channel|work|reservation)\\.>$`),
   /^warp\.inbox\.\*$/,
   /^warp\.cp\.>$/,
   new RegExp(`^warp\\.ch\\.${NS}\\.${NAME}$`),
@@ -558,7 +558,7 @@ describe('MCP tools under fuzzed input (built server, real nats-server)', () => 
   }
 
   it('every tool answers every fuzzed call, clearly', async () => {
-    expect(tools.length).toBe(24);
+    expect(tools.length).toBe(27);
     for (const tool of tools) {
       await fc.assert(
         fc.asyncProperty(
