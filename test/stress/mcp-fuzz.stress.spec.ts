@@ -19,7 +19,7 @@ import { BIN, StdioAgent } from '../support/stdio-agent.js';
  */
 
 const NS = 'fuzz';
-/** × 24 tools = 240 calls, a few seconds; FUZZ_RUNS=<n> runs a longer hunt. */
+/** × 27 tools = 270 calls, a few seconds; FUZZ_RUNS=<n> runs a longer hunt. */
 const RUNS_PER_TOOL = Number(process.env.FUZZ_RUNS ?? 10);
 const CALL_TIMEOUT_MS = 20_000;
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
