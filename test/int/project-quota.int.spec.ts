@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishHeaders } from '../../src/adapters/nats/jetstream-publisher.js';
 import { createNatsBackend, NatsBackendConnection, type NatsBackend } from '../../src/adapters/nats/nats-backend.js';
+import { headerBytes, recordBytes } from '../../src/adapters/nats/stream-room.js';
 import { CryptoIds } from '../../src/adapters/system/crypto-ids.js';
 import { OsProcessProbe } from '../../src/adapters/system/os-process-probe.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { createSessionDeps, createWarpApp, Session, startSession, type WarpApp } from '../../src/application/index.js';
-import { QuotaExceeded } from '../../src/ports/index.js';
+import { QuotaExceeded, type StreamId } from '../../src/ports/index.js';
 import { testSettings } from '../support/memory-fleet.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
 
@@ -114,5 +117,43 @@ describe('a project at its storage quota', () => {
     const raised = await agent(await backend(QUOTA * 4), 'quota-full');
     await expect(offer(raised, 'after-raising')).resolves.toMatchObject({ created: true });
     expect((await workStream('quota-full')).config.max_bytes).toBe(QUOTA * 4);
+  });
+
+  it("a record that fits the server's check but not the quota as stored is refused, and nothing stored is dropped", async () => {
+    // nats-server 2.9 checks a write against max_bytes by its payload and headers, stores it with its
+    // subject and record overhead, and then deletes the stream's oldest messages to get back under.
+    const hub = await backend(QUOTA);
+    const item = (namespace: string, i: number): StreamId => ({ namespace, kind: 'work', id: `item-${1_000 + i}` });
+    const record = (bytes: number) => [{ pad: 'x'.repeat(bytes) }];
+    // What a record takes as stored, measured on a stream of its own (same subject length, same headers).
+    await hub.events.append(item('quota-probe', 0), record(1_000), 0);
+    const measured = (await workStream('quota-probe')).state.bytes;
+    const subject = 'warp.ev.quota-probe.work.item-1000';
+    const headers = publishHeaders({ msgID: `${subject}:${randomUUID()}`, expect: { lastSubjectSequence: 0 } });
+    expect(recordBytes(subject, headerBytes(headers), JSON.stringify({ events: record(1_000) }).length)).toBe(measured);
+    // Records of QUOTA/8 + 1 bytes: the eighth passes the server's check but would be 8 bytes past the quota.
+    const pad = 1_000 + QUOTA / 8 + 1 - measured;
+    const acknowledged: number[] = [];
+    let refusal: unknown;
+    for (let i = 0; i < 20 && refusal === undefined; i++) {
+      try {
+        acknowledged.push(await hub.events.append(item('quota-edges', i), record(pad), 0));
+      } catch (error) {
+        refusal = error;
+      }
+    }
+    expect(refusal).toBeInstanceOf(QuotaExceeded);
+    expect((refusal as QuotaExceeded).message).toMatch(/^storage quota: project "quota-edges" holds its quota/);
+    expect(acknowledged).toHaveLength(7);
+    const { state } = await workStream('quota-edges');
+    expect({ messages: state.messages, first: state.first_seq }).toEqual({ messages: 7, first: 1 });
+    for (const [i, revision] of acknowledged.entries())
+      expect((await hub.events.read(item('quota-edges', i))).revision).toBe(revision);
+    // Nor is one deferred into it (ADR 0026): the hub stores it the usual way, which refuses it.
+    const feed = await hub.events.subscribe('quota-edges', 'work', () => {});
+    expect(hub.events.prepareDeferred(item('quota-edges', 7), record(pad), 0, '_INBOX.none.1', () => {})).toBe(
+      undefined,
+    );
+    await feed.close();
   });
 });

@@ -49,7 +49,8 @@ export class JetStreamPublisher {
   }
 }
 
-function publishHeaders(options: PublishOptions): MsgHdrs | undefined {
+/** The headers a publish with `options` carries (also how a writer counts the bytes it stores). */
+export function publishHeaders(options: PublishOptions): MsgHdrs | undefined {
   let h = options.headers;
   if (options.msgID !== undefined || options.expect !== undefined) {
     h ??= natsHeaders();

@@ -16,9 +16,10 @@ import { batchSchema, foreignTo, streamOfSubject, type StoredEvent } from './cod
 import type { StoredValueDecoder } from './codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from './nats-connection.js';
 import { ensureStream, eventSubject, eventsStream, eventsStreamConfig } from './nats-names.js';
-import { projectRefusal } from './nats-refusals.js';
+import { projectFull, projectRefusal } from './nats-refusals.js';
 import { ResumableFeed } from './nats-feed.js';
-import type { PublishOptions } from './jetstream-publisher.js';
+import { publishHeaders, type PublishOptions } from './jetstream-publisher.js';
+import { headerBytes, recordBytes, refusingLimit, roomOf, type StreamRoom } from './stream-room.js';
 import { retryTransient } from './transient.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
@@ -60,6 +61,10 @@ export class NatsEventStore implements EventStore {
   private readonly inFlight = new Map<string, InFlight[]>();
   /** How many messages each stream's feed had yet to deliver, as of the last it delivered. */
   private readonly behind = new Map<string, number>();
+  /** The room of each stream with a byte limit (null: it has none), once counted: a write must fit it (see StreamRoom). */
+  private readonly rooms = new Map<string, StreamRoom | null>();
+  /** Counts of a stream's room under way. */
+  private readonly counting = new Map<string, Promise<StreamRoom | null>>();
 
   constructor(
     private readonly conn: NatsBackendConnection,
@@ -92,11 +97,46 @@ export class NatsEventStore implements EventStore {
   /** How many messages the kind's stream holds and the sequence of the newest it held (0 for a new one): a cheap lookup. */
   private async streamState(namespace: string, kind: AggregateKind): Promise<{ last: number; messages: number }> {
     await this.ensure(namespace, kind);
-    const { state } = await retryTransient(
-      () => this.conn.jsm.streams.info(eventsStream(namespace, kind)),
-      this.conn.retry,
-    );
-    return { last: state.last_seq, messages: state.messages };
+    const name = eventsStream(namespace, kind);
+    const info = await retryTransient(() => this.conn.jsm.streams.info(name), this.conn.retry);
+    // The stream's first count of room, if none was made: no write to it went out yet, each waits for one.
+    if (!this.rooms.has(name) && !this.counting.has(name)) this.rooms.set(name, roomOf(info));
+    return { last: info.state.last_seq, messages: info.state.messages };
+  }
+
+  /** Counts the room of stream `name` afresh, from what the server says it holds (one count at a time). */
+  private countRoom(name: string): Promise<StreamRoom | null> {
+    let counting = this.counting.get(name);
+    if (!counting) {
+      const room = this.rooms.get(name);
+      const counted = room?.refreshing();
+      counting = retryTransient(() => this.conn.jsm.streams.info(name), this.conn.retry)
+        .then((info) => {
+          const limit = refusingLimit(info.config);
+          if (room && counted && limit !== undefined) counted(limit, info.state.bytes, info.state.last_seq);
+          else this.rooms.set(name, roomOf(info));
+          return this.rooms.get(name) ?? null;
+        })
+        .finally(() => this.counting.delete(name));
+      this.counting.set(name, counting);
+    }
+    return counting;
+  }
+
+  /**
+   * Takes `bytes` from the room of stream `name` for a write about to go out, counting the stream
+   * again first when it seems not to fit; refuses it as the project's quota when it does not.
+   * Returns what to call once the write's outcome is known.
+   */
+  private async makeRoom(stream: StreamId, name: string, bytes: number): Promise<() => void> {
+    let room = this.rooms.get(name);
+    if (room === undefined || (room && !room.fits(bytes))) room = await this.countRoom(name);
+    if (!room) return () => {};
+    if (!room.fits(bytes)) {
+      const maxBytes = this.maxBytes !== undefined && this.maxBytes > 0 ? this.maxBytes : room.limit;
+      throw projectFull({ project: stream.namespace, kind: stream.kind, maxBytes });
+    }
+    return room.take(bytes);
   }
 
   async read<E>(stream: StreamId): Promise<ReadResult<E>> {
@@ -190,7 +230,19 @@ export class NatsEventStore implements EventStore {
     if ((this.behind.get(streamName) ?? 0) > DEFER_MAX_BEHIND) return undefined;
     const { subject, payload, options } = this.record(stream, events, expectedRevision, randomUUID());
     const body = Buffer.from(payload);
+    // Only into known room (see StreamRoom): otherwise it is stored the usual way, which counts the stream.
+    const room = this.rooms.get(streamName);
+    const bytes = recordBytes(subject, headerBytes(publishHeaders(options)), body.length);
+    if (room === undefined || (room && !room.fits(bytes))) return undefined;
+    const taken = room?.take(bytes);
+    let sent = false;
+    // One never sent (its request failed after all) is known not stored once its request would have timed out.
+    if (taken)
+      setTimeout(() => {
+        if (!sent) taken();
+      }, this.conn.requestTimeoutMs).unref();
     return () => {
+      sent = true;
       this.conn.publisher.send(subject, body, options, replyTo);
       // Not sent again when unseen: a refusal the hub cannot see (the session asks another hub
       // again) would make a repeat that the stream later takes a change nobody waits for.
@@ -198,6 +250,7 @@ export class NatsEventStore implements EventStore {
       const settle = (revision: number | undefined): void => {
         if (done) return;
         done = true;
+        taken?.();
         clearTimeout(unseen);
         const waiting = this.inFlight.get(subject)?.filter((other) => other !== entry) ?? [];
         if (waiting.length > 0) this.inFlight.set(subject, waiting);
@@ -272,6 +325,8 @@ export class NatsEventStore implements EventStore {
   ): Promise<number> {
     await this.ensure(stream.namespace, stream.kind);
     const { subject, payload, options } = this.record(stream, events, expectedRevision, idempotencyKey, rollup);
+    const bytes = recordBytes(subject, headerBytes(publishHeaders(options)), Buffer.byteLength(payload));
+    const sent = await this.makeRoom(stream, eventsStream(stream.namespace, stream.kind), bytes);
     try {
       const ack = await retryTransient(() => this.conn.publisher.publish(subject, payload, options), this.conn.retry);
       return ack.seq;
@@ -280,6 +335,8 @@ export class NatsEventStore implements EventStore {
         throw new RevisionConflict(stream, expectedRevision);
       const quota = { project: stream.namespace, kind: stream.kind, maxBytes: this.maxBytes ?? -1 };
       throw projectRefusal(error, quota) ?? error;
+    } finally {
+      sent();
     }
   }
 
@@ -414,6 +471,9 @@ export class NatsEventStore implements EventStore {
   private deliverer<E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void) {
     const source = eventsStream(namespace, kind);
     return (m: JsMsg): void => {
+      // Whatever it is, it takes room in the stream (only a stream with a byte limit has its headers read).
+      const room = this.rooms.get(source);
+      if (room) room.seen(m.seq, recordBytes(m.subject, headerBytes(m.headers), m.data.length));
       const stream = streamOfSubject(m.subject);
       if (stream?.namespace !== namespace || stream.kind !== kind) {
         this.decoder.reject({ source, subject: m.subject, sequence: m.seq }, 'not a subject Warp writes');

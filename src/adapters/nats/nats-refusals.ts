@@ -75,9 +75,17 @@ export function projectRefusal(error: unknown, quota: ProjectQuota): QuotaExceed
       `storage: NATS could not store project "${quota.project}"'s ${quota.kind} records (NATS: ${error.message}); ` +
         "nothing was stored and nothing stored was lost. Ask the operator to check the NATS server's storage.",
     );
+  return projectFull(quota, error.message);
+}
+
+/**
+ * The project's stream has no room for the write, found by the server (`reason`, its words) or by
+ * the writer before sending (the same limit: its maximum bytes would be exceeded).
+ */
+export function projectFull(quota: ProjectQuota, reason = 'maximum bytes exceeded'): QuotaExceeded {
   return new QuotaExceeded(
     `storage quota: project "${quota.project}" holds its quota of ${quota.kind} records, ` +
-      `${formatBytes(quota.maxBytes)} (WARP_PROJECT_MAX_BYTES on the hub; NATS: ${error.message}). Nothing was stored ` +
+      `${formatBytes(quota.maxBytes)} (WARP_PROJECT_MAX_BYTES on the hub; NATS: ${reason}). Nothing was stored ` +
       `and nothing stored was lost; other projects are not affected. ${SPACE_RETURNS}; to write now, ask the operator ` +
       'to raise WARP_PROJECT_MAX_BYTES.',
   );
