@@ -91,7 +91,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
   });
 
   it('running agents answer every tool, new agents start, flows work, bad values are counted once and stdout stays protocol', async () => {
-    // --- An honest project: two agents, a completed item, a read channel. ---
+    // --- An honest project: two agents, a completed item, a read channel, reserved paths. ---
     const lead = await start();
     const worker = await start();
     const leadGuid = (await lead.call('register_agent', { agentType: 'lead', capabilities: ['poison'] })).agent.guid;
@@ -106,6 +106,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     await worker.call('complete_work', { workItemId: done.workItemId, summary: 'ok' });
     await lead.call('send_message', { channel: 'roadmap', message: 'before the poison' });
     await worker.call('read_messages', { channel: 'roadmap', unreadOnly: true });
+    await lead.call('reserve_paths', { paths: ['src/honest/**'], reason: 'before the poison' });
     // The guid the next agent will get (same project, host and handle → same guid).
     const newcomerGuid = new CryptoIds().stableId(NS, hostname(), 'newcomer');
 
@@ -119,7 +120,7 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     };
     const poisoners: Record<string, () => Promise<unknown>> = {
       eventsStream: async () => {
-        for (const kind of ['work', 'channel', 'agent'] as const) {
+        for (const kind of ['work', 'channel', 'agent', 'reservation'] as const) {
           await js.publish(names.eventSubject(NS, kind, `junk-${kind}`), NOT_JSON);
           await js.publish(names.eventSubject(NS, kind, `shape-${kind}`), events({ type: 'WorkOffered', spec: null }));
         }
@@ -161,6 +162,9 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
           names.eventSubject(NS, 'agent', newcomerGuid),
           events({ type: 'AgentDeregistered', v: 1, at: 2 }),
         );
+        // The project's reservation book, one aggregate: junk in its own history.
+        await js.publish(names.eventSubject(NS, 'reservation', 'book'), NOT_JSON);
+        await js.publish(names.eventSubject(NS, 'reservation', 'book'), events({ type: 'PathsReserved', v: 1 }));
       },
       INBOX_STREAM: () => js.publish(names.inboxSubject(workerGuid), NOT_JSON),
       inboxSubject: async () => {
@@ -253,8 +257,12 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
       // A thin session reads the channel directory and notices (work offers among them); work and the registry are the hub's.
       expect(Object.keys(skipped).sort()).toEqual([names.eventsStream(NS, 'channel'), 'replay', 'warp.notify']);
     });
+    // Ten bad values reach the worker as notices, each counted once: the four bad messages of the
+    // roadmap channel that its stream republishes (sequences 2 to 5), the forged channel notices (one
+    // without a valid sequence, whose second copy is the same value, and one at 999), two work notices
+    // and two direct ones.
     await eventually(async () => {
-      expect((await worker.call('get_my_handle')).skipped['warp.notify']).toBe(9);
+      expect((await worker.call('get_my_handle')).skipped['warp.notify']).toBe(10);
     });
 
     // --- Every tool still answers, on both running agents. ---
@@ -322,6 +330,11 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     expect(listed.items.map((i: { workItemId: string }) => i.workItemId)).not.toContain('ghost-3');
     expect(await lead.callError('get_work_item', { workItemId: 'ghost-purged' })).toMatch(/not found/);
     expect(reports(hub, new RegExp(`source=${names.TOMBSTONE_BUCKET}`))).toBe(1);
+    // The project's reservation book, its stream poisoned, still grants, lists and releases.
+    const reserved = await call(lead, 'reserve_paths', { paths: ['src/poison/**'], reason: 'after the poison' });
+    expect(reserved.granted.map((r: { pattern: string }) => r.pattern)).toEqual(['src/poison/**']);
+    expect((await call(worker, 'list_reservations')).reservations).toHaveLength(2);
+    expect((await call(lead, 'release_paths')).released.sort()).toEqual(['src/honest/**', 'src/poison/**']);
     expect((await call(worker, 'deregister_agent')).deregistered).toBe(true);
     const tools = (await lead.client.listTools()).tools.map((t) => t.name);
     expect([...called].sort(), 'every tool was called after the poison').toEqual(tools.sort());
@@ -374,7 +387,9 @@ describe('hostile values on every stream, bucket and subject Warp reads, on a re
     // --- Each bad value was reported once, however often it was read again; stdout carried only protocol. ---
     expect(reports(hub, /WorkOffered cannot follow a work item that is completed/)).toBe(1);
     expect(reports(hub, /subject=junk-key/)).toBe(1);
-    expect(reports(worker, /source=WARP_CH_poison_roadmap/)).toBe(3);
+    expect(reports(hub, /subject=warp\.ev\.poison\.reservation\.book /)).toBe(2);
+    // The roadmap channel's four bad messages, read from its stream (they also came as the notices counted above).
+    expect(reports(worker, /source=WARP_CH_poison_roadmap/)).toBe(4);
     for (const agent of [lead, worker, newcomer, elsewhere]) {
       expect(agent.protocolErrors, 'stdout carried only JSON-RPC').toEqual([]);
       expect(agent.stderr()).not.toMatch(/uncaught exception|unhandled rejection|background task failed/);
