@@ -78,6 +78,11 @@ const cases: Array<[tool: string, args: Record<string, unknown>, expected: RegEx
   ['retry_dead_letter_item', {}, /itemId/],
   ['retry_dead_letter_item', { itemId: WORK_ID }, /not found/],
   ['discard_dead_letter_item', { itemId: WORK_ID }, /not found/],
+  ['reserve_paths', {}, /paths/],
+  ['reserve_paths', { paths: ['src/**'], ttlSeconds: 0 }, /ttlSeconds/],
+  ['reserve_paths', { paths: ['/etc/passwd'] }, /outside|project/],
+  ['release_paths', { paths: 'src/**' }, /paths/],
+  ['list_reservations', { path: 5 }, /path/],
 ];
 
 describe('bad input to every tool', () => {

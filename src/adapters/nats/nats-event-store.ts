@@ -26,8 +26,6 @@ const WRONG_LAST_SEQUENCE = 10071;
 const READ_BATCH = 256;
 const READ_WAIT_MS = 5_000;
 const NO_MESSAGE = 10037;
-/** A message deleted meanwhile (another hub compacting or purging the same aggregate). */
-const DELETE_FAILED = 10057;
 /** Marks a compaction's snapshot: its batch is now the aggregate's whole history (ADR 0029). */
 export const SNAPSHOT_HEADER = 'Warp-Snapshot';
 /** How a snapshot was marked before ADR 0029 (the server's rollup), still read from streams that hold one. */
@@ -515,9 +513,8 @@ function isSnapshot(m: JsMsg): boolean {
 /** A deletion that failed because the message is gone already: what it was for is done. */
 function gone(error: unknown): void {
   if (!(error instanceof JetStreamApiError)) throw error;
-  // nats-server 2.9 reports it as a failed deletion whose reason is "no message found", or
-  // "sequence N not found" when the message was deleted (by another hub compacting the same item).
-  if (error.code === NO_MESSAGE || (error.code === DELETE_FAILED && /no message found|not found/i.test(error.message)))
-    return;
+  // nats-server 2.9 reports it as a failed deletion (10057) whose reason is "no message found", or,
+  // when another hub compacting the same item deleted it first, as "sequence N not found".
+  if (error.code === NO_MESSAGE || /^(no message found|sequence \d+ not found)$/i.test(error.message)) return;
   throw error;
 }

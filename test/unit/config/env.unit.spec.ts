@@ -171,12 +171,12 @@ describe('loadEnv', () => {
   });
 
   it('parses tool profiles: all, groups, roles and unknown names', () => {
-    expect(load({ WARP_TOOLS: 'all' }).tools.size).toBe(10);
-    expect(load({ WARP_TOOLS: 'work,all' }).tools.size).toBe(10);
+    expect(load({ WARP_TOOLS: 'all' }).tools.size).toBe(11);
+    expect(load({ WARP_TOOLS: 'work,all' }).tools.size).toBe(11);
     expect([...load({ WARP_TOOLS: 'identity,,dlq' }).tools]).toEqual(['identity', 'dlq']);
     expect([...load({ WARP_TOOLS: 'worker,channels' }).tools]).toEqual(['worker', 'channels']);
     expect(errorOf({ WARP_TOOLS: 'channels,gossip' }).message).toBe(
-      'WARP_TOOLS: unknown "gossip"; valid: identity, channels, wait, registry, direct, work, dlq, worker, chat, coordinator, all',
+      'WARP_TOOLS: unknown "gossip"; valid: identity, channels, wait, registry, direct, work, dlq, files, worker, chat, coordinator, all',
     );
     expect(errorOf({ WARP_TOOLS: 'none' }).message).toContain('unknown "none"');
     expect(errorOf({ WARP_TOOLS: ',' }).message).toContain('WARP_TOOLS: expected a comma list');
