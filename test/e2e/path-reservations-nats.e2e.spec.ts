@@ -30,7 +30,8 @@ function exec(file: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd
  * Path reservations end to end on a real nats-server and hub: MCP sessions over stdio in a temporary
  * git repository, the PreToolUse hook under a stand-in Claude Code, the git pre-commit guard, the CLI.
  */
-describe('path reservations (real stdio MCP sessions on NATS, a git repository)', () => {
+// Each test runs several CLI, hook and git processes besides two sessions: slow when the suite runs four files at once.
+describe('path reservations (real stdio MCP sessions on NATS, a git repository)', { timeout: 90_000 }, () => {
   const repo = mkdtempSync(join(tmpdir(), 'warp-reserve-repo-'));
   const runtimeDir = mkdtempSync(join(tmpdir(), 'warp-reserve-runtime-'));
   const env = {

@@ -218,4 +218,21 @@ describe('the hub cannot be used against anyone else', () => {
     expect(((await turnedAway())['waitsReleased'] ?? 0) - before).toBe(released);
     await waiter.nc.close();
   });
+
+  it('the waits of a caller that has gone are released, not held until their timeout', async () => {
+    const leaver = await Attacker.connect(fleet.url(), await fleet.creds('team', 'leaver'));
+    const own = `warp.hub.waitForMessages.team.${leaver.identity.guid}`;
+    const body = JSON.stringify({ session: leaver.session(), credential: leaver.jwt, input: { timeoutMs: 60_000 } });
+    const reply = `_INBOX_${leaver.identity.guid}.gone`;
+    leaver.nc.subscribe(`${reply}.*`);
+    for (let i = 0; i < 3; i++) leaver.nc.publish(own, body, { reply: `${reply}.${i}` });
+    await leaver.nc.flush();
+    const released = async (): Promise<number> => (await turnedAway())['waitsReleased'] ?? 0;
+    const before = await released();
+    await leaver.nc.close();
+    // The hub asks every few seconds whether anyone still listens where its waits answer.
+    // (The waiter of the test before, gone too, may add its own four.)
+    while ((await released()) < before + 3);
+    expect(await released()).toBeGreaterThanOrEqual(before + 3);
+  });
 });

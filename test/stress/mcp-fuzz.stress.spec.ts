@@ -32,6 +32,8 @@ const STREAM_NAME = new RegExp(
 );
 const STORED_SUBJECT = [
   new RegExp(`^warp\\.ev\\.${NS}\\.(agent|work|channel)\\.${ID}$`),
+  // A project's reservation book: one aggregate per project (ADR 0036).
+  new RegExp(`^warp\\.ev\\.${NS}\\.reservation\\.book$`),
   new RegExp(`^warp\\.inbox\\.${ID}$`),
   new RegExp(`^warp\\.ch\\.${NS}\\.${NAME}$`),
   new RegExp(`^\\$KV\\.warp-registry\\.${ID}$`),

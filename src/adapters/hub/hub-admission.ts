@@ -59,6 +59,8 @@ export class HubAdmission {
   private readonly rate: CallerRate | undefined;
   private readonly busy = new Map<string, number>();
   private readonly waits = new Map<string, AbortController[]>();
+  /** Where each held wait's answer goes (its connection's inbox), to ask whether anyone still listens there. */
+  private readonly waitingAt = new Map<AbortController, string>();
   private readonly counts = { droppedSubject: 0, droppedReply: 0, rateLimited: 0, busy: 0, waitsReleased: 0 };
 
   constructor(
@@ -87,7 +89,7 @@ export class HubAdmission {
         ),
       };
     }
-    if (WAITING.has(op)) return this.admitWait(named.namespace, caller);
+    if (WAITING.has(op)) return this.admitWait(named.namespace, caller, reply);
     const busy = this.busy.get(caller) ?? 0;
     if (agent && busy >= this.limits.inFlight) {
       this.counts.busy++;
@@ -120,16 +122,31 @@ export class HubAdmission {
     return { ...this.counts };
   }
 
+  /** The inboxes (a connection's reply prefix) that held waits answer to. */
+  waitingInboxes(): string[] {
+    return [...new Set(this.waitingAt.values())];
+  }
+
+  /** No one listens at `inbox` any more (its connection is gone): the waits answering there end now. */
+  releaseWaitsAt(inbox: string): void {
+    for (const [release, at] of this.waitingAt) if (at === inbox) this.release(release);
+  }
+
+  private release(wait: AbortController): void {
+    if (wait.signal.aborted) return;
+    wait.abort();
+    this.waitingAt.delete(wait);
+    this.counts.waitsReleased++;
+  }
+
   /** A caller's waits beyond its bound: the oldest ends now (answered as if its time were up). */
-  private admitWait(namespace: string, caller: string): Admitted {
+  private admitWait(namespace: string, caller: string, reply: string): Admitted {
     const held = this.waits.get(caller) ?? [];
     const release = new AbortController();
     held.push(release);
+    this.waitingAt.set(release, reply.slice(0, reply.lastIndexOf('.')));
     this.waits.set(caller, held);
-    while (held.length > this.limits.waits) {
-      held.shift()!.abort();
-      this.counts.waitsReleased++;
-    }
+    while (held.length > this.limits.waits) this.release(held.shift()!);
     let open = true;
     return {
       kind: 'admitted',
@@ -141,6 +158,7 @@ export class HubAdmission {
         open = false;
         const at = held.indexOf(release);
         if (at >= 0) held.splice(at, 1);
+        this.waitingAt.delete(release);
         if (held.length === 0 && this.waits.get(caller) === held) this.waits.delete(caller);
       },
     };

@@ -286,12 +286,14 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       })
     : undefined;
   const unwatchPeers = owners ? watchPeers(options.notify!, owners, options.onError) : () => {};
+  const unwatchWaits = options.notify ? watchWaiters(options.notify, admission) : () => {};
   return {
     id,
     namespaces: () => [...models.keys()],
     inFlight: () => answering.size,
     async stop(graceMs = 0) {
       unwatchPeers();
+      unwatchWaits();
       forwards?.unsubscribe();
       await service.stop().catch(options.onError);
       if (answering.size > 0 && graceMs > 0) {
@@ -374,6 +376,25 @@ function watchPeers(nc: NatsConnection, owners: HubOwners, onError: (error: unkn
   };
   void look();
   const timer = setInterval(() => void look(), PEERS_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** How often a hub asks whether the callers of its waits are still there. */
+const WAITERS_EVERY_MS = 5_000;
+
+/**
+ * Ends the waits of callers that have gone: a request to a subject of the inbox a wait answers to
+ * gets the server's "no responders" once no connection listens there (a live session's reply
+ * subscription takes it and lets it be), so a wait is not held until its timeout for no one.
+ */
+function watchWaiters(nc: NatsConnection, admission: HubAdmission): () => void {
+  const timer = setInterval(() => {
+    for (const inbox of admission.waitingInboxes())
+      nc.request(`${inbox}.warp-probe`, '', { timeout: WAITERS_EVERY_MS / 2 }).catch((error: unknown) => {
+        if (error instanceof Error && /no responders/i.test(error.message)) admission.releaseWaitsAt(inbox);
+      });
+  }, WAITERS_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
 }
