@@ -131,24 +131,21 @@ describe('the runtime directory of hook sockets, session records and hub locks',
     await expectRefused(runtime, /mode 0770;.*the mask of an ACL/);
   });
 
-  it(
-    'with ACL entries that the mask empties, or a default ACL, is used: nothing Warp makes in it lets that user in',
-    async () => {
-      mkdirSync(runtime, { mode: 0o700 });
-      execFileSync('setfacl', ['-n', '-m', `u:${NOBODY}:rwx`, runtime]);
-      execFileSync('setfacl', ['-d', '-m', `u:${NOBODY}:rwx`, runtime]);
-      const lines = await startEndpoint();
-      expect(lines.join('')).not.toMatch(/ (WARN|ERROR) /);
-      // The entries are inherited, and the mask that bounds them is empty.
-      for (const path of [runtime, sessions(), socket()]) {
-        const acl = execFileSync('getfacl', ['-cn', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-        expect(acl).toMatch(new RegExp(`^user:${NOBODY}:rwx\\s+#effective:---$`, 'm'));
-        expect(acl).toMatch(/^mask::---$/m);
-      }
-      expect(mode(socket())).toBe(0o600);
-      if (ROOT) expect(await connectAs(NOBODY, socket())).toBe('EACCES');
-    },
-  );
+  it('with ACL entries that the mask empties, or a default ACL, is used: nothing Warp makes in it lets that user in', async () => {
+    mkdirSync(runtime, { mode: 0o700 });
+    execFileSync('setfacl', ['-n', '-m', `u:${NOBODY}:rwx`, runtime]);
+    execFileSync('setfacl', ['-d', '-m', `u:${NOBODY}:rwx`, runtime]);
+    const lines = await startEndpoint();
+    expect(lines.join('')).not.toMatch(/ (WARN|ERROR) /);
+    // The entries are inherited, and the mask that bounds them is empty.
+    for (const path of [runtime, sessions(), socket()]) {
+      const acl = execFileSync('getfacl', ['-cn', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      expect(acl).toMatch(new RegExp(`^user:${NOBODY}:rwx\\s+#effective:---$`, 'm'));
+      expect(acl).toMatch(/^mask::---$/m);
+    }
+    expect(mode(socket())).toBe(0o600);
+    if (ROOT) expect(await connectAs(NOBODY, socket())).toBe('EACCES');
+  });
 
   it('is believed by hooks only while private: records in a directory others can write are ignored', () => {
     mkdirSync(sessions(), { recursive: true, mode: 0o700 });

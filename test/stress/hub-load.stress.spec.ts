@@ -67,6 +67,12 @@ describe('eight sessions at full speed on two hubs', () => {
     } finally {
       await runtime.close();
     }
-    for (const hub of hubs) expect(hub.stderr().split("\n").filter((l) => /hub task failed/.test(l))).toEqual([]);
+    for (const hub of hubs)
+      expect(
+        hub
+          .stderr()
+          .split('\n')
+          .filter((l) => /hub task failed/.test(l)),
+      ).toEqual([]);
   });
 });
