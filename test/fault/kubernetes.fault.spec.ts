@@ -285,12 +285,17 @@ describe('deploy/kubernetes brought to life: NATS from its ConfigMap, hubs from 
     }
   });
 
-  it("each hub passes the Deployment's probes, which look for a hub of the pod's own host", async () => {
-    for (const hub of hubs)
-      for (const probe of [hubContainer.startupProbe, hubContainer.readinessProbe, hubContainer.livenessProbe])
-        expect(await hubProbe(hub, probe)).toBe(0);
-    expect(await hubProbe(hubs[0]!, hubContainer.readinessProbe, { POD_NAME: 'warp-hub-elsewhere' })).not.toBe(0);
-  });
+  // Each probe is a `warp doctor` process: seven of them take a while when the suite runs four files at once.
+  it(
+    "each hub passes the Deployment's probes, which look for a hub of the pod's own host",
+    { timeout: 120_000 },
+    async () => {
+      const probes = [hubContainer.startupProbe, hubContainer.readinessProbe, hubContainer.livenessProbe];
+      const codes = await Promise.all(hubs.flatMap((hub) => probes.map((probe) => hubProbe(hub, probe))));
+      expect(codes).toEqual(codes.map(() => 0));
+      expect(await hubProbe(hubs[0]!, hubContainer.readinessProbe, { POD_NAME: 'warp-hub-elsewhere' })).not.toBe(0);
+    },
+  );
 
   it(
     'agents and the worker example complete work through the hubs; a server and a hub killed mid-traffic lose nothing',
