@@ -234,7 +234,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     version: options.version,
     description: 'Warp hub: decides commands and serves read models for thin sessions',
     queue: HUB_QUEUE,
-    metadata: { ...options.metadata, hostname: options.hostname, pid: String(process.pid) },
+    // `owners`: this hub takes requests passed on by others (ADR 0038); a hub without it (older) is no owner.
+    metadata: { ...options.metadata, hostname: options.hostname, pid: String(process.pid), owners: '1' },
     statsHandler: () => lags(),
   });
   // What a stopping hub still owes: its answers go out before the connection closes.
@@ -365,7 +366,7 @@ function watchPeers(nc: NatsConnection, owners: HubOwners, onError: (error: unkn
     looking = true;
     try {
       const ids: string[] = [];
-      for await (const peer of await client.ping(HUB_SERVICE)) ids.push(peer.id);
+      for await (const peer of await client.ping(HUB_SERVICE)) if (peer.metadata?.['owners'] === '1') ids.push(peer.id);
       owners.update(ids);
     } catch (error) {
       // No answer at all (NATS away): keep what is known; another look follows.
