@@ -27,7 +27,8 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-describe('warp CLI over a real nats-server', () => {
+// Each test runs CLI processes one after another: slow when the suite runs four files at once.
+describe('warp CLI over a real nats-server', { timeout: 90_000 }, () => {
   const project = mkdtempSync(join(tmpdir(), 'warp-cli-'));
   // Open, each command runs a hub of its own when none answers; sealed commands need the fleet's.
   const fleet = stdioFleetOnNats({ MCP_PROJECT_PATH: project }, { hub: AUTH_EVERYWHERE && {} });
