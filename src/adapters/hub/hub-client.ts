@@ -24,7 +24,7 @@ export const HUB_TIMEOUT_MS = 5_000;
  * How long one attempt waits before the call asks again, with the same request id (ADR 0037): a
  * hub that died or stalled with the request is then passed over for another within seconds.
  */
-const ATTEMPT_MS = 2_500;
+const ATTEMPT_MS = 4_000;
 /** The first pause of a session the hub told to slow down (rate or bounds, ADR 0032); it doubles. */
 const SLOW_DOWN_MS = 100;
 const isSlowDown = (error: unknown): boolean =>
@@ -32,7 +32,7 @@ const isSlowDown = (error: unknown): boolean =>
 /** How long to wait before asking once more when no hub answered. */
 const NO_HUB_AGAIN_MS = 200;
 /** Asked this many times at most (besides a wait's own length, the call takes at most this many attempts). */
-const ATTEMPTS = 3;
+const ATTEMPTS = 4;
 /** How long a session waits for a hub it started (or another session started) to answer. */
 const HUB_START_MS = 15_000;
 const HUB_POLL_MS = 100;
@@ -92,19 +92,18 @@ export class HubClient {
     this.checkSize(payload);
     const slowDownUntil = Date.now() + HUB_TIMEOUT_MS;
     let noHubBefore = false;
+    let startingUntil: number | undefined;
     for (let attempt = 1, pause = SLOW_DOWN_MS; ;) {
       try {
         return await this.send<T>(op, payload, timeout);
       } catch (error) {
         if (error instanceof NoHub) {
           // A hub that took the request may have passed it to another that has just gone (ADR 0038):
-          // once more before concluding that no hub runs.
-          if (!noHubBefore) {
-            noHubBefore = true;
-            await sleep(NO_HUB_AGAIN_MS);
-            continue;
-          }
-          return this.startingHub(op, payload, timeout);
+          // once more before concluding that no hub runs; then start one here, or say how to.
+          if (noHubBefore) this.startHub((startingUntil ??= Date.now() + HUB_START_MS));
+          noHubBefore = true;
+          await sleep(startingUntil === undefined ? NO_HUB_AGAIN_MS : HUB_POLL_MS);
+          continue;
         }
         // Over this agent's rate or bounds at the hub: an honest session slows down rather than fail its caller.
         if (isSlowDown(error) && Date.now() + pause < slowDownUntil) {
@@ -118,22 +117,11 @@ export class HubClient {
     }
   }
 
-  /** No hub answers: start one here (the embedded default) and ask it, or say how to start one. */
-  private async startingHub<T>(op: HubOp, payload: string, timeout: number): Promise<T> {
+  /** No hub answers: start one here (the embedded default; a no-op while a start is under way), or say how to start one. */
+  private startHub(until: number): void {
     const { launch } = this.options;
-    if (!launch) throw this.absent();
-    const deadline = Date.now() + HUB_START_MS;
-    for (;;) {
-      // Starting is a no-op while another start (by any session here) is under way.
-      launch();
-      await sleep(HUB_POLL_MS);
-      try {
-        return await this.send<T>(op, payload, timeout);
-      } catch (error) {
-        if (!(error instanceof NoHub)) throw error;
-        if (Date.now() > deadline) throw this.absent();
-      }
-    }
+    if (!launch || Date.now() > until) throw this.absent();
+    launch();
   }
 
   private checkSize(payload: string): void {
