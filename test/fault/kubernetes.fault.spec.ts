@@ -391,8 +391,10 @@ describe('deploy/kubernetes brought to life: NATS from its ConfigMap, hubs from 
         listed.items.map((i: { workItemId: string; status: string }) => [i.workItemId, i.status]),
       );
       for (const id of offered) expect(status.get(id), `work item ${id}`).toBe('completed');
-      const { events } = await carol.call('get_work_item', { workItemId: [...completed].at(-1)! });
-      expect(events.filter((e: { type: string }) => e.type === 'WorkCompleted')).toHaveLength(1);
+      const { workItem: last, events } = await carol.call('get_work_item', { workItemId: [...completed].at(-1)! });
+      expect(last.status).toBe('completed');
+      // Once; none when the hub's upkeep (every minute) has compacted the finished item into its snapshot.
+      expect(events.filter((e: { type: string }) => e.type === 'WorkCompleted').length).toBeLessThanOrEqual(1);
       // Each build completed once, with the example command's output as its result.
       for (const [id, taskId] of builds) {
         const { workItem } = await carol.call('get_work_item', { workItemId: id });
