@@ -1,12 +1,6 @@
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type ServiceMsg } from '@nats-io/services';
-import {
-  createSessionDeps,
-  type AppDeps,
-  type BackendPorts,
-  type ReadModels,
-  type Settings,
-} from '../../application/index.js';
+import { createSessionDeps, type BackendPorts, type ReadModels, type Settings } from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
 import { describeIssues } from '../nats/codecs/stored-value-decoder.js';
 import type { Clock, IdGenerator, ProcessProbe } from '../../ports/index.js';
@@ -157,11 +151,10 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       deferral = deferralOf(op, msg, identity?.guid);
       const ports = deferral ? { ...backend, events: deferral.events } : backend;
       const id = request.data.id;
-      const deps: AppDeps = {
-        ...createSessionDeps(ports, options.clock, options.ids, session, settings, processes, shared),
+      const deps = createSessionDeps(ports, options.clock, options.ids, session, settings, processes, shared, {
         ...(id !== undefined ? { requestId: id } : {}),
         ...(WAITING.has(op) ? { released: caller.released } : {}),
-      };
+      });
       // A request asked again gets what the first of its id did, once that is decided (ADR 0037).
       turn = id !== undefined && !READ_OPS.has(op) ? repeats.take(`${caller.caller}:${id}`) : undefined;
       const first = await turn?.earlier;

@@ -69,6 +69,8 @@ export function createSessionDeps(
   settings: Settings,
   processes: ProcessProbe,
   models: ReadModels = createReadModels(backend.quarantine),
+  /** What a hub knows of one request: its id, and the signal that releases a wait early. */
+  request: Pick<AppDeps, 'requestId' | 'released'> = {},
 ): AppDeps {
   // Field by field, not spread: a hub builds one per request, and spreading the backend (a larger object) cost more.
   return {
@@ -88,5 +90,7 @@ export function createSessionDeps(
     settings,
     channels: models.channels,
     work: models.work,
+    ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
+    ...(request.released ? { released: request.released } : {}),
   };
 }
