@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackendUnavailable } from '../../ports/index.js';
 import { ensurePrivateDir } from '../system/private-dir.js';
 import { runtimeDir } from '../system/session-records.js';
 
-/** A launch younger than this is still starting: other sessions wait for it instead of starting another hub. */
+/**
+ * A launch whose hub process still runs is under way however long it takes (a loaded machine may
+ * need more than 10 s to start node); one whose lock names no process yet is under way for this long.
+ */
 const LAUNCH_GRACE_MS = 10_000;
 
 const BIN = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
@@ -34,6 +37,11 @@ export function launchLocalHub(env: NodeJS.ProcessEnv, server: string): void {
       env: { ...env, [EMBEDDED_HUB_ENV]: '1' },
     });
     child.unref();
+    // The lock names the hub: it stays taken while that process lives, not for a fixed time.
+    if (child.pid !== undefined) writeFileSync(lock, String(child.pid), { mode: 0o600 });
+  } catch (error) {
+    rmSync(lock, { force: true });
+    throw error;
   } finally {
     closeSync(log);
   }
@@ -52,13 +60,28 @@ export function launchDone(env: NodeJS.ProcessEnv, server: string): void {
   }
 }
 
+/** Whether the launch `path` marks is still under way: its hub process lives, or it is too young to name one. */
+function launchUnderWay(path: string): boolean {
+  const pid = Number(readFileSync(path, 'utf8').trim());
+  if (Number.isSafeInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      // EPERM: a process of another user has that pid now; ours is gone.
+      return false;
+    }
+  }
+  return Date.now() - statSync(path).mtimeMs < LAUNCH_GRACE_MS;
+}
+
 function takeLock(path: string): boolean {
   try {
     closeSync(openSync(path, 'wx', 0o600));
     return true;
   } catch {
     try {
-      if (Date.now() - statSync(path).mtimeMs < LAUNCH_GRACE_MS) return false;
+      if (launchUnderWay(path)) return false;
       rmSync(path, { force: true });
       closeSync(openSync(path, 'wx', 0o600));
       return true;
