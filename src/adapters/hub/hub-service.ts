@@ -8,6 +8,7 @@ import { checkPinned, resolveCaller, VerifiedCredentials, type HubTrust } from '
 import { DEFAULT_ADMISSION, HubAdmission, WAITING, type AdmissionCounts, type Admitted } from './hub-admission.js';
 import { errorToWire } from './hub-errors.js';
 import { runHubOp } from './hub-ops.js';
+import { Repeats } from './hub-repeats.js';
 import { publishWorkNotice } from './work-notice.js';
 import { forwardedToMe, forwardSubject, HubOwners, unforwarded } from './hub-owners.js';
 import { agentInboxPrefix } from '../auth/agent-permissions.js';
@@ -302,49 +303,6 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       for (const entry of loaded) if (entry.status === 'fulfilled') await entry.value.close().catch(options.onError);
     },
   };
-}
-
-/** How long a hub remembers what it answered a request id, for repeats of it. */
-const REPEAT_WINDOW_MS = 120_000;
-const REPEATS_KEPT = 10_000;
-
-/**
- * What this hub answered each request id of late: a repeat (the session asked again, its answer late
- * or lost) waits for the first to be decided and gets its outcome instead of a second effect (ADR
- * 0037). A deferred answer counts once its append is stored; one refused, failed for want of NATS
- * or never decided leaves the repeat to be decided anew.
- */
-class Repeats {
-  private readonly deciding = new Map<string, Promise<Reply | undefined>>();
-  private readonly answered = new Map<string, { readonly reply: Reply; readonly at: number }>();
-
-  take(key: string): { readonly earlier: Promise<Reply | undefined>; done(outcome: Promise<Reply | undefined>): void } {
-    const kept = this.answered.get(key);
-    if (kept && Date.now() - kept.at > REPEAT_WINDOW_MS) this.answered.delete(key);
-    const earlier =
-      kept && this.answered.has(key)
-        ? Promise.resolve(kept.reply)
-        : (this.deciding.get(key) ?? Promise.resolve(undefined));
-    let decided!: (reply: Reply | undefined) => void;
-    const mine = new Promise<Reply | undefined>((resolve) => (decided = resolve));
-    this.deciding.set(key, mine);
-    return {
-      earlier,
-      done: (outcome) =>
-        void outcome.then((reply) => {
-          if (this.deciding.get(key) === mine) this.deciding.delete(key);
-          if (reply) this.keep(key, reply);
-          decided(reply);
-        }),
-    };
-  }
-
-  private keep(key: string, reply: Reply): void {
-    this.answered.delete(key);
-    // The oldest goes first: a Map iterates in insertion order.
-    if (this.answered.size >= REPEATS_KEPT) this.answered.delete(this.answered.keys().next().value!);
-    this.answered.set(key, { reply, at: Date.now() });
-  }
 }
 
 /** How often a hub asks which hubs answer, to know who decides each namespace (ADR 0038). */
