@@ -1,5 +1,6 @@
 export * from './warp-app.js';
-export type { WarpApi } from './warp-api.js';
+export type { WarpApi, Feeds } from './warp-api.js';
+export * from './operations.js';
 export * from './shared/deps.js';
 export * from './shared/session.js';
 export * from './shared/require.js';
@@ -10,7 +11,8 @@ export { watchUpdates, watchSession } from './push/session-watch.js';
 export { getMyHandle } from './identity/get-my-handle.js';
 export type { Update } from './push/session-watch.js';
 export type { AgentDigest, DigestMoment } from './digest/agent-digest.js';
-export { Surfaced } from './digest/surfaced.js';
+export { Surfaced, NOTHING_SURFACED, type SurfacedData } from './digest/surfaced.js';
+export type { DigestAnswer, DigestRequest } from './digest/digest-request.js';
 export { beat, goOffline, runHeartbeat } from './registry/heartbeat.js';
 export { syncConfiguredChannels } from './channels/sync-configured-channels.js';
 export { catchUpChannel } from './channels/catch-up-channel.js';

@@ -2,46 +2,14 @@ import type { ChannelEvent, WorkItemEvent } from '../domain/index.js';
 import type { Subscription } from '../ports/index.js';
 import { startAgentFeed } from './push/agent-feed.js';
 import { watchUpdates } from './push/session-watch.js';
-import { createChannel, type CreateChannelInput } from './channels/create-channel.js';
-import { listChannels } from './channels/list-channels.js';
-import { readMessages } from './channels/read-messages.js';
-import { sendMessage } from './channels/send-message.js';
+import type { CreateChannelInput } from './channels/create-channel.js';
 import { syncConfiguredChannels } from './channels/sync-configured-channels.js';
-import { inboxStatus } from './direct/inbox-status.js';
-import { readDirectMessages } from './direct/read-direct-messages.js';
-import { sendDirectMessage } from './direct/send-direct-message.js';
-import { discardDeadLetterItem } from './dlq/discard-dead-letter-item.js';
-import { listDeadLetterItems } from './dlq/list-dead-letter-items.js';
-import { retryDeadLetterItem } from './dlq/retry-dead-letter-item.js';
-import { getMyHandle } from './identity/get-my-handle.js';
-import { setHandle } from './identity/set-handle.js';
-import { deregisterAgent } from './registry/deregister-agent.js';
-import { discoverAgents, getAgentInfo } from './registry/discover-agents.js';
 import { beat, goOffline, runHeartbeat } from './registry/heartbeat.js';
 import { catchUpChannel } from './channels/catch-up-channel.js';
-import { registerAgent } from './registry/register-agent.js';
-import { updatePresence } from './registry/update-presence.js';
+import { operationMethods, runOperation } from './operations.js';
 import type { AppDeps } from './shared/deps.js';
-import { listReservations } from './reservations/list-reservations.js';
-import { releasePaths } from './reservations/release-paths.js';
-import { reservePaths } from './reservations/reserve-paths.js';
-import { waitForMessages } from './wait/wait-for-messages.js';
-import { agentDigest } from './digest/agent-digest.js';
 import type { WarpApi } from './warp-api.js';
-import { broadcastWorkOffer } from './work/broadcast-work-offer.js';
-import { claimWork } from './work/claim-work.js';
-import { completeWork } from './work/complete-work.js';
-import { failWork } from './work/fail-work.js';
-import { reportWorkProgress } from './work/report-work-progress.js';
-import { getWorkItem } from './work/get-work-item.js';
-import { listWork } from './work/list-work.js';
 import { runMaintenance } from './work/maintenance.js';
-
-type UseCase<I, O> = (deps: AppDeps, input: I) => Promise<O>;
-const bind =
-  <I, O>(deps: AppDeps, useCase: UseCase<I, O>) =>
-  (input: I): Promise<O> =>
-    useCase(deps, input);
 
 /** The port in process, with the session's dependencies for composition and tests; driving adapters see only WarpApi. */
 export interface WarpApp extends WarpApi {
@@ -52,35 +20,7 @@ export interface WarpApp extends WarpApi {
 export function createWarpApp(deps: AppDeps): WarpApp {
   return {
     deps,
-    setHandle: bind(deps, setHandle),
-    getMyHandle: () => getMyHandle(deps),
-    listChannels: () => listChannels(deps),
-    createChannel: bind(deps, createChannel),
-    sendMessage: bind(deps, sendMessage),
-    readMessages: bind(deps, readMessages),
-    registerAgent: bind(deps, registerAgent),
-    discoverAgents: bind(deps, discoverAgents),
-    getAgentInfo: bind(deps, getAgentInfo),
-    updatePresence: bind(deps, updatePresence),
-    deregisterAgent: () => deregisterAgent(deps),
-    sendDirectMessage: bind(deps, sendDirectMessage),
-    readDirectMessages: bind(deps, readDirectMessages),
-    inboxStatus: () => inboxStatus(deps),
-    broadcastWorkOffer: bind(deps, broadcastWorkOffer),
-    claimWork: bind(deps, claimWork),
-    completeWork: bind(deps, completeWork),
-    failWork: bind(deps, failWork),
-    reportWorkProgress: bind(deps, reportWorkProgress),
-    getWorkItem: bind(deps, getWorkItem),
-    listWork: bind(deps, listWork),
-    listDeadLetterItems: bind(deps, listDeadLetterItems),
-    retryDeadLetterItem: bind(deps, retryDeadLetterItem),
-    discardDeadLetterItem: bind(deps, discardDeadLetterItem),
-    reservePaths: bind(deps, reservePaths),
-    releasePaths: bind(deps, releasePaths),
-    listReservations: bind(deps, listReservations),
-    waitForMessages: bind(deps, waitForMessages),
-    agentDigest: (surfaced, moment) => agentDigest(deps, surfaced, moment),
+    ...operationMethods((name, input) => runOperation(name, deps, input)),
     startAgentFeed: (kinds, push) => startAgentFeed(deps, kinds, push),
     watchUpdates: (listener) => watchUpdates(deps, listener),
     watchWork: (listener) => {

@@ -7,7 +7,7 @@ import type { CredentialIdentity } from '../adapters/auth/credential-identity.js
 import type { Logger, NatsConnectionOptions, NatsCreds, WarpEnv } from '../adapters/config/index.js';
 import { findProjectRoot } from '../adapters/config/project-root.js';
 import { HubClient } from '../adapters/hub/hub-client.js';
-import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
+import { hubWarpApi } from '../adapters/hub/hub-warp-api.js';
 import { noHubWithCredentials } from '../adapters/hub/hub-launcher.js';
 import { sealedOps } from '../adapters/hub/sealed-ops.js';
 import { subscribeWorkNotices } from '../adapters/hub/work-notice.js';
@@ -74,7 +74,7 @@ export async function openSealedSession(options: SealedSessionOptions): Promise<
     },
   });
   const deps = { session, notices, connection: conn, quarantine: options.quarantine };
-  const app = new HubWarpApi({
+  const app = hubWarpApi({
     hub,
     local: sealedOps(hub, deps, conn, onError),
     session,

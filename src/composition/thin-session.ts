@@ -8,7 +8,7 @@ import {
   type WarpApi,
 } from '../application/index.js';
 import { HubClient } from '../adapters/hub/hub-client.js';
-import { HubWarpApi } from '../adapters/hub/hub-warp-api.js';
+import { hubWarpApi } from '../adapters/hub/hub-warp-api.js';
 import { subscribeWorkNotices } from '../adapters/hub/work-notice.js';
 import { StoredValueDecoder } from '../adapters/nats/codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from '../adapters/nats/nats-backend.js';
@@ -52,7 +52,7 @@ export async function openThinSession(
   );
   const decoder = new StoredValueDecoder(deps.quarantine);
   const { leaseMs, maxAttempts, dlqTtlMs } = deps.settings;
-  const app = new HubWarpApi({
+  const app = hubWarpApi({
     hub,
     local: createWarpApp(deps),
     session: deps.session,

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openRuntime } from '../../composition/runtime.js';
 import { parseCli, runCli } from './cli.js';
 import { BackendUnavailable, EXIT } from './exit-codes.js';
-import { LazyWarpApi } from './lazy-warp-api.js';
+import { lazyWarpApi } from './lazy-warp-api.js';
 
 /** A CLI run never waits long for a goodbye: presence expires on its own. */
 const CLOSE_WITHIN_MS = 2_000;
@@ -43,7 +43,7 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
-  const app = new LazyWarpApi(() =>
+  const app = lazyWarpApi(() =>
     openRuntime({
       env,
       cwd: process.cwd(),

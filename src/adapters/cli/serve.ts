@@ -4,7 +4,7 @@ import { createMcpServer } from '../mcp/create-server.js';
 import type { Runtime } from '../../composition/runtime.js';
 import { ConfigError, type WarpEnv, type Logger } from '../config/index.js';
 import { EXIT } from './exit-codes.js';
-import { LazyWarpApi } from './lazy-warp-api.js';
+import { lazyWarpApi } from './lazy-warp-api.js';
 import { guardProcess } from './process-guard.js';
 import { stdinLineFramer } from './stdin-line-framer.js';
 
@@ -25,7 +25,7 @@ export async function serve(
   version: string,
 ): Promise<void> {
   guardProcess(logger);
-  const app = new LazyWarpApi(open);
+  const app = lazyWarpApi(open);
   const mcp = createMcpServer(app, {
     profiles: env.tools,
     push: env.push,

@@ -1,6 +1,6 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { Surfaced, type WarpApi } from '../../application/index.js';
+import { NOTHING_SURFACED, type SurfacedData, type WarpApi } from '../../application/index.js';
 import { ValidationError } from '../../domain/index.js';
 import { resolveExisting } from '../config/project-root.js';
 import type { Logger } from '../config/index.js';
@@ -20,14 +20,17 @@ export interface HookEndpoint {
 export async function startHookEndpoint(app: WarpApi, logger: Logger, env = process.env): Promise<HookEndpoint> {
   const dir = sessionsDir(env);
   const socket = socketPath(dir);
-  const surfaced = new Map<string, Surfaced>();
+  const surfaced = new Map<string, SurfacedData>();
   const answer = async (request: HookRequest): Promise<unknown> => {
     const me = await app.getMyHandle();
     if (request.ask === 'whoami') return { handle: me.handle, guid: me.guid };
     if (request.ask === 'paths') return blockers(app, me.guid ?? undefined, request.path);
-    const memory = surfaced.get(me.guid ?? '') ?? new Surfaced();
-    if (me.guid) surfaced.set(me.guid, memory);
-    return app.agentDigest(memory, request.moment);
+    const answer = await app.agentDigest({
+      surfaced: surfaced.get(me.guid ?? '') ?? NOTHING_SURFACED,
+      moment: request.moment,
+    });
+    if (me.guid) surfaced.set(me.guid, answer.surfaced);
+    return answer.digest;
   };
   const server = createServer((connection) => serve(connection, answer, logger));
   server.on('error', (error) => logger.warn('hook endpoint failed', { error: error.message }));

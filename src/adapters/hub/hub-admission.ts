@@ -1,5 +1,5 @@
 import { HubRefusal } from './hub-errors.js';
-import { callerOf, inInbox, type HubOp } from './hub-protocol.js';
+import { callerOf, hubOperation, inInbox, type HubOp } from './hub-protocol.js';
 
 /**
  * On a server with credentials, a caller token that names no agent belongs to a privileged
@@ -8,7 +8,6 @@ import { callerOf, inInbox, type HubOp } from './hub-protocol.js';
 export const TRUSTED_CALLER_PREFIX = 'trusted-';
 
 /** Operations that wait by design (up to their own timeout); each caller may hold only a few at once. */
-export const WAITING: ReadonlySet<HubOp> = new Set(['claimWork', 'waitForMessages']);
 
 /** The bounds one caller is held to (ADR 0031). */
 export interface AdmissionLimits {
@@ -89,7 +88,7 @@ export class HubAdmission {
         ),
       };
     }
-    if (WAITING.has(op)) return this.admitWait(named.namespace, caller, reply);
+    if (hubOperation(op).waits) return this.admitWait(named.namespace, caller, reply);
     const busy = this.busy.get(caller) ?? 0;
     if (agent && busy >= this.limits.inFlight) {
       this.counts.busy++;

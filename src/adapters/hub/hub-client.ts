@@ -10,7 +10,7 @@ import { errorFromWire, HubRefusal } from './hub-errors.js';
 import { encodeRequest } from './hub-request.js';
 import {
   ACK_HEADER,
-  DEFERRABLE,
+  hubOperation,
   REFUSED_HEADER,
   hubSubject,
   replySchema,
@@ -76,9 +76,6 @@ const deferralHeaders = (ack: PendingReply | undefined, refused: string | undefi
   return h;
 };
 
-/** The operations that change who the session is; other answers never touch it (they may race one that does). */
-const IDENTITY_OPS: ReadonlySet<HubOp> = new Set(['setHandle', 'registerAgent', 'deregisterAgent']);
-
 /** Requests to the hub on behalf of one session: the session travels with each request, and comes back changed. */
 export class HubClient {
   constructor(private readonly options: HubClientOptions) {}
@@ -139,7 +136,7 @@ export class HubClient {
     await this.options.connected(Date.now() + HUB_TIMEOUT_MS);
     // Where the hub may have the stream's ack sent, answering before its append is stored (ADR 0026).
     // The ack may come a while after the answer (which may itself come late): it has its own time after it.
-    const ack = DEFERRABLE.has(op) && !refused ? requests.expect(timeout + HUB_TIMEOUT_MS) : undefined;
+    const ack = hubOperation(op).appendsLast && !refused ? requests.expect(timeout + HUB_TIMEOUT_MS) : undefined;
     const h = deferralHeaders(ack, refused);
     let raw: unknown;
     try {
@@ -171,7 +168,8 @@ export class HubClient {
     // a quota) is asked again, waiting for the store this time, and answered as it then stands. The
     // hub is told of the refusal, which it may not see otherwise (a quota stores nothing to see).
     if (reply.data.deferred && !(await this.stored(ack))) return this.send<T>(op, payload, timeout, ack!.subject);
-    if (IDENTITY_OPS.has(op)) this.adopt(reply.data.session);
+    // Only what changes who the session is may change it: other answers may race one that does.
+    if (hubOperation(op).identity) this.adopt(reply.data.session);
     return reply.data.result as T;
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HUB_OPERATIONS, type AnyOperation } from '../../application/index.js';
 import { assertToken } from '../nats/nats-names.js';
 
 /** The NATS service name every hub registers under; `warp status` discovers hubs by it. */
@@ -6,75 +7,23 @@ export const HUB_SERVICE = 'warp-hub';
 /** Hubs answer as one queue group: any of them serves any request. */
 export const HUB_QUEUE = 'warp-hub';
 
-/**
- * The operations a hub serves: every command decided against shared state and every query over a
- * read model, and for agents with credentials (who have no JetStream access) also sending,
- * reading and inboxes. Only live notices never go through the hub.
- */
-export const HUB_OPS = [
-  'listChannels',
-  'sendMessage',
-  'readMessages',
-  'sendDirectMessage',
-  'readDirectMessages',
-  'inboxStatus',
-  'setHandle',
-  'createChannel',
-  'syncChannels',
-  'registerAgent',
-  'discoverAgents',
-  'getAgentInfo',
-  'updatePresence',
-  'deregisterAgent',
-  'beat',
-  'goOffline',
-  'broadcastWorkOffer',
-  'claimWork',
-  'completeWork',
-  'failWork',
-  'reportWorkProgress',
-  'getWorkItem',
-  'listWork',
-  'listDeadLetterItems',
-  'retryDeadLetterItem',
-  'discardDeadLetterItem',
-  'reservePaths',
-  'releasePaths',
-  'listReservations',
-  'waitForMessages',
-  'agentDigest',
-] as const;
+type HubOperations = typeof HUB_OPERATIONS;
+/** The operations a hub serves: all of the table's but what a session answers itself, and the authority's. */
+export type HubOp = {
+  [K in keyof HubOperations]: HubOperations[K]['at'] extends 'session' ? never : K;
+}[keyof HubOperations];
 
-export type HubOp = (typeof HUB_OPS)[number];
+export const HUB_OPS = Object.keys(HUB_OPERATIONS).filter(
+  (name) => HUB_OPERATIONS[name as keyof HubOperations].at !== 'session',
+) as HubOp[];
 
-/**
- * Operations whose one append the hub may send without waiting for the stream (ADR 0026): the
- * session names, in this header, a subject of its own inbox where the stream's ack is to go, and
- * waits for the hub's answer and that ack. Only the append that ends the request is deferred.
- */
-export const DEFERRABLE: ReadonlySet<HubOp> = new Set([
-  'broadcastWorkOffer',
-  'claimWork',
-  'completeWork',
-  'failWork',
-  'reportWorkProgress',
-]);
+/** The operation `op` names, with its use case and flags. */
+export const hubOperation = (op: HubOp): AnyOperation => HUB_OPERATIONS[op];
+
+/** Whether `name` is an operation a hub serves (not a name inherited from Object). */
+export const isHubOp = (name: string): name is HubOp => (HUB_OPS as readonly string[]).includes(name);
+
 export const ACK_HEADER = 'Warp-Ack';
-/**
- * Operations that change nothing: a repeat of one is simply answered again (ADR 0037). Reading
- * messages moves the read cursor, so it is not one of them.
- */
-export const READ_OPS: ReadonlySet<HubOp> = new Set([
-  'listChannels',
-  'inboxStatus',
-  'discoverAgents',
-  'getAgentInfo',
-  'getWorkItem',
-  'listWork',
-  'listDeadLetterItems',
-  'listReservations',
-  'waitForMessages',
-]);
 /**
  * On a request asked again because the stream refused its deferred append: that append's ack
  * subject, so that the hub stops waiting to see it stored (a refusal by quota leaves nothing to see).
@@ -160,13 +109,3 @@ export const replySchema = z.union([
 ]);
 
 export type Reply = z.infer<typeof replySchema>;
-
-/** What `agentDigest` carries both ways: the Surfaced set, as plain data. */
-export const surfacedWireSchema = z.object({
-  dm: z.number(),
-  channels: z.array(z.tuple([z.string(), z.number()])),
-  work: z.array(z.string()),
-  online: z.array(z.string()).nullable(),
-});
-
-export type SurfacedWire = z.infer<typeof surfacedWireSchema>;

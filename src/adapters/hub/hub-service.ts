@@ -5,9 +5,8 @@ import { ValidationError } from '../../domain/index.js';
 import { describeIssues } from '../nats/codecs/stored-value-decoder.js';
 import type { Clock, IdGenerator, ProcessProbe } from '../../ports/index.js';
 import { checkPinned, resolveCaller, VerifiedCredentials, type HubTrust } from './hub-caller.js';
-import { DEFAULT_ADMISSION, HubAdmission, WAITING, type AdmissionCounts, type Admitted } from './hub-admission.js';
+import { DEFAULT_ADMISSION, HubAdmission, type AdmissionCounts, type Admitted } from './hub-admission.js';
 import { errorToWire } from './hub-errors.js';
-import { runHubOp } from './hub-ops.js';
 import { Repeats } from './hub-repeats.js';
 import { publishWorkNotice } from './work-notice.js';
 import { forwardedToMe, forwardSubject, HubOwners, unforwarded } from './hub-owners.js';
@@ -17,11 +16,11 @@ import {
   ACK_HEADER,
   REFUSED_HEADER,
   inInbox,
-  DEFERRABLE,
   HUB_OPS,
+  hubOperation,
+  isHubOp,
   HUB_QUEUE,
   HUB_SERVICE,
-  READ_OPS,
   hubEndpointSubject,
   requestSchema,
   type HubOp,
@@ -112,7 +111,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   const repeats = new Repeats();
   const deferralOf = (op: HubOp, msg: Msg, guid: string | undefined): Deferral | undefined => {
     const { deferrals } = options;
-    if (!deferrals || !DEFERRABLE.has(op)) return undefined;
+    if (!deferrals || !hubOperation(op).appendsLast) return undefined;
     // Only subjects of the caller's own inbox: an agent's credential confines its replies to `_INBOX_<guid>`.
     const inbox = guid !== undefined ? agentInboxPrefix(guid) : '_INBOX';
     const refused = msg.headers?.get(REFUSED_HEADER);
@@ -152,19 +151,21 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       deferral = deferralOf(op, msg, identity?.guid);
       const ports = deferral ? { ...backend, events: deferral.events } : backend;
       const id = request.data.id;
+      const operation = hubOperation(op);
       const deps = createSessionDeps(ports, options.clock, options.ids, session, settings, processes, shared, {
         ...(id !== undefined ? { requestId: id } : {}),
-        ...(WAITING.has(op) ? { released: caller.released } : {}),
+        ...(operation.waits ? { released: caller.released } : {}),
       });
       // A request asked again gets what the first of its id did, once that is decided (ADR 0037).
-      turn = id !== undefined && !READ_OPS.has(op) ? repeats.take(`${caller.caller}:${id}`) : undefined;
+      turn = id !== undefined && !operation.reads ? repeats.take(`${caller.caller}:${id}`) : undefined;
       const first = await turn?.earlier;
       if (first) {
         deferral?.drop();
         return { reply: first };
       }
-      const run = (): Promise<unknown> => runHubOp(op, deps, request.data.input);
-      const result = await (options.budget && !WAITING.has(op) ? options.budget(run) : run());
+      // The use cases check their own input, as for a call in process; none is given as null.
+      const run = (): Promise<unknown> => operation.run(deps, (request.data.input ?? {}) as never);
+      const result = await (options.budget && !operation.waits ? options.budget(run) : run());
       if (identity && session.guid !== undefined && session.guid !== identity.guid)
         throw new Error(`agent ${identity.handle} registered under another guid than its credential's`);
       const reply: Reply = {
@@ -275,8 +276,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
         callback: (error, msg) => {
           if (error) return options.onError(error);
           const meant = unforwarded(msg.subject);
-          if (meant && (HUB_OPS as readonly string[]).includes(meant.op))
-            serve(meant.op as HubOp, msg, meant.subject, true);
+          if (meant && isHubOp(meant.op)) serve(meant.op, msg, meant.subject, true);
         },
       })
     : undefined;

@@ -1,27 +1,29 @@
-import { inProject, workOfferPush, type Push, type Session, type WarpApi } from '../../application/index.js';
-import { CLAIM_TIMEOUT_MS, WAIT_TIMEOUT_MS, type WorkPolicy } from '../../domain/index.js';
+import {
+  OPERATIONS,
+  callOperation,
+  operationMethods,
+  workOfferPush,
+  type AnyOperation,
+  type Feeds,
+  type InputOf,
+  type OperationName,
+  type Operations,
+  type OutputOf,
+  type Push,
+  type Session,
+  type WarpApi,
+} from '../../application/index.js';
+import type { WorkPolicy } from '../../domain/index.js';
 import type { Subscription } from '../../ports/index.js';
 import type { HubClient } from './hub-client.js';
-import type { SurfacedWire } from './hub-protocol.js';
-import { surfacedFromWire, surfacedToWire } from './surfaced-wire.js';
+import type { HubOp } from './hub-protocol.js';
 import type { WorkNotice } from './work-notice.js';
 
-type Result<K extends keyof WarpApi> = Awaited<ReturnType<WarpApi[K]>>;
+type Result<K extends OperationName> = OutputOf<Operations[K]>;
 
 /** What a thin session does itself rather than asking the hub (an agent with credentials asks it for messages too). */
-export type LocalOps = Pick<
-  WarpApi,
-  | 'getMyHandle'
-  | 'listChannels'
-  | 'sendMessage'
-  | 'readMessages'
-  | 'sendDirectMessage'
-  | 'readDirectMessages'
-  | 'inboxStatus'
-  | 'startAgentFeed'
-  | 'watchUpdates'
-  | 'watchWork'
->;
+export type LocalOps = Pick<WarpApi, LocalName> & Feeds;
+type LocalName = { [K in OperationName]: Operations[K]['at'] extends 'hub' ? never : K }[OperationName];
 
 export interface HubWarpApiOptions {
   readonly hub: HubClient;
@@ -44,111 +46,97 @@ export interface HubWarpApiOptions {
 /**
  * A thin session's WarpApi: what must be decided against shared state or answered from a read
  * model goes to the hub; channel messages, direct messages and live notices go straight to
- * JetStream through `local`, the session's own use cases over its stores.
+ * JetStream through `local`, the session's own use cases over its stores. What the session does
+ * around a few hub calls (catching up a channel it created, remembering its agent's capabilities
+ * for pushes, sending its work policy with offers) is written out below; the rest is the table's.
  */
-export class HubWarpApi implements WarpApi {
-  private readonly hub: HubClient;
-  private readonly local: LocalOps;
-  /** The capabilities of the session's agent as its last registration or presence update set them. */
-  private known: { readonly guid: string; readonly capabilities: Promise<readonly string[]> } | undefined;
-
-  constructor(private readonly options: HubWarpApiOptions) {
-    this.hub = options.hub;
-    this.local = options.local;
-  }
-
-  readonly getMyHandle: WarpApi['getMyHandle'] = () => this.local.getMyHandle();
-  readonly listChannels: WarpApi['listChannels'] = () => this.local.listChannels();
-  readonly sendMessage: WarpApi['sendMessage'] = (input) => this.local.sendMessage(input);
-  readonly readMessages: WarpApi['readMessages'] = (input) => this.local.readMessages(input);
-  readonly sendDirectMessage: WarpApi['sendDirectMessage'] = (input) => this.local.sendDirectMessage(input);
-  readonly readDirectMessages: WarpApi['readDirectMessages'] = (input) => this.local.readDirectMessages(input);
-  readonly inboxStatus: WarpApi['inboxStatus'] = () => this.local.inboxStatus();
-  readonly startAgentFeed: WarpApi['startAgentFeed'] = async (kinds, push) => {
-    // Listening before anything is awaited: an offer made right after the agent started is pushed too.
-    const work = kinds.has('work') ? this.options.workOffers((offer) => void this.pushOffer(offer, push)) : undefined;
-    const rest = await this.local
-      .startAgentFeed(new Set([...kinds].filter((k) => k !== 'work')), push)
-      .catch(async (error: unknown) => {
-        await work?.close();
-        throw error;
-      });
-    return {
-      async close() {
-        await work?.close();
-        await rest.close();
-      },
-    };
+export function hubWarpApi(options: HubWarpApiOptions): WarpApi {
+  const { hub, local, session, policy } = options;
+  const ask = <K extends OperationName>(name: K, input: InputOf<Operations[K]>): Promise<Result<K>> => {
+    const operation = OPERATIONS[name] as AnyOperation;
+    const sent = operation.prepare ? operation.prepare(session, input as never) : input;
+    const waitMs = operation.waits?.(input as never);
+    return hub.call<Result<K>>(name as HubOp, sent, waitMs !== undefined ? { waitMs } : {});
   };
-  readonly watchUpdates: WarpApi['watchUpdates'] = (listener) => this.local.watchUpdates(listener);
-  readonly watchWork: WarpApi['watchWork'] = async (listener) => {
-    await this.options.followWork?.();
-    return this.local.watchWork(listener);
-  };
-
-  readonly setHandle: WarpApi['setHandle'] = (input) => this.hub.call('setHandle', input);
-  readonly createChannel: WarpApi['createChannel'] = async (input) => {
-    const created = await this.hub.call<Result<'createChannel'>>('createChannel', input);
-    // So that a message sent right after creating the channel finds it.
-    await this.options.catchUpChannel?.(created.channel.name);
-    return created;
-  };
-  readonly registerAgent: WarpApi['registerAgent'] = async (input) =>
-    this.remember(await this.hub.call<Result<'registerAgent'>>('registerAgent', input));
-  readonly discoverAgents: WarpApi['discoverAgents'] = (input) => this.hub.call('discoverAgents', input);
-  readonly getAgentInfo: WarpApi['getAgentInfo'] = (input) => this.hub.call('getAgentInfo', input);
-  readonly updatePresence: WarpApi['updatePresence'] = async (input) =>
-    this.remember(await this.hub.call<Result<'updatePresence'>>('updatePresence', input));
-  readonly deregisterAgent: WarpApi['deregisterAgent'] = async () => {
-    const result = await this.hub.call<Result<'deregisterAgent'>>('deregisterAgent');
-    this.known = undefined;
+  const capabilities = new KnownCapabilities((guid) =>
+    ask('getAgentInfo', { guid }).then(({ agent }) => agent.capabilities),
+  );
+  const remember = <T extends { readonly agent: { readonly guid: string; readonly capabilities: readonly string[] } }>(
+    result: T,
+  ): T => {
+    capabilities.set(result.agent.guid, result.agent.capabilities);
     return result;
   };
-  readonly broadcastWorkOffer: WarpApi['broadcastWorkOffer'] = (input) =>
-    this.hub.call('broadcastWorkOffer', this.options.policy ? { ...input, policy: this.options.policy } : input);
-  readonly claimWork: WarpApi['claimWork'] = (input) =>
-    this.hub.call('claimWork', input, { waitMs: waitOf(input.timeout, CLAIM_TIMEOUT_MS) });
-  readonly completeWork: WarpApi['completeWork'] = (input) => this.hub.call('completeWork', input);
-  readonly failWork: WarpApi['failWork'] = (input) => this.hub.call('failWork', input);
-  readonly reportWorkProgress: WarpApi['reportWorkProgress'] = (input) => this.hub.call('reportWorkProgress', input);
-  readonly getWorkItem: WarpApi['getWorkItem'] = (input) => this.hub.call('getWorkItem', input);
-  readonly listWork: WarpApi['listWork'] = (input) => this.hub.call('listWork', input);
-  readonly listDeadLetterItems: WarpApi['listDeadLetterItems'] = (input) => this.hub.call('listDeadLetterItems', input);
-  readonly retryDeadLetterItem: WarpApi['retryDeadLetterItem'] = (input) => this.hub.call('retryDeadLetterItem', input);
-  readonly discardDeadLetterItem: WarpApi['discardDeadLetterItem'] = (input) =>
-    this.hub.call('discardDeadLetterItem', input);
-  // Paths are made relative to the project root here: only the session knows where it is.
-  readonly reservePaths: WarpApi['reservePaths'] = (input) =>
-    this.hub.call('reservePaths', inProject(this.options.session, input));
-  readonly releasePaths: WarpApi['releasePaths'] = (input) =>
-    this.hub.call('releasePaths', inProject(this.options.session, input));
-  readonly listReservations: WarpApi['listReservations'] = (input) =>
-    this.hub.call('listReservations', inProject(this.options.session, input));
-  readonly waitForMessages: WarpApi['waitForMessages'] = (input) =>
-    this.hub.call('waitForMessages', input, { waitMs: waitOf(input.timeoutMs, WAIT_TIMEOUT_MS) });
-  readonly agentDigest: WarpApi['agentDigest'] = async (surfaced, moment) => {
-    const answer = await this.hub.call<{ digest: Result<'agentDigest'>; surfaced: SurfacedWire }>('agentDigest', {
-      surfaced: surfacedToWire(surfaced),
-      moment,
-    });
-    surfacedFromWire(answer.surfaced, surfaced);
-    return answer.digest;
+  return {
+    ...operationMethods((name, input) =>
+      OPERATIONS[name].at === 'hub' ? ask(name, input) : callOperation(local, name, input),
+    ),
+    createChannel: async (input) => {
+      const created = await ask('createChannel', input);
+      // So that a message sent right after creating the channel finds it.
+      await options.catchUpChannel?.(created.channel.name);
+      return created;
+    },
+    registerAgent: async (input) => remember(await ask('registerAgent', input)),
+    updatePresence: async (input) => remember(await ask('updatePresence', input)),
+    deregisterAgent: async () => {
+      const result = await ask('deregisterAgent', undefined);
+      capabilities.forget();
+      return result;
+    },
+    // The session's work policy goes with each offer: the item keeps it, whichever hub decides (ADR 0035).
+    broadcastWorkOffer: (input) => ask('broadcastWorkOffer', policy ? { ...input, policy } : input),
+    startAgentFeed: async (kinds, push) => {
+      // Listening before anything is awaited: an offer made right after the agent started is pushed too.
+      const work = kinds.has('work')
+        ? options.workOffers((offer) => void pushOffer(session, capabilities, offer, push))
+        : undefined;
+      const rest = await local
+        .startAgentFeed(new Set([...kinds].filter((k) => k !== 'work')), push)
+        .catch(async (error: unknown) => {
+          await work?.close();
+          throw error;
+        });
+      return {
+        async close() {
+          await work?.close();
+          await rest.close();
+        },
+      };
+    },
+    watchUpdates: (listener) => local.watchUpdates(listener),
+    watchWork: async (listener) => {
+      await options.followWork?.();
+      return local.watchWork(listener);
+    },
   };
+}
 
-  /** Pushes an announced offer to the session's agent if it is qualified and did not make it. */
-  private async pushOffer(offer: WorkNotice, push: (p: Push) => void): Promise<void> {
-    const guid = this.options.session.guid;
-    if (!guid || offer.offeredBy === guid) return;
-    const capabilities = await this.capabilitiesOf(guid).catch((): readonly string[] => []);
-    if (capabilities.includes(offer.capability)) push(workOfferPush(offer));
-  }
+/** Pushes an announced offer to the session's agent if it qualifies for it. */
+async function pushOffer(
+  session: Session,
+  known: KnownCapabilities,
+  offer: WorkNotice,
+  push: (p: Push) => void,
+): Promise<void> {
+  const guid = session.guid;
+  if (!guid || offer.offeredBy === guid) return;
+  const capabilities = await known.of(guid).catch((): readonly string[] => []);
+  if (capabilities.includes(offer.capability)) push(workOfferPush(offer));
+}
 
-  /** Asks the hub once per agent; registrations and presence updates through this session keep it current. */
-  private capabilitiesOf(guid: string): Promise<readonly string[]> {
+/**
+ * The capabilities of the session's agent as its last registration or presence update set them;
+ * asked of the hub once per agent otherwise.
+ */
+class KnownCapabilities {
+  private known: { readonly guid: string; readonly capabilities: Promise<readonly string[]> } | undefined;
+
+  constructor(private readonly lookUp: (guid: string) => Promise<readonly string[]>) {}
+
+  of(guid: string): Promise<readonly string[]> {
     if (this.known?.guid !== guid) {
-      const capabilities = this.hub
-        .call<Result<'getAgentInfo'>>('getAgentInfo', { guid })
-        .then(({ agent }) => agent.capabilities);
+      const capabilities = this.lookUp(guid);
       // A failed lookup is asked again for the next offer.
       capabilities.catch(() => {
         if (this.known?.capabilities === capabilities) this.known = undefined;
@@ -158,14 +146,11 @@ export class HubWarpApi implements WarpApi {
     return this.known.capabilities;
   }
 
-  private remember<T extends { readonly agent: { readonly guid: string; readonly capabilities: readonly string[] } }>(
-    result: T,
-  ): T {
-    this.known = { guid: result.agent.guid, capabilities: Promise.resolve(result.agent.capabilities) };
-    return result;
+  set(guid: string, capabilities: readonly string[]): void {
+    this.known = { guid, capabilities: Promise.resolve(capabilities) };
+  }
+
+  forget(): void {
+    this.known = undefined;
   }
 }
-
-/** The wait a call asks for, within its limits (the hub refuses anything else before waiting). */
-const waitOf = (asked: unknown, limits: { readonly default: number; readonly max: number }): number =>
-  typeof asked === 'number' && asked >= 0 ? Math.min(asked, limits.max) : limits.default;

@@ -1,6 +1,7 @@
 import {
   getMyHandle,
   noticePush,
+  operationMethods,
   watchSession,
   watchUpdates,
   type AppDeps,
@@ -10,6 +11,7 @@ import {
 import { StoredValueDecoder } from '../nats/codecs/stored-value-decoder.js';
 import type { NatsBackendConnection } from '../nats/nats-connection.js';
 import type { HubClient } from './hub-client.js';
+import type { HubOp } from './hub-protocol.js';
 import type { LocalOps } from './hub-warp-api.js';
 import { subscribeWorkNotices } from './work-notice.js';
 
@@ -17,8 +19,9 @@ import { subscribeWorkNotices } from './work-notice.js';
 export type SealedDeps = Pick<AppDeps, 'session' | 'notices' | 'connection' | 'quarantine'>;
 
 /**
- * The "local" operations of an agent with credentials: it may not touch JetStream, so messages
- * and inboxes go through the hub too; it only listens to the notices its credential may hear.
+ * The "local" operations of an agent with credentials: it may not touch JetStream, so what a thin
+ * session does on its own streams (the table's `stream` operations) goes through the hub too; it
+ * only listens to the notices its credential may hear.
  */
 export function sealedOps(
   hub: HubClient,
@@ -27,13 +30,9 @@ export function sealedOps(
   onError: (error: unknown) => void,
 ): LocalOps {
   return {
+    // Every operation through the hub, but who the session is: only its own are asked of it here.
+    ...operationMethods((name, input) => hub.call(name as HubOp, input)),
     getMyHandle: () => getMyHandle(deps),
-    listChannels: () => hub.call('listChannels'),
-    sendMessage: (input) => hub.call('sendMessage', input),
-    readMessages: (input) => hub.call('readMessages', input),
-    sendDirectMessage: (input) => hub.call('sendDirectMessage', input),
-    readDirectMessages: (input) => hub.call('readDirectMessages', input),
-    inboxStatus: () => hub.call('inboxStatus'),
     watchUpdates: (listener) => watchUpdates(deps, listener),
     // It follows no work stream: it hears of new offers only.
     watchWork: async (listener) => {
@@ -47,7 +46,7 @@ export function sealedOps(
       await conn.nc.flush();
       return sub;
     },
-    // Work offers are pushed by HubWarpApi, from the hub's work notices.
+    // Work offers are pushed by hubWarpApi, from the hub's work notices.
     startAgentFeed: (kinds: ReadonlySet<PushKind>, push: (p: Push) => void) =>
       watchSession(deps, noticePush(deps.session, kinds, push)),
   };

@@ -1,6 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Surfaced } from '../../../src/application/index.js';
+import {
+  NOTHING_SURFACED,
+  type DigestMoment,
+  type SurfacedData,
+  type WarpApi,
+} from '../../../src/application/index.js';
 import { createFleet } from '../../support/memory-fleet.js';
+
+/** A session's digests, keeping what was surfaced between them as the hook endpoint does. */
+function digests(app: WarpApi): (moment: DigestMoment) => ReturnType<typeof digestOnce> {
+  let surfaced: SurfacedData = NOTHING_SURFACED;
+  const digestOnce = async (moment: DigestMoment) => {
+    const answer = await app.agentDigest({ surfaced, moment });
+    surfaced = answer.surfaced;
+    return answer.digest;
+  };
+  return digestOnce;
+}
 
 describe('agent digest (what the Claude Code hooks surface)', () => {
   let fleet = createFleet();
@@ -11,7 +27,7 @@ describe('agent digest (what the Claude Code hooks surface)', () => {
 
   it('is empty until the session has registered', async () => {
     const a = await fleet.agent();
-    expect(await a.agentDigest(new Surfaced(), 'session-start')).toEqual({
+    expect(await digests(a)('session-start')).toEqual({
       directMessages: [],
       mentions: [],
       offers: [],
@@ -30,16 +46,16 @@ describe('agent digest (what the Claude Code hooks surface)', () => {
     await peer.sendMessage({ channel: 'general', message: 'ping @developer' });
     await peer.broadcastWorkOffer({ taskId: 't1', description: 'typecheck', requiredCapability: 'ts' });
     await peer.broadcastWorkOffer({ taskId: 't2', description: 'not mine', requiredCapability: 'go' });
-    const surfaced = new Surfaced();
+    const digest = digests(me);
 
-    const first = await me.agentDigest(surfaced, 'session-start');
+    const first = await digest('session-start');
     expect(first.agent?.handle).toBe('dev');
     expect(first.directMessages.map((m) => [m.from, m.text])).toEqual([['lead', 'hello dev']]);
     expect(first.mentions.map((m) => [m.channel, m.text])).toEqual([['general', 'ping @dev']]);
     expect(first.offers.map((o) => o.text)).toEqual(['typecheck']);
     expect(first.online).toEqual([{ handle: 'lead', agentType: 'lead' }]);
 
-    expect(await me.agentDigest(surfaced, 'prompt')).toMatchObject({
+    expect(await digest('prompt')).toMatchObject({
       directMessages: [],
       mentions: [],
       offers: [],
@@ -47,15 +63,15 @@ describe('agent digest (what the Claude Code hooks surface)', () => {
     });
 
     await peer.sendDirectMessage({ recipientGuid: agent.guid, message: 'again' });
-    const next = await me.agentDigest(surfaced, 'prompt');
+    const next = await digest('prompt');
     expect(next.directMessages.map((m) => m.text)).toEqual(['again']);
 
-    const stop = await me.agentDigest(surfaced, 'stop');
+    const stop = await digest('stop');
     expect(stop.directMessages.map((m) => m.text)).toEqual(['hello dev', 'again']);
     expect(stop.mentions.map((m) => m.text)).toEqual(['ping @dev']);
 
     await me.readDirectMessages({});
     await me.readMessages({ channel: 'general', unreadOnly: true });
-    expect(await me.agentDigest(surfaced, 'stop')).toMatchObject({ directMessages: [], mentions: [] });
+    expect(await digest('stop')).toMatchObject({ directMessages: [], mentions: [] });
   });
 });

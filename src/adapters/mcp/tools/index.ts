@@ -1,58 +1,28 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { OPERATION_NAMES } from '../../../application/index.js';
 import type { AnyTool } from '../define-tool.js';
-import { broadcastWorkOfferTool } from './broadcast-work-offer.tool.js';
-import { claimWorkTool } from './claim-work.tool.js';
-import { completeWorkTool } from './complete-work.tool.js';
-import { createChannelTool } from './create-channel.tool.js';
-import { deregisterAgentTool } from './deregister-agent.tool.js';
-import { discardDeadLetterItemTool } from './discard-dead-letter-item.tool.js';
-import { discoverAgentsTool } from './discover-agents.tool.js';
-import { failWorkTool } from './fail-work.tool.js';
-import { getAgentInfoTool } from './get-agent-info.tool.js';
-import { getMyHandleTool } from './get-my-handle.tool.js';
-import { getWorkItemTool } from './get-work-item.tool.js';
-import { listChannelsTool } from './list-channels.tool.js';
-import { listDeadLetterItemsTool } from './list-dead-letter-items.tool.js';
-import { listReservationsTool } from './list-reservations.tool.js';
-import { listWorkTool } from './list-work.tool.js';
-import { readDirectMessagesTool } from './read-direct-messages.tool.js';
-import { readMessagesTool } from './read-messages.tool.js';
-import { registerAgentTool } from './register-agent.tool.js';
-import { releasePathsTool } from './release-paths.tool.js';
-import { reportWorkProgressTool } from './report-work-progress.tool.js';
-import { reservePathsTool } from './reserve-paths.tool.js';
-import { retryDeadLetterItemTool } from './retry-dead-letter-item.tool.js';
-import { sendDirectMessageTool } from './send-direct-message.tool.js';
-import { sendMessageTool } from './send-message.tool.js';
-import { setHandleTool } from './set-handle.tool.js';
-import { updatePresenceTool } from './update-presence.tool.js';
-import { waitForMessagesTool } from './wait-for-messages.tool.js';
 
-export const TOOLS: readonly AnyTool[] = [
-  setHandleTool,
-  getMyHandleTool,
-  listChannelsTool,
-  sendMessageTool,
-  readMessagesTool,
-  createChannelTool,
-  waitForMessagesTool,
-  registerAgentTool,
-  discoverAgentsTool,
-  getAgentInfoTool,
-  updatePresenceTool,
-  deregisterAgentTool,
-  sendDirectMessageTool,
-  readDirectMessagesTool,
-  broadcastWorkOfferTool,
-  claimWorkTool,
-  completeWorkTool,
-  failWorkTool,
-  reportWorkProgressTool,
-  getWorkItemTool,
-  listWorkTool,
-  listDeadLetterItemsTool,
-  retryDeadLetterItemTool,
-  discardDeadLetterItemTool,
-  reservePathsTool,
-  releasePathsTool,
-  listReservationsTool,
-];
+/** The operation a tool carries out: claim_work is claimWork. */
+export const operationOf = (tool: AnyTool): string => tool.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Every MCP tool: each file of this directory named `*.tool` holds one (ADR 0039), so a new operation
+ * needs its use case, its line in the operation table and its tool file, and no list to keep. They
+ * are listed in the operation table's order.
+ */
+async function loadTools(): Promise<readonly AnyTool[]> {
+  const here = new URL('.', import.meta.url);
+  const extension = import.meta.url.endsWith('.ts') ? '.tool.ts' : '.tool.js';
+  const files = readdirSync(fileURLToPath(here)).filter((file) => file.endsWith(extension));
+  const tools: AnyTool[] = [];
+  for (const file of files) {
+    const module = (await import(new URL(file, here).href)) as Record<string, unknown>;
+    for (const value of Object.values(module))
+      if (typeof value === 'object' && value !== null && 'register' in value) tools.push(value as AnyTool);
+  }
+  const order = (tool: AnyTool): number => OPERATION_NAMES.indexOf(operationOf(tool) as never);
+  return tools.sort((a, b) => order(a) - order(b));
+}
+
+export const TOOLS: readonly AnyTool[] = await loadTools();
