@@ -1,4 +1,4 @@
-import { mentions } from '../../domain/index.js';
+import { mentions, qualifiesForOffer } from '../../domain/index.js';
 import { discoverAgents } from '../registry/discover-agents.js';
 import type { AppDeps } from '../shared/deps.js';
 import type { Surfaced } from './surfaced.js';
@@ -77,12 +77,12 @@ export async function agentDigest(deps: AppDeps, surfaced: Surfaced, moment: Dig
   const offers: DigestOffer[] = [];
   let online: AgentDigest['online'] = [];
   if (!all) {
-    const capabilities = (await deps.registry.get(guid))?.profile.capabilities ?? [];
+    const agent = { guid, capabilities: (await deps.registry.get(guid))?.profile.capabilities ?? [] };
     const offered = deps.work.live((s) => s.status === 'offered');
     surfaced.keepWork(new Set(offered.map((e) => e.state.spec.id)));
     for (const { state } of offered) {
       const spec = state.spec;
-      if (!capabilities.includes(spec.capability) || spec.offeredBy === guid || surfaced.work.has(spec.id)) continue;
+      if (!qualifiesForOffer(agent, spec) || surfaced.work.has(spec.id)) continue;
       surfaced.work.add(spec.id);
       offers.push({
         workItemId: spec.id,

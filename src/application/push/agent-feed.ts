@@ -1,4 +1,4 @@
-import { mentions, type WorkItemEvent } from '../../domain/index.js';
+import { mentions, qualifiesForOffer, type WorkItemEvent } from '../../domain/index.js';
 import type { Notice, StoredBatch, Subscription } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import type { Session } from '../shared/session.js';
@@ -94,9 +94,9 @@ export async function startAgentFeed(
     const guid = session.guid;
     if (!kinds.has('work') || !guid) return;
     for (const event of batch.events) {
-      if (event.type !== 'WorkOffered' || event.spec.offeredBy === guid) continue;
+      if (event.type !== 'WorkOffered') continue;
       const entry = await deps.registry.get(guid);
-      if (!entry?.profile.capabilities.includes(event.spec.capability)) continue;
+      if (!entry || !qualifiesForOffer(entry.profile, event.spec)) continue;
       push(workOfferPush({ ...event.spec, workItemId: event.spec.id }));
     }
   };

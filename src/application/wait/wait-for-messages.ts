@@ -3,8 +3,10 @@ import {
   MAX_WAIT_CHANNELS,
   ValidationError,
   WAIT_TIMEOUT_MS,
+  qualifiesForOffer,
   type ChannelMessage,
   type WorkSpec,
+  type WorkTaker,
 } from '../../domain/index.js';
 import type { DirectMessage } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
@@ -74,8 +76,11 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
   const { session, channelLog, inbox, notices } = deps;
   const me = session.guid;
   const includeDirect = (input.includeDirect ?? true) && me !== undefined;
-  const capabilities =
-    input.includeWork !== false && me ? ((await deps.registry.get(me))?.profile.capabilities ?? []) : [];
+  // Offers arrive only when they are for this agent; none when the session has none or wants no work.
+  const taker: WorkTaker | undefined =
+    input.includeWork !== false && me
+      ? { guid: me, capabilities: (await deps.registry.get(me))?.profile.capabilities ?? [] }
+      : undefined;
 
   const arrivals = new Map<string, Arrival>();
   const woke = new AbortController();
@@ -118,7 +123,7 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
       `d:${m.id}`,
       m.senderGuid === me ? undefined : { kind: 'direct', messageId: m.id, from: m.senderHandle, ...bounded(m.body) },
     );
-  const qualifies = (spec: WorkSpec): boolean => capabilities.includes(spec.capability) && spec.offeredBy !== me;
+  const qualifies = (spec: WorkSpec): boolean => taker !== undefined && qualifiesForOffer(taker, spec);
   // Offers are keyed by id (two in the same millisecond both arrive); one seen live is new whatever its clock says.
   const onOffer = (spec: WorkSpec, offeredAt: number): void => {
     if (!qualifies(spec) || arrivals.has(`w:${spec.id}`) || full.has('work')) return;
@@ -191,11 +196,11 @@ export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput
     return {
       arrivals: answered,
       timedOut: answered.length === 0,
-      pending: await pendingBesides(answered, deps, channels, includeDirect, capabilities),
+      pending: await pendingBesides(answered, deps, channels, includeDirect, taker),
       position: formatWaitPosition({
         channels: new Map(channels.map((c) => [c, covered.get(`#${c}`) ?? 0])),
         ...(includeDirect ? { dm: covered.get('dm') ?? 0 } : {}),
-        ...(capabilities.length ? { work: covered.get('work') ?? startedAt - 1 } : {}),
+        ...(taker?.capabilities.length ? { work: covered.get('work') ?? startedAt - 1 } : {}),
       }),
     };
   } finally {
@@ -211,7 +216,7 @@ async function pendingBesides(
   deps: AppDeps,
   channels: readonly string[],
   includeDirect: boolean,
-  capabilities: readonly string[],
+  taker: WorkTaker | undefined,
 ): Promise<WaitForMessagesOutput['pending']> {
   const guid = deps.session.guid;
   if (!guid) return { inbox: 0, channels: {}, work: 0 };
@@ -228,9 +233,7 @@ async function pendingBesides(
       if (unread > 0) counts[channel] = unread;
     }),
   );
-  const work = deps.work.live(
-    (s) => s.status === 'offered' && capabilities.includes(s.spec.capability) && s.spec.offeredBy !== guid,
-  ).length;
+  const work = taker ? deps.work.live((s) => s.status === 'offered' && qualifiesForOffer(taker, s.spec)).length : 0;
   const inbox = includeDirect ? Math.max(0, (await deps.inbox.unread(guid)) - arrived('direct')) : 0;
   return { inbox, channels: counts, work: Math.max(0, work - arrived('work')) };
 }

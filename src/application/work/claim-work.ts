@@ -1,5 +1,6 @@
 import {
   CLAIM_TIMEOUT_MS,
+  canTakeWork,
   checkCapability,
   DomainError,
   NotAllowed,
@@ -21,7 +22,7 @@ export type ClaimWorkOutput =
 
 async function requireCapability(deps: AppDeps, guid: string, capability: string): Promise<void> {
   const entry = await deps.registry.get(guid);
-  if (!entry?.profile.capabilities.includes(capability)) {
+  if (!entry || !canTakeWork(entry.profile.capabilities, capability)) {
     throw new NotAllowed(
       `You are not registered with capability "${capability}"; add it with update_presence({ capabilities: [...] }) or register_agent.`,
     );

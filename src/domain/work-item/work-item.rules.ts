@@ -1,4 +1,4 @@
-import type { FinishedWorkItem, WorkItemState } from './work-item.types.js';
+import type { FinishedWorkItem, WorkItemState, WorkSpec } from './work-item.types.js';
 
 type Claimed = Extract<WorkItemState, { status: 'claimed' }>;
 type DeadLettered = Extract<WorkItemState, { status: 'dead-lettered' }>;
@@ -58,3 +58,27 @@ export function finishedAt(state: FinishedWorkItem): number {
       return state.expiresAt;
   }
 }
+
+/**
+ * Whether an agent registered with `capabilities` may take work of `capability`: claim_work refuses
+ * any other, and only such offers are announced to it.
+ *
+ * @example canTakeWork(['typescript', 'review'], 'review') // true
+ */
+export const canTakeWork = (capabilities: readonly string[], capability: string): boolean =>
+  capabilities.includes(capability);
+
+/** The agent an offer may be for: who it is and the capabilities it registered. */
+export interface WorkTaker {
+  readonly guid: string;
+  readonly capabilities: readonly string[];
+}
+
+/**
+ * Whether an offer is for this agent: it can take work of the offer's capability, and the offer is
+ * not its own. Waits, digests and pushes announce only these; a claim may still take its own offer.
+ *
+ * @example qualifiesForOffer({ guid: 'a1', capabilities: ['review'] }, { capability: 'review', offeredBy: 'a2' }) // true
+ */
+export const qualifiesForOffer = (agent: WorkTaker, offer: Pick<WorkSpec, 'capability' | 'offeredBy'>): boolean =>
+  offer.offeredBy !== agent.guid && canTakeWork(agent.capabilities, offer.capability);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canTakeWork,
   deadLetterExpired,
   isClaimable,
+  qualifiesForOffer,
   renewLeaseEvery,
   WorkItemAlreadyClaimed,
   workItemDecider,
@@ -116,5 +118,39 @@ describe('renewLeaseEvery', () => {
         state = workItemDecider.evolve(state, renewed!);
       }
     }
+  });
+});
+
+describe('canTakeWork', () => {
+  it('given an agent registered with the capability, it may take the work; without it, not', () => {
+    expect(canTakeWork(['typescript', 'review'], 'review')).toBe(true);
+    expect(canTakeWork(['typescript'], 'review')).toBe(false);
+    expect(canTakeWork([], 'review')).toBe(false);
+  });
+
+  it('matches a capability whole, not a part or another case of it', () => {
+    expect(canTakeWork(['typescript'], 'type')).toBe(false);
+    expect(canTakeWork(['TypeScript'], 'typescript')).toBe(false);
+  });
+});
+
+describe('qualifiesForOffer', () => {
+  const agent = { guid: 'a1', capabilities: ['typescript', 'review'] };
+
+  it("given another agent's offer of a capability the agent has, it is for the agent", () => {
+    expect(qualifiesForOffer(agent, { capability: 'typescript', offeredBy: 'boss' })).toBe(true);
+  });
+
+  it('given an offer of a capability the agent lacks, it is not for the agent', () => {
+    expect(qualifiesForOffer(agent, { capability: 'go', offeredBy: 'boss' })).toBe(false);
+  });
+
+  it("given the agent's own offer, it is not for the agent even though it has the capability", () => {
+    expect(qualifiesForOffer(agent, { capability: 'typescript', offeredBy: 'a1' })).toBe(false);
+  });
+
+  it('given a whole stored offer, it decides on its capability and offerer alone', () => {
+    expect(qualifiesForOffer({ guid: 'a2', capabilities: ['typescript'] }, spec)).toBe(true);
+    expect(qualifiesForOffer({ guid: 'boss', capabilities: ['typescript'] }, spec)).toBe(false);
   });
 });
