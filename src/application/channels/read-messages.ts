@@ -1,4 +1,4 @@
-import { ChannelNotFound, checkName, checkPageSize, PAGE, type ChannelMessage } from '../../domain/index.js';
+import { ChannelNotFound, checkName, checkInRange, PAGE, type ChannelMessage } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { withinBudget } from '../shared/page-budget.js';
 import { byteLength, requireGuid } from '../shared/require.js';
@@ -26,7 +26,7 @@ export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Pro
   const { session, channelLog, cursors } = deps;
   const channel = checkName('channel', input.channel);
   if (deps.channels.get(channel)?.state.status !== 'open') throw new ChannelNotFound(channel);
-  const limit = checkPageSize('limit', input.limit, PAGE.messages);
+  const limit = checkInRange('limit', input.limit, PAGE.messages);
   const before = input.before !== undefined ? parseMessageId('before', input.before) : undefined;
   // after "0": from the start of the channel (ids begin at 1).
   let after = input.after === '0' ? 0 : input.after !== undefined ? parseMessageId('after', input.after) : undefined;

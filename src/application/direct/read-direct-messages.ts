@@ -1,4 +1,4 @@
-import { checkCapability, checkId, checkPageSize, PAGE } from '../../domain/index.js';
+import { checkCapability, checkId, checkInRange, PAGE } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { requireGuid } from '../shared/require.js';
 import { directView, type DirectMessageView } from './send-direct-message.js';
@@ -15,7 +15,7 @@ export async function readDirectMessages(
   input: ReadDirectMessagesInput,
 ): Promise<{ messages: DirectMessageView[]; remaining: number }> {
   const guid = requireGuid(deps.session, 'read your inbox');
-  const limit = checkPageSize('limit', input.limit, PAGE.directMessages);
+  const limit = checkInRange('limit', input.limit, PAGE.directMessages);
   const messageType = input.messageType !== undefined ? checkCapability('messageType', input.messageType) : undefined;
   const senderGuid = input.senderGuid !== undefined ? checkId('senderGuid', input.senderGuid) : undefined;
   const messages = await deps.inbox.take(guid, {

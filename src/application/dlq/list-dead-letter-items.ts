@@ -1,4 +1,4 @@
-import { checkCapability, checkPageSize, deadLetterExpired, PAGE } from '../../domain/index.js';
+import { checkCapability, checkInRange, deadLetterExpired, PAGE } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { sweepExpiredLeases } from '../work/sweep-leases.js';
 import { workView, type WorkItemView } from '../work/work-view.js';
@@ -8,7 +8,7 @@ export async function listDeadLetterItems(
   input: { capability?: string; limit?: number },
 ): Promise<{ items: WorkItemView[]; total: number }> {
   const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
-  const limit = checkPageSize('limit', input.limit, PAGE.deadLetters);
+  const limit = checkInRange('limit', input.limit, PAGE.deadLetters);
   // Reads its caller's own acknowledged changes: waits for those still settling into the index.
   await deps.work.settled();
   await sweepExpiredLeases(deps, capability);

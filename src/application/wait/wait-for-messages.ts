@@ -1,4 +1,5 @@
 import {
+  checkInRange,
   checkName,
   MAX_WAIT_CHANNELS,
   ValidationError,
@@ -59,12 +60,7 @@ const bounded = (text: string): Pick<Arrival, 'text' | 'truncated'> =>
  * inbox and as qualified work offers; returns those arrivals with their text. Reads nothing as read.
  */
 export async function waitForMessages(deps: AppDeps, input: WaitForMessagesInput): Promise<WaitForMessagesOutput> {
-  const timeout = input.timeoutMs ?? WAIT_TIMEOUT_MS.default;
-  if (!Number.isInteger(timeout) || timeout < WAIT_TIMEOUT_MS.min || timeout > WAIT_TIMEOUT_MS.max)
-    throw new ValidationError(
-      'timeoutMs',
-      `must be a whole number of ms from ${WAIT_TIMEOUT_MS.min} to ${WAIT_TIMEOUT_MS.max}`,
-    );
+  const timeout = checkInRange('timeoutMs', input.timeoutMs, WAIT_TIMEOUT_MS, { unit: 'ms' });
   const known = new Set(deps.channels.open().map((c) => c.name));
   // Checked here too, not only in the tool's schema: a hub takes this input from any NATS client.
   if (input.channels !== undefined && (!Array.isArray(input.channels) || input.channels.length > MAX_WAIT_CHANNELS))

@@ -1,5 +1,6 @@
 import {
   checkCapability,
+  checkInRange,
   checkWorkPolicy,
   MAX_CONTEXT_BYTES,
   MAX_TASK_ID_BYTES,
@@ -49,12 +50,7 @@ export async function broadcastWorkOffer(
   const taskId = checkText('taskId', input.taskId, MAX_TASK_ID_BYTES);
   const description = checkText('description', input.description, settings.maxMessageBytes);
   const capability = checkCapability('requiredCapability', input.requiredCapability);
-  const priority = input.priority ?? PRIORITY.default;
-  if (!Number.isInteger(priority) || priority < PRIORITY.min || priority > PRIORITY.max)
-    throw new ValidationError(
-      'priority',
-      `must be a whole number from ${PRIORITY.min} (low) to ${PRIORITY.max} (high)`,
-    );
+  const priority = checkInRange('priority', input.priority, PRIORITY, { ends: ['(low)', '(high)'] });
   if (input.contextData !== undefined) checkJsonSize('contextData', input.contextData, MAX_CONTEXT_BYTES);
   const policy = checkWorkPolicy(input.policy ?? undefined, settings);
   const now = clock.now();

@@ -2,9 +2,9 @@ import {
   CLAIM_TIMEOUT_MS,
   canTakeWork,
   checkCapability,
+  checkInRange,
   DomainError,
   NotAllowed,
-  ValidationError,
   type WorkItemEvent,
 } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
@@ -65,12 +65,7 @@ async function tryClaim(deps: AppDeps, guid: string, capability: string): Promis
 export async function claimWork(deps: AppDeps, input: ClaimWorkInput): Promise<ClaimWorkOutput> {
   const guid = requireGuid(deps.session, 'claim work');
   const capability = checkCapability('capability', input.capability);
-  const timeout = input.timeout ?? CLAIM_TIMEOUT_MS.default;
-  if (!Number.isInteger(timeout) || timeout < CLAIM_TIMEOUT_MS.min || timeout > CLAIM_TIMEOUT_MS.max)
-    throw new ValidationError(
-      'timeout',
-      `must be a whole number of ms from ${CLAIM_TIMEOUT_MS.min} to ${CLAIM_TIMEOUT_MS.max}`,
-    );
+  const timeout = checkInRange('timeout', input.timeout, CLAIM_TIMEOUT_MS, { unit: 'ms' });
   await requireCapability(deps, guid, capability);
   const { clock, work } = deps;
   const giveUpAt = clock.now() + timeout;

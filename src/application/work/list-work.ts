@@ -1,4 +1,4 @@
-import { checkCapability, checkPageSize, PAGE, ValidationError } from '../../domain/index.js';
+import { checkCapability, checkInRange, PAGE, ValidationError } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { withinBudget } from '../shared/page-budget.js';
 import { byteLength } from '../shared/require.js';
@@ -28,7 +28,7 @@ export async function listWork(deps: AppDeps, input: ListWorkInput): Promise<Lis
   const capability = input.capability !== undefined ? checkCapability('capability', input.capability) : undefined;
   if (input.status !== undefined && !STATUSES.includes(input.status))
     throw new ValidationError('status', `must be one of ${STATUSES.join(', ')}`);
-  const limit = checkPageSize('limit', input.limit, PAGE.workItems);
+  const limit = checkInRange('limit', input.limit, PAGE.workItems);
   // Reads its caller's own acknowledged changes: waits for those still settling into the index.
   await deps.work.settled();
   await sweepExpiredLeases(deps, capability);

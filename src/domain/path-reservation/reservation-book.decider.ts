@@ -1,6 +1,7 @@
 import { Conflict, UnknownCommand, ValidationError } from '../shared/domain-error.js';
 import type { Decider } from '../shared/decider.js';
 import {
+  checkInRange,
   MAX_PATTERNS_PER_CALL,
   MAX_PROJECT_RESERVATIONS,
   MAX_RESERVATION_REASON_CHARS,
@@ -127,9 +128,7 @@ function reserve(
   book: ReservationBook,
 ): ReservationEvent[] {
   const patterns = checkPatterns('paths', cmd.patterns);
-  const { min, max } = RESERVATION_TTL_S;
-  if (!Number.isInteger(cmd.ttlSeconds) || cmd.ttlSeconds < min || cmd.ttlSeconds > max)
-    throw new ValidationError('ttlSeconds', `must be a whole number of seconds from ${min} to ${max} (24 h)`);
+  checkInRange('ttlSeconds', cmd.ttlSeconds, RESERVATION_TTL_S, { unit: 'seconds', note: '(24 h)' });
   const reason = checkReason(cmd.reason);
   if (typeof cmd.exclusive !== 'boolean') throw new ValidationError('exclusive', 'must be true or false');
   // The holder asking is live, whatever the facts gathered before said.

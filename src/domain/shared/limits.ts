@@ -74,14 +74,37 @@ export const PAGE = {
   deadLetters: { min: 1, max: 100, default: 20 },
 } as const satisfies Record<string, Range>;
 
+/** How a refusal names a range: its unit, a word after each end, a note after the whole. */
+export interface RangeWording {
+  /** "ms" words it "a whole number of ms from ...". */
+  readonly unit?: string;
+  /** ['(low)', '(high)'] words it "from 1 (low) to 10 (high)". */
+  readonly ends?: readonly [string, string];
+  /** Follows the range: "(24 h)", the setting it is. */
+  readonly note?: string;
+}
+
 /**
  * `value` (or the range's default when absent), refused unless it is a whole number within `range`.
+ * Pages, waits, priorities, reservation lifetimes and work policies are all held to their range by it.
  *
- * @example checkPageSize('limit', 0, PAGE.messages) // throws "limit: must be a whole number from 1 to 1000"
+ * @example checkInRange('limit', 0, PAGE.messages) // throws "limit: must be a whole number from 1 to 1000"
+ * @example checkInRange('timeout', 50, CLAIM_TIMEOUT_MS, { unit: 'ms' }) // throws "timeout: must be a whole number of ms from 100 to 30000"
  */
-export function checkPageSize(field: string, value: number | undefined, range: Range): number {
+export function checkInRange(
+  field: string,
+  value: number | undefined,
+  range: Range,
+  wording: RangeWording = {},
+): number {
   const n = value ?? range.default;
-  if (!Number.isInteger(n) || n < range.min || n > range.max)
-    throw new ValidationError(field, `must be a whole number from ${range.min} to ${range.max}`);
+  if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    const [low, high] = wording.ends ? wording.ends.map((end) => ` ${end}`) : ['', ''];
+    throw new ValidationError(
+      field,
+      `must be a whole number${wording.unit ? ` of ${wording.unit}` : ''} from ${range.min}${low} to ${range.max}${high}` +
+        (wording.note ? ` ${wording.note}` : ''),
+    );
+  }
   return n;
 }

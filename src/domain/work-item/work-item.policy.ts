@@ -1,5 +1,4 @@
-import { ValidationError } from '../shared/domain-error.js';
-import type { Range } from '../shared/limits.js';
+import { checkInRange, type Range } from '../shared/limits.js';
 import type { WorkItemState, WorkPolicy } from './work-item.types.js';
 
 const DAY = 86_400_000;
@@ -31,11 +30,9 @@ const SETTING: Readonly<Record<keyof WorkPolicy, string>> = {
  */
 export function checkWorkPolicy(asked: Partial<WorkPolicy> | undefined, defaults: WorkPolicy): WorkPolicy {
   const value = (key: keyof WorkPolicy): number => {
+    // The deciding side's default, not the range's: a session that sent nothing gets the hub's setting.
     const n = asked?.[key] ?? defaults[key];
-    const { min, max } = WORK_POLICY[key];
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new ValidationError(`policy.${key}`, `must be a whole number from ${min} to ${max} (${SETTING[key]})`);
-    return n;
+    return checkInRange(`policy.${key}`, n, WORK_POLICY[key], { note: `(${SETTING[key]})` });
   };
   return { leaseMs: value('leaseMs'), maxAttempts: value('maxAttempts'), dlqTtlMs: value('dlqTtlMs') };
 }
