@@ -17,6 +17,7 @@ export * from './work-item/work-item.transitions.js';
 export * from './work-item/work-item.errors.js';
 export * from './work-item/work-item.rules.js';
 export * from './work-item/work-item.policy.js';
+export * from './work-item/work-item.repeats.js';
 export * from './work-item/work-item.js';
 export * from './shared/decider.js';
 export * from './path-reservation/path-pattern.js';

@@ -9,6 +9,7 @@ import { registryStoreContract } from './registry-store.contract.js';
 import { senderKeysContract } from './sender-keys.contract.js';
 import { tombstoneStoreContract } from './tombstone-store.contract.js';
 import { workQueueContract } from './work-queue.contract.js';
+import { workRepeatsContract } from './work-repeats.contract.js';
 
 /** Every port's contract, and the work queue built on them, against one backend. */
 export function portContracts(fixture: PortsFixture): void {
@@ -20,6 +21,7 @@ export function portContracts(fixture: PortsFixture): void {
   cursorStoreContract(fixture);
   tombstoneStoreContract(fixture);
   workQueueContract(fixture);
+  workRepeatsContract(fixture);
   senderKeysContract(fixture);
   checkpointContract(fixture);
 }

@@ -3,13 +3,17 @@ import {
   canTakeWork,
   checkCapability,
   checkInRange,
+  claimedUnder,
   DomainError,
   NotAllowed,
+  withRequestId,
   type WorkItemEvent,
 } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
+import type { Entry } from '../shared/projection.js';
 import { requireGuid } from '../shared/require.js';
 import { runWorkCommand } from './work-command.js';
+import type { LiveItem } from './work-index.js';
 import { workView, type WorkItemView } from './work-view.js';
 
 export interface ClaimWorkInput {
@@ -31,23 +35,36 @@ async function requireCapability(deps: AppDeps, guid: string, capability: string
 
 const claimsIt = (events: readonly WorkItemEvent[]): boolean => events.some((e) => e.type === 'WorkClaimed');
 
+/**
+ * What a claim tries, in order: the item its call already claimed, when this is that call asked again
+ * (ADR 0042: the request id is in the item's events, whichever hub stored them), then what is
+ * claimable now.
+ */
+function* candidates(deps: AppDeps, guid: string, capability: string): Generator<Entry<LiveItem>> {
+  const earlier = deps.requestId !== undefined ? deps.work.claimedUnder(guid, deps.requestId) : undefined;
+  if (earlier) yield earlier;
+  yield* deps.work.claimable(capability, deps.clock.now());
+}
+
 /** One pass over what is claimable now; losing a race for an item just moves on to the next. */
 async function tryClaim(deps: AppDeps, guid: string, capability: string): Promise<WorkItemView | undefined> {
-  const { clock, settings } = deps;
-  for (const candidate of deps.work.claimable(capability, clock.now())) {
+  const { clock, settings, requestId } = deps;
+  for (const candidate of candidates(deps, guid, capability)) {
     try {
+      const command = { holder: guid, leaseMs: settings.leaseMs, dlqTtlMs: settings.dlqTtlMs, now: clock.now() };
       const outcome = await runWorkCommand(
         deps,
         candidate.state.spec.id,
-        { type: 'ClaimWork', holder: guid, leaseMs: settings.leaseMs, dlqTtlMs: settings.dlqTtlMs, now: clock.now() },
+        { type: 'ClaimWork', ...command, ...withRequestId(requestId) },
         // Only a claim ends the request at once; an item dead-lettered instead is stored now, not
         // held until the claim has found another item or waited out its timeout.
         claimsIt,
       );
+      // Claimed now, or by this call's first asking (an index behind the stream offers that item again).
       if (
         outcome.state.status === 'claimed' &&
         outcome.state.holder === guid &&
-        outcome.events.some((e) => e.type === 'WorkClaimed')
+        (claimsIt(outcome.events) || claimedUnder(outcome.state, guid, requestId))
       ) {
         return workView(outcome.state);
       }

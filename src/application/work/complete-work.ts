@@ -1,4 +1,10 @@
-import { MAX_RESULT_BYTES, MAX_WORK_NOTE_BYTES, type JsonValue } from '../../domain/index.js';
+import {
+  completedUnder,
+  MAX_RESULT_BYTES,
+  MAX_WORK_NOTE_BYTES,
+  withRequestId,
+  type JsonValue,
+} from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { checkJsonSize, checkText, requireGuid } from '../shared/require.js';
 import { checkWorkItemId, live, runWorkCommand } from './work-command.js';
@@ -10,7 +16,10 @@ export interface CompleteWorkInput {
   readonly summary?: string;
 }
 
-/** Ends the item; exactly one holder's completion is accepted, and repeating it is harmless. */
+/**
+ * Ends the item; exactly one holder's completion is accepted, and repeating it is harmless: a call
+ * asked again with its request id gets its first answer, any other says the item was already completed.
+ */
 export async function completeWork(
   deps: AppDeps,
   input: CompleteWorkInput,
@@ -28,6 +37,12 @@ export async function completeWork(
     now: deps.clock.now(),
     ...(input.result !== undefined ? { result: input.result } : {}),
     ...(summary !== undefined ? { summary } : {}),
+    ...withRequestId(deps.requestId),
   });
-  return { workItem: workView(live(outcome.state, id)), alreadyCompleted: outcome.events.length === 0 };
+  // This call asked again (its first answer lost) answers as the first did: it completed the item.
+  const repeated = completedUnder(outcome.state, holder, deps.requestId);
+  return {
+    workItem: workView(live(outcome.state, id)),
+    alreadyCompleted: outcome.events.length === 0 && !repeated,
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  claimedUnder,
   finishedAt,
   isClaimable,
   isFinished,
@@ -21,6 +22,9 @@ type ClaimedItem = Extract<WorkItemState, { status: 'claimed' }>;
 
 export type WorkCheckpoint = Checkpoint['work'];
 
+/** Where a claim made under a request id is found again: by its holder and that id. */
+const requestKey = (holder: string, requestId: string): string => `${holder} ${requestId}`;
+
 const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
   batch.events.length === 1 && batch.events[0]!.type === 'WorkItemCompacted';
 
@@ -40,6 +44,11 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   private seenCount = 0;
   /** Claimed items by capability: taken again once their lease runs out. */
   private readonly claims = new Map<string, Map<string, Entry<ClaimedItem>>>();
+  /**
+   * The items claimed under a request id, by holder and id: where a claim asked again finds the item
+   * its first took (ADR 0042). Live claims only, so it is bounded by the claimed items.
+   */
+  private readonly requestClaims = new Map<string, string>();
   /** Items held whole that are finished or will be (a dead letter, once it expires): what compaction looks at. */
   private readonly finishing = new Set<string>();
   /** The revisions of every stored batch of an item held whole, for those seen from their offer on. */
@@ -124,10 +133,28 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
       queue.file(id, state, this.seen.get(id)!);
     }
     const claims = this.claims.get(capability);
+    this.trackRequest(id, claims?.get(id)?.state, state);
     if (state.status === 'claimed') {
       if (claims) claims.set(id, { state, revision: entry.revision });
       else this.claims.set(capability, new Map([[id, { state, revision: entry.revision }]]));
     } else if (claims?.delete(id) && claims.size === 0) this.claims.delete(capability);
+  }
+
+  /** Moves the item's entry among the claims by request from the claim it was (if any) to the state it is in now. */
+  private trackRequest(id: string, before: ClaimedItem | undefined, after: WorkItemState): void {
+    if (before?.requestId !== undefined) {
+      const key = requestKey(before.holder, before.requestId);
+      if (this.requestClaims.get(key) === id) this.requestClaims.delete(key);
+    }
+    if (after.status === 'claimed' && after.requestId !== undefined)
+      this.requestClaims.set(requestKey(after.holder, after.requestId), id);
+  }
+
+  /** The item `holder` claimed under `requestId`, while that claim holds it: what a claim asked again gets. */
+  claimedUnder(holder: string, requestId: string): Entry<LiveItem> | undefined {
+    const id = this.requestClaims.get(requestKey(holder, requestId));
+    const entry = id === undefined ? undefined : this.entries.get(id);
+    return entry && claimedUnder(entry.state, holder, requestId) ? (entry as Entry<LiveItem>) : undefined;
   }
 
   /** Puts back what `saved` returned, before any batch is applied. */
@@ -140,7 +167,11 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   /** Drops an item (purged from the store) from the index. */
   forget(id: string): void {
     const entry = this.entries.get(id);
-    if (entry && entry.state.status !== 'absent') this.claims.get(entry.state.spec.capability)?.delete(id);
+    if (entry && entry.state.status !== 'absent') {
+      const claims = this.claims.get(entry.state.spec.capability);
+      this.trackRequest(id, claims?.get(id)?.state, { status: 'absent' });
+      claims?.delete(id);
+    }
     this.seen.delete(id);
     this.finishing.delete(id);
     this.batches.delete(id);

@@ -23,7 +23,7 @@ export interface WorkItemView {
   readonly summary?: string;
   readonly deadLetterReason?: string;
   readonly deadLetterExpiresAt?: string;
-  readonly attemptHistory: ReadonlyArray<Omit<AttemptRecord, 'at'> & { readonly at: string }>;
+  readonly attemptHistory: ReadonlyArray<Omit<AttemptRecord, 'at' | 'requestId'> & { readonly at: string }>;
 }
 
 export function workView(s: LiveItem): WorkItemView {
@@ -56,6 +56,7 @@ export function workView(s: LiveItem): WorkItemView {
         }
       : {}),
     ...(s.status === 'dead-lettered' ? { deadLetterReason: s.reason, deadLetterExpiresAt: iso(s.expiresAt)! } : {}),
-    attemptHistory: s.history.map((h) => ({ ...h, at: iso(h.at)! })),
+    // A failure's request id is for recognising its repeat (ADR 0042), not part of the item's story.
+    attemptHistory: s.history.map((h) => ({ attempt: h.attempt, holder: h.holder, reason: h.reason, at: iso(h.at)! })),
   };
 }

@@ -3,6 +3,7 @@ import type { DeadLetterReason, WorkSpec, WorkItemCommand, WorkItemEvent, WorkIt
 import { WorkItemAlreadyClaimed, WorkItemNotClaimable, NotTheHolder, NotDeadLettered } from './work-item.errors.js';
 import { deadLetterExpired, isClaimable, isFinished, leaseExpired } from './work-item.rules.js';
 import { dlqTtlMsOf, leaseMsOf } from './work-item.policy.js';
+import { claimedUnder, failedUnder, withRequestId } from './work-item.repeats.js';
 
 export const initialWorkItemState = (): WorkItemState => ({ status: 'absent' });
 
@@ -58,6 +59,8 @@ function expire(state: Claimed, now: number, ttl: number): WorkItemEvent[] {
 }
 
 function claim(cmd: Cmd<'ClaimWork'>, current: WorkItemState): WorkItemEvent[] {
+  // A claim asked again (its answer lost) gets the item its first took, not a second one.
+  if (claimedUnder(current, cmd.holder, cmd.requestId)) return [];
   const state = existing(current);
   if (!isClaimable(state, cmd.now)) {
     if (state.status === 'claimed') throw new WorkItemAlreadyClaimed(state.spec.id, state.holder);
@@ -74,7 +77,18 @@ function claim(cmd: Cmd<'ClaimWork'>, current: WorkItemState): WorkItemEvent[] {
   if (pastDeadline(state, cmd.now)) return [...events, deadLetter('deadline', cmd.now, ttl)];
   const attempt = state.attempts + 1;
   const leaseUntil = cmd.now + leaseMsOf(state, cmd.leaseMs);
-  return [...events, { type: 'WorkClaimed', v: 1, holder: cmd.holder, attempt, leaseUntil, at: cmd.now }];
+  return [
+    ...events,
+    {
+      type: 'WorkClaimed',
+      v: 1,
+      holder: cmd.holder,
+      attempt,
+      leaseUntil,
+      at: cmd.now,
+      ...withRequestId(cmd.requestId),
+    },
+  ];
 }
 
 function heldBy(state: WorkItemState, holder: string): Claimed {
@@ -109,11 +123,14 @@ function complete(cmd: Cmd<'CompleteWork'>, state: WorkItemState): WorkItemEvent
       ...(cmd.result !== undefined ? { result: cmd.result } : {}),
       ...(cmd.summary !== undefined ? { summary: cmd.summary } : {}),
       at: cmd.now,
+      ...withRequestId(cmd.requestId),
     },
   ];
 }
 
 function fail(cmd: Cmd<'FailWork'>, state: WorkItemState): WorkItemEvent[] {
+  // A failure asked again is the one already recorded, whatever became of the item since.
+  if (failedUnder(state, cmd.holder, cmd.requestId)) return [];
   const held = heldBy(state, cmd.holder);
   const failed: WorkItemEvent = {
     type: 'WorkFailed',
@@ -123,6 +140,7 @@ function fail(cmd: Cmd<'FailWork'>, state: WorkItemState): WorkItemEvent[] {
     error: cmd.error,
     retryable: cmd.retryable,
     at: cmd.now,
+    ...withRequestId(cmd.requestId),
   };
   const ttl = dlqTtlMsOf(held, cmd.dlqTtlMs);
   if (!cmd.retryable) return [failed, deadLetter('non-retryable', cmd.now, ttl)];

@@ -1,3 +1,4 @@
+import { withRequestId } from './work-item.repeats.js';
 import type { WorkItemEvent, WorkItemState } from './work-item.types.js';
 
 type Live = Exclude<WorkItemState, { status: 'absent' }>;
@@ -31,6 +32,7 @@ export function evolveWorkItem(state: WorkItemState, event: WorkItemEvent): Work
         attempts: event.attempt,
         holder: event.holder,
         leaseUntil: event.leaseUntil,
+        ...withRequestId(event.requestId),
       };
     case 'WorkProgressReported':
       return state.status === 'claimed' ? { ...state, progress: event.progress, leaseUntil: event.leaseUntil } : state;
@@ -42,6 +44,7 @@ export function evolveWorkItem(state: WorkItemState, event: WorkItemEvent): Work
         completedAt: event.at,
         ...(event.result !== undefined ? { result: event.result } : {}),
         ...(event.summary !== undefined ? { summary: event.summary } : {}),
+        ...withRequestId(event.requestId),
       };
     case 'WorkFailed':
       return {
@@ -49,7 +52,13 @@ export function evolveWorkItem(state: WorkItemState, event: WorkItemEvent): Work
         status: 'offered',
         history: [
           ...state.history,
-          { attempt: event.attempt, holder: event.holder, reason: `failed: ${event.error}`, at: event.at },
+          {
+            attempt: event.attempt,
+            holder: event.holder,
+            reason: `failed: ${event.error}`,
+            at: event.at,
+            ...withRequestId(event.requestId),
+          },
         ],
       };
     case 'WorkLeaseExpired':

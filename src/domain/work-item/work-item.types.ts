@@ -30,6 +30,8 @@ export interface AttemptRecord {
   readonly holder: string;
   readonly reason: string;
   readonly at: number;
+  /** The request that failed it (a failure, not an expired lease): a repeat of it answers as the first (ADR 0042). */
+  readonly requestId?: string;
 }
 
 export type DeadLetterReason = 'max-attempts' | 'non-retryable' | 'deadline';
@@ -58,6 +60,8 @@ export type WorkItemState =
       readonly holder: string;
       readonly leaseUntil: number;
       readonly progress?: number;
+      /** The request that claimed it: a claim asked again under it gets this item (ADR 0042). */
+      readonly requestId?: string;
     })
   | (Common & {
       readonly status: 'completed';
@@ -65,6 +69,8 @@ export type WorkItemState =
       readonly completedAt: number;
       readonly result?: JsonValue;
       readonly summary?: string;
+      /** The request that completed it: a repeat of it answers as the first (ADR 0042). */
+      readonly requestId?: string;
     })
   | (Common & {
       readonly status: 'dead-lettered';
@@ -77,6 +83,11 @@ export type WorkItemState =
 /** An item nothing more can happen to but a look: completed, discarded, or dead-lettered (until it expires). */
 export type FinishedWorkItem = Extract<WorkItemState, { status: 'completed' | 'dead-lettered' | 'discarded' }>;
 
+/**
+ * `requestId` on a command below is the id of the call that asks for it (ADR 0037): the same when a
+ * session asks again, so a repeat is recognised from the item's own events, whichever hub decides it
+ * (ADR 0042).
+ */
 export type WorkItemCommand =
   | { readonly type: 'OfferWork'; readonly spec: WorkSpec; readonly policy: WorkPolicy; readonly now: number }
   /**
@@ -89,6 +100,7 @@ export type WorkItemCommand =
       readonly leaseMs: number;
       readonly dlqTtlMs: number;
       readonly now: number;
+      readonly requestId?: string;
     }
   | {
       readonly type: 'ReportProgress';
@@ -104,6 +116,7 @@ export type WorkItemCommand =
       readonly result?: JsonValue;
       readonly summary?: string;
       readonly now: number;
+      readonly requestId?: string;
     }
   | {
       readonly type: 'FailWork';
@@ -112,6 +125,7 @@ export type WorkItemCommand =
       readonly retryable: boolean;
       readonly dlqTtlMs: number;
       readonly now: number;
+      readonly requestId?: string;
     }
   | { readonly type: 'ExpireLease'; readonly dlqTtlMs: number; readonly now: number }
   | { readonly type: 'RetryDeadLetter'; readonly resetAttempts: boolean; readonly now: number }
@@ -119,6 +133,11 @@ export type WorkItemCommand =
   /** Replaces a finished item's history with one snapshot of its state. */
   | { readonly type: 'CompactWork'; readonly now: number };
 
+/**
+ * `requestId` on WorkClaimed, WorkCompleted and WorkFailed: the call that decided it, when one had an
+ * id (ADR 0042). Optional within v1: a reader that does not know it ignores it, one that does reads
+ * older events without it.
+ */
 export type WorkItemEvent =
   | {
       readonly type: 'WorkOffered';
@@ -142,6 +161,7 @@ export type WorkItemEvent =
       readonly attempt: number;
       readonly leaseUntil: number;
       readonly at: number;
+      readonly requestId?: string;
     }
   | {
       readonly type: 'WorkProgressReported';
@@ -158,6 +178,7 @@ export type WorkItemEvent =
       readonly result?: JsonValue;
       readonly summary?: string;
       readonly at: number;
+      readonly requestId?: string;
     }
   | {
       readonly type: 'WorkFailed';
@@ -167,6 +188,7 @@ export type WorkItemEvent =
       readonly error: string;
       readonly retryable: boolean;
       readonly at: number;
+      readonly requestId?: string;
     }
   | {
       readonly type: 'WorkLeaseExpired';

@@ -31,6 +31,8 @@ const name = z.string().regex(NAME_PATTERN);
 const id = z.string().regex(ID_PATTERN);
 const capability = z.string().regex(CAPABILITY_PATTERN);
 const json: z.ZodType<JsonValue> = z.json();
+/** A hub request's id, as the hub protocol accepts it (ADR 0037), where a work event records it (ADR 0042). */
+const requestId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 const jsonObject = z.record(z.string(), json);
 
 const presence = z.enum(['online', 'busy', 'offline']);
@@ -131,7 +133,13 @@ const workSpecSchema = z.object({
   namespace: name,
 });
 
-const attemptRecordSchema = z.object({ attempt: count, holder: z.string(), reason: z.string(), at: time });
+const attemptRecordSchema = z.object({
+  attempt: count,
+  holder: z.string(),
+  reason: z.string(),
+  at: time,
+  requestId: requestId.optional(),
+});
 const deadLetterReason = z.enum(['max-attempts', 'non-retryable', 'deadline']);
 
 const workCommon = {
@@ -154,6 +162,7 @@ const finishedStates = [
     completedAt: time,
     result: json.optional(),
     summary: z.string().optional(),
+    requestId: requestId.optional(),
   }),
   z.object({
     ...workCommon,
@@ -177,6 +186,7 @@ const liveWorkItemSchema = z.discriminatedUnion('status', [
     holder: z.string(),
     leaseUntil: time,
     progress: z.number().finite().optional(),
+    requestId: requestId.optional(),
   }),
   ...finishedStates,
 ]);
@@ -200,6 +210,7 @@ export const workItemEventSchema = z.discriminatedUnion('type', [
     attempt: count,
     leaseUntil: time,
     at: time,
+    requestId: requestId.optional(),
   }),
   z.object({
     type: z.literal('WorkProgressReported'),
@@ -216,6 +227,7 @@ export const workItemEventSchema = z.discriminatedUnion('type', [
     result: json.optional(),
     summary: z.string().optional(),
     at: time,
+    requestId: requestId.optional(),
   }),
   z.object({
     type: z.literal('WorkFailed'),
@@ -225,6 +237,7 @@ export const workItemEventSchema = z.discriminatedUnion('type', [
     error: z.string(),
     retryable: z.boolean(),
     at: time,
+    requestId: requestId.optional(),
   }),
   z.object({ type: z.literal('WorkLeaseExpired'), v: z.literal(1), holder: z.string(), attempt: count, at: time }),
   z.object({
