@@ -6,7 +6,7 @@ import {
   effectiveRetention,
   MAX_CHANNEL_DESCRIPTION_BYTES,
   ValidationError,
-  type ChannelCommand,
+  type DefineChannel,
   type Retention,
 } from '../../domain/index.js';
 import { executeOn } from '../shared/execute.js';
@@ -58,7 +58,7 @@ function oneAtATime<T>(directory: object, define: () => Promise<T>): Promise<T> 
  */
 export async function defineChannel(
   deps: AppDeps,
-  type: ChannelCommand['type'] & ('CreateChannel' | 'ConfigureChannel'),
+  type: DefineChannel['type'],
   input: CreateChannelInput,
 ): Promise<CreateChannelOutput> {
   const name = checkName('name', input.name);
@@ -71,7 +71,7 @@ export async function defineChannel(
   const applied = effectiveRetention(retention, limits);
   return oneAtATime(deps.channels, async () => {
     const reserved = await deps.channelLog.reserved(project);
-    const command: ChannelCommand = {
+    const command: DefineChannel = {
       type,
       name,
       description,

@@ -19,33 +19,29 @@ export interface ChannelMessage {
   readonly replyTo?: string;
 }
 
+/** A channel as asked for, and what bounds it: what creating and configuring a channel both say. */
+export interface ChannelDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** As asked for; unset limits fall back to `limits` when the log is made. */
+  readonly retention: Retention;
+  readonly limits: ChannelLimits;
+  /** Open channels the project has now (from the read model). */
+  readonly openChannels: number;
+  /** What the project's channel logs reserve now (as the channel log reports them). */
+  readonly reserved: ChannelReservations;
+  readonly now: number;
+}
+
+/**
+ * Defines a channel: CreateChannel refuses one that exists with another definition (create_channel),
+ * ConfigureChannel changes it to this one (the project file).
+ */
+export type DefineChannel = ChannelDefinition & { readonly type: 'CreateChannel' | 'ConfigureChannel' };
+
 export type ChannelCommand =
-  | {
-      readonly type: 'CreateChannel';
-      readonly name: string;
-      readonly description: string;
-      /** As asked for; unset limits fall back to `limits` when the log is made. */
-      readonly retention: Retention;
-      readonly limits: ChannelLimits;
-      /** Open channels the project has now (from the read model). */
-      readonly openChannels: number;
-      /** What the project's channel logs reserve now (as the channel log reports them). */
-      readonly reserved: ChannelReservations;
-      readonly now: number;
-    }
-  | {
-      readonly type: 'ConfigureChannel';
-      readonly name: string;
-      readonly description: string;
-      /** As asked for; unset limits fall back to `limits` when the log is made. */
-      readonly retention: Retention;
-      readonly limits: ChannelLimits;
-      /** Open channels the project has now (from the read model). */
-      readonly openChannels: number;
-      /** What the project's channel logs reserve now (as the channel log reports them). */
-      readonly reserved: ChannelReservations;
-      readonly now: number;
-    }
+  | (ChannelDefinition & { readonly type: 'CreateChannel' })
+  | (ChannelDefinition & { readonly type: 'ConfigureChannel' })
   | {
       readonly type: 'PostMessage';
       readonly channel: string;
@@ -120,13 +116,11 @@ export const initialChannelState = (): ChannelState => ({ status: 'absent' });
 const sameRetention = (a: Retention, b: Retention): boolean =>
   a.maxMessages === b.maxMessages && a.maxBytes === b.maxBytes && a.maxAgeMs === b.maxAgeMs;
 
-type Define = Extract<ChannelCommand, { type: 'CreateChannel' | 'ConfigureChannel' }>;
-
 /** Refuses a log for the channel that would take the project's reservations past its allowance. */
-const fits = (cmd: Define): void =>
+const fits = (cmd: DefineChannel): void =>
   checkReservations(cmd.reserved, { [cmd.name]: cmd.retention.maxBytes ?? cmd.limits.maxBytes }, cmd.limits);
 
-function created(cmd: Define): ChannelEvent[] {
+function created(cmd: DefineChannel): ChannelEvent[] {
   checkRoomForChannels(cmd.openChannels, 1, cmd.limits);
   fits(cmd);
   return [

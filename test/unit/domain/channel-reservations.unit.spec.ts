@@ -7,6 +7,7 @@ import {
   type ChannelCommand,
   type ChannelEvent,
   type ChannelLimits,
+  type DefineChannel,
 } from '../../../src/domain/index.js';
 import { spec } from '../../support/given-when-then.js';
 
@@ -16,12 +17,11 @@ const limits: ChannelLimits = { maxMessages: 1_000, maxBytes: 64 * MIB, maxChann
 /** The three default channels at the default size: 192 MiB of 256 reserved. */
 const defaults = { roadmap: 64 * MIB, 'parallel-work': 64 * MIB, errors: 64 * MIB };
 
-type Define = Extract<ChannelCommand, { type: 'CreateChannel' | 'ConfigureChannel' }>;
 const define = (
-  type: Define['type'],
+  type: DefineChannel['type'],
   name: string,
   bytes: Readonly<Record<string, number>>,
-  more: Partial<Define> = {},
+  more: Partial<DefineChannel> = {},
 ): ChannelCommand =>
   ({
     type,
