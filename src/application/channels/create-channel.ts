@@ -5,6 +5,7 @@ import {
   checkRoomForChannels,
   effectiveRetention,
   MAX_CHANNEL_DESCRIPTION_BYTES,
+  reservedBytes,
   ValidationError,
   type DefineChannel,
   type Retention,
@@ -111,7 +112,7 @@ export async function checkDefinitions(deps: AppDeps, inputs: readonly CreateCha
   const adding = inputs.filter((i) => deps.channels.get(i.name)?.state.status !== 'open').length;
   checkRoomForChannels(deps.channels.open().length, adding, limits);
   const project = deps.session.namespace;
-  const wanted = Object.fromEntries(inputs.map((i) => [i.name, i.maxBytes ?? limits.maxBytes]));
+  const wanted = Object.fromEntries(inputs.map((i) => [i.name, reservedBytes(retentionOf(i), limits)]));
   checkReservations({ project, bytes: await deps.channelLog.reserved(project) }, wanted, limits);
 }
 

@@ -59,11 +59,19 @@ export function checkRetention(retention: Retention, limits: ChannelLimits): Ret
   return retention;
 }
 
+/**
+ * The bytes a channel's log reserves of the project's storage: its own maxBytes, else the project's.
+ *
+ * @example reservedBytes({}, limits) // limits.maxBytes
+ */
+export const reservedBytes = (retention: Retention, limits: ChannelLimits): number =>
+  retention.maxBytes ?? limits.maxBytes;
+
 /** The retention a channel gets: what it asked for, the project's limits where it asked for nothing. */
 export const effectiveRetention = (retention: Retention, limits: ChannelLimits): Retention => ({
   ...retention,
   maxMessages: retention.maxMessages ?? limits.maxMessages,
-  maxBytes: retention.maxBytes ?? limits.maxBytes,
+  maxBytes: reservedBytes(retention, limits),
 });
 
 /** Refuses `adding` new channels to a project that has `openChannels` when that passes WARP_MAX_CHANNELS. */

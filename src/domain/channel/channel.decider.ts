@@ -4,6 +4,7 @@ import {
   checkReservations,
   checkRetention,
   checkRoomForChannels,
+  reservedBytes,
   type ChannelLimits,
   type ChannelReservations,
   type Retention,
@@ -118,7 +119,7 @@ const sameRetention = (a: Retention, b: Retention): boolean =>
 
 /** Refuses a log for the channel that would take the project's reservations past its allowance. */
 const fits = (cmd: DefineChannel): void =>
-  checkReservations(cmd.reserved, { [cmd.name]: cmd.retention.maxBytes ?? cmd.limits.maxBytes }, cmd.limits);
+  checkReservations(cmd.reserved, { [cmd.name]: reservedBytes(cmd.retention, cmd.limits) }, cmd.limits);
 
 function created(cmd: DefineChannel): ChannelEvent[] {
   checkRoomForChannels(cmd.openChannels, 1, cmd.limits);

@@ -4,6 +4,8 @@ import {
   channelDecider,
   ChannelReservationsFull,
   checkReservations,
+  effectiveRetention,
+  reservedBytes,
   type ChannelCommand,
   type ChannelEvent,
   type ChannelLimits,
@@ -145,5 +147,17 @@ describe("a project's channels reserve at most WARP_PROJECT_CHANNELS_MAX_BYTES t
         },
       ),
     );
+  });
+});
+
+describe('reservedBytes', () => {
+  it("given a channel that asks for maxBytes, its log reserves that; given none, the project's maxBytes", () => {
+    expect(reservedBytes({ maxBytes: MIB }, limits)).toBe(MIB);
+    expect(reservedBytes({ maxMessages: 10 }, limits)).toBe(64 * MIB);
+  });
+
+  it('is the maxBytes the channel gets', () => {
+    for (const retention of [{}, { maxBytes: MIB }, { maxAgeMs: 1_000 }])
+      expect(effectiveRetention(retention, limits).maxBytes).toBe(reservedBytes(retention, limits));
   });
 });
