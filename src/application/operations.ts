@@ -132,7 +132,11 @@ export const AUTHORITY_OPERATIONS = {
 };
 
 function listed(channels: unknown): readonly CreateChannelInput[] {
-  if (!Array.isArray(channels) || channels.length > 1_000)
+  if (
+    !Array.isArray(channels) ||
+    channels.length > 1_000 ||
+    !channels.every((c) => typeof c === 'object' && c !== null && !Array.isArray(c))
+  )
     throw new ValidationError('channels', 'must be a list of at most 1000 channel definitions');
   return channels as readonly CreateChannelInput[];
 }

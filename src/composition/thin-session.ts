@@ -39,6 +39,8 @@ export async function openThinSession(
     checkPayload: (what, payload) => conn.checkPayload(what, payload),
     ...(launch ? { launch } : {}),
     ...(caller ? { caller } : {}),
+    // Straight to the project's hub; a privileged credential keeps to the subjects it was given.
+    direct: caller === undefined,
   });
   const running = await startThinSession(
     deps,

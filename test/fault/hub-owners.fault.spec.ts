@@ -3,9 +3,10 @@ import { promisify } from 'node:util';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverHubs, type HubSummary } from '../../src/adapters/hub/hub-directory.js';
+import { HubOwners } from '../../src/adapters/hub/hub-owners.js';
 import { HubProcess } from '../support/hub-process.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
-import { BIN } from '../support/stdio-agent.js';
+import { BIN, StdioAgent } from '../support/stdio-agent.js';
 
 const run = promisify(execFile);
 const PROJECTS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
@@ -43,13 +44,39 @@ describe('two hubs divide the projects between them', () => {
   const keepers = (served: HubSummary[], project: string): string[] =>
     served.filter((h) => project in h.lag).map((h) => h.id);
 
+  it(
+    'a session sends its requests straight to its project’s hub, not through the other',
+    { timeout: 60_000 },
+    async () => {
+      const project = 'direct';
+      const requests = async (): Promise<Map<number, number>> =>
+        new Map((await discoverHubs(nc, Date.now())).map((h) => [h.pid, h.requests]));
+      const agent = await StdioAgent.start({ NATS_URL: nats.url, WARP_NAMESPACE: project, WARP_HUB: 'external' });
+      try {
+        await agent.call('list_work', {});
+        const before = await requests();
+        for (let i = 0; i < 20; i++) await agent.call('list_work', {});
+        const after = await requests();
+        const delta = [...after].map(([pid, n]) => ({ pid, n: n - (before.get(pid) ?? 0) }));
+        const keeper = (await discoverHubs(nc, Date.now())).find((h) => project in h.lag)!;
+        // The keeper hears every call (and a heartbeat, maybe); the other none: no call took the extra hop.
+        expect(delta.find((d) => d.pid === keeper.pid)!.n).toBeGreaterThanOrEqual(20);
+        expect(delta.filter((d) => d.pid !== keeper.pid).map((d) => d.n)).toEqual([0]);
+      } finally {
+        await agent.close();
+      }
+    },
+  );
+
   it('each project is kept by one hub, and by the other once that one is gone', { timeout: 120_000 }, async () => {
     for (const project of PROJECTS) for (const task of ['a', 'b', 'c']) await offer(project, `${project}-${task}`);
     const served = await discoverHubs(nc, Date.now());
     expect(served).toHaveLength(2);
-    for (const project of PROJECTS) expect(keepers(served, project), project).toHaveLength(1);
-    // Both hubs decide some of them.
-    expect(served.every((h) => PROJECTS.some((p) => p in h.lag))).toBe(true);
+    // Each is kept by the hub rendezvous hashing names, whichever hub the server handed its requests to.
+    const owners = new HubOwners(served[0]!.id);
+    owners.update(served.map((h) => h.id));
+    for (const project of PROJECTS)
+      expect(keepers(served, project), project).toEqual([owners.elsewhere(project) ?? served[0]!.id]);
 
     const [gone, left] = [hubs[0]!, hubs[1]!];
     const goneId = served.find((h) => h.pid === gone.pid)!.id;

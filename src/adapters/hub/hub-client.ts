@@ -8,6 +8,7 @@ import { parsePubAck } from '../nats/jetstream-publisher.js';
 import type { PendingReply, ReplyMux } from '../nats/reply-mux.js';
 import { errorFromWire, HubRefusal } from './hub-errors.js';
 import { encodeRequest } from './hub-request.js';
+import { addressedSubject } from './hub-owners.js';
 import {
   ACK_HEADER,
   hubOperation,
@@ -55,6 +56,12 @@ export interface HubClientOptions {
   readonly credential?: string;
   /** The largest message the server takes from this credential (it closes the connection of one that sends more). */
   readonly maxPayload?: number;
+  /**
+   * Sends each request straight to the hub that answered the last one (ADR 0038), which saves the
+   * hop of a hub passing it on. Not for agents with credentials: they may publish only on their own
+   * `warp.hub.<op>.<ns>.<guid>` subjects.
+   */
+  readonly direct?: boolean;
 }
 
 export interface CallOptions {
@@ -78,6 +85,9 @@ const deferralHeaders = (ack: PendingReply | undefined, refused: string | undefi
 
 /** Requests to the hub on behalf of one session: the session travels with each request, and comes back changed. */
 export class HubClient {
+  /** The hub that decided this session's last request: the owner of its project (ADR 0038). */
+  private owner: string | undefined;
+
   constructor(private readonly options: HubClientOptions) {}
 
   async call<T>(op: HubOp, input?: unknown, call: CallOptions = {}): Promise<T> {
@@ -138,13 +148,20 @@ export class HubClient {
     // The ack may come a while after the answer (which may itself come late): it has its own time after it.
     const ack = hubOperation(op).appendsLast && !refused ? requests.expect(timeout + HUB_TIMEOUT_MS) : undefined;
     const h = deferralHeaders(ack, refused);
+    const owner = this.options.direct ? this.owner : undefined;
     let raw: unknown;
     try {
       const caller = this.options.caller ?? session.holder.session;
-      const subject = hubSubject(op, session.namespace, caller);
+      const subject = owner
+        ? addressedSubject('to', owner, op, session.namespace, caller)
+        : hubSubject(op, session.namespace, caller);
       raw = (await requests.request(subject, payload, { timeoutMs: timeout, ...(h ? { headers: h } : {}) })).json();
     } catch (error) {
       ack?.cancel();
+      // The hub it was sent to has gone (or stopped taking requests): any hub of the group takes it now.
+      if (owner) this.owner = undefined;
+      if (owner && error instanceof RequestError && error.isNoResponders())
+        return this.send<T>(op, payload, timeout, refused);
       if (error instanceof RequestError && error.isNoResponders()) throw new NoHub();
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError))
         throw new Unanswered(
@@ -164,6 +181,7 @@ export class HubClient {
         'The Warp hub answered in a form this session does not know; are both the same Warp version?',
       );
     if (!reply.data.ok) throw errorFromWire(reply.data.error);
+    if (this.options.direct && reply.data.hub !== undefined) this.owner = reply.data.hub;
     // A deferred answer holds once stored; one the stream refused (another hub changed the item first,
     // a quota) is asked again, waiting for the store this time, and answered as it then stands. The
     // hub is told of the refusal, which it may not see otherwise (a quota stores nothing to see).

@@ -47,6 +47,7 @@ const dataSchema = z.object({
   skipped: z.record(z.string(), z.number()).optional(),
   admission: z.record(z.string(), z.number()).optional(),
   hubs: z.number().optional(),
+  addressed: z.number().optional(),
 });
 
 /** The hubs that answer on this NATS within `waitMs`, from the services framework's STATS discovery. */
@@ -64,7 +65,8 @@ export async function discoverHubs(nc: NatsConnection, now: number, waitMs = 1_0
       hostname: metadata?.['hostname'] ?? '?',
       pid: Number(metadata?.['pid'] ?? 0),
       uptimeMs: Math.max(0, now - Date.parse(started)),
-      requests: endpoints.reduce((n, e) => n + e.num_requests, 0),
+      // Requests sent straight to the hub, or passed on to it, reach no endpoint: it counts them itself.
+      requests: endpoints.reduce((n, e) => n + e.num_requests, 0) + (data?.addressed ?? 0),
       errors: endpoints.reduce((n, e) => n + e.num_errors, 0),
       lag: data?.lag ?? {},
       skipped: data?.skipped ?? {},

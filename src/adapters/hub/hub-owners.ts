@@ -1,3 +1,5 @@
+import { assertToken } from '../nats/nats-names.js';
+
 /**
  * Which hub decides each namespace (ADR 0038): of the hubs that answer, the one whose id scores
  * highest with the namespace (rendezvous hashing), so every hub picks the same owner without
@@ -49,15 +51,21 @@ function fnv1a(text: string): number {
   return hash;
 }
 
-/** Where a hub hears the requests other hubs pass it for the namespaces it decides. */
-export const forwardSubject = (hub: string, op: string, namespace: string, caller: string): string =>
-  `warp.hub.fwd.${hub}.${op}.${namespace}.${caller}`;
-export const forwardedToMe = (hub: string): string => `warp.hub.fwd.${hub}.>`;
+/**
+ * Where a hub hears requests meant for it alone: `fwd`, passed on by another hub (decided here,
+ * never passed on again); `to`, sent by a session straight to the hub that answered it last
+ * (ADR 0038), passed on like any request should the project have moved.
+ */
+export type Addressed = 'fwd' | 'to';
 
-/** The request subject a forwarded one stands for (`warp.hub.<op>.<ns>.<caller>`), and its operation. */
-export function unforwarded(subject: string): { op: string; subject: string } | undefined {
+export const addressedSubject = (how: Addressed, hub: string, op: string, namespace: string, caller: string): string =>
+  `warp.hub.${how}.${assertToken(hub)}.${op}.${namespace}.${caller}`;
+export const addressedToMe = (how: Addressed, hub: string): string => `warp.hub.${how}.${hub}.>`;
+
+/** The request subject an addressed one stands for (`warp.hub.<op>.<ns>.<caller>`), and its operation. */
+export function unaddressed(how: Addressed, subject: string): { op: string; subject: string } | undefined {
   const tokens = subject.split('.');
-  if (tokens.length !== 7 || tokens[2] !== 'fwd') return undefined;
+  if (tokens.length !== 7 || tokens[2] !== how) return undefined;
   const [, , , , op, namespace, caller] = tokens;
   return { op: op!, subject: `warp.hub.${op}.${namespace}.${caller}` };
 }

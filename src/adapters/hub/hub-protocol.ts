@@ -102,6 +102,8 @@ export const replySchema = z.union([
     result: z.unknown().optional(),
     /** The session's handle and agent after the call (set_handle, register_agent, deregister change them). */
     session: z.object({ handle: z.string().max(256).optional(), guid: token.optional() }),
+    /** The hub that decided: the session sends its next requests straight to it (ADR 0038). */
+    hub: token.optional(),
     /** The answer holds once the stream's ack, sent to the request's ACK_HEADER subject, says stored. */
     deferred: z.literal(true).optional(),
   }),

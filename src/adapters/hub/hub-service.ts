@@ -9,7 +9,7 @@ import { DEFAULT_ADMISSION, HubAdmission, type AdmissionCounts, type Admitted } 
 import { errorToWire } from './hub-errors.js';
 import { Repeats } from './hub-repeats.js';
 import { publishWorkNotice } from './work-notice.js';
-import { forwardedToMe, forwardSubject, HubOwners, unforwarded } from './hub-owners.js';
+import { addressedSubject, addressedToMe, HubOwners, unaddressed, type Addressed } from './hub-owners.js';
 import { agentInboxPrefix } from '../auth/agent-permissions.js';
 import { deferredEvents, type Deferral, type DeferredSender } from './deferred-events.js';
 import {
@@ -78,6 +78,8 @@ interface HubStatsData {
   readonly admission: AdmissionCounts;
   /** Hubs this one knows of, itself included: they divide the projects (ADR 0038). */
   readonly hubs: number;
+  /** Requests heard on this hub's own subjects (a session's straight to it, or another hub's), which no endpoint counts. */
+  readonly addressed: number;
 }
 
 /** For sessions on other machines: their processes cannot be seen from here, so liveness rests on heartbeats. */
@@ -171,6 +173,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       const reply: Reply = {
         ok: true,
         result,
+        hub: hubId,
         session: {
           ...(session.handle !== undefined ? { handle: session.handle } : {}),
           ...(session.guid !== undefined ? { guid: session.guid } : {}),
@@ -220,6 +223,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       skipped: { ...backend.quarantine.counts() },
       admission: admission.counted(),
       hubs: owners?.known() ?? 1,
+      addressed,
     };
   };
 
@@ -235,8 +239,8 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   });
   // What a stopping hub still owes: its answers go out before the connection closes.
   const answering = new Set<Promise<void>>();
-  const id = service.info().id;
-  const owners = options.notify ? new HubOwners(id) : undefined;
+  const hubId = service.info().id;
+  const owners = options.notify ? new HubOwners(hubId) : undefined;
   const serve = (op: HubOp, msg: Msg, subject: string, forwarded: boolean): void => {
     // Before anything else, and for every request: where the answer may go, and whether this caller may ask now.
     const admitted = admission.admit(op, subject, msg.reply, options.clock.now());
@@ -246,7 +250,7 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
     const owner = forwarded ? undefined : owners?.elsewhere(admitted.namespace);
     if (owner) {
       admitted.done();
-      options.notify!.publish(forwardSubject(owner, op, admitted.namespace, admitted.caller), msg.data, {
+      options.notify!.publish(addressedSubject('fwd', owner, op, admitted.namespace, admitted.caller), msg.data, {
         reply: msg.reply!,
         ...(msg.headers ? { headers: msg.headers } : {}),
       });
@@ -271,25 +275,30 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       handler: (error, msg: ServiceMsg) =>
         error ? options.onError(error) : serve(op, msg as unknown as Msg, msg.subject, false),
     });
-  const forwards = owners
-    ? options.nc.subscribe(forwardedToMe(id), {
-        callback: (error, msg) => {
-          if (error) return options.onError(error);
-          const meant = unforwarded(msg.subject);
-          if (meant && isHubOp(meant.op)) serve(meant.op, msg, meant.subject, true);
-        },
-      })
-    : undefined;
+  // Requests meant for this hub: passed on by another (decided here), or sent straight here by a
+  // session this hub answered before (passed on should the project have moved).
+  let addressed = 0;
+  const hear = (how: Addressed) =>
+    options.nc.subscribe(addressedToMe(how, hubId), {
+      callback: (error, msg) => {
+        if (error) return options.onError(error);
+        const meant = unaddressed(how, msg.subject);
+        if (!meant || !isHubOp(meant.op)) return;
+        addressed++;
+        serve(meant.op, msg, meant.subject, how === 'fwd');
+      },
+    });
+  const direct = owners ? [hear('fwd'), hear('to')] : [];
   const unwatchPeers = owners ? watchPeers(options.notify!, owners, options.onError) : () => {};
   const unwatchWaits = options.notify ? watchWaiters(options.notify, admission) : () => {};
   return {
-    id,
+    id: hubId,
     namespaces: () => [...models.keys()],
     inFlight: () => answering.size,
     async stop(graceMs = 0) {
       unwatchPeers();
       unwatchWaits();
-      forwards?.unsubscribe();
+      for (const sub of direct) sub.unsubscribe();
       await service.stop().catch(options.onError);
       if (answering.size > 0 && graceMs > 0) {
         let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HubOwners, unforwarded, forwardSubject } from '../../../src/adapters/hub/hub-owners.js';
+import { HubOwners, addressedSubject, unaddressed } from '../../../src/adapters/hub/hub-owners.js';
 
 const ownerSeenBy = (self: string, peers: string[], namespace: string): string => {
   const owners = new HubOwners(self);
@@ -38,10 +38,17 @@ describe('HubOwners', () => {
   });
 
   it('a forwarded subject names the request it stands for', () => {
-    expect(unforwarded(forwardSubject('HUBB', 'claimWork', 'team', 'guid-1'))).toEqual({
+    expect(unaddressed('fwd', addressedSubject('fwd', 'HUBB', 'claimWork', 'team', 'guid-1'))).toEqual({
       op: 'claimWork',
       subject: 'warp.hub.claimWork.team.guid-1',
     });
-    expect(unforwarded('warp.hub.claimWork.team.guid-1')).toBeUndefined();
+    expect(unaddressed('fwd', 'warp.hub.claimWork.team.guid-1')).toBeUndefined();
+  });
+
+  it('a subject addressed to one hub by a session names the request it stands for, and is not a forward', () => {
+    const subject = addressedSubject('to', 'HUBB', 'listWork', 'team', 'session-1');
+    expect(unaddressed('to', subject)).toEqual({ op: 'listWork', subject: 'warp.hub.listWork.team.session-1' });
+    expect(unaddressed('fwd', subject)).toBeUndefined();
+    expect(() => addressedSubject('to', 'HUB.B', 'listWork', 'team', 'session-1')).toThrow();
   });
 });
