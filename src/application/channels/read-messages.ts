@@ -1,4 +1,4 @@
-import { ChannelNotFound, checkName, checkInRange, PAGE, type ChannelMessage } from '../../domain/index.js';
+import { checkInRange, checkName, PAGE, requireOpenChannel, type ChannelMessage } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { withinBudget } from '../shared/page-budget.js';
 import { byteLength, requireGuid } from '../shared/require.js';
@@ -25,7 +25,7 @@ export interface ReadMessagesOutput {
 export async function readMessages(deps: AppDeps, input: ReadMessagesInput): Promise<ReadMessagesOutput> {
   const { session, channelLog, cursors } = deps;
   const channel = checkName('channel', input.channel);
-  if (deps.channels.get(channel)?.state.status !== 'open') throw new ChannelNotFound(channel);
+  requireOpenChannel(channel, deps.channels.get(channel)?.state);
   const limit = checkInRange('limit', input.limit, PAGE.messages);
   const before = input.before !== undefined ? parseMessageId('before', input.before) : undefined;
   // after "0": from the start of the channel (ids begin at 1).

@@ -1,4 +1,4 @@
-import { channelDecider, ChannelNotFound, checkName, ValidationError } from '../../domain/index.js';
+import { channelDecider, checkName, requireOpenChannel, ValidationError } from '../../domain/index.js';
 import type { AppDeps } from '../shared/deps.js';
 import { byteLength } from '../shared/require.js';
 import { checkIdempotencyKey, messageView, parseMessageId, sendersKey, type MessageView } from './message-view.js';
@@ -13,8 +13,7 @@ export interface SendMessageInput {
 export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promise<{ message: MessageView }> {
   const { session, channelLog, clock, settings } = deps;
   const channel = checkName('channel', input.channel);
-  const known = deps.channels.get(channel);
-  if (!known || known.state.status !== 'open') throw new ChannelNotFound(channel);
+  const open = requireOpenChannel(channel, deps.channels.get(channel)?.state);
   // A request asked again (its answer was lost) stores its message once.
   const key = checkIdempotencyKey(input.idempotencyKey ?? deps.requestId);
   if (input.replyTo !== undefined) {
@@ -34,7 +33,7 @@ export async function sendMessage(deps: AppDeps, input: SendMessageInput): Promi
       ...(session.guid ? { senderGuid: session.guid } : {}),
       ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     },
-    known.state,
+    open,
   );
   if (posted?.type !== 'MessagePosted') throw new Error('PostMessage decided no MessagePosted event');
   const { type: _t, v: _v, at, ...fields } = posted;

@@ -114,6 +114,19 @@ export class HandleRequired extends ValidationError {
 
 export const initialChannelState = (): ChannelState => ({ status: 'absent' });
 
+/**
+ * The channel to post to or read from: only an open one; any other is not found.
+ *
+ * @example requireOpenChannel('roadmap', undefined) // throws ChannelNotFound
+ */
+export function requireOpenChannel(
+  channel: string,
+  state: ChannelState | undefined,
+): Extract<ChannelState, { status: 'open' }> {
+  if (state?.status !== 'open') throw new ChannelNotFound(channel);
+  return state;
+}
+
 const sameRetention = (a: Retention, b: Retention): boolean =>
   a.maxMessages === b.maxMessages && a.maxBytes === b.maxBytes && a.maxAgeMs === b.maxAgeMs;
 
@@ -155,7 +168,7 @@ function configure(cmd: Extract<ChannelCommand, { type: 'ConfigureChannel' }>, s
 }
 
 function post(cmd: Extract<ChannelCommand, { type: 'PostMessage' }>, state: ChannelState): ChannelEvent[] {
-  if (state.status === 'absent') throw new ChannelNotFound(cmd.channel);
+  const open = requireOpenChannel(cmd.channel, state);
   if (!cmd.senderHandle) throw new HandleRequired();
   if (typeof cmd.body !== 'string' || cmd.body.trim().length === 0)
     throw new ValidationError('message', 'must not be empty');
@@ -169,7 +182,7 @@ function post(cmd: Extract<ChannelCommand, { type: 'PostMessage' }>, state: Chan
     {
       type: 'MessagePosted',
       v: 1,
-      channel: state.name,
+      channel: open.name,
       senderHandle: cmd.senderHandle,
       ...(cmd.senderGuid ? { senderGuid: cmd.senderGuid } : {}),
       body: cmd.body,

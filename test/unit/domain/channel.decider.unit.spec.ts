@@ -8,6 +8,8 @@ import {
   ValidationError,
   ChannelLimitReached,
   effectiveRetention,
+  initialChannelState,
+  requireOpenChannel,
   type ChannelCommand,
   type ChannelLimits,
   type ChannelEvent,
@@ -255,5 +257,19 @@ describe('Channel decider', () => {
         fold(channelDecider, [{ type: 'ChannelReconfigured', v: 1, description: 'New', retention: {}, at: 9 }]),
       ).toEqual({ status: 'absent' });
     });
+  });
+});
+
+describe('requireOpenChannel', () => {
+  it('given an open channel, it is the one to post to or read from', () => {
+    const open = fold(channelDecider, [created]);
+    expect(requireOpenChannel('roadmap', open)).toBe(open);
+  });
+
+  it('given a channel never created or not known at all, it is not found, naming the channel', () => {
+    for (const state of [initialChannelState(), undefined]) {
+      expect(() => requireOpenChannel('ideas', state)).toThrow(ChannelNotFound);
+      expect(() => requireOpenChannel('ideas', state)).toThrow('Channel "ideas" does not exist');
+    }
   });
 });
