@@ -1,4 +1,4 @@
-import { HandleTaken, holdsHandle, type AgentHolder, type ProcessSighting } from '../../domain/index.js';
+import { HandleTaken, holdsHandle, lastSeen, type AgentHolder, type ProcessSighting } from '../../domain/index.js';
 import type { RegistryEntry } from '../../ports/index.js';
 import type { AppDeps } from '../shared/deps.js';
 
@@ -20,7 +20,7 @@ function holds(deps: AppDeps, entry: RegistryEntry, now: number): boolean {
       ...(entry.holder ? { holder: entry.holder } : {}),
       offline: entry.presence === 'offline',
       deregistered: entry.deregistered,
-      lastSeen: Math.max(entry.lastHeartbeat, entry.updatedAt),
+      lastSeen: lastSeen(entry),
     },
     {
       by: deps.session.holder,

@@ -1,6 +1,7 @@
 import {
   holderGone,
   holderKey,
+  lastSeen,
   reservationBookDecider,
   toProjectPattern,
   ValidationError,
@@ -62,7 +63,7 @@ export async function goneHolders(deps: AppDeps, reservations: readonly Reservat
     const facts = entry && {
       deregistered: entry.deregistered,
       ...(entry.holder ? { session: entry.holder.session } : {}),
-      lastSeen: Math.max(entry.lastHeartbeat, entry.updatedAt),
+      lastSeen: lastSeen(entry),
       processGone: sighting !== undefined && !sighting.alive,
     };
     if (holderGone(holder, facts, now, deps.settings.staleAfterMs)) gone.add(holderKey(holder));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveStatus, isFresh } from '../../../src/domain/index.js';
+import { effectiveStatus, isFresh, lastSeen } from '../../../src/domain/index.js';
 
 const STALE_AFTER = 90;
 
@@ -27,5 +27,12 @@ describe('effectiveStatus', () => {
     expect(effectiveStatus({ presence: 'online', lastHeartbeat: 100, deregistered: true }, 100, STALE_AFTER)).toBe(
       'offline',
     );
+  });
+});
+
+describe('lastSeen', () => {
+  it('is the later of the last heartbeat and the last change', () => {
+    expect(lastSeen({ lastHeartbeat: 100, updatedAt: 250 })).toBe(250);
+    expect(lastSeen({ lastHeartbeat: 300, updatedAt: 250 })).toBe(300);
   });
 });
