@@ -69,3 +69,33 @@ export function unaddressed(how: Addressed, subject: string): { op: string; subj
   const [, , , , op, namespace, caller] = tokens;
   return { op: op!, subject: `warp.hub.${op}.${namespace}.${caller}` };
 }
+
+/**
+ * The projects a hub keeps read models of but no longer decides (another hub owns them now): each
+ * is let go once it has been another's for `graceMs`, longer than any request it may still be
+ * answering (a claim waits 30 s at most), so a hub's memory follows the projects it owns.
+ */
+export class LettingGo {
+  private readonly since = new Map<string, number>();
+
+  constructor(private readonly graceMs: number) {}
+
+  /** Of `kept`, those to let go now; a project owned again is kept on. */
+  due(kept: Iterable<string>, elsewhere: (namespace: string) => boolean, now: number): string[] {
+    const due: string[] = [];
+    const seen = new Set<string>();
+    for (const namespace of kept) {
+      seen.add(namespace);
+      if (!elsewhere(namespace)) {
+        this.since.delete(namespace);
+        continue;
+      }
+      const since = this.since.get(namespace) ?? now;
+      this.since.set(namespace, since);
+      if (now - since >= this.graceMs) due.push(namespace);
+    }
+    for (const namespace of [...this.since.keys()])
+      if (!seen.has(namespace) || due.includes(namespace)) this.since.delete(namespace);
+    return due;
+  }
+}

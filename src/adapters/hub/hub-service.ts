@@ -9,7 +9,7 @@ import { DEFAULT_ADMISSION, HubAdmission, type AdmissionCounts, type Admitted } 
 import { errorToWire } from './hub-errors.js';
 import { Repeats } from './hub-repeats.js';
 import { publishWorkNotice } from './work-notice.js';
-import { addressedSubject, addressedToMe, HubOwners, unaddressed, type Addressed } from './hub-owners.js';
+import { addressedSubject, addressedToMe, HubOwners, LettingGo, unaddressed, type Addressed } from './hub-owners.js';
 import { agentInboxPrefix } from '../auth/agent-permissions.js';
 import { deferredEvents, type Deferral, type DeferredSender } from './deferred-events.js';
 import {
@@ -289,7 +289,16 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
       },
     });
   const direct = owners ? [hear('fwd'), hear('to')] : [];
-  const unwatchPeers = owners ? watchPeers(options.notify!, owners, options.onError) : () => {};
+  // The read models of projects another hub now decides are let go (after requests under way are answered).
+  const lettingGo = new LettingGo(LET_GO_AFTER_MS);
+  const letGo = (): void => {
+    for (const namespace of lettingGo.due(models.keys(), (ns) => owners!.elsewhere(ns) !== undefined, Date.now())) {
+      const loading = models.get(namespace)!;
+      models.delete(namespace);
+      void loading.then((kept) => kept.close()).catch(() => undefined);
+    }
+  };
+  const unwatchPeers = owners ? watchPeers(options.notify!, owners, options.onError, letGo) : () => {};
   const unwatchWaits = options.notify ? watchWaiters(options.notify, admission) : () => {};
   return {
     id: hubId,
@@ -314,11 +323,19 @@ export async function startHubService(options: HubServiceOptions): Promise<Runni
   };
 }
 
+/** How long a project another hub now decides keeps its read models here: longer than any request's wait. */
+const LET_GO_AFTER_MS = 60_000;
+
 /** How often a hub asks which hubs answer, to know who decides each namespace (ADR 0038). */
 const PEERS_EVERY_MS = 1_000;
 
 /** Keeps `owners` up to date with the hubs that answer a PING; a hub gone is left out at the next one. */
-function watchPeers(nc: NatsConnection, owners: HubOwners, onError: (error: unknown) => void): () => void {
+function watchPeers(
+  nc: NatsConnection,
+  owners: HubOwners,
+  onError: (error: unknown) => void,
+  looked: () => void,
+): () => void {
   const client = new Svcm(nc as never).client({ strategy: 'stall', maxWait: PEERS_EVERY_MS / 2 } as never);
   let looking = false;
   const look = async (): Promise<void> => {
@@ -328,6 +345,7 @@ function watchPeers(nc: NatsConnection, owners: HubOwners, onError: (error: unkn
       const ids: string[] = [];
       for await (const peer of await client.ping(HUB_SERVICE)) if (peer.metadata?.['owners'] === '1') ids.push(peer.id);
       owners.update(ids);
+      looked();
     } catch (error) {
       // No answer at all (NATS away): keep what is known; another look follows.
       if (!(error instanceof Error && /no responders|timeout/i.test(error.message))) onError(error);

@@ -13,7 +13,7 @@ import {
   type Session,
   type WarpApi,
 } from '../../application/index.js';
-import type { WorkPolicy } from '../../domain/index.js';
+import { qualifiesForOffer, type WorkPolicy } from '../../domain/index.js';
 import type { Subscription } from '../../ports/index.js';
 import type { HubClient } from './hub-client.js';
 import type { HubOp } from './hub-protocol.js';
@@ -120,9 +120,10 @@ async function pushOffer(
   push: (p: Push) => void,
 ): Promise<void> {
   const guid = session.guid;
+  // Its own offers are not looked up at all.
   if (!guid || offer.offeredBy === guid) return;
   const capabilities = await known.of(guid).catch((): readonly string[] => []);
-  if (capabilities.includes(offer.capability)) push(workOfferPush(offer));
+  if (qualifiesForOffer({ guid, capabilities }, offer)) push(workOfferPush(offer));
 }
 
 /**

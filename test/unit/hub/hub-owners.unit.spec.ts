@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HubOwners, addressedSubject, unaddressed } from '../../../src/adapters/hub/hub-owners.js';
+import { HubOwners, LettingGo, addressedSubject, unaddressed } from '../../../src/adapters/hub/hub-owners.js';
 
 const ownerSeenBy = (self: string, peers: string[], namespace: string): string => {
   const owners = new HubOwners(self);
@@ -50,5 +50,29 @@ describe('HubOwners', () => {
     expect(unaddressed('to', subject)).toEqual({ op: 'listWork', subject: 'warp.hub.listWork.team.session-1' });
     expect(unaddressed('fwd', subject)).toBeUndefined();
     expect(() => addressedSubject('to', 'HUB.B', 'listWork', 'team', 'session-1')).toThrow();
+  });
+});
+
+describe('LettingGo: the read models of projects another hub now decides', () => {
+  it('lets a project go once it has been another hub’s for the grace, and keeps one owned again', () => {
+    const lettingGo = new LettingGo(60_000);
+    const kept = new Set(['a', 'b', 'c']);
+    let elsewhere = new Set(['a', 'b']);
+    const due = (now: number): string[] => {
+      const gone = lettingGo.due(kept, (ns) => elsewhere.has(ns), now);
+      for (const ns of gone) kept.delete(ns);
+      return gone;
+    };
+    expect(due(0)).toEqual([]);
+    // b comes back before its grace is over: its clock starts again should it move once more.
+    elsewhere = new Set(['a']);
+    expect(due(30_000)).toEqual([]);
+    expect(due(59_999)).toEqual([]);
+    expect(due(60_000)).toEqual(['a']);
+    elsewhere = new Set(['b']);
+    expect(due(90_000)).toEqual([]);
+    expect(due(149_999)).toEqual([]);
+    expect(due(150_000)).toEqual(['b']);
+    expect([...kept]).toEqual(['c']);
   });
 });
