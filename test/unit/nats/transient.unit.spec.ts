@@ -1,9 +1,23 @@
 import { NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { isTransient, retryTransient, retryUndelivered } from '../../../src/adapters/nats/transient.js';
+import {
+  isTransient,
+  retryTransient,
+  retryUndelivered,
+  type RetryPolicy,
+} from '../../../src/adapters/nats/transient.js';
 import { BackendUnavailable } from '../../../src/ports/index.js';
 
-const fast = { budgetMs: 200, firstDelayMs: 1, maxDelayMs: 4 };
+/** A small budget on a virtual clock: attempts are counted, never timed, however loaded the machine is. */
+const fast = (): RetryPolicy => {
+  let now = 0;
+  return {
+    budgetMs: 200,
+    firstDelayMs: 1,
+    maxDelayMs: 4,
+    clock: { now: () => now, sleep: async (ms) => void (now += ms) },
+  };
+};
 const noResponders = (): RequestError =>
   new RequestError('no responders', { cause: new NoRespondersError('$JS.API.INFO') });
 
@@ -21,7 +35,7 @@ describe('transient NATS failures', () => {
     const result = await retryTransient(async () => {
       if (++calls < 3) throw new TimeoutError();
       return 'stored';
-    }, fast);
+    }, fast());
     expect([result, calls]).toEqual(['stored', 3]);
   });
 
@@ -32,7 +46,7 @@ describe('transient NATS failures', () => {
       retryTransient(async () => {
         calls++;
         throw refused;
-      }, fast),
+      }, fast()),
     ).rejects.toBe(refused);
     expect(calls).toBe(1);
   });
@@ -42,7 +56,7 @@ describe('transient NATS failures', () => {
     const attempt = retryTransient(async () => {
       calls++;
       throw new TimeoutError();
-    }, fast);
+    }, fast());
     await expect(attempt).rejects.toBeInstanceOf(BackendUnavailable);
     await expect(attempt).rejects.toThrow(/NATS did not answer .*Try again shortly/);
     expect(calls).toBeGreaterThan(1);
@@ -54,13 +68,13 @@ describe('transient NATS failures', () => {
       retryUndelivered(async () => {
         calls++;
         throw new TimeoutError();
-      }, fast),
+      }, fast()),
     ).rejects.toThrow(/may or may not be stored.*idempotencyKey/);
     expect(calls).toBe(1);
     const stored = await retryUndelivered(async () => {
       if (++calls < 4) throw noResponders();
       return 'stored';
-    }, fast);
+    }, fast());
     expect([stored, calls]).toEqual(['stored', 4]);
   });
 });
