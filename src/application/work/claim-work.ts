@@ -75,6 +75,9 @@ async function tryClaim(deps: AppDeps, guid: string, capability: string): Promis
   return undefined;
 }
 
+/** Why a claim's listening for changes ends: it has looked. */
+const LOOKED = 'looked';
+
 /**
  * Hands the highest-priority claimable item to this agent with a lease, waiting up to
  * `timeout` ms for one to be offered or for a lease to expire.
@@ -100,7 +103,8 @@ export async function claimWork(deps: AppDeps, input: ClaimWorkInput): Promise<C
       const sleep = deps.released ? AbortSignal.any([stop.signal, deps.released]) : stop.signal;
       await Promise.race([changed, clock.sleep(Math.max(1, wakeAt - now), sleep)]);
     } finally {
-      stop.abort();
+      // With a reason of its own: a default one is a DOMException, built for every claim.
+      stop.abort(LOOKED);
     }
   }
 }
