@@ -14,8 +14,11 @@ import { BackendUnavailable } from '../src/ports/index.js';
 import { HubProcess } from '../test/support/hub-process.js';
 import { startNatsServer } from '../test/support/nats-server.js';
 import { freshSessions, freshSessionsSideBySide, seedFinishedWork, type FreshSession } from './history.js';
+import { deferralRows } from './deferral-rows.js';
+import { countHubCpu, type HubCpu } from './hub-cpu.js';
 import { startHubFloor } from './hub-floor.js';
 import { loadRows } from './load-rows.js';
+import { mcpRows } from './mcp-rows.js';
 import {
   fmt,
   pipelined,
@@ -272,13 +275,14 @@ try {
     if (!m) throw new Error('bench: the raw work queue delivered nothing');
     await m.ackAck();
   };
-  const [rawCycle, warpCycle] = await timeSideBySide(WORK_CYCLES, rawRound, async () => {
+  const warpRound = async (): Promise<void> => {
     const taskId = `cycle-${cycles++}`;
     await lead.app.broadcastWorkOffer({ taskId, description: 'bench', requiredCapability: 'cycle' });
     const claim = await cycler.app.claimWork({ capability: 'cycle', timeout: 5000 });
     if (!claim.claimed) throw new Error(`bench: ${taskId} was offered but not claimed`);
     await cycler.app.completeWork({ workItemId: claim.workItem.workItemId });
-  });
+  };
+  const [rawCycle, warpCycle] = await timeSideBySide(WORK_CYCLES, rawRound, warpRound);
   rows.push(ratioRow('work cycle (one item, sequential)', rawCycle.perOpUs, warpCycle.perOpUs, 'µs', 2));
 
   progress('hub floor: the work cycle through a responder that only appends (no decision, no read model)');
@@ -287,12 +291,23 @@ try {
     for (let i = 0; i < 3; i++) await op();
   };
   let floors: Timing[];
+  let versusFloor: Row;
+  let hubCpu: HubCpu;
   try {
     floors = [
       ...(await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackFirst))),
       ...(await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackToCaller))),
       ...(await timeSideBySide(WORK_CYCLES, rawRound, threeTimes(floor.ackAsAnswer))),
     ];
+    progress('hub floor: the work cycle side by side with the floor that answers after the ack');
+    // The hub serves only the Warp side here: what it spends in the phase is what those requests cost it.
+    const counting = await countHubCpu(nc, hub.pid!);
+    const [floorCycle, hubCycle] = await timeSideBySide(WORK_CYCLES, threeTimes(floor.ackFirst), warpRound);
+    hubCpu = await counting.stop();
+    versusFloor = {
+      ...ratioRow('work cycle vs floor (answer after the ack)', floorCycle.perOpUs, hubCycle.perOpUs, 'µs', 1.25),
+      raw: `${fmt(floorCycle.perOpUs)} µs floor`,
+    };
   } finally {
     await floor.close();
   }
@@ -306,6 +321,15 @@ try {
   rows.push(floorRow('work cycle floor: answer after the ack', rawForAckFirst, ackFirstFloor));
   rows.push(floorRow('work cycle floor: ack sent to the caller', rawForAckToCaller, ackToCallerFloor));
   rows.push(floorRow('work cycle floor: the ack is the answer', rawForAckAsAnswer, ackAsAnswerFloor));
+  rows.push(versusFloor);
+  rows.push({
+    name: 'hub CPU per request (work cycle)',
+    raw: `${hubCpu.requests} requests`,
+    warp: `${fmt(hubCpu.usPerRequest)} µs (main thread ${fmt(hubCpu.mainUsPerRequest)})`,
+    ratio: '—',
+    target: '≤ 100 µs',
+    ok: hubCpu.usPerRequest <= 100,
+  });
 
   progress(`push: ${PUSHES} direct messages, each timed from send to the recipient's push`);
   const listener = await warpSession();
@@ -329,6 +353,10 @@ try {
     target: 'measured',
     ok: true,
   });
+
+  progress('mcp: the built MCP server over stdio, driven by the SDK client');
+  rows.push(...(await mcpRows(server.url, { send: () => js.publish('raw.ch.send', record()), cycle: rawRound })));
+  rows.push(...(await deferralRows()));
 
   for (const s of [lead, viewer, listener, ...workers]) await s.close();
 

@@ -33,18 +33,33 @@ export async function timeSideBySide(
   warp: (i: number) => Promise<unknown>,
   rounds = 10,
 ): Promise<[Timing, Timing]> {
+  const [rawTiming, warpTiming] = (await timeAlternating(ops, [raw, warp], rounds)) as [Timing, Timing];
+  return [
+    { ...rawTiming, label: 'raw' },
+    { ...warpTiming, label: 'warp' },
+  ];
+}
+
+/**
+ * As timeSideBySide, for any number of sides: one timing each, in their order. Each round starts
+ * with the next side, so no side always runs right after the same other one.
+ */
+export async function timeAlternating(
+  ops: number,
+  sides: ReadonlyArray<(i: number) => Promise<unknown>>,
+  rounds = 10,
+): Promise<Timing[]> {
   const per = Math.ceil(ops / rounds);
-  const rawCosts: number[] = [];
-  const warpCosts: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    rawCosts.push((await time('raw', per, raw, round === 0 ? undefined : 0)).perOpUs);
-    warpCosts.push((await time('warp', per, warp, round === 0 ? undefined : 0)).perOpUs);
-  }
-  const timing = (label: string, costs: number[]): Timing => {
-    const perOpUs = median(costs);
-    return { label, ops: per * rounds, totalMs: (perOpUs * per * rounds) / 1000, perOpUs };
-  };
-  return [timing('raw', rawCosts), timing('warp', warpCosts)];
+  const costs = sides.map((): number[] => []);
+  for (let round = 0; round < rounds; round++)
+    for (let k = 0; k < sides.length; k++) {
+      const s = (round + k) % sides.length;
+      costs[s]!.push((await time(`side ${s}`, per, sides[s]!, round === 0 ? undefined : 0)).perOpUs);
+    }
+  return costs.map((c, s) => {
+    const perOpUs = median(c);
+    return { label: `side ${s}`, ops: per * rounds, totalMs: (perOpUs * per * rounds) / 1000, perOpUs };
+  });
 }
 
 export function median(values: readonly number[]): number {
