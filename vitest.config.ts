@@ -13,11 +13,11 @@ mkdirSync(TEST_RUNTIME_DIR, { recursive: true, mode: 0o700 });
 
 /**
  * The end-to-end files that run a second time with authentication on (WARP_TEST_AUTH=1, see
- * test/support/stdio-fleet.ts): every session is sealed by its own credential (ADR 0022).
+ * test/support/stdio-fleet.ts): every session is sealed by its own credential (ADR 0022). Their
+ * tests that prove nothing about credentials run in the open run only (openOnly).
  */
 const E2E_ON_NATS = [
   'agent-workflow-nats',
-  'channel-limits',
   'claude-hooks-nats',
   'cli',
   'handle-takeover-nats',
@@ -25,14 +25,13 @@ const E2E_ON_NATS = [
   'path-reservations-nats',
   'push-after-outage-nats',
   'push-and-presence-nats',
-  'transport-exit',
   'wait-and-profiles-nats',
   'web-dashboard',
-  'work-policy-nats',
   'worker-nats',
 ].map((name) => `test/e2e/${name}.e2e.spec.ts`);
 // Not in the auth run, and why:
 // auth-fleet-nats: runs with authentication already.
+// channel-limits: retention and channel caps the hub applies to every project alike.
 // credentials-nats: its subject is a user and password in NATS_URL, which an auth server refuses.
 // doctor: diagnoses open, plain and user/password servers; doctor with credentials is in auth-fleet-nats.
 // hub-embedded: a session starts its own hub only without an agent's credentials (ADR 0022).
@@ -43,6 +42,8 @@ const E2E_ON_NATS = [
 // local-server: `warp local-server` starts an open server of its own.
 // project-quota-nats: its account-storage suite runs with authentication already; its project quota is the hub's, the same with or without.
 // tls-nats: TLS servers of its own; credentials over TLS are the same code as over plain TCP.
+// transport-exit: a session's exit when its stdio or NATS ends; its credential plays no part.
+// work-policy-nats: the attempts an offer carries, which the hub holds to the same bounds for every caller.
 // cli-no-nats: no server to authenticate to (an unreachable one, one without JetStream).
 // The other e2e files run on the memory backend, where there is nothing to authenticate.
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_EVERYWHERE, stdioFleetOnNats } from '../support/stdio-fleet.js';
+import { AUTH_EVERYWHERE, openOnly, stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 const run = promisify(execFile);
 const BIN = join(process.cwd(), 'dist/src/adapters/cli/bin.js');
@@ -97,35 +97,39 @@ describe('warp CLI over a real nats-server', { timeout: 90_000 }, () => {
     expect((await warp('send', 'no-such', 'hi')).code).toBe(0);
   });
 
-  it('answers a malformed command line with exit code 64 naming the option or argument, and changes nothing', async () => {
-    const evil = await warp('send', 'ops', 'forged', '--as', 'Evil.*>');
-    expect(evil.code).toBe(64);
-    expect(evil.stderr).toMatch(/invalid --as "Evil\.\*>": must be 1-64 lowercase letters/);
-    const typo = await warp('read', 'ops', '--lmit', '5');
-    expect(typo.code).toBe(64);
-    expect(typo.stderr).toMatch(/unknown option --lmit \(did you mean --limit\?\)/);
-    const notANumber = await warp('read', 'ops', '--limit', 'abc');
-    expect(notANumber.code).toBe(64);
-    expect(notANumber.stderr).toMatch(/invalid --limit "abc": expected a whole number/);
-    const outOfRange = await warp('read', 'ops', '--limit', '5000');
-    expect(outOfRange.code).toBe(64);
-    expect(outOfRange.stderr).toMatch(/--limit "5000"/);
-    const badName = await warp('send', 'no.such', 'hi');
-    expect(badName.code).toBe(64);
-    expect(badName.stderr).toMatch(/invalid <channel> "no\.such"/);
-    const badCapability = await warp('work', 'offer', 'evil-task', 'ops.>', 'steal');
-    expect(badCapability.code).toBe(64);
-    expect(badCapability.stderr).toMatch(/invalid <capability> "ops\.>"/);
-    expect((await warp('read', 'ops', 'extra')).code).toBe(64);
-    expect((await warp('frobnicate')).code).toBe(64);
-    for (const r of [evil, typo, notANumber, outOfRange, badName, badCapability])
-      expect(r.stderr).not.toMatch(/\n\s+at /);
+  // Refused before it connects: the same with or without a credential.
+  openOnly(
+    'answers a malformed command line with exit code 64 naming the option or argument, and changes nothing',
+    async () => {
+      const evil = await warp('send', 'ops', 'forged', '--as', 'Evil.*>');
+      expect(evil.code).toBe(64);
+      expect(evil.stderr).toMatch(/invalid --as "Evil\.\*>": must be 1-64 lowercase letters/);
+      const typo = await warp('read', 'ops', '--lmit', '5');
+      expect(typo.code).toBe(64);
+      expect(typo.stderr).toMatch(/unknown option --lmit \(did you mean --limit\?\)/);
+      const notANumber = await warp('read', 'ops', '--limit', 'abc');
+      expect(notANumber.code).toBe(64);
+      expect(notANumber.stderr).toMatch(/invalid --limit "abc": expected a whole number/);
+      const outOfRange = await warp('read', 'ops', '--limit', '5000');
+      expect(outOfRange.code).toBe(64);
+      expect(outOfRange.stderr).toMatch(/--limit "5000"/);
+      const badName = await warp('send', 'no.such', 'hi');
+      expect(badName.code).toBe(64);
+      expect(badName.stderr).toMatch(/invalid <channel> "no\.such"/);
+      const badCapability = await warp('work', 'offer', 'evil-task', 'ops.>', 'steal');
+      expect(badCapability.code).toBe(64);
+      expect(badCapability.stderr).toMatch(/invalid <capability> "ops\.>"/);
+      expect((await warp('read', 'ops', 'extra')).code).toBe(64);
+      expect((await warp('frobnicate')).code).toBe(64);
+      for (const r of [evil, typo, notANumber, outOfRange, badName, badCapability])
+        expect(r.stderr).not.toMatch(/\n\s+at /);
 
-    const messages = json((await warp('read', 'ops', '--limit', '1000', '--json')).stdout).messages;
-    expect(messages.map((m: { body: string }) => m.body)).not.toContain('forged');
-    const work = json((await warp('work', 'list', '--json')).stdout);
-    expect(work.items.map((w: { taskId: string }) => w.taskId)).not.toContain('evil-task');
-  });
+      const messages = json((await warp('read', 'ops', '--limit', '1000', '--json')).stdout).messages;
+      expect(messages.map((m: { body: string }) => m.body)).not.toContain('forged');
+      const work = json((await warp('work', 'list', '--json')).stdout);
+      expect(work.items.map((w: { taskId: string }) => w.taskId)).not.toContain('evil-task');
+    },
+  );
 
   it('takes a handle for dm, hints at --all, exits 4 with nothing to claim, names holders, suggests a command', async () => {
     // Nothing to claim: exit 4, so a script can tell it from a claim and from a failure.
@@ -163,7 +167,7 @@ describe('warp CLI over a real nats-server', { timeout: 90_000 }, () => {
     expect(subTypo.stderr).toMatch(/unknown subcommand "lsit" \(did you mean `warp work list`\?\)/);
   });
 
-  it('describes every subcommand, argument and option with --help', async () => {
+  openOnly('describes every subcommand, argument and option with --help', async () => {
     const group = await warp('work', '--help');
     expect(group.code).toBe(0);
     for (const sub of ['offer', 'claim', 'complete', 'fail', 'progress', 'list', 'show'])
@@ -181,7 +185,7 @@ describe('warp CLI over a real nats-server', { timeout: 90_000 }, () => {
     expect(verbose.stderr).toMatch(/ INFO starting backend=nats/);
   });
 
-  it('exits quietly with 0 when whoever reads its output goes away (| head -1)', async () => {
+  openOnly('exits quietly with 0 when whoever reads its output goes away (| head -1)', async () => {
     await warp('work', 'offer', 'pipe-1', 'pipes', 'first');
     await warp('work', 'offer', 'pipe-2', 'pipes', 'second');
     const child = spawn(process.execPath, [BIN, 'work', 'list'], {
@@ -224,24 +228,27 @@ describe('warp CLI over a real nats-server', { timeout: 90_000 }, () => {
     }
   });
 
-  it('Ctrl-C ends a command that is waiting (a claim with nothing to claim) at once, with exit code 130', async () => {
-    const claimer = spawn(process.execPath, [BIN, 'work', 'claim', 'idle-queue', '--timeout', '30000', '-v'], {
-      env: await cliEnv([], ''),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    claimer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(claimer, 'exit');
-    try {
-      // -v logs the start of the session: from then on the claim is waiting.
-      await until(() => /INFO starting/.test(stderr), 20_000, 'the claim to start');
-      claimer.kill('SIGINT');
-      const [code] = (await withDeadline(exited, 5_000, 'exit after Ctrl-C')) as [number];
-      expect(code).toBe(130);
-    } finally {
-      claimer.kill('SIGKILL');
-    }
-  });
+  openOnly(
+    'Ctrl-C ends a command that is waiting (a claim with nothing to claim) at once, with exit code 130',
+    async () => {
+      const claimer = spawn(process.execPath, [BIN, 'work', 'claim', 'idle-queue', '--timeout', '30000', '-v'], {
+        env: await cliEnv([], ''),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      claimer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = once(claimer, 'exit');
+      try {
+        // -v logs the start of the session: from then on the claim is waiting.
+        await until(() => /INFO starting/.test(stderr), 20_000, 'the claim to start');
+        claimer.kill('SIGINT');
+        const [code] = (await withDeadline(exited, 5_000, 'exit after Ctrl-C')) as [number];
+        expect(code).toBe(130);
+      } finally {
+        claimer.kill('SIGKILL');
+      }
+    },
+  );
 
   it('prints status as JSON', async () => {
     const status = json((await warp('status', '--json')).stdout);

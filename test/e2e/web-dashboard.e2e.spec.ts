@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { stdioFleetOnNats } from '../support/stdio-fleet.js';
+import { openOnly, stdioFleetOnNats } from '../support/stdio-fleet.js';
 import { startWeb, type WebProcess } from './support/web-process.js';
 
 // Debian's chromium (installed by .ci/run when missing); never a downloaded browser.
@@ -146,7 +146,9 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     await alice.close();
   });
 
-  it('lists path reservations with holder, reason and expiry as they are made and released', async () => {
+  // Reservations and dead letters come and go as the live updates above do; the operator's own
+  // requests are proved by its posting below.
+  openOnly('lists path reservations with holder, reason and expiry as they are made and released', async () => {
     const erin = await fleet.start({}, { handle: 'erin' });
     await erin.call('register_agent', { agentType: 'erin' });
     await open();
@@ -167,7 +169,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     await erin.close();
   });
 
-  it('Retry puts a dead letter back in its queue; Discard asks first', async () => {
+  openOnly('Retry puts a dead letter back in its queue; Discard asks first', async () => {
     const worker = await fleet.start({}, { handle: 'carol' });
     await worker.call('register_agent', { agentType: 'carol', capabilities: ['py'] });
     const deadLetter = async (taskId: string): Promise<void> => {
@@ -238,30 +240,34 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     await dave.close();
   });
 
-  it('renders the whole dashboard in one screen (WARP_SCREENSHOT=docs/dashboard.png saves it for the README)', async () => {
-    const lead = await fleet.start({}, { handle: 'lead' });
-    await lead.call('register_agent', { agentType: 'lead', capabilities: ['planning'] });
-    await lead.call('send_message', { channel: 'roadmap', message: '@bob urgent-2 first, then the docs' });
-    await lead.call('broadcast_work_offer', {
-      taskId: 'migrate-db',
-      description: 'move the schema to v2',
-      requiredCapability: 'planning',
-    });
-    const { workItem } = await lead.call('claim_work', { capability: 'planning' });
-    await lead.call('fail_work', { workItemId: workItem.workItemId, error: 'needs a DBA', retryable: false });
-    await open();
-    await page.getByRole('tab', { name: /^#roadmap/ }).click();
-    await shows(page.getByRole('list', { name: 'Messages in #roadmap' }).getByText('urgent-2 first'));
-    await shows(agentRow('lead').filter({ hasText: 'online' }));
-    await shows(page.getByRole('button', { name: 'Retry migrate-db' }));
-    await lead.call('send_message', { channel: 'errors', message: 'CI is red on main' });
-    await shows(page.getByRole('tab', { name: '#errors 1 unread' }));
-    const png = await page.screenshot({ fullPage: true, ...(screenshot ? { path: screenshot } : {}) });
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
-    await lead.close();
-  });
+  // The page and its HTTP rules, whatever credential the server behind it holds.
+  openOnly(
+    'renders the whole dashboard in one screen (WARP_SCREENSHOT=docs/dashboard.png saves it for the README)',
+    async () => {
+      const lead = await fleet.start({}, { handle: 'lead' });
+      await lead.call('register_agent', { agentType: 'lead', capabilities: ['planning'] });
+      await lead.call('send_message', { channel: 'roadmap', message: '@bob urgent-2 first, then the docs' });
+      await lead.call('broadcast_work_offer', {
+        taskId: 'migrate-db',
+        description: 'move the schema to v2',
+        requiredCapability: 'planning',
+      });
+      const { workItem } = await lead.call('claim_work', { capability: 'planning' });
+      await lead.call('fail_work', { workItemId: workItem.workItemId, error: 'needs a DBA', retryable: false });
+      await open();
+      await page.getByRole('tab', { name: /^#roadmap/ }).click();
+      await shows(page.getByRole('list', { name: 'Messages in #roadmap' }).getByText('urgent-2 first'));
+      await shows(agentRow('lead').filter({ hasText: 'online' }));
+      await shows(page.getByRole('button', { name: 'Retry migrate-db' }));
+      await lead.call('send_message', { channel: 'errors', message: 'CI is red on main' });
+      await shows(page.getByRole('tab', { name: '#errors 1 unread' }));
+      const png = await page.screenshot({ fullPage: true, ...(screenshot ? { path: screenshot } : {}) });
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      await lead.close();
+    },
+  );
 
-  it('shows untrusted message text as text, never as markup', async () => {
+  openOnly('shows untrusted message text as text, never as markup', async () => {
     const mallory = await fleet.start({}, { handle: 'mallory' });
     const attack = '<img src=x onerror="window.pwned=1"><b>bold</b>';
     await mallory.call('send_message', { channel: 'roadmap', message: attack });
@@ -274,7 +280,7 @@ describe('warp web: the live dashboard in headless Chromium, over NATS with agen
     await mallory.close();
   });
 
-  it('refuses actions from other origins and requests for other host names', async () => {
+  openOnly('refuses actions from other origins and requests for other host names', async () => {
     const host = new URL(web.url).host;
     const path = '/api/channels/roadmap/messages';
     const json = { 'content-type': 'application/json' };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { credsAuthenticator, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import { AuthDirectory } from '../../src/adapters/auth/auth-directory.js';
 import { addAgent, initAuthority, type AccountQuota } from '../../src/adapters/auth/auth-provisioning.js';
 import { LOCAL_CONFIG } from '../../src/adapters/auth/server-config.js';
@@ -18,6 +18,13 @@ import { StdioAgent } from './stdio-agent.js';
  * end-to-end suite runs a second time with each session sealed by its own credential (ADR 0022).
  */
 export const AUTH_EVERYWHERE = process.env['WARP_TEST_AUTH'] === '1';
+
+/**
+ * A test the auth run leaves out, run by the open run only: what it proves does not depend on who
+ * the session is or what its credential lets it hear (command lines, output, signals, pages, and
+ * rules the hub applies to every caller alike); with credentials it would only prove it again.
+ */
+export const openOnly = it.skipIf(AUTH_EVERYWHERE);
 
 export interface FleetOptions {
   readonly claudeChannel?: boolean;
