@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverHubs, type HubSummary } from '../../src/adapters/hub/hub-directory.js';
 import { HubOwners } from '../../src/adapters/hub/hub-owners.js';
+import { hubSubject, type Reply, type SessionWire } from '../../src/adapters/hub/hub-protocol.js';
 import { HubProcess } from '../support/hub-process.js';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server.js';
-import { BIN, StdioAgent } from '../support/stdio-agent.js';
+import { StdioAgent } from '../support/stdio-agent.js';
 
-const run = promisify(execFile);
 const PROJECTS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
 
 /**
@@ -37,10 +35,35 @@ describe('two hubs divide the projects between them', () => {
     await nats?.dispose();
   });
 
-  const offer = (project: string, task: string) =>
-    run(process.execPath, [BIN, 'work', 'offer', task, 'build', `work of ${project}`], {
-      env: { ...process.env, NATS_URL: nats.url, WARP_NAMESPACE: project, WARP_HUB: 'external', LOG_LEVEL: 'WARN' },
-    });
+  /**
+   * Offers `task` in `project` as a one-off command does: a new session each time, on the subject
+   * the whole group hears, so the server hands it to either hub. Asked again with the same id (the
+   * hub answers a repeat with the first outcome, ADR 0037) when it went unanswered, as a session
+   * does: a hub may have passed it to the one just killed.
+   */
+  const offer = async (project: string, task: string): Promise<void> => {
+    const session: SessionWire = {
+      namespace: project,
+      hostname: 'owners-test',
+      username: 'owners',
+      holder: { session: `offer-${task}`, pid: process.pid, command: true },
+    };
+    const input = { taskId: task, description: `work of ${project}`, requiredCapability: 'build' };
+    const request = JSON.stringify({ session, id: task, input });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const msg = await nc.request(hubSubject('broadcastWorkOffer', project, session.holder.session), request, {
+          timeout: 4_000,
+        });
+        const reply = msg.json<Reply>();
+        if (!reply.ok) throw new Error(`the hub refused ${task}: ${JSON.stringify(reply.error)}`);
+        return;
+      } catch (error) {
+        const unanswered = error instanceof TimeoutError || error instanceof RequestError;
+        if (!unanswered || attempt >= 3) throw error;
+      }
+    }
+  };
   const keepers = (served: HubSummary[], project: string): string[] =>
     served.filter((h) => project in h.lag).map((h) => h.id);
 
