@@ -6,7 +6,11 @@ import { stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 const run = promisify(execFile);
 
-/** The main multi-agent flows with authentication on: each agent runs with its own credentials only. */
+/**
+ * The main multi-agent flows with authentication on: each agent runs with its own credentials only.
+ * Work between agents and pushes with credentials are the e2e-auth run's (multi-agent-nats,
+ * push-and-presence-nats, in vitest.config.ts): the same flows, sealed.
+ */
 describe('agents with credentials on a server configured by warp auth init', () => {
   const fleet = stdioFleetOnNats({ WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '1000' }, { auth: true });
   const agent = async (project: string, handle: string): Promise<StdioAgent> =>
@@ -58,54 +62,14 @@ describe('agents with credentials on a server configured by warp auth init', () 
       expect(sent.message.body).toBe(`hello from ${project}`);
     }
   });
-
-  it('work offered by one agent is claimed and completed by another', async () => {
-    const boss = await agent('team', 'boss');
-    const worker = await agent('team', 'worker');
-    await boss.call('register_agent', { agentType: 'boss' });
-    await worker.call('register_agent', { agentType: 'worker', capabilities: ['build'] });
-    const offered = await boss.call('broadcast_work_offer', {
-      taskId: 'w-1',
-      description: 'build it',
-      requiredCapability: 'build',
-    });
-    const claimed = await worker.call('claim_work', { capability: 'build', timeout: 10_000 });
-    expect(claimed.workItem.workItemId).toBe(offered.workItem.workItemId);
-    const done = await worker.call('complete_work', { workItemId: offered.workItem.workItemId });
-    expect(done.workItem.status).toBe('completed');
-  });
 });
 
-describe('pushes and the CLI with credentials', () => {
-  const fleet = stdioFleetOnNats(
-    { WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '1000' },
-    { auth: true, claudeChannel: true },
-  );
+describe('the CLI with credentials', () => {
+  const fleet = stdioFleetOnNats({ WARP_HEARTBEAT_MS: '200', WARP_STALE_AFTER_MS: '1000' }, { auth: true });
   const warp = (args: string[], env: Record<string, string> = {}) =>
     run(process.execPath, [BIN, ...args], {
       env: { ...process.env, NATS_URL: fleet.url(), LOG_LEVEL: 'WARN', ...env },
     });
-
-  it('an agent hears its DMs, mentions and qualified work offers through notices only', async () => {
-    const a = await fleet.start({ NATS_CREDS: await fleet.creds('push', 'alice') });
-    const b = await fleet.start({ NATS_CREDS: await fleet.creds('push', 'bob') });
-    await a.call('register_agent', { agentType: 'alice' });
-    const { agent: bob } = await b.call('register_agent', { agentType: 'bob', capabilities: ['ts'] });
-    const dm = await a.call('send_direct_message', { recipientGuid: bob.guid, message: 'psst bob' });
-    const mention = await a.call('send_message', { channel: 'roadmap', message: '@bob can you review?' });
-    const offer = await a.call('broadcast_work_offer', {
-      taskId: 'r-1',
-      description: 'review',
-      requiredCapability: 'ts',
-    });
-    expect((await b.waitForPush((p) => p.meta['kind'] === 'dm')).meta).toMatchObject({ message_id: dm.message.id });
-    expect((await b.waitForPush((p) => p.meta['kind'] === 'mention')).meta).toMatchObject({
-      message_id: mention.message.id,
-    });
-    expect((await b.waitForPush((p) => p.meta['kind'] === 'work')).meta).toMatchObject({
-      work_item_id: offer.workItem.workItemId,
-    });
-  });
 
   it('warp auth add-agent prints the credential path last; the CLI runs as that agent', async () => {
     const dir = fleet.authDir().root;
