@@ -57,8 +57,9 @@ const WARP_SUBSCRIPTION = [
   new RegExp(`^warp\\.ch\\.${NS}\\.${NAME}$`),
   // The hub's endpoints: one per operation, for any namespace and caller.
   new RegExp(`^warp\\.hub\\.(${HUB_OPS.join('|')})\\.\\*\\.\\*$`),
-  // Requests other hubs pass a hub for the projects it decides (ADR 0038): its service id, then anything.
+  // Requests other hubs pass a hub for the projects it decides, and sessions send it straight (ADR 0038).
   /^warp\.hub\.fwd\.[A-Za-z0-9]+\.>$/,
+  /^warp\.hub\.to\.[A-Za-z0-9]+\.>$/,
 ];
 
 // ---------- adversarial values ----------
