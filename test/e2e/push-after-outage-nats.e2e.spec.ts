@@ -4,8 +4,13 @@ import { AUTH_EVERYWHERE, stdioFleetOnNats } from '../support/stdio-fleet.js';
 import { whenAvailable } from '../support/unavailable.js';
 
 describe('an agent started while NATS is down', () => {
-  // Open, the late session starts a hub of its own once NATS is up; sealed sessions need the fleet's.
-  const fleet = stdioFleetOnNats({ WARP_NAMESPACE: 'outage' }, { claudeChannel: true, hub: AUTH_EVERYWHERE && {} });
+  // Open, the late session starts a hub of its own once NATS is up; sealed sessions need the fleet's,
+  // which must outlive the outage (tests otherwise let a hub go 3 s after its NATS; a loaded machine
+  // takes longer than that to start the late agent).
+  const fleet = stdioFleetOnNats(
+    { WARP_NAMESPACE: 'outage' },
+    { claudeChannel: true, hub: AUTH_EVERYWHERE && { WARP_HUB_ORPHAN_MS: '60000' } },
+  );
   const start = (handle: string): Promise<StdioAgent> => fleet.start({}, { handle });
 
   it('says why its calls fail, then works, and its pushes start once NATS is up; nothing is lost meanwhile', async () => {

@@ -3,7 +3,7 @@ import { openOnly, stdioFleetOnNats } from '../support/stdio-fleet.js';
 
 describe('push into the session and presence, across processes over NATS', () => {
   const fleet = stdioFleetOnNats(
-    { WARP_NAMESPACE: 'push', WARP_HEARTBEAT_MS: '100', WARP_STALE_AFTER_MS: '600' },
+    { WARP_NAMESPACE: 'push', WARP_HEARTBEAT_MS: '100', WARP_STALE_AFTER_MS: '3000' },
     { claudeChannel: true },
   );
   const start = (handle?: string) => fleet.start({}, handle === undefined ? {} : { handle });
