@@ -361,7 +361,7 @@ try {
   for (const s of [lead, viewer, listener, ...workers]) await s.close();
 
   rows.push(...(await historyRows(clean)));
-  rows.push(...(await loadRows(server.url, sessionEnv, projectDir, hub, () => server.pid)));
+  rows.push(...(await loadRows(server.url, sessionEnv, projectDir, hub)));
   printTable(rows);
   await registryBackend.close();
   await nc.close();

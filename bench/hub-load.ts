@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { WarpApi } from '../src/application/index.js';
-import { rssMiB } from './hub-memory.js';
 
 /** One session of the load: its port and how to close it. */
 export interface LoadSession {
@@ -18,12 +18,6 @@ export interface HubLoadOptions {
   readonly hubPids: () => readonly number[];
   /** Called with the items finished so far, about every 1% of them. */
   readonly onProgress?: (finished: number) => void;
-  /**
-   * Called with 'empty' once the sessions are registered, and with '25%', '50%' and '100%' when
-   * that many items are finished, every session idle until it resolves: where the hub is
-   * measured after quiet. Its time counts in no rate.
-   */
-  readonly quiet?: (mark: string, finished: number) => Promise<void>;
 }
 
 export interface HubLoadResult {
@@ -38,7 +32,6 @@ export interface HubLoadResult {
   readonly latencies: Readonly<Record<string, { p50: number; p99: number }>>;
   /** Summed resident memory of the hubs (MiB) when a quarter, half and all of the items were finished. */
   readonly hubRssMiB: Readonly<Record<string, number>>;
-  /** Seconds under load (the quiet pauses left out). */
   readonly seconds: number;
 }
 
@@ -76,13 +69,7 @@ export async function runHubLoad(options: HubLoadOptions): Promise<HubLoadResult
       return undefined;
     }
   };
-  let started = performance.now();
-  let quietMs = 0;
-  const quiet = async (mark: string): Promise<void> => {
-    const from = performance.now();
-    await options.quiet?.(mark, completed.size);
-    quietMs += performance.now() - from;
-  };
+  const started = performance.now();
   try {
     await Promise.all(
       sessions.map(async (s, i) => {
@@ -90,44 +77,34 @@ export async function runHubLoad(options: HubLoadOptions): Promise<HubLoadResult
         await s.app.registerAgent({ agentType: 'load', capabilities: [CAPABILITY] });
       }),
     );
-    await options.quiet?.('empty', 0);
-    started = performance.now();
     let next = 0;
-    // In phases that end at the marks: every session's loop has ended when the hub is let be quiet.
-    for (const [target, mark] of marks) {
-      await Promise.all(
-        sessions.map(async ({ app }, i) => {
-          while (completed.size < target) {
-            if (next < target) {
-              const n = next++;
-              const offer = await timed('broadcast_work_offer', () =>
-                app.broadcastWorkOffer({
-                  taskId: `load-${n}`,
-                  description: `item ${n}`,
-                  requiredCapability: CAPABILITY,
-                }),
-              );
-              if (offer) offered.add(offer.workItem.workItemId);
-            }
-            const claim = await timed('claim_work', () => app.claimWork({ capability: CAPABILITY, timeout: 500 }));
-            if (!claim?.claimed) continue;
-            const id = claim.workItem.workItemId;
-            const done = await timed('complete_work', () => app.completeWork({ workItemId: id, result: { by: i } }));
-            if (!done || completed.has(id)) continue;
-            completed.add(id);
-            finishedAt.push(performance.now());
-            if (completed.size % step === 0) options.onProgress?.(completed.size);
-            if (completed.size === target)
-              hubRssMiB[mark] = options.hubPids().reduce((sum, pid) => sum + rssMiB(pid), 0);
+    await Promise.all(
+      sessions.map(async ({ app }, i) => {
+        while (completed.size < options.items) {
+          if (next < options.items) {
+            const n = next++;
+            const offer = await timed('broadcast_work_offer', () =>
+              app.broadcastWorkOffer({ taskId: `load-${n}`, description: `item ${n}`, requiredCapability: CAPABILITY }),
+            );
+            if (offer) offered.add(offer.workItem.workItemId);
           }
-        }),
-      );
-      await quiet(mark);
-    }
+          const claim = await timed('claim_work', () => app.claimWork({ capability: CAPABILITY, timeout: 500 }));
+          if (!claim?.claimed) continue;
+          const id = claim.workItem.workItemId;
+          const done = await timed('complete_work', () => app.completeWork({ workItemId: id, result: { by: i } }));
+          if (!done || completed.has(id)) continue;
+          completed.add(id);
+          finishedAt.push(performance.now());
+          if (completed.size % step === 0) options.onProgress?.(completed.size);
+          const mark = marks.get(completed.size);
+          if (mark) hubRssMiB[mark] = options.hubPids().reduce((sum, pid) => sum + rssMiB(pid), 0);
+        }
+      }),
+    );
   } finally {
     await Promise.all(sessions.map((s) => s.close()));
   }
-  const seconds = (performance.now() - started - quietMs) / 1000;
+  const seconds = (performance.now() - started) / 1000;
   const tenth = Math.max(1, Math.floor(finishedAt.length / 10));
   const rate = (from: number, to: number): number =>
     (to - from) / Math.max(0.001, (finishedAt[to - 1]! - (from > 0 ? finishedAt[from - 1]! : started)) / 1000);
@@ -148,4 +125,15 @@ function percentiles(values: number[]): { p50: number; p99: number } {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return { p50: at(0.5), p99: at(0.99) };
+}
+
+function rssMiB(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
+    return line ? Number(/(\d+)\s*kB/.exec(line)![1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -7,12 +7,17 @@ export interface KeptState<S> {
   readonly state: S;
 }
 
+/** A compacted work item awaiting its purge after the retention. */
+export interface ScheduledPurge {
+  readonly id: string;
+  readonly status: FinishedWorkItem['status'];
+  readonly finishedAt: number;
+}
+
 /**
  * A snapshot of one namespace's read models and, per aggregate kind, the event store position
  * it reflects: restoring it and replaying only the events after those gives the same models
- * as replaying everything. It holds nothing of the finished work older than the window: what the
- * retention purges is found in the event store (ADR 0041; a checkpoint of an older Warp also held a
- * purge schedule, which is left out when it is read).
+ * as replaying everything.
  */
 export interface Checkpoint {
   readonly after: { readonly channel: number; readonly work: number };
@@ -21,6 +26,7 @@ export interface Checkpoint {
     readonly live: ReadonlyArray<KeptState<Exclude<WorkItemState, { status: 'absent' }>>>;
     /** The recently finished window, oldest first. */
     readonly recent: ReadonlyArray<KeptState<FinishedWorkItem>>;
+    readonly purges: readonly ScheduledPurge[];
   };
 }
 

@@ -31,14 +31,6 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
-/** One page of the compactions a retention purge goes through (see `EventStore.compactedBefore`). */
-export interface CompactedPage<E> {
-  /** The compactions among the batches looked at, oldest first. */
-  readonly batches: ReadonlyArray<StoredBatch<E>>;
-  /** The revision of the last batch looked at (`after` when none was stored before the time): where the next page starts. */
-  readonly reached: number;
-}
-
 /** The stream moved on since it was read: reload, decide again, append again. */
 export class RevisionConflict extends Error {
   constructor(
@@ -104,21 +96,6 @@ export interface EventStore {
     handler: (batch: StoredBatch<E>) => void,
     options?: SubscribeOptions,
   ): Promise<Subscription>;
-  /**
-   * The compactions (snapshots) of `kind` in `namespace` stored before `before` (ms since the epoch,
-   * by the store's clock), oldest first, among the next `limit` batches stored after revision
-   * `after`; it stops at the first batch stored at `before` or later. How a retention purge finds
-   * what is due without holding a schedule of every finished aggregate (ADR 0041): it goes through
-   * the kind's history once, in the order it was stored. A compaction followed by later batches of
-   * its stream (an aggregate that lived again) is listed too: the caller knows whether it is current.
-   */
-  compactedBefore<E>(
-    namespace: string,
-    kind: AggregateKind,
-    before: number,
-    after: number,
-    limit: number,
-  ): Promise<CompactedPage<E>>;
   /** The revision of the newest batch of `kind` stored in `namespace` (0 when none): how far a reader has to go. */
   head(namespace: string, kind: AggregateKind): Promise<number>;
   /** Follows the events of `kind` in `namespace` appended from now on, replaying nothing (a thin session's live feed). */

@@ -33,7 +33,7 @@ const checkpoint = (n: number, padding = ''): Checkpoint => ({
       state: { status: 'open', name: 'general', description: padding, retention: {}, createdAt: 1 },
     },
   ],
-  work: { live: [], recent: [] },
+  work: { live: [], recent: [], purges: [{ id: 'w-1', status: 'completed', finishedAt: 5 }] },
 });
 
 /** Counts the batches subscriptions deliver, to tell a tail replay from a full one. */
@@ -45,7 +45,6 @@ function counting(inner: EventStore): { events: EventStore; delivered: () => num
     compact: (stream, snapshot, expected) => inner.compact(stream, snapshot, expected),
     purge: (stream) => inner.purge(stream),
     head: (ns, kind) => inner.head(ns, kind),
-    compactedBefore: (ns, kind, before, after, limit) => inner.compactedBefore(ns, kind, before, after, limit),
     follow: (ns, kind, handler) => inner.follow(ns, kind, handler),
     subscribe: <E>(
       ns: string,
@@ -142,6 +141,7 @@ export function checkpointContract(fixture: PortsFixture): void {
           const [r, f] = [restored.work.saved(), replayed.work.saved()];
           expect(byId(r.live)).toEqual(byId(f.live));
           expect(r.recent).toEqual(f.recent);
+          expect(byId(r.purges)).toEqual(byId(f.purges));
           expect(f.live.map((k) => k.state.status).sort()).toEqual(['offered', 'offered']);
           expect(f.recent).toHaveLength(3);
         } finally {

@@ -235,45 +235,6 @@ export function eventStoreContract(fixture: PortsFixture): void {
       }
     });
 
-    it('compactedBefore lists the compactions of a kind stored before a time, oldest first, a page at a time', async () => {
-      const ns = freshNamespace();
-      const compacted = async (id: string, events: E[]): Promise<number> =>
-        store().compact<E>(stream(id, ns), events, await store().append<E>(stream(id, ns), [A], 0));
-      const page = (before: number, after: number, limit = 100) =>
-        store().compactedBefore<E>(ns, 'work', before, after, limit);
-      const earlier = fixture.clock.now() - 3_600_000;
-      const a = await compacted('a', [B]);
-      // Time passes: the store's clock (the server's, on NATS) stamps what follows later.
-      await fixture.advance(1_000);
-      const between = fixture.clock.now();
-      await store().append<E>(stream('live', ns), [A], 0);
-      const c = await compacted('c', [C]);
-      await compacted('gone', [C]);
-      await store().purge(stream('gone', ns));
-      // Another namespace's compaction is not one of them.
-      const other = stream('other');
-      await store().compact<E>(other, [C], await store().append<E>(other, [A], 0));
-      const later = fixture.clock.now() + 3_600_000;
-
-      const all = await page(later, 0);
-      expect(all.batches).toEqual([
-        { stream: stream('a', ns), revision: a, events: [B], replaces: true },
-        { stream: stream('c', ns), revision: c, events: [C], replaces: true },
-      ]);
-      expect((await page(later, all.reached)).batches).toEqual([]);
-      expect(await page(earlier, 0)).toEqual({ batches: [], reached: 0 });
-      expect(await page(between, 0)).toEqual({ batches: [all.batches[0]], reached: a });
-      // One batch at a time (the live item's is looked at and not listed), the same compactions in the same order.
-      const paged: Array<StoredBatch<E>> = [];
-      for (let after = 0; ;) {
-        const next = await page(later, after, 1);
-        if (next.reached === after) break;
-        paged.push(...next.batches);
-        after = next.reached;
-      }
-      expect(paged).toEqual(all.batches);
-    });
-
     it('head is the revision of the newest batch of a kind in the namespace, and 0 for none', async () => {
       const ns = freshNamespace();
       expect(await store().head(ns, 'work')).toBe(0);

@@ -91,10 +91,12 @@ describe('compaction on a real nats-server', () => {
 
   it('does not restore a checkpoint written before ADR 0029 (its position may be past batches its feed skipped)', async () => {
     const namespace = `compaction${process.pid}x${++count}`;
-    const saved = { after: { channel: 0, work: 7 }, channels: [], work: { live: [], recent: [] } };
-    // As a Warp before ADR 0041 wrote it, with a purge schedule, which is left out when it is read.
-    const purges = [{ id: 'w-1', status: 'completed', finishedAt: 5 }];
-    await at.backend.checkpoints.save(namespace, { ...saved, work: { ...saved.work, purges } } as typeof saved);
+    const saved = {
+      after: { channel: 0, work: 7 },
+      channels: [],
+      work: { live: [], recent: [], purges: [{ id: 'w-1', status: 'completed' as const, finishedAt: 5 }] },
+    };
+    await at.backend.checkpoints.save(namespace, saved);
     expect(await at.backend.checkpoints.load(namespace)).toEqual(saved);
     // The same checkpoint under a manifest as hubs wrote it before: no version.
     const head = await at.backend.connection.jsm.streams.getMessage(CHECKPOINT_STREAM, {

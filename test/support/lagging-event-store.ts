@@ -1,6 +1,5 @@
 import type {
   AggregateKind,
-  CompactedPage,
   EventStore,
   StoredBatch,
   StreamId,
@@ -40,15 +39,6 @@ export class LaggingEventStore implements EventStore {
     options?: SubscribeOptions,
   ): Promise<Subscription> {
     return this.inner.subscribe<E>(namespace, kind, (batch) => void this.held.push(() => handler(batch)), options);
-  }
-  compactedBefore<E>(
-    namespace: string,
-    kind: AggregateKind,
-    before: number,
-    after: number,
-    limit: number,
-  ): Promise<CompactedPage<E>> {
-    return this.inner.compactedBefore<E>(namespace, kind, before, after, limit);
   }
   head(namespace: string, kind: AggregateKind): Promise<number> {
     return this.inner.head(namespace, kind);

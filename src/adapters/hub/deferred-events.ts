@@ -75,8 +75,6 @@ export function deferredEvents(events: EventStore, sender: DeferredSender, reply
         handler: (batch: StoredBatch<E>) => void,
         options?: { after?: number },
       ) => events.subscribe(namespace, kind, handler, options),
-      compactedBefore: <E>(namespace: string, kind: AggregateKind, before: number, after: number, limit: number) =>
-        events.compactedBefore<E>(namespace, kind, before, after, limit),
       head: (namespace: string, kind: AggregateKind) => events.head(namespace, kind),
       follow: <E>(namespace: string, kind: AggregateKind, handler: (batch: StoredBatch<E>) => void) =>
         events.follow(namespace, kind, handler),

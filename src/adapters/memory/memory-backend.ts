@@ -30,7 +30,7 @@ export function createMemoryBackend(
 ) {
   const notices = new MemoryNotices();
   return {
-    events: new MemoryEventStore(clock),
+    events: new MemoryEventStore(),
     channelLog: new MemoryChannelLog(clock, notices),
     inbox: new MemoryInbox(notices),
     notices,

@@ -1,8 +1,6 @@
 import {
   RevisionConflict,
   type AggregateKind,
-  type Clock,
-  type CompactedPage,
   type EventStore,
   type ReadResult,
   type StoredBatch,
@@ -25,10 +23,6 @@ export class MemoryEventStore implements EventStore {
   private readonly seen = new Map<string, number>();
   private readonly heads = new Map<string, number>();
   private listeners = new Set<(batch: StoredBatch<unknown>) => void>();
-  /** When each batch in the log was stored, by the store's clock (what a retention goes by). */
-  private readonly storedAt = new Map<number, number>();
-
-  constructor(private readonly clock: Pick<Clock, 'now'> = { now: () => Date.now() }) {}
 
   async read<E>(stream: StreamId): Promise<ReadResult<E>> {
     const key = keyOf(stream);
@@ -58,7 +52,7 @@ export class MemoryEventStore implements EventStore {
 
   async purge(stream: StreamId): Promise<void> {
     const key = keyOf(stream);
-    for (const seq of this.streams.get(key) ?? []) this.forget(seq);
+    for (const seq of this.streams.get(key) ?? []) this.log.delete(seq);
     this.streams.delete(key);
     this.revisions.delete(key);
   }
@@ -74,11 +68,10 @@ export class MemoryEventStore implements EventStore {
       ...(rollup ? { replaces: true as const } : {}),
     };
     const earlier = this.streams.get(key) ?? [];
-    if (rollup) for (const seq of earlier.splice(0)) this.forget(seq);
+    if (rollup) for (const seq of earlier.splice(0)) this.log.delete(seq);
     earlier.push(batch.revision);
     this.streams.set(key, earlier);
     this.log.set(batch.revision, batch);
-    this.storedAt.set(batch.revision, this.clock.now());
     this.revisions.set(key, batch.revision);
     this.heads.set(`${stream.namespace}/${stream.kind}`, batch.revision);
     // Delivered asynchronously, like a JetStream consumer.
@@ -99,33 +92,6 @@ export class MemoryEventStore implements EventStore {
       b.stream.namespace === namespace && b.stream.kind === kind && b.revision > after;
     for (const batch of this.log.values()) if (matches(batch)) handler(batch as StoredBatch<E>);
     return this.listen(matches, handler);
-  }
-
-  private forget(seq: number): void {
-    this.log.delete(seq);
-    this.storedAt.delete(seq);
-  }
-
-  async compactedBefore<E>(
-    namespace: string,
-    kind: AggregateKind,
-    before: number,
-    after: number,
-    limit: number,
-  ): Promise<CompactedPage<E>> {
-    const batches: Array<StoredBatch<E>> = [];
-    let reached = after;
-    let looked = 0;
-    // The log iterates in the order batches were stored.
-    for (const batch of this.log.values()) {
-      if (looked >= limit) break;
-      if (batch.stream.namespace !== namespace || batch.stream.kind !== kind || batch.revision <= after) continue;
-      if (this.storedAt.get(batch.revision)! >= before) break;
-      looked++;
-      reached = batch.revision;
-      if (batch.replaces) batches.push(batch as StoredBatch<E>);
-    }
-    return { batches, reached };
   }
 
   async head(namespace: string, kind: AggregateKind): Promise<number> {

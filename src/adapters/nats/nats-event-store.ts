@@ -5,7 +5,6 @@ import {
   BackendUnavailable,
   RevisionConflict,
   type AggregateKind,
-  type CompactedPage,
   type EventStore,
   type ReadResult,
   type StoredBatch,
@@ -427,50 +426,6 @@ export class NatsEventStore implements EventStore {
     await this.started(feed);
     await replayed;
     return { close: () => this.closed(feed) };
-  }
-
-  async compactedBefore<E>(
-    namespace: string,
-    kind: AggregateKind,
-    before: number,
-    after: number,
-    limit: number,
-  ): Promise<CompactedPage<E>> {
-    const { last } = await this.streamState(namespace, kind);
-    if (last <= after) return { batches: [], reached: after };
-    return retryTransient(() => this.compactedOnce<E>(namespace, kind, before, after, limit, last), this.conn.retry);
-  }
-
-  /** One page of `compactedBefore`: the stream read in order from `after` on, up to `last` at most. */
-  private async compactedOnce<E>(
-    namespace: string,
-    kind: AggregateKind,
-    before: number,
-    after: number,
-    limit: number,
-    last: number,
-  ): Promise<CompactedPage<E>> {
-    const source = eventsStream(namespace, kind);
-    const consumer = await this.conn.orderedConsumer(source, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: after + 1,
-    });
-    const batches: Array<StoredBatch<E>> = [];
-    let reached = after;
-    for await (const m of await consumer.fetch({ max_messages: limit, expires: READ_WAIT_MS })) {
-      // The server stamps each message as it stores it, in sequence order.
-      if (m.time.getTime() >= before) break;
-      reached = m.seq;
-      const stream = streamOfSubject(m.subject);
-      if (isSnapshot(m) && stream?.namespace === namespace && stream.kind === kind)
-        batches.push(this.storedBatch<E>(stream, m));
-      // Nothing left to deliver: the rest up to `last` was deleted (a purge), so it is looked at too.
-      if (m.seq >= last || m.info.pending === 0) {
-        reached = Math.max(reached, last);
-        break;
-      }
-    }
-    return { batches, reached };
   }
 
   async head(namespace: string, kind: AggregateKind): Promise<number> {

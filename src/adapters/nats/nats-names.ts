@@ -76,15 +76,6 @@ function keepingStored<C extends Partial<StreamConfig>>(info: StreamInfo, config
 }
 
 /**
- * How long an event stream remembers the message ids it stored. Only a store's own retry of one
- * append sends an id again (every append has an id of its own; sessions asked again are recognised
- * from the events, ADR 0042), and no retry starts after the retry budget (12 s, BOUNDED_RETRY) plus
- * one request timeout: 30 s covers it. The server keeps an entry per message stored within the
- * window, so at full speed a shorter window is that much less of its memory (ADR 0041).
- */
-export const EVENTS_DUPLICATE_WINDOW_MS = 30_000;
-
-/**
  * A namespace's events of one kind. With `maxBytes` (WARP_PROJECT_MAX_BYTES, applied by the hub) the
  * stream refuses what would take it past that rather than dropping history; without it (a session),
  * the limits stay as the hub set them.
@@ -98,7 +89,7 @@ export const eventsStreamConfig = (
   name: eventsStream(ns, kind),
   subjects: [`warp.ev.${assertToken(ns)}.${assertToken(kind)}.>`],
   num_replicas: replicas,
-  duplicate_window: nanos(EVENTS_DUPLICATE_WINDOW_MS),
+  duplicate_window: nanos(120_000),
   // Hubs before ADR 0029 compacted with Nats-Rollup: sub; still allowed, so that they work beside newer ones.
   allow_rollup_hdrs: true,
   ...(maxBytes !== undefined ? { max_bytes: maxBytes, discard: DiscardPolicy.New } : {}),

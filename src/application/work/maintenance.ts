@@ -2,17 +2,14 @@ import { CHECKPOINT_INTERVAL_MS, MAINTENANCE_INTERVAL_MS } from '../../domain/in
 import type { NamespaceModels } from '../namespace-models.js';
 import type { AppDeps } from '../shared/deps.js';
 import { compactFinishedWork } from './compact-finished-work.js';
-import { purgeExpiredWork, type PurgeScan } from './purge-expired-work.js';
+import { purgeExpiredWork } from './purge-expired-work.js';
 import { sweepExpiredLeases } from './sweep-leases.js';
 
-/**
- * One round of upkeep: expired leases recorded, finished items compacted, those past the retention
- * purged (`scan`: where the last round's purge got to, so each round looks only at what is new).
- */
-export async function maintain(deps: AppDeps, scan?: PurgeScan): Promise<void> {
+/** One round of upkeep: expired leases recorded, finished items compacted, those past the retention purged. */
+export async function maintain(deps: AppDeps): Promise<void> {
   await sweepExpiredLeases(deps);
   await compactFinishedWork(deps);
-  await purgeExpiredWork(deps, scan);
+  await purgeExpiredWork(deps);
 }
 
 /**
@@ -27,11 +24,10 @@ export async function runMaintenance(
   models?: Pick<NamespaceModels, 'checkpoint'>,
 ): Promise<void> {
   let checkpointed = deps.clock.now();
-  const scan: PurgeScan = { after: 0 };
   while (!signal.aborted) {
     await deps.clock.sleep(deps.settings.upkeepMs ?? MAINTENANCE_INTERVAL_MS, signal);
     if (signal.aborted) return;
-    await maintain(deps, scan).catch(onError);
+    await maintain(deps).catch(onError);
     if (models && deps.clock.now() - checkpointed >= (deps.settings.checkpointMs ?? CHECKPOINT_INTERVAL_MS)) {
       await models.checkpoint().then(() => (checkpointed = deps.clock.now()), onError);
     }

@@ -1,5 +1,6 @@
 import {
   claimedUnder,
+  finishedAt,
   isClaimable,
   isFinished,
   leaseExpired,
@@ -10,7 +11,7 @@ import {
   type WorkItemEvent,
   type WorkItemState,
 } from '../../domain/index.js';
-import type { Checkpoint, KeptState, Quarantine, StoredBatch } from '../../ports/index.js';
+import type { Checkpoint, KeptState, Quarantine, ScheduledPurge, StoredBatch } from '../../ports/index.js';
 import { Projection, type Entry } from '../shared/projection.js';
 import { filedBefore, OfferQueue, type Filed } from './offer-queue.js';
 import { RecentWindow, type FinishedCounts } from './recent-window.js';
@@ -34,6 +35,8 @@ const isSnapshot = (batch: StoredBatch<WorkItemEvent>): boolean =>
  */
 export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkItemEvent> {
   private readonly recent: RecentWindow;
+  /** Every compacted item not yet purged, with how and when it finished: bounded by the retention. */
+  private readonly finished = new Map<string, ScheduledPurge>();
   /** Offered items by capability, in claim order: what a claim takes first. */
   private readonly offers = new Map<string, OfferQueue>();
   /** The order the index first saw each open item in, for ties in the claim order. */
@@ -97,16 +100,16 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     this.finishing.delete(id);
     this.batches.delete(id);
     this.seen.delete(id);
-    // Nothing more of it stays once it leaves the window: the retention purge finds it in the store (ADR 0041).
+    this.finished.set(id, { id, status: state.status, finishedAt: finishedAt(state) });
     this.recent.add(id, { state, revision });
   }
 
-  /** Live items and the recently finished window (oldest first), for a checkpoint. */
+  /** Live items, the recently finished window (oldest first) and the purge schedule, for a checkpoint. */
   saved(): WorkCheckpoint {
     const live: Array<KeptState<LiveItem>> = [];
     for (const [id, { state, revision }] of this.entries)
       if (state.status !== 'absent') live.push({ id, revision, state });
-    return { live, recent: this.recent.saved() };
+    return { live, recent: this.recent.saved(), purges: [...this.finished.values()] };
   }
 
   override restore(kept: ReadonlyArray<KeptState<WorkItemState>>): void {
@@ -157,8 +160,8 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
   /** Puts back what `saved` returned, before any batch is applied. */
   restoreSaved(saved: WorkCheckpoint): void {
     this.restore(saved.live);
-    // A purge schedule in a checkpoint of an older Warp is left out: the purge finds those items in the store.
     for (const { id, revision, state } of saved.recent) this.recent.add(id, { state, revision });
+    for (const purge of saved.purges) this.finished.set(purge.id, purge);
   }
 
   /** Drops an item (purged from the store) from the index. */
@@ -175,6 +178,12 @@ export class WorkIndex extends Projection<WorkItemCommand, WorkItemState, WorkIt
     // A filed offer of it goes stale with the entry.
     this.entries.delete(id);
     this.recent.delete(id);
+    this.finished.delete(id);
+  }
+
+  /** Compacted items that finished before `cutoff`: what the retention purges. */
+  finishedBefore(cutoff: number): ScheduledPurge[] {
+    return [...this.finished.values()].filter((f) => f.finishedAt < cutoff);
   }
 
   /** Every item the index holds, the recently finished window included. */

@@ -58,6 +58,7 @@ describe('request ids in stored work events', () => {
             state: { ...common, status: 'completed', completedBy: 'g-1', completedAt: 9, requestId: 'r-2' },
           },
         ],
+        purges: [],
       },
     };
     expect(checkpointSchema.parse(checkpoint)).toEqual(checkpoint);

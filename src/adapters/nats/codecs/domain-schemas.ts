@@ -309,8 +309,8 @@ export const checkpointSchema = z.object({
   channels: z.array(kept(openChannelSchema)),
   work: z.object({
     live: z.array(kept(liveWorkItemSchema)),
-    // Older checkpoints hold `purges` too (a schedule of every compacted item): dropped when read (ADR 0041).
     recent: z.array(kept(finishedWorkItemSchema)),
+    purges: z.array(z.object({ id, status: z.enum(['completed', 'dead-lettered', 'discarded']), finishedAt: time })),
   }),
 });
 
